@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from app.asn import service
+from app.asn.dependencies import AsnCreator, AsnReader, AsnWriter, ReadableAsn, WritableAsn
+from app.asn.models import Asn
+from app.asn.schemas import AsnCreate, AsnPage, AsnRead, AsnUpdate, EmploymentType
+from app.core.concurrency import IfMatchHeader, check_if_match, etag
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.core.idempotency import IdempotencyDep
+from app.core.pagination import PageDep, paginate
+
+router = APIRouter(prefix="/asn", tags=["asn"])
+
+
+@router.get("", operation_id="asn_list", response_model=AsnPage, responses=problem_responses(401, 403, 422))
+async def asn_list(
+    session: SessionDep,
+    principal: AsnReader,
+    page: PageDep,
+    unit_id: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="This unit and its descendants")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="NIP prefix or part of the name")] = None,
+    employment_type: EmploymentType | None = None,
+    active: bool | None = None,
+) -> AsnPage:
+    """List the ASN profiles in the caller's scope."""
+    stmt = service.list_query(principal, unit_id=unit_id, q=q, employment_type=employment_type, active=active)
+    rows, cursor, total = await paginate(session, stmt, [Asn.nip], page)
+    return AsnPage(items=[AsnRead.model_validate(a) for a in rows], next_cursor=cursor, total=total)
+
+
+@router.post(
+    "",
+    operation_id="asn_create",
+    status_code=201,
+    response_model=AsnRead,
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def asn_create(body: AsnCreate, session: SessionDep, principal: AsnCreator, idem: IdempotencyDep) -> Response:
+    """Create an ASN profile (birth date and gender derived from the NIP)."""
+    if (replay := await idem.replay()) is not None:
+        return replay
+    asn = await service.create(session, principal, body)
+    return await idem.respond(
+        201, AsnRead.model_validate(asn), {"Location": f"/api/v1/asn/{asn.nip}", "ETag": etag(asn.version)}
+    )
+
+
+@router.get("/{nip}", operation_id="asn_get", response_model=AsnRead, responses=problem_responses(401, 403, 404, 422))
+async def asn_get(asn: ReadableAsn, response: Response) -> AsnRead:
+    """Get one ASN profile."""
+    response.headers["ETag"] = etag(asn.version)
+    return AsnRead.model_validate(asn)
+
+
+@router.patch(
+    "/{nip}",
+    operation_id="asn_update",
+    response_model=AsnRead,
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+)
+async def asn_update(
+    asn: WritableAsn,
+    body: AsnUpdate,
+    session: SessionDep,
+    principal: AsnWriter,
+    response: Response,
+    if_match: IfMatchHeader = None,
+) -> AsnRead:
+    """Update an ASN profile (an ASN may change only its contact and education fields)."""
+    check_if_match(if_match, asn.version)
+    asn = await service.update(session, principal, asn, body)
+    response.headers["ETag"] = etag(asn.version)
+    return AsnRead.model_validate(asn)

@@ -1,0 +1,203 @@
+"""ASN profiles: validation against the NIP and code lists, scope, and field-level edit rights."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.asn.models import Asn
+from app.asn.nip import NipInvalid, parse_nip
+from app.asn.schemas import AsnCreate, AsnUpdate
+from app.core import audit
+from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.core.security import Principal, Role
+from app.org import service as org_service
+from app.reference import codes
+
+PROFILE_FIELDS = (
+    "nip",
+    "name",
+    "gender",
+    "birth_date",
+    "employment_type",
+    "golongan",
+    "position_id",
+    "unit_id",
+    "email",
+    "phone",
+    "education_level",
+    "active",
+)
+# What an ASN may change on its own profile; the rest is SIMPEG's (API.md, ASN profiles).
+SELF_EDITABLE = frozenset({"email", "phone", "education_level"})
+
+
+class AsnNotFound(NotFound):
+    code = "asn_not_found"
+
+
+class AsnExists(Conflict):
+    code = "asn_exists"
+
+
+class InvalidNip(Unprocessable):
+    code = "invalid_nip"
+
+
+class NipMismatch(Unprocessable):
+    code = "nip_mismatch"
+
+
+class NipImmutable(Unprocessable):
+    code = "nip_immutable"
+
+
+class InvalidGolongan(Unprocessable):
+    code = "invalid_golongan"
+
+
+class FieldNotEditable(Forbidden):
+    code = "field_not_editable"
+
+
+class UnitOutOfScope(Forbidden):
+    code = "unit_out_of_scope"
+
+
+class NullNotAllowed(Unprocessable):
+    code = "null_not_allowed"
+
+
+# -- scope ----------------------------------------------------------------------------------------
+
+
+def scope_condition(principal: Principal) -> Any:
+    """Which ASN rows the caller reaches: self for an ASN, the unit subtree for an OPD admin."""
+    if principal.role is Role.asn:
+        return Asn.nip == (principal.nip or "")
+    return org_service.unit_scope_condition(principal, Asn.unit_id)
+
+
+async def get_in_scope(session: AsyncSession, principal: Principal, nip: str) -> Asn:
+    stmt = select(Asn).where(Asn.nip == nip)
+    condition = scope_condition(principal)
+    if condition is not None:
+        stmt = stmt.where(condition)
+    asn = (await session.execute(stmt)).scalar_one_or_none()
+    if asn is None:
+        raise AsnNotFound(f"No ASN with NIP {nip[:18]} in your scope")
+    return asn
+
+
+def list_query(
+    principal: Principal,
+    *,
+    unit_id: int | None,
+    q: str | None,
+    employment_type: str | None,
+    active: bool | None,
+) -> Select[tuple[Asn]]:
+    stmt = select(Asn)
+    condition = scope_condition(principal)
+    if condition is not None:
+        stmt = stmt.where(condition)
+    if unit_id is not None:
+        stmt = stmt.where(Asn.unit_id.in_(org_service.subtree_ids(unit_id)))
+    if employment_type:
+        stmt = stmt.where(Asn.employment_type == employment_type)
+    if active is not None:
+        stmt = stmt.where(Asn.active.is_(active))
+    if q and q.strip():
+        needle = q.strip()
+        stmt = stmt.where(
+            or_(Asn.nip.startswith(needle, autoescape=True), func.lower(Asn.name).contains(needle.lower(), autoescape=True))
+        )
+    return stmt
+
+
+# -- validation -----------------------------------------------------------------------------------
+
+
+def _nip_facts(nip: str, employment_type: str, gender: str | None, birth_date: date | None) -> tuple[str, date]:
+    try:
+        facts = parse_nip(nip, employment_type)
+    except NipInvalid as exc:
+        raise InvalidNip(f"NIP {nip[:18]} is not valid for {employment_type}: {exc}") from exc
+    if gender is not None and gender != facts.gender:
+        raise NipMismatch(f"gender {gender} does not match the NIP, which encodes {facts.gender}")
+    if birth_date is not None and birth_date != facts.birth_date:
+        raise NipMismatch(
+            f"birth_date {birth_date.isoformat()} does not match the NIP, which encodes {facts.birth_date.isoformat()}"
+        )
+    return facts.gender, facts.birth_date
+
+
+def _check_golongan(golongan: str | None, employment_type: str) -> None:
+    if golongan is None:
+        return
+    allowed = codes.golongan_for(employment_type)
+    if golongan not in allowed:
+        kind = "PPPK (I..XVII)" if employment_type == "pppk" else "PNS/CPNS (I/a..IV/e)"
+        raise InvalidGolongan(f"golongan {golongan!r} is not a {kind} golongan; see /api/v1/reference/golongan")
+
+
+async def _check_unit(session: AsyncSession, principal: Principal, unit_id: int) -> None:
+    await org_service.require_unit(session, unit_id)
+    if not await org_service.unit_in_scope(session, principal, unit_id):
+        raise UnitOutOfScope(f"unit {unit_id} is outside the units you administer")
+
+
+# -- writes ---------------------------------------------------------------------------------------
+
+
+async def create(session: AsyncSession, principal: Principal, data: AsnCreate) -> Asn:
+    gender, birth_date = _nip_facts(data.nip, data.employment_type, data.gender, data.birth_date)
+    _check_golongan(data.golongan, data.employment_type)
+    await _check_unit(session, principal, data.unit_id)
+    if data.position_id is not None:
+        await org_service.require_position(session, data.position_id)
+    if await session.get(Asn, data.nip) is not None:
+        raise AsnExists(f"An ASN with NIP {data.nip} exists")
+    asn = Asn(**(data.model_dump() | {"gender": gender, "birth_date": birth_date}))
+    session.add(asn)
+    await session.flush()
+    audit.record(session, principal, "create", "asn", asn.nip, after=audit.snapshot(asn, PROFILE_FIELDS))
+    return asn
+
+
+async def update(session: AsyncSession, principal: Principal, asn: Asn, data: AsnUpdate) -> Asn:
+    changes: dict[str, Any] = data.model_dump(exclude_unset=True)
+    if principal.role is Role.asn:
+        refused = sorted(set(changes) - SELF_EDITABLE)
+        if refused:
+            raise FieldNotEditable(
+                f"You may change only {', '.join(sorted(SELF_EDITABLE))}; {', '.join(refused)} come from SIMPEG",
+                fields=refused,
+            )
+    if "nip" in changes:
+        if changes.pop("nip") != asn.nip:
+            raise NipImmutable("The NIP identifies the profile and cannot change; create a new profile instead")
+    for field in ("name", "employment_type", "unit_id", "gender", "birth_date", "active"):
+        if field in changes and changes[field] is None:
+            raise NullNotAllowed(f"{field} cannot be null")
+    employment_type = changes.get("employment_type", asn.employment_type)
+    if {"employment_type", "gender", "birth_date"} & changes.keys():
+        _nip_facts(asn.nip, employment_type, changes.get("gender"), changes.get("birth_date"))
+    if {"employment_type", "golongan"} & changes.keys():
+        _check_golongan(changes.get("golongan", asn.golongan), employment_type)
+    if "unit_id" in changes and changes["unit_id"] != asn.unit_id:
+        await _check_unit(session, principal, changes["unit_id"])
+    if changes.get("position_id") is not None:
+        await org_service.require_position(session, changes["position_id"])
+    changed = {k: v for k, v in changes.items() if getattr(asn, k) != v}
+    if not changed:
+        return asn
+    before = audit.snapshot(asn, PROFILE_FIELDS)
+    for field, value in changed.items():
+        setattr(asn, field, value)
+    await session.flush()
+    audit.record(session, principal, "update", "asn", asn.nip, before=before, after=audit.snapshot(asn, PROFILE_FIELDS))
+    return asn

@@ -1,0 +1,304 @@
+"""Logins, token issuance, refresh rotation with reuse detection, and login throttling."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import case, delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.auth.models import IntegrationClient, LoginThrottle, RefreshToken, User
+from app.core import audit
+from app.core.config import Settings
+from app.core.errors import DomainError, TooManyRequests
+from app.core.security import (
+    SCOPES,
+    Principal,
+    Role,
+    create_access_token,
+    hash_password,
+    hash_secret,
+    new_secret,
+    verify_password,
+)
+from app.core.types import utcnow
+
+
+class OAuthError(DomainError):
+    """RFC 6749 §5.2 errors, rendered as problem+json with the OAuth2 `error` member."""
+
+    status = 400
+    code = "invalid_request"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail, error=self.code, error_description=detail, **extra)
+
+
+class InvalidRequest(OAuthError):
+    code = "invalid_request"
+
+
+class InvalidGrant(OAuthError):
+    code = "invalid_grant"
+
+
+class InvalidScope(OAuthError):
+    code = "invalid_scope"
+
+
+class UnsupportedGrantType(OAuthError):
+    code = "unsupported_grant_type"
+
+
+class InvalidClient(OAuthError):
+    status = 401
+    code = "invalid_client"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.headers = {"WWW-Authenticate": 'Basic realm="bangkom"'}
+
+
+class LoginThrottled(TooManyRequests):
+    code = "login_throttled"
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedTokens:
+    access_token: str
+    expires_in: int
+    refresh_token: str | None
+    scope: str | None
+
+
+def principal_for_user(user: User) -> Principal:
+    return Principal(
+        subject=user.username, role=Role(user.role), user_id=user.id, unit_id=user.unit_id, nip=user.nip
+    )
+
+
+class AuthService:
+    def __init__(
+        self,
+        session: AsyncSession,
+        settings: Settings,
+        security_sessions: async_sessionmaker[AsyncSession],
+    ) -> None:
+        self.session = session
+        self.settings = settings
+        # Throttle counters and family revocations must survive the failed request's rollback,
+        # so they are written in their own short transactions.
+        self.security_sessions = security_sessions
+
+    # -- password grant -------------------------------------------------------------------------
+
+    async def password_grant(self, username: str, password: str) -> IssuedTokens:
+        name = username.strip().lower()
+        await self._refuse_if_locked(name)
+        user = (await self.session.execute(select(User).where(User.username == name))).scalar_one_or_none()
+        ok = verify_password(password, user.password_hash if user else None)
+        if not ok or user is None or not user.active:
+            await self._record_failure(name)
+            raise InvalidGrant("The username or password is wrong")
+        await self.session.execute(delete(LoginThrottle).where(LoginThrottle.username == name))
+        principal = principal_for_user(user)
+        audit.record(self.session, principal, "login", "user", user.username)
+        return await self._issue_for_user(user, family_id=uuid.uuid4().hex)
+
+    async def _refuse_if_locked(self, name: str) -> None:
+        row = (
+            await self.session.execute(select(LoginThrottle.locked_until).where(LoginThrottle.username == name))
+        ).scalar_one_or_none()
+        now = utcnow()
+        if row is not None and row > now:
+            wait = max(1, math.ceil((row - now).total_seconds()))
+            raise LoginThrottled(
+                f"Too many failed logins for this username; try again in {wait} seconds",
+                headers={"Retry-After": str(wait)},
+            )
+
+    async def _record_failure(self, name: str) -> None:
+        now = utcnow()
+        window_open = LoginThrottle.window_start >= now - timedelta(seconds=self.settings.login_window_seconds)
+        async with self.security_sessions() as s, s.begin():
+            result = await s.execute(
+                update(LoginThrottle)
+                .where(LoginThrottle.username == name)
+                .values(
+                    failures=case((window_open, LoginThrottle.failures + 1), else_=1),
+                    window_start=case((window_open, LoginThrottle.window_start), else_=now),
+                )
+                .returning(LoginThrottle.failures)
+            )
+            failures = result.scalar_one_or_none()
+            if failures is None:
+                try:
+                    async with s.begin_nested():
+                        s.add(LoginThrottle(username=name, failures=1, window_start=now))
+                    failures = 1
+                except IntegrityError:  # a concurrent failure created the row first
+                    failures = self.settings.login_max_failures
+            if failures >= self.settings.login_max_failures:
+                locked_until = now + timedelta(seconds=self.settings.login_lockout_seconds)
+                await s.execute(
+                    update(LoginThrottle)
+                    .where(LoginThrottle.username == name)
+                    .values(locked_until=locked_until, failures=0, window_start=now)
+                )
+                audit.record(s, f"login:{name[:100]}", "login_locked", "user", name[:80])
+
+    # -- refresh grant --------------------------------------------------------------------------
+
+    async def refresh_grant(self, refresh_token: str) -> IssuedTokens:
+        digest = hash_secret(refresh_token)
+        row = (
+            await self.session.execute(select(RefreshToken).where(RefreshToken.token_hash == digest))
+        ).scalar_one_or_none()
+        now = utcnow()
+        if row is None or row.expires_at <= now:
+            raise InvalidGrant("The refresh token is unknown or expired; log in again")
+        if row.used_at is not None or row.revoked_at is not None:
+            await self._revoke_family(row.family_id, reason="refresh_token_reused")
+            raise InvalidGrant("This refresh token was already used; every session from that login is revoked")
+        claimed = await self.session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.id == row.id, RefreshToken.used_at.is_(None), RefreshToken.revoked_at.is_(None))
+            .values(used_at=now)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            await self._revoke_family(row.family_id, reason="refresh_token_reused")
+            raise InvalidGrant("This refresh token was already used; every session from that login is revoked")
+        user = await self.session.get(User, row.user_id)
+        if user is None or not user.active:
+            raise InvalidGrant("The account is no longer active")
+        return await self._issue_for_user(user, family_id=row.family_id)
+
+    async def _revoke_family(self, family_id: str, reason: str) -> None:
+        async with self.security_sessions() as s, s.begin():
+            await s.execute(
+                update(RefreshToken)
+                .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+                .values(revoked_at=utcnow())
+            )
+            audit.record(s, "system", reason, "refresh_token_family", family_id)
+
+    async def revoke(self, principal: Principal, refresh_token: str) -> None:
+        """Logout: the refresh token's whole family stops working (RFC 7009: unknown tokens are fine)."""
+        row = (
+            await self.session.execute(
+                select(RefreshToken).where(RefreshToken.token_hash == hash_secret(refresh_token))
+            )
+        ).scalar_one_or_none()
+        if row is None or row.user_id != principal.user_id:
+            return
+        await self.session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.family_id == row.family_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+        audit.record(self.session, principal, "logout", "refresh_token_family", row.family_id)
+
+    async def _issue_for_user(self, user: User, family_id: str) -> IssuedTokens:
+        access, expires_in = create_access_token(self.settings, principal_for_user(user))
+        refresh = new_secret()
+        self.session.add(
+            RefreshToken(
+                token_hash=hash_secret(refresh),
+                family_id=family_id,
+                user_id=user.id,
+                issued_at=utcnow(),
+                expires_at=utcnow() + timedelta(days=self.settings.refresh_token_days),
+            )
+        )
+        await self.session.flush()
+        return IssuedTokens(access, expires_in, refresh, None)
+
+    # -- client credentials ---------------------------------------------------------------------
+
+    async def client_credentials_grant(self, client_id: str, client_secret: str, scope: str | None) -> IssuedTokens:
+        client = await self.authenticate_client(client_id, client_secret)
+        granted = frozenset(client.scopes.split())
+        requested = frozenset(scope.split()) if scope and scope.strip() else granted
+        if not requested <= granted:
+            raise InvalidScope(f"This client may not request: {' '.join(sorted(requested - granted))}")
+        principal = Principal(subject=f"client:{client.client_id}", role=Role.client, scopes=requested)
+        access, expires_in = create_access_token(self.settings, principal)
+        return IssuedTokens(access, expires_in, None, " ".join(sorted(requested)))
+
+    async def authenticate_client(self, client_id: str, client_secret: str) -> IntegrationClient:
+        client = (
+            await self.session.execute(select(IntegrationClient).where(IntegrationClient.client_id == client_id))
+        ).scalar_one_or_none()
+        ok = verify_password(client_secret, client.secret_hash if client else None)
+        if client is None or not ok or not client.active:
+            raise InvalidClient("Client authentication failed")
+        return client
+
+
+# -- administration (CLI and admin API) ----------------------------------------------------------
+
+
+class UsernameTaken(DomainError):
+    status = 409
+    code = "username_taken"
+
+
+class InvalidScopes(DomainError):
+    status = 422
+    code = "invalid_scopes"
+
+
+async def create_user(
+    session: AsyncSession,
+    actor: Principal | str,
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    unit_id: int | None = None,
+    nip: str | None = None,
+) -> User:
+    name = username.strip().lower()
+    if (await session.execute(select(User.id).where(User.username == name))).first() is not None:
+        raise UsernameTaken(f"The username {name} is taken")
+    user = User(
+        username=name, password_hash=hash_password(password), role=role.value, unit_id=unit_id, nip=nip, active=True
+    )
+    session.add(user)
+    await session.flush()
+    audit.record(
+        session,
+        actor,
+        "create",
+        "user",
+        user.username,
+        after={"username": name, "role": role.value, "unit_id": unit_id, "nip": nip, "active": True},
+    )
+    return user
+
+
+async def create_client(
+    session: AsyncSession, actor: Principal | str, *, name: str, scopes: list[str]
+) -> tuple[IntegrationClient, str]:
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown or not scopes:
+        raise InvalidScopes(f"Unknown or missing scopes: {' '.join(unknown) or '(none)'}; allowed: {' '.join(SCOPES)}")
+    secret = new_secret()
+    client = IntegrationClient(
+        client_id=f"bk_{new_secret(9)}",
+        secret_hash=hash_password(secret),
+        name=name,
+        scopes=" ".join(sorted(set(scopes))),
+        active=True,
+    )
+    session.add(client)
+    await session.flush()
+    audit.record(
+        session, actor, "create", "integration_client", client.client_id, after={"name": name, "scopes": client.scopes}
+    )
+    return client, secret

@@ -1,0 +1,180 @@
+"""The `bangkom` command: serve, db, users, clients, demo."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import os
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.config import get_settings
+from app.core.db import create_database
+from app.core.errors import DomainError
+from app.core.security import USER_ROLES, Role
+
+# Plain tracebacks: rich ones print local variables, which may hold passwords or secrets.
+cli = typer.Typer(
+    help="Bangkom: competency development for Indonesian civil servants.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
+users_cli = typer.Typer(help="User accounts.", no_args_is_help=True)
+clients_cli = typer.Typer(help="Integration clients (SIMPEG, LMS).", no_args_is_help=True)
+demo_cli = typer.Typer(help="Demo data.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(users_cli, name="users")
+cli.add_typer(clients_cli, name="clients")
+cli.add_typer(demo_cli, name="demo")
+
+T = TypeVar("T")
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def run_in_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one transaction; domain errors become a clean message and exit code 2."""
+
+    async def main() -> T:
+        db = create_database(get_settings())
+        try:
+            async with db.write_sessions() as session, session.begin():
+                return await work(session)
+        finally:
+            await db.engine.dispose()
+
+    try:
+        return asyncio.run(main())
+    except DomainError as exc:
+        typer.secho(f"error: {exc.detail}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (use several with PostgreSQL)")] = 1,
+    proxy_headers: Annotated[bool, typer.Option(help="Trust X-Forwarded-* from a reverse proxy")] = False,
+) -> None:
+    """Serve the API and the built SPA on one port."""
+    import uvicorn
+
+    settings = get_settings()
+    if workers > 1 and settings.is_sqlite:
+        typer.secho("SQLite allows one writer; use PostgreSQL for several workers.", fg=typer.colors.YELLOW, err=True)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=proxy_headers,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+        server_header=False,
+    )
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+    """Migrate the database (BANGKOM_DATABASE_URL) to the latest schema."""
+    from app.core.migrations import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url, revision)
+    typer.echo(f"database at {revision}: {_redact(settings.database_url)}")
+
+
+@db_cli.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision, e.g. -1 or base")]) -> None:
+    """Step the schema back (every migration is reversible)."""
+    from app.core.migrations import downgrade
+
+    downgrade(get_settings().database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+def _redact(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"
+    return url
+
+
+@users_cli.command("create")
+def users_create(
+    username: Annotated[str, typer.Option(help="Login name")],
+    role: Annotated[str, typer.Option(help="asn, opd_admin, bpsdm_admin or auditor")],
+    password: Annotated[
+        str | None, typer.Option(help="Password (or set BANGKOM_NEW_PASSWORD; prompted when neither)")
+    ] = None,
+    unit_id: Annotated[int | None, typer.Option(help="Unit of an opd_admin")] = None,
+    nip: Annotated[str | None, typer.Option(help="NIP of an asn user")] = None,
+) -> None:
+    """Create a user account."""
+    from app.auth import service as auth_service
+    from app.auth.admin import validate_user_fields
+
+    if role not in {r.value for r in USER_ROLES}:
+        raise typer.BadParameter(f"role must be one of {', '.join(r.value for r in USER_ROLES)}")
+    password = password or os.environ.get("BANGKOM_NEW_PASSWORD") or typer.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+
+    async def work(session: AsyncSession) -> None:
+        await validate_user_fields(session, Role(role), unit_id, nip, password)
+        user = await auth_service.create_user(
+            session, _actor(), username=username, password=password, role=Role(role), unit_id=unit_id, nip=nip
+        )
+        typer.echo(f"created user {user.username} ({user.role})")
+
+    run_in_session(work)
+
+
+@clients_cli.command("create")
+def clients_create(
+    name: Annotated[str, typer.Option(help="What the client is, e.g. 'SIMPEG Kaltim'")],
+    scopes: Annotated[str, typer.Option(help="Space-separated, e.g. 'asn:read asn:write learning:read'")],
+) -> None:
+    """Create an integration client; prints its client_id and client_secret once."""
+    from app.auth import service as auth_service
+
+    async def work(session: AsyncSession) -> tuple[str, str]:
+        client, secret = await auth_service.create_client(session, _actor(), name=name, scopes=scopes.split())
+        return client.client_id, secret
+
+    client_id, secret = run_in_session(work)
+    typer.echo(f"client_id={client_id}")
+    typer.echo(f"client_secret={secret}")
+    typer.secho("Store the secret now; it cannot be shown again.", fg=typer.colors.YELLOW, err=True)
+
+
+@demo_cli.command("load")
+def demo_load(
+    asn: Annotated[int, typer.Option("--asn", min=1, max=500_000, help="How many ASN to generate")] = 2000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same province)")] = 2026,
+) -> None:
+    """Generate a believable province (units, positions, ASN) and demo logins."""
+    from app.demo.generator import load_demo
+
+    summary = run_in_session(lambda session: load_demo(session, asn_count=asn, seed=seed, actor=_actor()))
+    typer.echo(summary.describe())
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

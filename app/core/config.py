@@ -1,0 +1,80 @@
+"""Settings from `BANGKOM_*` environment variables."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BANGKOM_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production", "test"] = "development"
+    database_url: str = "sqlite+aiosqlite:///./bangkom.db"
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_max_overflow: int = Field(default=10, ge=0, le=200)
+    db_echo: bool = False
+
+    secret_key: str = ""
+    jwt_issuer: str = "bangkom"
+    jwt_audience: str = "bangkom-api"
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=14, ge=1, le=365)
+
+    # Failed logins for one username within the window lock it out for lockout_seconds.
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=900, ge=1)
+    login_lockout_seconds: int = Field(default=300, ge=1)
+
+    cors_origins: list[str] = []
+    docs_enabled: bool = True
+    spa_dir: Path | None = None
+    data_dir: Path = Path("./var")
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _secret_required_in_production(self) -> Settings:
+        if self.environment == "production" and len(self.secret_key) < 32:
+            raise ValueError("BANGKOM_SECRET_KEY must be set (32+ characters) when BANGKOM_ENVIRONMENT=production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def effective_secret_key(self) -> str:
+        """The signing key; outside production a random one is kept in data_dir so workers share it."""
+        if self.secret_key:
+            return self.secret_key
+        return _dev_secret(self.data_dir.resolve())
+
+    def resolved_spa_dir(self) -> Path | None:
+        if self.spa_dir is not None:
+            return self.spa_dir if self.spa_dir.is_dir() else None
+        built = REPO_ROOT / "frontend" / "dist"
+        return built if (built / "index.html").is_file() else None
+
+
+@lru_cache
+def _dev_secret(data_dir: Path) -> str:
+    path = data_dir / "dev-secret-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with path.open("x") as fh:
+                fh.write(secrets.token_urlsafe(48))
+        except FileExistsError:  # another worker won the race
+            pass
+    return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,284 @@
+"""Domain errors and their RFC 9457 problem+json rendering."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.core.requestid import current_request_id
+
+log = logging.getLogger("bangkom.errors")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class DomainError(Exception):
+    """An error the API reports to the caller; subclasses fix status and code."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad_request"
+    title: ClassVar[str | None] = None
+
+    def __init__(self, detail: str | None = None, *, headers: dict[str, str] | None = None, **extra: Any):
+        self.detail = detail or self.default_detail()
+        self.headers = headers or {}
+        self.extra = extra
+        super().__init__(self.detail)
+
+    def default_detail(self) -> str:
+        return HTTPStatus(self.status).phrase
+
+
+class BadRequest(DomainError):
+    status = 400
+    code = "bad_request"
+
+
+class Unauthorized(DomainError):
+    status = 401
+    code = "unauthorized"
+
+    def __init__(self, detail: str | None = None, **extra: Any):
+        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}, **extra)
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class PreconditionFailed(DomainError):
+    status = 412
+    code = "precondition_failed"
+
+
+class PayloadTooLarge(DomainError):
+    status = 413
+    code = "payload_too_large"
+
+
+class Unprocessable(DomainError):
+    status = 422
+    code = "unprocessable"
+
+
+class PreconditionRequired(DomainError):
+    status = 428
+    code = "precondition_required"
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    code = "too_many_requests"
+
+
+class ServiceUnavailable(DomainError):
+    status = 503
+    code = "service_unavailable"
+
+
+class ValidationItem(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, with a stable machine-readable `code`."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "https://bangkom.id/problems/asn_not_found",
+                    "title": "Not Found",
+                    "status": 404,
+                    "detail": "No ASN with NIP 198503142010012003 in your scope",
+                    "code": "asn_not_found",
+                }
+            ]
+        },
+    )
+
+    type: str = Field(description="A URI naming the problem type")
+    title: str
+    status: int
+    detail: str
+    code: str = Field(description="Stable machine-readable error code")
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[ValidationItem] | None = Field(default=None, description="Field errors (422 only)")
+
+
+_DESCRIPTIONS = {
+    400: "Bad request",
+    401: "Missing, expired or invalid credentials",
+    403: "Authenticated but not allowed",
+    404: "Not found, or outside the caller's scope",
+    409: "Conflict with the current state",
+    412: "If-Match does not match the current ETag",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Validation failed",
+    428: "If-Match header required",
+    429: "Too many requests",
+    503: "Service temporarily unavailable",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries for the given error statuses, all problem+json."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        out[status] = {
+            "description": _DESCRIPTIONS.get(status, HTTPStatus(status).phrase),
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+    return out
+
+
+AUTH_ERRORS = (401, 403)
+
+
+def problem_response(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    title: str | None = None,
+    headers: dict[str, str] | None = None,
+    request: Request | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"https://bangkom.id/problems/{code}",
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    if request is not None:
+        body["instance"] = request.url.path
+    rid = current_request_id()
+    if rid:
+        body["request_id"] = rid
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def _loc(loc: tuple[Any, ...] | list[Any]) -> list[str | int]:
+    return [p if isinstance(p, int) else str(p) for p in loc]
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return problem_response(
+        exc.status, exc.code, exc.detail, title=exc.title, headers=exc.headers, request=request, **exc.extra
+    )
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"loc": _loc(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+        for e in exc.errors()
+    ]
+    first = errors[0] if errors else None
+    detail = (
+        f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}" if first else "The request is not valid"
+    )
+    return problem_response(422, "validation_error", detail, request=request, errors=errors)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    codes = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large", 400: "bad_request"}
+    code = codes.get(exc.status_code, f"http_{exc.status_code}")
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"No route for {request.method} {request.url.path}"
+    if exc.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}"
+    return problem_response(exc.status_code, code, detail, headers=exc.headers, request=request)
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, DBAPIError) and not exc.connection_invalidated and not _looks_unavailable(exc):
+        return await _unexpected(request, exc)
+    log.warning("database unavailable: %s", type(exc).__name__)
+    return problem_response(
+        503,
+        "database_unavailable",
+        "The database is not reachable right now; try again shortly",
+        headers={"Retry-After": "5"},
+        request=request,
+    )
+
+
+def _looks_unavailable(exc: DBAPIError) -> bool:
+    text = str(exc.orig).lower() if exc.orig is not None else ""
+    markers = ("database is locked", "connection", "could not connect", "terminating", "shutting down", "busy")
+    return isinstance(exc, OperationalError) or any(m in text for m in markers)
+
+
+async def _stale(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(
+        412,
+        "precondition_failed",
+        "The resource was changed by another request at the same time; read it again and retry",
+        request=request,
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem_response(
+        500, "internal_error", "An unexpected error occurred; it has been logged", request=request
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(StaleDataError, _stale)
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(DBAPIError, _database_unavailable)
+    app.add_exception_handler(PoolTimeout, _database_unavailable)
+    app.add_exception_handler(OSError, _database_unavailable_oserror)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+async def _database_unavailable_oserror(request: Request, exc: Exception) -> JSONResponse:
+    # asyncpg raises plain OSError/ConnectionRefusedError when the server is down at connect time.
+    if isinstance(exc, ConnectionError | TimeoutError) or "connect" in str(exc).lower():
+        log.warning("database unavailable: %s", type(exc).__name__)
+        return problem_response(
+            503,
+            "database_unavailable",
+            "The database is not reachable right now; try again shortly",
+            headers={"Retry-After": "5"},
+            request=request,
+        )
+    return await _unexpected(request, exc)

@@ -1,0 +1,95 @@
+"""Keyset pagination with opaque cursors and a `total`."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel
+from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from app.core.errors import Unprocessable
+
+T = TypeVar("T")
+
+
+class InvalidCursor(Unprocessable):
+    code = "invalid_cursor"
+
+
+MAX_LIMIT = 500
+DEFAULT_LIMIT = 50
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class PageParams:
+    limit: int
+    cursor: str | None
+
+
+def page_params(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (max 500)")] = DEFAULT_LIMIT,
+    cursor: Annotated[
+        str | None, Query(max_length=512, description="Opaque cursor from `next_cursor`")
+    ] = None,
+) -> PageParams:
+    return PageParams(limit=limit, cursor=cursor)
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    raw = json.dumps(list(values), separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, arity: int) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidCursor("The cursor is not valid; use next_cursor as given") from exc
+    if not isinstance(values, list) or len(values) != arity:
+        raise InvalidCursor("The cursor is not valid; use next_cursor as given")
+    if not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
+        raise InvalidCursor("The cursor is not valid; use next_cursor as given")
+    return values
+
+
+async def paginate(
+    session: AsyncSession,
+    stmt: Select[Any],
+    keys: Sequence[InstrumentedAttribute[Any]],
+    params: PageParams,
+    *,
+    descending: bool = False,
+) -> tuple[list[Any], str | None, int]:
+    """Rows of `stmt` after the cursor, ordered by `keys` (which must be unique together)."""
+    total = (await session.execute(select(func.count()).select_from(stmt.order_by(None).subquery()))).scalar_one()
+    page = stmt
+    if params.cursor:
+        after = decode_cursor(params.cursor, len(keys))
+        key_expr = keys[0] if len(keys) == 1 else tuple_(*keys)
+        value: Any = after[0] if len(keys) == 1 else tuple_(*after)
+        page = page.where(key_expr < value if descending else key_expr > value)
+    order = [k.desc() if descending else k.asc() for k in keys]
+    rows = list((await session.execute(page.order_by(*order).limit(params.limit + 1))).scalars().all())
+    next_cursor = None
+    if len(rows) > params.limit:
+        rows = rows[: params.limit]
+        last = rows[-1]
+        next_cursor = encode_cursor([getattr(last, k.key) for k in keys])
+    return rows, next_cursor, total

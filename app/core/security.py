@@ -1,0 +1,151 @@
+"""Password hashing, JWT access tokens and the authenticated principal."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from jose import JWTError, jwt
+
+from app.core.config import Settings
+
+# Pinned: tokens signed with anything else (including "none" or RS*/ES*) are rejected.
+JWT_ALGORITHM = "HS256"
+# A bearer token larger than this is refused before any parsing.
+MAX_TOKEN_LENGTH = 4096
+
+_hasher = PasswordHasher()
+# Verifying against a dummy hash when the user does not exist keeps timing uniform.
+_DUMMY_HASH = _hasher.hash("bangkom-dummy-password")
+
+
+class Role(StrEnum):
+    asn = "asn"
+    opd_admin = "opd_admin"
+    bpsdm_admin = "bpsdm_admin"
+    auditor = "auditor"
+    client = "client"
+
+
+USER_ROLES = (Role.asn, Role.opd_admin, Role.bpsdm_admin, Role.auditor)
+
+SCOPES = (
+    "asn:read",
+    "asn:write",
+    "learning:read",
+    "learning:write",
+    "budget:read",
+    "budget:write",
+    "reference:read",
+)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password: str, password_hash: str | None) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def hash_secret(value: str) -> str:
+    """Fast hash for high-entropy random secrets (refresh tokens), where Argon2 adds nothing."""
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def new_secret(nbytes: int = 32) -> str:
+    return secrets.token_urlsafe(nbytes)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: a user (with a role) or an integration client (with scopes)."""
+
+    subject: str
+    role: Role
+    user_id: int | None = None
+    unit_id: int | None = None
+    nip: str | None = None
+    scopes: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_client(self) -> bool:
+        return self.role is Role.client
+
+    @property
+    def actor(self) -> str:
+        return self.subject
+
+
+class TokenInvalid(Exception):
+    pass
+
+
+def create_access_token(settings: Settings, principal: Principal) -> tuple[str, int]:
+    now = datetime.now(UTC)
+    ttl = timedelta(minutes=settings.access_token_minutes)
+    claims: dict[str, Any] = {
+        "sub": principal.subject,
+        "role": principal.role.value,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": int(now.timestamp()),
+        "nbf": int(now.timestamp()),
+        "exp": int((now + ttl).timestamp()),
+        "jti": uuid.uuid4().hex,
+    }
+    if principal.user_id is not None:
+        claims["uid"] = principal.user_id
+    if principal.unit_id is not None:
+        claims["unit_id"] = principal.unit_id
+    if principal.nip is not None:
+        claims["nip"] = principal.nip
+    if principal.scopes:
+        claims["scope"] = " ".join(sorted(principal.scopes))
+    token = jwt.encode(claims, settings.effective_secret_key(), algorithm=JWT_ALGORITHM)
+    return token, int(ttl.total_seconds())
+
+
+def decode_access_token(settings: Settings, token: str, secret_key: str) -> Principal:
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise TokenInvalid("token too large")
+    try:
+        header = jwt.get_unverified_header(token)
+        if header.get("alg") != JWT_ALGORITHM:
+            raise TokenInvalid("unexpected algorithm")
+        claims = jwt.decode(
+            token,
+            secret_key,
+            algorithms=[JWT_ALGORITHM],
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            options={"require_exp": True, "require_iat": True, "require_sub": True, "require_jti": True},
+        )
+        role = Role(claims["role"])
+    except (JWTError, KeyError, ValueError, TypeError) as exc:
+        raise TokenInvalid(str(exc)) from exc
+    unit_id = claims.get("unit_id")
+    user_id = claims.get("uid")
+    if (unit_id is not None and not isinstance(unit_id, int)) or (
+        user_id is not None and not isinstance(user_id, int)
+    ):
+        raise TokenInvalid("malformed claims")
+    scope = claims.get("scope", "")
+    return Principal(
+        subject=str(claims["sub"]),
+        role=role,
+        user_id=user_id,
+        unit_id=unit_id,
+        nip=claims.get("nip"),
+        scopes=frozenset(scope.split()) if isinstance(scope, str) else frozenset(),
+    )

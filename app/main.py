@@ -1,0 +1,129 @@
+"""create_app(): settings, middleware, error handlers, routers and the built SPA."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from app import __version__
+from app.api import api_router
+from app.core.config import Settings, get_settings
+from app.core.db import create_database
+from app.core.errors import NotFound, Problem, ValidationItem, install_error_handlers
+from app.core.health import _head_revisions
+from app.core.health import router as health_router
+from app.core.requestid import RequestContextMiddleware
+
+log = logging.getLogger("bangkom")
+
+# Whole-request ceiling; uploads that need more declare their own limit on the route.
+DEFAULT_MAX_BODY = 2 * 1024 * 1024
+
+TAGS = [
+    {"name": "auth", "description": "OAuth2 tokens (password, refresh_token, client_credentials) and the caller's identity"},
+    {"name": "reference", "description": "Code lists and yearly rule sets (regulation as data)"},
+    {"name": "organisation", "description": "Units (perangkat daerah) and positions (jabatan)"},
+    {"name": "asn", "description": "ASN profiles"},
+    {"name": "audit", "description": "The append-only audit trail"},
+    {"name": "health", "description": "Liveness and readiness probes"},
+]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = create_database(settings)
+        app.state.db = db
+        try:
+            yield
+        finally:
+            await db.engine.dispose()
+
+    docs = settings.docs_enabled
+    app = FastAPI(
+        title="Bangkom API",
+        version=__version__,
+        summary="Competency development (pengembangan kompetensi) of Indonesian civil servants (ASN)",
+        openapi_url="/api/v1/openapi.json" if docs else None,
+        docs_url="/api/docs" if docs else None,
+        redoc_url=None,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+        max_body_size=DEFAULT_MAX_BODY,
+    )
+    app.state.settings = settings
+    app.state.secret_key = settings.effective_secret_key()
+    app.state.migration_heads = _head_revisions()
+
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"],
+        )
+    app.add_middleware(RequestContextMiddleware)
+
+    app.include_router(health_router)
+    app.include_router(api_router)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+
+    spa = settings.resolved_spa_dir()
+    if spa is not None:
+        _mount_spa(app, spa)
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title,
+        version=app.version,
+        summary=app.summary,
+        routes=app.routes,
+        tags=app.openapi_tags,
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    components["Problem"].pop("$defs", None)
+    components["ValidationItem"] = ValidationItem.model_json_schema()
+    components["Problem"]["properties"]["errors"] = {
+        "anyOf": [{"type": "array", "items": {"$ref": "#/components/schemas/ValidationItem"}}, {"type": "null"}],
+        "description": "Field errors (422 only)",
+    }
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components.pop(unused, None)
+    app.openapi_schema = schema
+    return schema
+
+
+def _mount_spa(app: FastAPI, spa: Path) -> None:
+    """Serve the built SPA; unknown non-API paths get index.html so client-side routes work."""
+    assets = spa / "assets"
+    if assets.is_dir():
+        app.mount("/assets", StaticFiles(directory=assets), name="spa-assets")
+    index = spa / "index.html"
+    root = spa.resolve()
+
+    @app.get("/{path:path}", include_in_schema=False)
+    async def spa_fallback(path: str, request: Request) -> FileResponse:
+        if path == "api" or path.startswith("api/"):
+            raise NotFound(f"No route for {request.method} /{path}")
+        candidate = (spa / path).resolve()
+        if path and candidate.is_file() and candidate.is_relative_to(root):
+            return FileResponse(candidate)
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Response
+
+from app.auth.dependencies import ANY_USER, allow
+from app.core.concurrency import IfMatchHeader, etag
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.core.security import Principal, Role
+from app.rules import service
+from app.rules.schemas import RuleSetBody, RuleSetRead
+
+router = APIRouter(prefix="/rules", tags=["reference"])
+
+Year = Annotated[int, Path(ge=2000, le=2100, description="Calendar year", examples=[2026])]
+
+
+@router.get("/{year}", operation_id="rules_get", response_model=RuleSetRead, responses=problem_responses(401, 403, 404, 422))
+async def rules_get(
+    year: Year,
+    session: SessionDep,
+    _: Annotated[Principal, Depends(allow(*ANY_USER, scope="reference:read"))],
+    response: Response,
+) -> RuleSetRead:
+    """The rule set in force for a year (JP minutes, minimum and cap, budget %, JPM bands, form rules)."""
+    row = await service.applicable(session, year)
+    if row.year == year:
+        response.headers["ETag"] = etag(row.version)
+    return service.to_read(row, year)
+
+
+@router.put(
+    "/{year}",
+    operation_id="rules_put",
+    response_model=RuleSetRead,
+    responses={201: {"description": "Created the year's own rule set", "model": RuleSetRead}}
+    | problem_responses(401, 403, 412, 422, 428),
+)
+async def rules_put(
+    year: Year,
+    body: RuleSetBody,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Role.bpsdm_admin))],
+    response: Response,
+    if_match: IfMatchHeader = None,
+) -> RuleSetRead:
+    """Set the year's own rule set (replacing one needs If-Match)."""
+    row, created = await service.replace(session, principal, year, body, if_match)
+    response.status_code = 201 if created else 200
+    response.headers["ETag"] = etag(row.version)
+    return service.to_read(row, year)

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.core.types import JsonDecimal
+
+Jp = Annotated[JsonDecimal, Field(gt=0, le=2000, max_digits=8, decimal_places=2)]
+Pct = Annotated[JsonDecimal, Field(gt=0, le=100, max_digits=7, decimal_places=4)]
+
+
+class FormRule(BaseModel):
+    """How one learning form converts to JP (factor, per-day cap, fixed JP, per-year cap)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    form_code: str = Field(max_length=4, examples=["9"])
+    jp_factor: Annotated[JsonDecimal, Field(gt=0, le=10, max_digits=6, decimal_places=4)] | None = None
+    max_jp_per_day: Jp | None = None
+    fixed_jp: Jp | None = None
+    max_jp_per_year: Jp | None = None
+
+
+class JpmBand(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    label: str = Field(min_length=1, max_length=60)
+    min: Annotated[JsonDecimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+
+
+class BudgetMinPct(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    provinsi: Pct
+    kabupaten_kota: Pct
+
+
+class RuleSetBody(BaseModel):
+    """The regulation values for a year; thresholds are data, never constants in code."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "jp_minutes": 45,
+                    "pns_min_jp": 20,
+                    "pppk_max_jp": 24,
+                    "budget_min_pct": {"provinsi": 0.34, "kabupaten_kota": 0.16},
+                    "jpm_bands": [
+                        {"label": "Optimal", "min": 90},
+                        {"label": "Cukup Optimal", "min": 78},
+                        {"label": "Kurang Optimal", "min": 0},
+                    ],
+                    "form_rules": [
+                        {"form_code": "9", "fixed_jp": 4},
+                        {"form_code": "16", "max_jp_per_day": 3},
+                    ],
+                }
+            ]
+        },
+    )
+
+    jp_minutes: int = Field(ge=1, le=600, description="Minutes in one JP (Peraturan LAN 5/2018: 45)")
+    pns_min_jp: Jp = Field(description="Yearly minimum for PNS/CPNS (PP 11/2017 art. 203: 20)")
+    pppk_max_jp: Jp = Field(description="Yearly cap for PPPK (PP 49/2018 art. 40: 24)")
+    budget_min_pct: BudgetMinPct
+    jpm_bands: list[JpmBand] = Field(min_length=1, max_length=10)
+    form_rules: list[FormRule] = Field(default_factory=list, max_length=100)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RuleSetBody:
+        mins = [b.min for b in self.jpm_bands]
+        if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
+            raise ValueError("jpm_bands must be ordered from the highest min down, without repeats")
+        if mins[-1] != Decimal(0):
+            raise ValueError("the last jpm_bands entry must have min 0 so every JPM gets a category")
+        codes = [r.form_code for r in self.form_rules]
+        if len(set(codes)) != len(codes):
+            raise ValueError("form_rules lists a form_code twice")
+        return self
+
+
+class RuleSetRead(RuleSetBody):
+    model_config = ConfigDict(extra="forbid")
+
+    year: int = Field(description="The year asked for")
+    source_year: int = Field(description="The year whose rule set applies (the latest on or before `year`)")
+    updated_at: datetime

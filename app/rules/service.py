@@ -1,0 +1,65 @@
+"""Rule sets by year: a year without its own set uses the latest earlier one."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core import audit
+from app.core.concurrency import check_if_match
+from app.core.errors import NotFound, Unprocessable
+from app.core.security import Principal
+from app.reference import codes
+from app.rules.models import RuleSet
+from app.rules.schemas import RuleSetBody, RuleSetRead
+
+
+class RulesNotFound(NotFound):
+    code = "rules_not_found"
+
+
+class UnknownFormCode(Unprocessable):
+    code = "unknown_form_code"
+
+
+async def applicable(session: AsyncSession, year: int) -> RuleSet:
+    """The rule set in force for `year` (the earliest one also covers years before it)."""
+    row = (
+        await session.execute(select(RuleSet).where(RuleSet.year <= year).order_by(RuleSet.year.desc()).limit(1))
+    ).scalar_one_or_none()
+    if row is None:
+        row = (await session.execute(select(RuleSet).order_by(RuleSet.year).limit(1))).scalar_one_or_none()
+    if row is None:
+        raise RulesNotFound("No rule set is configured; run the migrations")
+    return row
+
+
+async def rules_for_year(session: AsyncSession, year: int) -> RuleSetBody:
+    return RuleSetBody.model_validate((await applicable(session, year)).data)
+
+
+def to_read(row: RuleSet, year: int) -> RuleSetRead:
+    return RuleSetRead.model_validate(row.data | {"year": year, "source_year": row.year, "updated_at": row.updated_at})
+
+
+async def replace(
+    session: AsyncSession, principal: Principal, year: int, body: RuleSetBody, if_match: str | None
+) -> tuple[RuleSet, bool]:
+    """Create or replace the year's own rule set; replacing needs If-Match (API.md Conventions)."""
+    unknown = sorted({r.form_code for r in body.form_rules} - codes.codes("learning_forms"))
+    if unknown:
+        raise UnknownFormCode(f"form_rules name unknown form codes {', '.join(unknown)}; see /api/v1/reference/learning_forms")
+    data = audit.jsonable(body.model_dump())
+    existing = await session.get(RuleSet, year)
+    if existing is None:
+        row = RuleSet(year=year, data=data)
+        session.add(row)
+        await session.flush()
+        audit.record(session, principal, "create", "rule_set", year, after=data)
+        return row, True
+    check_if_match(if_match, existing.version)
+    before = existing.data
+    existing.data = data
+    await session.flush()
+    audit.record(session, principal, "update", "rule_set", year, before=before, after=data)
+    return existing, False

@@ -1,0 +1,125 @@
+"""Test database (migrated with Alembic), per-test rolled-back transactions, and HTTP clients.
+
+Run against SQLite (default) or PostgreSQL with BANGKOM_TEST_DB=postgres; `make test` runs both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from app.core.config import Settings
+from app.core.db import Database, create_engine
+from app.core.migrations import upgrade
+from app.main import create_app
+from tests import factories
+
+PG_ADMIN_DSN = os.environ.get("BANGKOM_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+
+
+def backend() -> str:
+    return os.environ.get("BANGKOM_TEST_DB", "sqlite")
+
+
+def pytest_report_header() -> str:
+    return f"bangkom test database: {backend()}"
+
+
+async def _pg(sql: str) -> None:
+    conn = await asyncpg.connect(PG_ADMIN_DSN)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh database for the session, migrated to head by Alembic."""
+    if backend() == "postgres":
+        name = f"bangkom_test_{uuid.uuid4().hex[:10]}"
+        asyncio.run(_pg(f'CREATE DATABASE "{name}"'))
+        url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+        upgrade(url)
+        yield url
+        asyncio.run(_pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        path: Path = tmp_path_factory.mktemp("db") / "bangkom-test.db"
+        url = f"sqlite+aiosqlite:///{path}"
+        upgrade(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        environment="test",
+        database_url=database_url,
+        secret_key=TEST_SECRET,
+        data_dir=tmp_path_factory.mktemp("data"),
+        spa_dir=None,
+        login_max_failures=5,
+    )
+
+
+@pytest.fixture(scope="session")
+async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(settings)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """Each test runs inside one outer transaction that is rolled back at the end."""
+    async with engine.connect() as conn:
+        outer = await conn.begin()
+        try:
+            yield conn
+        finally:
+            if outer.is_active:
+                await outer.rollback()
+
+
+def _maker(conn: AsyncConnection) -> async_sessionmaker[AsyncSession]:
+    # Sessions commit to a savepoint inside the test's transaction, never for real.
+    return async_sessionmaker(
+        bind=conn, expire_on_commit=False, autoflush=False, join_transaction_mode="create_savepoint"
+    )
+
+
+@pytest.fixture
+async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
+    async with _maker(connection)() as s:
+        yield s
+
+
+@pytest.fixture
+def app(settings: Settings, engine: AsyncEngine, connection: AsyncConnection) -> Any:
+    application = create_app(settings)
+    maker = _maker(connection)
+    application.state.db = Database(engine=engine, read_sessions=maker, write_sessions=maker)
+    return application
+
+
+@pytest.fixture
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+async def world(session: AsyncSession) -> factories.World:
+    """Two OPDs (one with a sub-unit), positions, ASN in each, and a user of every role."""
+    return await factories.build_world(session)

@@ -1,0 +1,162 @@
+"""Plain factory functions writing real rows, and a small two-OPD world for scope tests."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.asn.models import Asn
+from app.auth.models import IntegrationClient, User
+from app.core.config import Settings
+from app.core.security import Principal, Role, create_access_token, hash_password
+from app.org.models import Position, Unit
+
+PASSWORD = "Rahasia#2026"
+# Argon2 is slow on purpose; tests reuse one hash instead of hashing for every user.
+PASSWORD_HASH = hash_password(PASSWORD)
+CLIENT_SECRET = "client-secret-for-tests-0123456789"
+CLIENT_SECRET_HASH = hash_password(CLIENT_SECRET)
+
+_seq = itertools.count(1)
+
+
+def make_nip(
+    *, birth: date = date(1985, 3, 14), employment_type: str = "pns", gender: str = "female", tmt: tuple[int, int] = (2010, 1)
+) -> str:
+    n = next(_seq)
+    digit = "1" if gender == "male" else "2"
+    if employment_type == "pppk":
+        return f"{birth:%Y%m%d}{tmt[0]}21{digit}{n % 1000:03d}"
+    return f"{birth:%Y%m%d}{tmt[0]}{tmt[1]:02d}{digit}{n % 999 + 1:03d}"
+
+
+async def create_unit(session: AsyncSession, code: str, *, parent: Unit | None = None, kind: str = "dinas") -> Unit:
+    unit = Unit(code=code, name=f"Unit {code}", kind=kind, parent_id=parent.id if parent else None, path="/")
+    session.add(unit)
+    await session.flush()
+    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    await session.flush()
+    return unit
+
+
+async def create_position(
+    session: AsyncSession, unit: Unit, *, jenis_jabatan: str = "pelaksana", jenjang: str | None = None, code: str | None = None
+) -> Position:
+    position = Position(
+        code=code or f"POS-{unit.code}-{next(_seq)}",
+        name=f"Jabatan {jenis_jabatan}",
+        jenis_jabatan=jenis_jabatan,
+        jenjang=jenjang,
+        unit_id=unit.id,
+    )
+    session.add(position)
+    await session.flush()
+    return position
+
+
+async def create_asn(
+    session: AsyncSession,
+    unit: Unit,
+    *,
+    employment_type: str = "pns",
+    gender: str = "female",
+    birth: date = date(1985, 3, 14),
+    golongan: str | None = None,
+    position: Position | None = None,
+    name: str = "Siti Rahmawati",
+    active: bool = True,
+) -> Asn:
+    nip = make_nip(birth=birth, employment_type=employment_type, gender=gender, tmt=(2010, 1) if employment_type != "pppk" else (2023, 0))
+    asn = Asn(
+        nip=nip,
+        name=name,
+        gender=gender,
+        birth_date=birth,
+        employment_type=employment_type,
+        golongan=golongan or ("IX" if employment_type == "pppk" else "III/a"),
+        position_id=position.id if position else None,
+        unit_id=unit.id,
+        email=f"asn{nip}@kaltimprov.go.id",
+        active=active,
+    )
+    session.add(asn)
+    await session.flush()
+    return asn
+
+
+async def create_user(
+    session: AsyncSession, username: str, role: Role, *, unit: Unit | None = None, asn: Asn | None = None, active: bool = True
+) -> User:
+    user = User(
+        username=username,
+        password_hash=PASSWORD_HASH,
+        role=role.value,
+        unit_id=unit.id if unit else None,
+        nip=asn.nip if asn else None,
+        active=active,
+    )
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def create_client(session: AsyncSession, scopes: str, *, client_id: str = "bk_test_client") -> IntegrationClient:
+    client = IntegrationClient(client_id=client_id, secret_hash=CLIENT_SECRET_HASH, name="Test SIMPEG", scopes=scopes, active=True)
+    session.add(client)
+    await session.flush()
+    return client
+
+
+def principal_of(user: User) -> Principal:
+    return Principal(subject=user.username, role=Role(user.role), user_id=user.id, unit_id=user.unit_id, nip=user.nip)
+
+
+def bearer(settings: Settings, principal: Principal) -> dict[str, str]:
+    token, _ = create_access_token(settings, principal)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def client_principal(*scopes: str) -> Principal:
+    return Principal(subject="client:bk_test", role=Role.client, scopes=frozenset(scopes))
+
+
+@dataclass
+class World:
+    unit_a: Unit
+    unit_a1: Unit
+    unit_b: Unit
+    position_a: Position
+    asn_a: Asn
+    asn_a1: Asn
+    asn_b: Asn
+    pppk_a: Asn
+    users: dict[str, User] = field(default_factory=dict)
+
+    def principal(self, name: str) -> Principal:
+        return principal_of(self.users[name])
+
+
+async def build_world(session: AsyncSession) -> World:
+    unit_a = await create_unit(session, "DINAS_A")
+    unit_a1 = await create_unit(session, "BIDANG_A1", parent=unit_a, kind="bidang")
+    unit_b = await create_unit(session, "DINAS_B")
+    position_a = await create_position(session, unit_a)
+    asn_a = await create_asn(session, unit_a, position=position_a)
+    asn_a1 = await create_asn(session, unit_a1, gender="male", name="Budi Santoso")
+    asn_b = await create_asn(session, unit_b, name="Yohanes Lawing")
+    pppk_a = await create_asn(session, unit_a, employment_type="pppk", birth=date(1992, 7, 1), name="Andi Pratiwi")
+    world = World(unit_a, unit_a1, unit_b, position_a, asn_a, asn_a1, asn_b, pppk_a)
+    world.users = {
+        "bpsdm": await create_user(session, "bpsdm", Role.bpsdm_admin),
+        "auditor": await create_user(session, "auditor", Role.auditor),
+        "opd_a": await create_user(session, "opd.a", Role.opd_admin, unit=unit_a),
+        "opd_a1": await create_user(session, "opd.a1", Role.opd_admin, unit=unit_a1),
+        "opd_b": await create_user(session, "opd.b", Role.opd_admin, unit=unit_b),
+        "asn_a": await create_user(session, asn_a.nip, Role.asn, asn=asn_a, unit=unit_a),
+        "asn_b": await create_user(session, asn_b.nip, Role.asn, asn=asn_b, unit=unit_b),
+    }
+    await session.commit()
+    return world
