@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app import __version__
 from app.api import api_router
+from app.auth.dependencies import VerifiedTokens
 from app.core.config import Settings, get_settings
 from app.core.db import create_database
 from app.core.errors import NotFound, Problem, ValidationItem, install_error_handlers
@@ -27,6 +28,7 @@ log = logging.getLogger("bangkom")
 
 # Whole-request ceiling; uploads that need more declare their own limit on the route.
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
+BODY_LIMITS: dict[str, int] = {}
 
 TAGS = [
     {"name": "auth", "description": "OAuth2 tokens (password, refresh_token, client_credentials) and the caller's identity"},
@@ -48,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await db.fast.close()
             await db.engine.dispose()
 
     docs = settings.docs_enabled
@@ -60,10 +63,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_tags=TAGS,
         lifespan=lifespan,
-        max_body_size=DEFAULT_MAX_BODY,
     )
     app.state.settings = settings
     app.state.secret_key = settings.effective_secret_key()
+    app.state.verified_tokens = VerifiedTokens()
     app.state.migration_heads = _head_revisions()
 
     install_error_handlers(app)
@@ -75,7 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
             expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"],
         )
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RequestContextMiddleware, max_body=DEFAULT_MAX_BODY, body_limits=BODY_LIMITS)
 
     app.include_router(health_router)
     app.include_router(api_router)

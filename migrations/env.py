@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import os
-
 from alembic import context
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import app.models  # noqa: F401  (registers every table on the metadata)
+from app.core.config import get_settings
 from app.core.db import Base
 
 config = context.config
@@ -18,11 +17,7 @@ target_metadata = Base.metadata
 
 
 def _url() -> str:
-    return (
-        config.get_main_option("sqlalchemy.url")
-        or os.environ.get("BANGKOM_DATABASE_URL")
-        or "sqlite+aiosqlite:///./bangkom.db"
-    )
+    return config.get_main_option("sqlalchemy.url") or get_settings().database_url
 
 
 def _configure(connection: Connection) -> None:

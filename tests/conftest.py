@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from app.core.config import Settings
 from app.core.db import Database, create_engine
+from app.core.fastread import FastReader
 from app.core.migrations import upgrade
 from app.main import create_app
 from tests import factories
@@ -108,7 +109,9 @@ async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
 def app(settings: Settings, engine: AsyncEngine, connection: AsyncConnection) -> Any:
     application = create_app(settings)
     maker = _maker(connection)
-    application.state.db = Database(engine=engine, read_sessions=maker, write_sessions=maker)
+    application.state.db = Database(
+        engine=engine, read_sessions=maker, write_sessions=maker, fast=FastReader(settings, engine, bind=connection)
+    )
     return application
 
 

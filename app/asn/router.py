@@ -5,11 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.asn import service
-from app.asn.dependencies import AsnCreator, AsnReader, AsnWriter, ReadableAsn, WritableAsn
+from app.asn.dependencies import AsnCreator, AsnReader, AsnWriter, NipPath, WritableAsn
 from app.asn.models import Asn
 from app.asn.schemas import AsnCreate, AsnPage, AsnRead, AsnUpdate, EmploymentType
 from app.core.concurrency import IfMatchHeader, check_if_match, etag
-from app.core.db import SessionDep
+from app.core.db import FastReaderDep, SessionDep
 from app.core.errors import problem_responses
 from app.core.idempotency import IdempotencyDep
 from app.core.pagination import PageDep, paginate
@@ -51,10 +51,11 @@ async def asn_create(body: AsnCreate, session: SessionDep, principal: AsnCreator
 
 
 @router.get("/{nip}", operation_id="asn_get", response_model=AsnRead, responses=problem_responses(401, 403, 404, 422))
-async def asn_get(asn: ReadableAsn, response: Response) -> AsnRead:
+async def asn_get(nip: NipPath, principal: AsnReader, reader: FastReaderDep) -> Response:
     """Get one ASN profile."""
-    response.headers["ETag"] = etag(asn.version)
-    return AsnRead.model_validate(asn)
+    row = await service.read_profile(reader, principal, nip)
+    body = AsnRead.model_validate(row).model_dump_json()
+    return Response(body, media_type="application/json", headers={"ETag": etag(row["version"])})
 
 
 @router.patch(

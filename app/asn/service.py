@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
@@ -13,6 +13,7 @@ from app.asn.nip import NipInvalid, parse_nip
 from app.asn.schemas import AsnCreate, AsnUpdate
 from app.core import audit
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.core.fastread import FastReader
 from app.core.security import Principal, Role
 from app.org import service as org_service
 from app.reference import codes
@@ -116,6 +117,37 @@ def list_query(
             or_(Asn.nip.startswith(needle, autoescape=True), func.lower(Asn.name).contains(needle.lower(), autoescape=True))
         )
     return stmt
+
+
+# -- the fast read path (GET /asn/{nip}) --------------------------------------------------------------
+
+_READ_COLUMNS = (*(getattr(Asn, f) for f in PROFILE_FIELDS), Asn.version, Asn.updated_at)
+
+
+def _profile_statement(shape: str) -> Any:
+    stmt = select(*_READ_COLUMNS).where(Asn.nip == bindparam("nip"))
+    if shape == "self":
+        stmt = stmt.where(Asn.nip == bindparam("own_nip"))
+    elif shape == "subtree":
+        stmt = stmt.where(Asn.unit_id.in_(org_service.subtree_ids_param("scope_unit_id")))
+    return stmt
+
+
+async def read_profile(reader: FastReader, principal: Principal, nip: str) -> dict[str, Any]:
+    """One profile as a dict (with `version`), scoped exactly like get_in_scope, without the ORM."""
+    params: dict[str, Any] = {"nip": nip}
+    if org_service.sees_everything(principal):
+        shape = "all"
+    elif principal.role is Role.asn and principal.nip:
+        shape, params["own_nip"] = "self", principal.nip
+    elif principal.role is Role.opd_admin and principal.unit_id is not None:
+        shape, params["scope_unit_id"] = "subtree", principal.unit_id
+    else:
+        raise AsnNotFound(f"No ASN with NIP {nip[:18]} in your scope")
+    row = await reader.fetch_one(f"asn.profile.{shape}", lambda: _profile_statement(shape), params)
+    if row is None:
+        raise AsnNotFound(f"No ASN with NIP {nip[:18]} in your scope")
+    return dict(row)
 
 
 # -- validation -----------------------------------------------------------------------------------

@@ -17,10 +17,13 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BANGKOM_", env_file=".env", extra="ignore")
 
     environment: Literal["development", "production", "test"] = "development"
-    database_url: str = "sqlite+aiosqlite:///./bangkom.db"
+    # Empty means the embedded default: a SQLite file in data_dir.
+    database_url: str = ""
     db_pool_size: int = Field(default=10, ge=1, le=200)
     db_max_overflow: int = Field(default=10, ge=0, le=200)
     db_echo: bool = False
+    # Connections per worker for the driver-level fast read path (app/core/fastread.py).
+    fast_read_pool_size: int = Field(default=10, ge=1, le=200)
 
     secret_key: str = ""
     jwt_issuer: str = "bangkom"
@@ -38,6 +41,13 @@ class Settings(BaseSettings):
     spa_dir: Path | None = None
     data_dir: Path = Path("./var")
     log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _default_database(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite+aiosqlite:///{(self.data_dir / 'bangkom.db').resolve()}"
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self
 
     @model_validator(mode="after")
     def _secret_required_in_production(self) -> Settings:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase
 
 from app.core.config import Settings
+from app.core.fastread import FastReader
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -74,6 +75,7 @@ class Database:
     engine: AsyncEngine
     read_sessions: async_sessionmaker[AsyncSession]
     write_sessions: async_sessionmaker[AsyncSession]
+    fast: FastReader
 
 
 def create_database(settings: Settings) -> Database:
@@ -85,7 +87,7 @@ def create_database(settings: Settings) -> Database:
         # Reads run without BEGIN/COMMIT round trips; writes get a real transaction.
         reads = engine.execution_options(isolation_level="AUTOCOMMIT")
         writes = engine
-    return Database(engine, create_sessionmaker(reads), create_sessionmaker(writes))
+    return Database(engine, create_sessionmaker(reads), create_sessionmaker(writes), FastReader(settings, engine))
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -103,3 +105,11 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def get_fast_reader(request: Request) -> FastReader:
+    db: Database = request.app.state.db
+    return db.fast
+
+
+FastReaderDep = Annotated[FastReader, Depends(get_fast_reader)]

@@ -6,6 +6,7 @@ import logging
 from http import HTTPStatus
 from typing import Any, ClassVar
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -267,7 +268,25 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DBAPIError, _database_unavailable)
     app.add_exception_handler(PoolTimeout, _database_unavailable)
     app.add_exception_handler(OSError, _database_unavailable_oserror)
+    # The fast read path talks to asyncpg directly; a dropped or refused connection is a 503 too.
+    for driver_error in (
+        asyncpg.PostgresConnectionError,
+        asyncpg.InterfaceError,
+        asyncpg.exceptions.OperatorInterventionError,
+    ):
+        app.add_exception_handler(driver_error, _driver_unavailable)
     app.add_exception_handler(Exception, _unexpected)
+
+
+async def _driver_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database unavailable: %s", type(exc).__name__)
+    return problem_response(
+        503,
+        "database_unavailable",
+        "The database is not reachable right now; try again shortly",
+        headers={"Retry-After": "5"},
+        request=request,
+    )
 
 
 async def _database_unavailable_oserror(request: Request, exc: Exception) -> JSONResponse:

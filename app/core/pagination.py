@@ -39,7 +39,7 @@ class PageParams:
     cursor: str | None
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (max 500)")] = DEFAULT_LIMIT,
     cursor: Annotated[
         str | None, Query(max_length=512, description="Opaque cursor from `next_cursor`")

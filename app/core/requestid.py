@@ -1,4 +1,7 @@
-"""A request id per request (from `X-Request-ID` or generated), kept in a context variable."""
+"""The outermost request middleware: request id, security headers, body size limit, last-resort 500.
+
+Pure ASGI (no BaseHTTPMiddleware) so it costs almost nothing per request.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import json
 import logging
 import re
 import uuid
+from collections.abc import Mapping
 from contextvars import ContextVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -26,67 +30,103 @@ def current_request_id() -> str | None:
     return _request_id.get()
 
 
-class RequestContextMiddleware:
-    """Pure ASGI (no BaseHTTPMiddleware) so it costs almost nothing per request."""
+class BodyTooLarge(Exception):
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"request body larger than {limit} bytes")
 
-    def __init__(self, app: ASGIApp) -> None:
+
+def _problem(status: int, code: str, title: str, detail: str, rid: str) -> bytes:
+    return json.dumps(
+        {
+            "type": f"https://bangkom.id/problems/{code}",
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "code": code,
+            "request_id": rid,
+        }
+    ).encode()
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp, max_body: int, body_limits: Mapping[str, int] | None = None) -> None:
         self.app = app
+        self.max_body = max_body
+        # Path prefixes that accept larger bodies (uploads, bulk sync).
+        self.body_limits = dict(body_limits or {})
+
+    def _limit_for(self, path: str) -> int:
+        for prefix, limit in self.body_limits.items():
+            if path.startswith(prefix):
+                return limit
+        return self.max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         incoming = None
+        declared_length = None
         for name, value in scope["headers"]:
             if name == b"x-request-id":
                 incoming = value.decode("latin-1")
-                break
+            elif name == b"content-length":
+                declared_length = value
         # A caller's id is kept only if it is harmless to log.
         rid = incoming if incoming and _SAFE_ID.match(incoming) else uuid.uuid4().hex
         token = _request_id.set(rid)
         rid_bytes = rid.encode()
+        limit = self._limit_for(scope["path"])
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", rid_bytes))
                 headers.extend(SECURITY_HEADERS)
                 message["headers"] = headers
             await send(message)
 
-        started = False
+        async def send_problem(status: int, body: bytes, extra: list[tuple[bytes, bytes]] | None = None) -> None:
+            headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
+            await send_with_headers({"type": "http.response.start", "status": status, "headers": headers + (extra or [])})
+            await send_with_headers({"type": "http.response.body", "body": body})
 
-        async def send_tracking(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send_with_headers(message)
+        received = 0
 
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        too_large = _problem(
+            413, "payload_too_large", "Content Too Large", f"The request body exceeds {limit} bytes for this endpoint", rid
+        )
         try:
-            await self.app(scope, receive, send_tracking)
+            if declared_length is not None and declared_length.isdigit() and int(declared_length) > limit:
+                await send_problem(413, too_large, [(b"connection", b"close")])
+                return
+            await self.app(scope, limited_receive, send_with_headers)
+        except BodyTooLarge:
+            if started:
+                raise
+            await send_problem(413, too_large, [(b"connection", b"close")])
         except Exception:
             # Rendered here rather than by Starlette's outer error middleware so that even a 500
             # carries the request id and security headers; the traceback goes to the log only.
             log.exception("unhandled error on %s %s (request %s)", scope.get("method"), scope.get("path"), rid)
             if started:
                 raise
-            body = json.dumps(
-                {
-                    "type": "https://bangkom.id/problems/internal_error",
-                    "title": "Internal Server Error",
-                    "status": 500,
-                    "detail": "An unexpected error occurred; it has been logged",
-                    "code": "internal_error",
-                    "request_id": rid,
-                }
-            ).encode()
-            await send_with_headers(
-                {
-                    "type": "http.response.start",
-                    "status": 500,
-                    "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())],
-                }
+            body = _problem(
+                500, "internal_error", "Internal Server Error", "An unexpected error occurred; it has been logged", rid
             )
-            await send_with_headers({"type": "http.response.body", "body": body})
+            await send_problem(500, body)
         finally:
             _request_id.reset(token)

@@ -116,7 +116,8 @@ def create_access_token(settings: Settings, principal: Principal) -> tuple[str, 
     return token, int(ttl.total_seconds())
 
 
-def decode_access_token(settings: Settings, token: str, secret_key: str) -> Principal:
+def decode_access_token(settings: Settings, token: str, secret_key: str) -> tuple[Principal, float]:
+    """The token's principal and its expiry (epoch seconds); TokenInvalid for anything wrong."""
     if len(token) > MAX_TOKEN_LENGTH:
         raise TokenInvalid("token too large")
     try:
@@ -129,7 +130,14 @@ def decode_access_token(settings: Settings, token: str, secret_key: str) -> Prin
             algorithms=[JWT_ALGORITHM],
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,
-            options={"require_exp": True, "require_iat": True, "require_sub": True, "require_jti": True},
+            # python-jose skips the audience check when the claim is absent, so require it.
+            options={
+                "require_aud": True,
+                "require_exp": True,
+                "require_iat": True,
+                "require_sub": True,
+                "require_jti": True,
+            },
         )
         role = Role(claims["role"])
     except (JWTError, KeyError, ValueError, TypeError) as exc:
@@ -141,6 +149,9 @@ def decode_access_token(settings: Settings, token: str, secret_key: str) -> Prin
     ):
         raise TokenInvalid("malformed claims")
     scope = claims.get("scope", "")
+    exp = claims["exp"]
+    if not isinstance(exp, int | float):
+        raise TokenInvalid("malformed claims")
     return Principal(
         subject=str(claims["sub"]),
         role=role,
@@ -148,4 +159,4 @@ def decode_access_token(settings: Settings, token: str, secret_key: str) -> Prin
         unit_id=unit_id,
         nip=claims.get("nip"),
         scopes=frozenset(scope.split()) if isinstance(scope, str) else frozenset(),
-    )
+    ), float(exp)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import audit
@@ -65,6 +65,12 @@ def scoped_unit_ids(principal: Principal) -> Select[tuple[int]]:
 
 def subtree_ids(unit_id: int) -> Select[tuple[int]]:
     own_path = select(Unit.path).where(Unit.id == unit_id).scalar_subquery()
+    return select(Unit.id).where(Unit.path.like(own_path + literal("%")))
+
+
+def subtree_ids_param(name: str) -> Select[tuple[int]]:
+    """Like subtree_ids, with the unit id as a bound parameter (for statements compiled once)."""
+    own_path = select(Unit.path).where(Unit.id == bindparam(name)).scalar_subquery()
     return select(Unit.id).where(Unit.path.like(own_path + literal("%")))
 
 

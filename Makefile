@@ -1,0 +1,90 @@
+# Bangkom: two commands for a newcomer — `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DATA_DIR ?= $(CURDIR)/var
+export BANGKOM_DATA_DIR ?= $(DATA_DIR)
+export BANGKOM_DATABASE_URL ?= sqlite+aiosqlite:///$(DATA_DIR)/bangkom.db
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_ASN ?= 2000
+PG_ADMIN ?= postgresql://postgres@127.0.0.1:5432/postgres
+
+.PHONY: help install backend frontend run serve db demo test test-backend test-sqlite test-postgres \
+        test-frontend lint pg-up clean
+
+help:
+	@echo "make run    - install everything, build the SPA, migrate SQLite, load demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - the whole suite: lint, backend on SQLite and PostgreSQL, frontend unit tests"
+
+# --- installation ------------------------------------------------------------------------------
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+backend: $(VENV)/.installed
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js 20+) is required: apt-get install -y nodejs npm"; exit 1; }
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+frontend/dist/index.html: frontend/node_modules/.installed $(shell find frontend/src frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
+	cd frontend && npm run build
+
+frontend: frontend/dist/index.html
+
+install: backend frontend
+
+# --- running -----------------------------------------------------------------------------------
+
+db: backend
+	@mkdir -p $(DATA_DIR)
+	$(BIN)/bangkom db upgrade
+
+demo: db
+	$(BIN)/bangkom demo load --asn $(DEMO_ASN)
+
+run: install demo
+	@echo "Serving Bangkom on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/docs)"
+	$(BIN)/bangkom serve --host $(HOST) --port $(PORT)
+
+serve: install db
+	$(BIN)/bangkom serve --host $(HOST) --port $(PORT)
+
+# --- tests -------------------------------------------------------------------------------------
+
+pg-up:
+	@if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+	  echo "starting PostgreSQL"; \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
+	  for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; \
+	fi
+
+lint: backend
+	$(BIN)/ruff check app tests bench migrations
+	$(BIN)/ruff format --check app tests bench migrations
+
+test-sqlite: backend
+	BANGKOM_TEST_DB=sqlite $(BIN)/pytest -q -p no:cacheprovider
+
+test-postgres: backend pg-up
+	BANGKOM_TEST_DB=postgres BANGKOM_TEST_PG_ADMIN=$(PG_ADMIN) $(BIN)/pytest -q -p no:cacheprovider
+
+test-backend: test-sqlite test-postgres
+
+test-frontend: frontend/node_modules/.installed
+	cd frontend && npm test
+
+test: lint test-backend test-frontend frontend
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist var .pytest_cache .ruff_cache
