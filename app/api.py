@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from app.accounts.router import router as accounts_router
 from app.asn.router import router as asn_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
@@ -12,5 +13,5 @@ from app.reference.router import router as reference_router
 from app.rules.router import router as rules_router
 
 api_router = APIRouter(prefix="/api/v1")
-for router in (auth_router, reference_router, rules_router, org_router, asn_router, audit_router):
+for router in (auth_router, reference_router, rules_router, org_router, asn_router, accounts_router, audit_router):
     api_router.include_router(router)

@@ -23,6 +23,8 @@ class User(Base):
     nip: Mapped[str | None] = mapped_column(ForeignKey("asn.nip"), nullable=True, index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class IntegrationClient(Base):
@@ -37,6 +39,8 @@ class IntegrationClient(Base):
     scopes: Mapped[str] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class RefreshToken(Base):

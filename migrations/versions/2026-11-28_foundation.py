@@ -63,6 +63,7 @@ def upgrade() -> None:
     sa.Column('scopes', sa.Text(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_integration_clients')),
     sa.UniqueConstraint('client_id', name=op.f('uq_integration_clients_client_id'))
     )
@@ -148,6 +149,7 @@ def upgrade() -> None:
     sa.Column('nip', sa.String(length=18), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['nip'], ['asn.nip'], name=op.f('fk_users_nip_asn')),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_users_unit_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.core.pagination import Page
+
+Username = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=3, max_length=100, pattern=r"^[A-Za-z0-9._@\-]+$")
+]
+Password = Annotated[str, StringConstraints(min_length=8, max_length=200)]
+UserRole = Literal["asn", "opd_admin", "bpsdm_admin", "auditor"]
+Scope = Literal["asn:read", "asn:write", "learning:read", "learning:write", "budget:read", "budget:write", "reference:read"]
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"username": "opd.dinkes", "password": "Ganti#Segera1", "role": "opd_admin", "unit_id": 14}]
+        },
+    )
+
+    username: Username
+    password: Password
+    role: UserRole
+    unit_id: Id | None = Field(default=None, description="Required for opd_admin")
+    nip: Annotated[str, StringConstraints(min_length=18, max_length=18)] | None = Field(
+        default=None, description="Required for asn"
+    )
+
+
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"active": False}]})
+
+    role: UserRole | None = None
+    unit_id: Id | None = None
+    nip: Annotated[str, StringConstraints(min_length=18, max_length=18)] | None = None
+    active: bool | None = None
+    password: Password | None = Field(default=None, description="Sets a new password and ends the user's sessions")
+
+
+class UserRead(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 3,
+                    "username": "opd.diskominfo",
+                    "role": "opd_admin",
+                    "unit_id": 23,
+                    "nip": None,
+                    "active": True,
+                    "created_at": "2026-01-05T03:00:00Z",
+                }
+            ]
+        },
+    )
+
+    id: int
+    username: str
+    role: str
+    unit_id: int | None
+    nip: str | None
+    active: bool
+    created_at: datetime
+
+
+class UserPage(Page[UserRead]):
+    pass
+
+
+class ClientCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"name": "SIMPEG Kaltim", "scopes": ["asn:read", "asn:write", "learning:read"]}]},
+    )
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    scopes: list[Scope] = Field(min_length=1, max_length=7)
+
+
+class ClientUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"active": False}]})
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None = None
+    scopes: list[Scope] | None = Field(default=None, min_length=1, max_length=7)
+    active: bool | None = None
+
+
+class ClientRead(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 1,
+                    "client_id": "bk_x2Yc9QfT3mLp",
+                    "name": "SIMPEG Kaltim",
+                    "scopes": ["asn:read", "asn:write"],
+                    "active": True,
+                    "created_at": "2026-01-05T03:00:00Z",
+                }
+            ]
+        },
+    )
+
+    id: int
+    client_id: str
+    name: str
+    scopes: list[str]
+    active: bool
+    created_at: datetime
+
+
+class ClientWithSecret(ClientRead):
+    client_secret: str = Field(description="Shown once; store it now")
+
+
+class ClientPage(Page[ClientRead]):
+    pass

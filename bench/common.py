@@ -1,0 +1,156 @@
+"""Shared plumbing for the benchmarks: a PostgreSQL database with demo data, servers, wrk."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import asyncpg
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+DEMO_PASSWORD = "Bangkom#2026"
+
+
+def pg_url(name: str) -> str:
+    base = urllib.parse.urlsplit(PG_ADMIN)
+    return urllib.parse.urlunsplit((base.scheme, base.netloc, f"/{name}", "", ""))
+
+
+async def _admin(sql: str) -> None:
+    conn = await asyncpg.connect(PG_ADMIN)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def prepare_database(name: str, asn: int, reuse: bool) -> str:
+    """A PostgreSQL database migrated to head with `asn` demo ASN (kept between runs with --reuse)."""
+    dsn = pg_url(name)
+    env = os.environ | {"BANGKOM_DATABASE_URL": dsn.replace("postgresql://", "postgresql+asyncpg://", 1)}
+    if reuse and asyncio.run(_count_asn(dsn)) >= asn:
+        return dsn
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    subprocess.run([BIN / "bangkom", "db", "upgrade"], env=env, check=True, stdout=subprocess.DEVNULL)
+    started = time.perf_counter()
+    subprocess.run([BIN / "bangkom", "demo", "load", "--asn", str(asn)], env=env, check=True, stdout=subprocess.DEVNULL)
+    print(f"demo load of {asn} ASN: {time.perf_counter() - started:.1f} s", flush=True)
+    asyncio.run(_admin(f'ANALYZE'))  # fresh statistics (the scratch database is new)
+    return dsn
+
+
+async def _count_asn(dsn: str) -> int:
+    try:
+        conn = await asyncpg.connect(dsn)
+    except (OSError, asyncpg.PostgresError):
+        return 0
+    try:
+        return int(await conn.fetchval("SELECT count(*) FROM asn"))
+    except asyncpg.PostgresError:
+        return 0
+    finally:
+        await conn.close()
+
+
+def fetch_values(dsn: str, sql: str) -> list[str]:
+    async def run() -> list[str]:
+        conn = await asyncpg.connect(dsn)
+        try:
+            return [str(r[0]) for r in await conn.fetch(sql)]
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
+
+
+def wait_http(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status < 500:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+@contextmanager
+def server(cmd: list[str], env: dict[str, str], health_url: str) -> Iterator[subprocess.Popen[bytes]]:
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        wait_http(health_url)
+        yield proc
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def password_token(base: str, username: str, password: str = DEMO_PASSWORD) -> str:
+    data = urllib.parse.urlencode({"grant_type": "password", "username": username, "password": password}).encode()
+    with urllib.request.urlopen(urllib.request.Request(f"{base}/api/v1/auth/token", data=data), timeout=10) as r:
+        return str(json.load(r)["access_token"])
+
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def _ms(text: str) -> float:
+    m = re.match(r"([\d.]+)(us|ms|s)", text)
+    if not m:
+        raise ValueError(text)
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def wrk(url_base: str, paths: list[str], *, seconds: int, connections: int, headers: dict[str, str]) -> dict[str, float]:
+    """Requests/s and latency percentiles from wrk, cycling through `paths`."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is required: apt-get install -y wrk")
+    lua = "paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n" + (
+        "local i = 0\nrequest = function()\n  i = i + 1\n"
+        "  return wrk.format('GET', paths[(i % #paths) + 1])\nend\n"
+        "local non2xx = 0\nresponse = function(status, headers, body)\n"
+        "  if status >= 300 then non2xx = non2xx + 1 end\nend\n"
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(lua)
+        script = fh.name
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script]
+    for k, v in headers.items():
+        cmd += ["-H", f"{k}: {v}"]
+    out = subprocess.run([*cmd, url_base], capture_output=True, text=True, check=True).stdout
+    os.unlink(script)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    pct = {p: _ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.M)}
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": rps,
+        "p50_ms": pct.get("50", float("nan")),
+        "p99_ms": pct.get("99", float("nan")),
+        "non_2xx": float(errors.group(1)) if errors else 0.0,
+    }
+
+
+def save(name: str, result: dict[str, object]) -> Path:
+    path = ROOT / "bench" / "results" / f"{name}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    return path
