@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -31,14 +32,44 @@ class InsufficientRights(Forbidden):
     code = "forbidden"
 
 
+class VerifiedTokens:
+    """Access tokens already verified by this worker, until they expire.
+
+    Verifying a JWT costs more than the rest of a cached profile read; a token string that verified
+    once is the same token on the next request, so only its expiry needs checking again.
+    """
+
+    def __init__(self, max_entries: int = 20_000) -> None:
+        self._items: dict[str, tuple[Principal, float]] = {}
+        self._max = max_entries
+
+    def get(self, token: str) -> Principal | None:
+        item = self._items.get(token)
+        if item is None:
+            return None
+        if item[1] <= time.time():
+            self._items.pop(token, None)
+            return None
+        return item[0]
+
+    def put(self, token: str, principal: Principal, expires_at: float) -> None:
+        if len(self._items) >= self._max:
+            self._items.pop(next(iter(self._items)))  # the oldest entry
+        self._items[token] = (principal, expires_at)
+
+
 async def get_principal(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
     if not token:
         raise Unauthorized("Send a bearer access token from /api/v1/auth/token")
-    settings: Settings = request.app.state.settings
-    try:
-        principal = decode_access_token(settings, token, request.app.state.secret_key)
-    except TokenInvalid as exc:
-        raise Unauthorized("The access token is invalid or expired; log in again") from exc
+    cache: VerifiedTokens = request.app.state.verified_tokens
+    principal = cache.get(token)
+    if principal is None:
+        settings: Settings = request.app.state.settings
+        try:
+            principal, expires_at = decode_access_token(settings, token, request.app.state.secret_key)
+        except TokenInvalid as exc:
+            raise Unauthorized("The access token is invalid or expired; log in again") from exc
+        cache.put(token, principal, expires_at)
     request.state.principal = principal
     return principal
 
@@ -46,11 +77,12 @@ async def get_principal(request: Request, token: Annotated[str | None, Depends(o
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
-def allow(*roles: Role, scope: str | None = None) -> Callable[..., Principal]:
+def allow(*roles: Role, scope: str | None = None) -> Callable[..., Awaitable[Principal]]:
     """A dependency admitting users with one of `roles` and clients holding `scope`."""
     allowed = frozenset(roles)
 
-    def check(principal: CurrentPrincipal) -> Principal:
+    # async: a plain def dependency would run in the thread pool, a costly hop on every request.
+    async def check(principal: CurrentPrincipal) -> Principal:
         if principal.is_client:
             if scope is not None and scope in principal.scopes:
                 return principal

@@ -15,7 +15,7 @@ from app.core.errors import problem_responses
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-def auth_service(request: Request, session: SessionDep) -> AuthService:
+async def auth_service(request: Request, session: SessionDep) -> AuthService:
     return AuthService(session, request.app.state.settings, request.app.state.db.write_sessions)
 
 
@@ -43,13 +43,16 @@ FormStr = Annotated[str | None, Form(max_length=4096)]
     "/token",
     operation_id="auth_token",
     response_model=TokenResponse,
+    response_model_exclude_none=True,
     responses=problem_responses(400, 401, 422, 429),
 )
 async def auth_token(
     request: Request,
     response: Response,
     service: AuthServiceDep,
-    grant_type: Annotated[str | None, Form(description="password, refresh_token or client_credentials")] = None,
+    grant_type: Annotated[
+        str | None, Form(description="password, refresh_token or client_credentials")
+    ] = None,
     username: FormStr = None,
     password: FormStr = None,
     refresh_token: FormStr = None,

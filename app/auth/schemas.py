@@ -34,7 +34,13 @@ class Me(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
-                {"username": "admin.diskominfo", "role": "opd_admin", "nip": None, "unit_id": 23, "scopes": []}
+                {
+                    "username": "admin.diskominfo",
+                    "role": "opd_admin",
+                    "nip": None,
+                    "unit_id": 23,
+                    "scopes": [],
+                }
             ]
         }
     )

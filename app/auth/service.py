@@ -28,6 +28,9 @@ from app.core.security import (
 )
 from app.core.types import utcnow
 
+# users.username and login_throttle.username are String(100).
+MAX_USERNAME = 100
+
 
 class OAuthError(DomainError):
     """RFC 6749 §5.2 errors, rendered as problem+json with the OAuth2 `error` member."""
@@ -95,10 +98,19 @@ class AuthService:
         # so they are written in their own short transactions.
         self.security_sessions = security_sessions
 
+    async def _end_failed_request_transaction(self) -> None:
+        # The request is failing anyway. Ending its transaction first releases SQLite's write lock
+        # (taken by BEGIN IMMEDIATE), which the security session would otherwise wait on until
+        # busy_timeout, and keeps the security write from nesting inside a transaction that rolls back.
+        await self.session.rollback()
+
     # -- password grant -------------------------------------------------------------------------
 
     async def password_grant(self, username: str, password: str) -> IssuedTokens:
         name = username.strip().lower()
+        if len(name) > MAX_USERNAME:  # no account can have it, and it would not fit the throttle table
+            verify_password(password, None)
+            raise InvalidGrant("The username or password is wrong")
         await self._refuse_if_locked(name)
         user = (await self.session.execute(select(User).where(User.username == name))).scalar_one_or_none()
         ok = verify_password(password, user.password_hash if user else None)
@@ -112,7 +124,9 @@ class AuthService:
 
     async def _refuse_if_locked(self, name: str) -> None:
         row = (
-            await self.session.execute(select(LoginThrottle.locked_until).where(LoginThrottle.username == name))
+            await self.session.execute(
+                select(LoginThrottle.locked_until).where(LoginThrottle.username == name)
+            )
         ).scalar_one_or_none()
         now = utcnow()
         if row is not None and row > now:
@@ -123,8 +137,11 @@ class AuthService:
             )
 
     async def _record_failure(self, name: str) -> None:
+        await self._end_failed_request_transaction()
         now = utcnow()
-        window_open = LoginThrottle.window_start >= now - timedelta(seconds=self.settings.login_window_seconds)
+        window_open = LoginThrottle.window_start >= now - timedelta(
+            seconds=self.settings.login_window_seconds
+        )
         async with self.security_sessions() as s, s.begin():
             result = await s.execute(
                 update(LoginThrottle)
@@ -164,21 +181,28 @@ class AuthService:
             raise InvalidGrant("The refresh token is unknown or expired; log in again")
         if row.used_at is not None or row.revoked_at is not None:
             await self._revoke_family(row.family_id, reason="refresh_token_reused")
-            raise InvalidGrant("This refresh token was already used; every session from that login is revoked")
+            raise InvalidGrant(
+                "This refresh token was already used; every session from that login is revoked"
+            )
         claimed = await self.session.execute(
             update(RefreshToken)
-            .where(RefreshToken.id == row.id, RefreshToken.used_at.is_(None), RefreshToken.revoked_at.is_(None))
+            .where(
+                RefreshToken.id == row.id, RefreshToken.used_at.is_(None), RefreshToken.revoked_at.is_(None)
+            )
             .values(used_at=now)
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             await self._revoke_family(row.family_id, reason="refresh_token_reused")
-            raise InvalidGrant("This refresh token was already used; every session from that login is revoked")
+            raise InvalidGrant(
+                "This refresh token was already used; every session from that login is revoked"
+            )
         user = await self.session.get(User, row.user_id)
         if user is None or not user.active:
             raise InvalidGrant("The account is no longer active")
         return await self._issue_for_user(user, family_id=row.family_id)
 
     async def _revoke_family(self, family_id: str, reason: str) -> None:
+        await self._end_failed_request_transaction()
         async with self.security_sessions() as s, s.begin():
             await s.execute(
                 update(RefreshToken)
@@ -220,7 +244,9 @@ class AuthService:
 
     # -- client credentials ---------------------------------------------------------------------
 
-    async def client_credentials_grant(self, client_id: str, client_secret: str, scope: str | None) -> IssuedTokens:
+    async def client_credentials_grant(
+        self, client_id: str, client_secret: str, scope: str | None
+    ) -> IssuedTokens:
         client = await self.authenticate_client(client_id, client_secret)
         granted = frozenset(client.scopes.split())
         requested = frozenset(scope.split()) if scope and scope.strip() else granted
@@ -232,7 +258,9 @@ class AuthService:
 
     async def authenticate_client(self, client_id: str, client_secret: str) -> IntegrationClient:
         client = (
-            await self.session.execute(select(IntegrationClient).where(IntegrationClient.client_id == client_id))
+            await self.session.execute(
+                select(IntegrationClient).where(IntegrationClient.client_id == client_id)
+            )
         ).scalar_one_or_none()
         ok = verify_password(client_secret, client.secret_hash if client else None)
         if client is None or not ok or not client.active:
@@ -267,7 +295,12 @@ async def create_user(
     if (await session.execute(select(User.id).where(User.username == name))).first() is not None:
         raise UsernameTaken(f"The username {name} is taken")
     user = User(
-        username=name, password_hash=hash_password(password), role=role.value, unit_id=unit_id, nip=nip, active=True
+        username=name,
+        password_hash=hash_password(password),
+        role=role.value,
+        unit_id=unit_id,
+        nip=nip,
+        active=True,
     )
     session.add(user)
     await session.flush()
@@ -287,7 +320,9 @@ async def create_client(
 ) -> tuple[IntegrationClient, str]:
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown or not scopes:
-        raise InvalidScopes(f"Unknown or missing scopes: {' '.join(unknown) or '(none)'}; allowed: {' '.join(SCOPES)}")
+        raise InvalidScopes(
+            f"Unknown or missing scopes: {' '.join(unknown) or '(none)'}; allowed: {' '.join(SCOPES)}"
+        )
     secret = new_secret()
     client = IntegrationClient(
         client_id=f"bk_{new_secret(9)}",
@@ -299,6 +334,11 @@ async def create_client(
     session.add(client)
     await session.flush()
     audit.record(
-        session, actor, "create", "integration_client", client.client_id, after={"name": name, "scopes": client.scopes}
+        session,
+        actor,
+        "create",
+        "integration_client",
+        client.client_id,
+        after={"name": name, "scopes": client.scopes},
     )
     return client, secret
