@@ -72,6 +72,7 @@ pg-up:
 lint: backend
 	$(BIN)/ruff check app tests bench migrations
 	$(BIN)/ruff format --check app tests bench migrations
+	$(BIN)/mypy app
 
 test-sqlite: backend
 	BANGKOM_TEST_DB=sqlite $(BIN)/pytest -q -p no:cacheprovider

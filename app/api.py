@@ -13,5 +13,13 @@ from app.reference.router import router as reference_router
 from app.rules.router import router as rules_router
 
 api_router = APIRouter(prefix="/api/v1")
-for router in (auth_router, reference_router, rules_router, org_router, asn_router, accounts_router, audit_router):
+for router in (
+    auth_router,
+    reference_router,
+    rules_router,
+    org_router,
+    asn_router,
+    accounts_router,
+    audit_router,
+):
     api_router.include_router(router)

@@ -71,7 +71,9 @@ def serve(
 
     settings = get_settings()
     if workers > 1 and settings.is_sqlite:
-        typer.secho("SQLite allows one writer; use PostgreSQL for several workers.", fg=typer.colors.YELLOW, err=True)
+        typer.secho(
+            "SQLite allows one writer; use PostgreSQL for several workers.", fg=typer.colors.YELLOW, err=True
+        )
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -128,8 +130,10 @@ def users_create(
 
     if role not in {r.value for r in USER_ROLES}:
         raise typer.BadParameter(f"role must be one of {', '.join(r.value for r in USER_ROLES)}")
-    password = password or os.environ.get("BANGKOM_NEW_PASSWORD") or typer.prompt(
-        "Password", hide_input=True, confirmation_prompt=True
+    password = (
+        password
+        or os.environ.get("BANGKOM_NEW_PASSWORD")
+        or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     )
 
     async def work(session: AsyncSession) -> None:

@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app import __version__
 from app.api import api_router
-from app.auth.dependencies import VerifiedTokens
+from app.auth.dependencies import VerifiedTokens, auth_problem_before_body
 from app.core.config import Settings, get_settings
 from app.core.db import create_database
 from app.core.errors import NotFound, Problem, ValidationItem, install_error_handlers, problem_responses
@@ -32,7 +32,10 @@ DEFAULT_MAX_BODY = 2 * 1024 * 1024
 BODY_LIMITS: dict[str, int] = {}
 
 TAGS = [
-    {"name": "auth", "description": "OAuth2 tokens (password, refresh_token, client_credentials) and the caller's identity"},
+    {
+        "name": "auth",
+        "description": "OAuth2 tokens (password, refresh_token, client_credentials) and the caller's identity",
+    },
     {"name": "reference", "description": "Code lists and yearly rule sets (regulation as data)"},
     {"name": "organisation", "description": "Units (perangkat daerah) and positions (jabatan)"},
     {"name": "asn", "description": "ASN profiles"},
@@ -73,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.secret_key = settings.effective_secret_key()
     app.state.verified_tokens = VerifiedTokens()
+    app.state.auth_precheck = auth_problem_before_body
     app.state.migration_heads = _head_revisions()
 
     install_error_handlers(app)
@@ -111,7 +115,10 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     components["Problem"].pop("$defs", None)
     components["ValidationItem"] = ValidationItem.model_json_schema()
     components["Problem"]["properties"]["errors"] = {
-        "anyOf": [{"type": "array", "items": {"$ref": "#/components/schemas/ValidationItem"}}, {"type": "null"}],
+        "anyOf": [
+            {"type": "array", "items": {"$ref": "#/components/schemas/ValidationItem"}},
+            {"type": "null"},
+        ],
         "description": "Field errors (422 only)",
     }
     for unused in ("HTTPValidationError", "ValidationError"):

@@ -110,7 +110,10 @@ def app(settings: Settings, engine: AsyncEngine, connection: AsyncConnection) ->
     application = create_app(settings)
     maker = _maker(connection)
     application.state.db = Database(
-        engine=engine, read_sessions=maker, write_sessions=maker, fast=FastReader(settings, engine, bind=connection)
+        engine=engine,
+        read_sessions=maker,
+        write_sessions=maker,
+        fast=FastReader(settings, engine, bind=connection),
     )
     return application
 

@@ -24,7 +24,11 @@ _seq = itertools.count(1)
 
 
 def make_nip(
-    *, birth: date = date(1985, 3, 14), employment_type: str = "pns", gender: str = "female", tmt: tuple[int, int] = (2010, 1)
+    *,
+    birth: date = date(1985, 3, 14),
+    employment_type: str = "pns",
+    gender: str = "female",
+    tmt: tuple[int, int] = (2010, 1),
 ) -> str:
     n = next(_seq)
     digit = "1" if gender == "male" else "2"
@@ -33,7 +37,9 @@ def make_nip(
     return f"{birth:%Y%m%d}{tmt[0]}{tmt[1]:02d}{digit}{n % 999 + 1:03d}"
 
 
-async def create_unit(session: AsyncSession, code: str, *, parent: Unit | None = None, kind: str = "dinas") -> Unit:
+async def create_unit(
+    session: AsyncSession, code: str, *, parent: Unit | None = None, kind: str = "dinas"
+) -> Unit:
     unit = Unit(code=code, name=f"Unit {code}", kind=kind, parent_id=parent.id if parent else None, path="/")
     session.add(unit)
     await session.flush()
@@ -43,7 +49,12 @@ async def create_unit(session: AsyncSession, code: str, *, parent: Unit | None =
 
 
 async def create_position(
-    session: AsyncSession, unit: Unit, *, jenis_jabatan: str = "pelaksana", jenjang: str | None = None, code: str | None = None
+    session: AsyncSession,
+    unit: Unit,
+    *,
+    jenis_jabatan: str = "pelaksana",
+    jenjang: str | None = None,
+    code: str | None = None,
 ) -> Position:
     position = Position(
         code=code or f"POS-{unit.code}-{next(_seq)}",
@@ -69,7 +80,12 @@ async def create_asn(
     name: str = "Siti Rahmawati",
     active: bool = True,
 ) -> Asn:
-    nip = make_nip(birth=birth, employment_type=employment_type, gender=gender, tmt=(2010, 1) if employment_type != "pppk" else (2023, 0))
+    nip = make_nip(
+        birth=birth,
+        employment_type=employment_type,
+        gender=gender,
+        tmt=(2010, 1) if employment_type != "pppk" else (2023, 0),
+    )
     asn = Asn(
         nip=nip,
         name=name,
@@ -88,7 +104,13 @@ async def create_asn(
 
 
 async def create_user(
-    session: AsyncSession, username: str, role: Role, *, unit: Unit | None = None, asn: Asn | None = None, active: bool = True
+    session: AsyncSession,
+    username: str,
+    role: Role,
+    *,
+    unit: Unit | None = None,
+    asn: Asn | None = None,
+    active: bool = True,
 ) -> User:
     user = User(
         username=username,
@@ -103,15 +125,21 @@ async def create_user(
     return user
 
 
-async def create_client(session: AsyncSession, scopes: str, *, client_id: str = "bk_test_client") -> IntegrationClient:
-    client = IntegrationClient(client_id=client_id, secret_hash=CLIENT_SECRET_HASH, name="Test SIMPEG", scopes=scopes, active=True)
+async def create_client(
+    session: AsyncSession, scopes: str, *, client_id: str = "bk_test_client"
+) -> IntegrationClient:
+    client = IntegrationClient(
+        client_id=client_id, secret_hash=CLIENT_SECRET_HASH, name="Test SIMPEG", scopes=scopes, active=True
+    )
     session.add(client)
     await session.flush()
     return client
 
 
 def principal_of(user: User) -> Principal:
-    return Principal(subject=user.username, role=Role(user.role), user_id=user.id, unit_id=user.unit_id, nip=user.nip)
+    return Principal(
+        subject=user.username, role=Role(user.role), user_id=user.id, unit_id=user.unit_id, nip=user.nip
+    )
 
 
 def bearer(settings: Settings, principal: Principal) -> dict[str, str]:
@@ -147,7 +175,9 @@ async def build_world(session: AsyncSession) -> World:
     asn_a = await create_asn(session, unit_a, position=position_a)
     asn_a1 = await create_asn(session, unit_a1, gender="male", name="Budi Santoso")
     asn_b = await create_asn(session, unit_b, name="Yohanes Lawing")
-    pppk_a = await create_asn(session, unit_a, employment_type="pppk", birth=date(1992, 7, 1), name="Andi Pratiwi")
+    pppk_a = await create_asn(
+        session, unit_a, employment_type="pppk", birth=date(1992, 7, 1), name="Andi Pratiwi"
+    )
     world = World(unit_a, unit_a1, unit_b, position_a, asn_a, asn_a1, asn_b, pppk_a)
     world.users = {
         "bpsdm": await create_user(session, "bpsdm", Role.bpsdm_admin),

@@ -35,7 +35,9 @@ UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 ClientPk = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
-@router.get("/users", operation_id="users_list", response_model=UserPage, responses=problem_responses(401, 403, 422))
+@router.get(
+    "/users", operation_id="users_list", response_model=UserPage, responses=problem_responses(401, 403, 422)
+)
 async def users_list(
     session: SessionDep,
     _: Reader,
@@ -46,24 +48,39 @@ async def users_list(
     q: Annotated[str | None, Query(max_length=100)] = None,
 ) -> UserPage:
     """List user accounts (bpsdm_admin, auditor)."""
-    rows, cursor, total = await paginate(session, service.list_users_query(role, unit_id, active, q), [User.id], page)
+    rows, cursor, total = await paginate(
+        session, service.list_users_query(role, unit_id, active, q), [User.id], page
+    )
     return UserPage(items=[UserRead.model_validate(u) for u in rows], next_cursor=cursor, total=total)
 
 
 @router.post(
-    "/users", operation_id="users_create", status_code=201, response_model=UserRead, responses=problem_responses(401, 403, 409, 422)
+    "/users",
+    operation_id="users_create",
+    status_code=201,
+    response_model=UserRead,
+    responses=problem_responses(401, 403, 409, 422),
 )
-async def users_create(body: UserCreate, session: SessionDep, principal: Admin, idem: IdempotencyDep) -> Response:
+async def users_create(
+    body: UserCreate, session: SessionDep, principal: Admin, idem: IdempotencyDep
+) -> Response:
     """Create a user account."""
     if (replay := await idem.replay()) is not None:
         return replay
     user = await service.create_user(session, principal, body)
     return await idem.respond(
-        201, UserRead.model_validate(user), {"Location": f"/api/v1/users/{user.id}", "ETag": etag(user.version)}
+        201,
+        UserRead.model_validate(user),
+        {"Location": f"/api/v1/users/{user.id}", "ETag": etag(user.version)},
     )
 
 
-@router.get("/users/{user_id}", operation_id="users_get", response_model=UserRead, responses=problem_responses(401, 403, 404, 422))
+@router.get(
+    "/users/{user_id}",
+    operation_id="users_get",
+    response_model=UserRead,
+    responses=problem_responses(401, 403, 404, 422),
+)
 async def users_get(user_id: UserId, session: SessionDep, _: Reader, response: Response) -> UserRead:
     """Get one user account."""
     user = await service.get_user(session, user_id)
@@ -78,7 +95,12 @@ async def users_get(user_id: UserId, session: SessionDep, _: Reader, response: R
     responses=problem_responses(401, 403, 404, 412, 422, 428),
 )
 async def users_update(
-    user_id: UserId, body: UserUpdate, session: SessionDep, principal: Admin, response: Response, if_match: IfMatchHeader = None
+    user_id: UserId,
+    body: UserUpdate,
+    session: SessionDep,
+    principal: Admin,
+    response: Response,
+    if_match: IfMatchHeader = None,
 ) -> UserRead:
     """Change a user's role, unit, NIP, password or deactivate it (ends its sessions)."""
     user = await service.get_user(session, user_id)
@@ -88,7 +110,12 @@ async def users_update(
     return UserRead.model_validate(user)
 
 
-@router.get("/clients", operation_id="clients_list", response_model=ClientPage, responses=problem_responses(401, 403, 422))
+@router.get(
+    "/clients",
+    operation_id="clients_list",
+    response_model=ClientPage,
+    responses=problem_responses(401, 403, 422),
+)
 async def clients_list(session: SessionDep, _: Reader, page: PageDep) -> ClientPage:
     """List integration clients (bpsdm_admin, auditor); secrets are never shown again."""
     rows, cursor, total = await paginate(session, select(IntegrationClient), [IntegrationClient.id], page)
@@ -102,14 +129,22 @@ async def clients_list(session: SessionDep, _: Reader, page: PageDep) -> ClientP
     response_model=ClientWithSecret,
     responses=problem_responses(401, 403, 422),
 )
-async def clients_create(body: ClientCreate, session: SessionDep, principal: Admin, idem: IdempotencyDep) -> Response:
+async def clients_create(
+    body: ClientCreate, session: SessionDep, principal: Admin, idem: IdempotencyDep
+) -> Response:
     """Create an integration client; the response carries its secret, shown only this once."""
     if (replay := await idem.replay()) is not None:
         return replay
     client, secret = await service.create_client(session, principal, body)
     out = ClientWithSecret(**service.client_read(client).model_dump(), client_secret=secret)
     return await idem.respond(
-        201, out, {"Location": f"/api/v1/clients/{client.id}", "ETag": etag(client.version), "Cache-Control": "no-store"}
+        201,
+        out,
+        {
+            "Location": f"/api/v1/clients/{client.id}",
+            "ETag": etag(client.version),
+            "Cache-Control": "no-store",
+        },
     )
 
 
@@ -120,7 +155,12 @@ async def clients_create(body: ClientCreate, session: SessionDep, principal: Adm
     responses=problem_responses(401, 403, 404, 412, 422, 428),
 )
 async def clients_update(
-    client_pk: ClientPk, body: ClientUpdate, session: SessionDep, principal: Admin, response: Response, if_match: IfMatchHeader = None
+    client_pk: ClientPk,
+    body: ClientUpdate,
+    session: SessionDep,
+    principal: Admin,
+    response: Response,
+    if_match: IfMatchHeader = None,
 ) -> ClientRead:
     """Rename a client, change its scopes or deactivate it."""
     client = await service.get_client(session, client_pk)
@@ -136,7 +176,9 @@ async def clients_update(
     response_model=ClientWithSecret,
     responses=problem_responses(401, 403, 404),
 )
-async def clients_rotate_secret(client_pk: ClientPk, session: SessionDep, principal: Admin, response: Response) -> ClientWithSecret:
+async def clients_rotate_secret(
+    client_pk: ClientPk, session: SessionDep, principal: Admin, response: Response
+) -> ClientWithSecret:
     """Issue a new client secret (the old one stops working); shown only this once."""
     client = await service.get_client(session, client_pk)
     secret = await service.rotate_secret(session, principal, client)

@@ -8,11 +8,22 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from app.core.pagination import Page
 
 Username = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=3, max_length=100, pattern=r"^[A-Za-z0-9._@\-]+$")
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_lower=True, min_length=3, max_length=100, pattern=r"^[A-Za-z0-9._@\-]+$"
+    ),
 ]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=200)]
 UserRole = Literal["asn", "opd_admin", "bpsdm_admin", "auditor"]
-Scope = Literal["asn:read", "asn:write", "learning:read", "learning:write", "budget:read", "budget:write", "reference:read"]
+Scope = Literal[
+    "asn:read",
+    "asn:write",
+    "learning:read",
+    "learning:write",
+    "budget:read",
+    "budget:write",
+    "reference:read",
+]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
@@ -20,7 +31,9 @@ class UserCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "examples": [{"username": "opd.dinkes", "password": "Ganti#Segera1", "role": "opd_admin", "unit_id": 14}]
+            "examples": [
+                {"username": "opd.dinkes", "password": "Ganti#Segera1", "role": "opd_admin", "unit_id": 14}
+            ]
         },
     )
 
@@ -40,7 +53,9 @@ class UserUpdate(BaseModel):
     unit_id: Id | None = None
     nip: Annotated[str, StringConstraints(min_length=18, max_length=18)] | None = None
     active: bool | None = None
-    password: Password | None = Field(default=None, description="Sets a new password and ends the user's sessions")
+    password: Password | None = Field(
+        default=None, description="Sets a new password and ends the user's sessions"
+    )
 
 
 class UserRead(BaseModel):
@@ -77,7 +92,9 @@ class UserPage(Page[UserRead]):
 class ClientCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"name": "SIMPEG Kaltim", "scopes": ["asn:read", "asn:write", "learning:read"]}]},
+        json_schema_extra={
+            "examples": [{"name": "SIMPEG Kaltim", "scopes": ["asn:read", "asn:write", "learning:read"]}]
+        },
     )
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

@@ -27,7 +27,9 @@ class ClientNotFound(NotFound):
     code = "client_not_found"
 
 
-def list_users_query(role: str | None, unit_id: int | None, active: bool | None, q: str | None) -> Select[tuple[User]]:
+def list_users_query(
+    role: str | None, unit_id: int | None, active: bool | None, q: str | None
+) -> Select[User]:
     stmt = select(User)
     if role:
         stmt = stmt.where(User.role == role)
@@ -51,7 +53,13 @@ async def create_user(session: AsyncSession, principal: Principal, data: UserCre
     role = Role(data.role)
     await validate_user_fields(session, role, data.unit_id, data.nip, data.password)
     return await auth_service.create_user(
-        session, principal, username=data.username, password=data.password, role=role, unit_id=data.unit_id, nip=data.nip
+        session,
+        principal,
+        username=data.username,
+        password=data.password,
+        role=role,
+        unit_id=data.unit_id,
+        nip=data.nip,
     )
 
 
@@ -102,7 +110,9 @@ async def get_client(session: AsyncSession, client_pk: int) -> IntegrationClient
     return client
 
 
-async def create_client(session: AsyncSession, principal: Principal, data: ClientCreate) -> tuple[IntegrationClient, str]:
+async def create_client(
+    session: AsyncSession, principal: Principal, data: ClientCreate
+) -> tuple[IntegrationClient, str]:
     return await auth_service.create_client(session, principal, name=data.name, scopes=list(data.scopes))
 
 
@@ -119,7 +129,9 @@ async def update_client(
         client.active = changes["active"]
     await session.flush()
     after = {"name": client.name, "scopes": client.scopes, "active": client.active}
-    audit.record(session, principal, "update", "integration_client", client.client_id, before=before, after=after)
+    audit.record(
+        session, principal, "update", "integration_client", client.client_id, before=before, after=after
+    )
     return client
 
 

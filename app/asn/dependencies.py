@@ -10,10 +10,14 @@ from app.auth.dependencies import ANY_USER, allow
 from app.core.db import SessionDep
 from app.core.security import Principal, Role
 
-NipPath = Annotated[str, Path(min_length=1, max_length=32, description="18-digit NIP", examples=["198503142010012003"])]
+NipPath = Annotated[
+    str, Path(min_length=1, max_length=32, description="18-digit NIP", examples=["198503142010012003"])
+]
 
 AsnReader = Annotated[Principal, Depends(allow(*ANY_USER, scope="asn:read"))]
-AsnWriter = Annotated[Principal, Depends(allow(Role.asn, Role.opd_admin, Role.bpsdm_admin, scope="asn:write"))]
+AsnWriter = Annotated[
+    Principal, Depends(allow(Role.asn, Role.opd_admin, Role.bpsdm_admin, scope="asn:write"))
+]
 AsnCreator = Annotated[Principal, Depends(allow(Role.opd_admin, Role.bpsdm_admin, scope="asn:write"))]
 
 

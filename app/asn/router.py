@@ -22,7 +22,9 @@ async def asn_list(
     session: SessionDep,
     principal: AsnReader,
     page: PageDep,
-    unit_id: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="This unit and its descendants")] = None,
+    unit_id: Annotated[
+        int | None, Query(ge=1, le=2**31 - 1, description="This unit and its descendants")
+    ] = None,
     q: Annotated[str | None, Query(max_length=100, description="NIP prefix or part of the name")] = None,
     employment_type: EmploymentType | None = None,
     active: bool | None = None,
@@ -40,7 +42,9 @@ async def asn_list(
     response_model=AsnRead,
     responses=problem_responses(401, 403, 409, 422),
 )
-async def asn_create(body: AsnCreate, session: SessionDep, principal: AsnCreator, idem: IdempotencyDep) -> Response:
+async def asn_create(
+    body: AsnCreate, session: SessionDep, principal: AsnCreator, idem: IdempotencyDep
+) -> Response:
     """Create an ASN profile (birth date and gender derived from the NIP)."""
     if (replay := await idem.replay()) is not None:
         return replay
@@ -50,7 +54,9 @@ async def asn_create(body: AsnCreate, session: SessionDep, principal: AsnCreator
     )
 
 
-@router.get("/{nip}", operation_id="asn_get", response_model=AsnRead, responses=problem_responses(401, 403, 404, 422))
+@router.get(
+    "/{nip}", operation_id="asn_get", response_model=AsnRead, responses=problem_responses(401, 403, 404, 422)
+)
 async def asn_get(nip: NipPath, principal: AsnReader, reader: FastReaderDep) -> Response:
     """Get one ASN profile."""
     row = await service.read_profile(reader, principal, nip)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -9,11 +9,17 @@ from app.core.pagination import Page
 
 Nip = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
 PersonName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f<>]+$")
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f<>]+$"),
 ]
 Email = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+$"),
+    StringConstraints(
+        strip_whitespace=True,
+        to_lower=True,
+        max_length=254,
+        pattern=r"^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+$",
+    ),
 ]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")]
 EmploymentType = Literal["pns", "cpns", "pppk"]
@@ -22,7 +28,7 @@ Golongan = Annotated[str, StringConstraints(strip_whitespace=True, max_length=6)
 EducationLevel = Literal["SD", "SMP", "SMA", "D1", "D2", "D3", "D4", "S1", "S2", "S3"]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
-EXAMPLE = {
+EXAMPLE: dict[str, Any] = {
     "nip": "198503142010012003",
     "name": "Siti Rahmawati, S.Kom.",
     "gender": "female",
@@ -58,7 +64,10 @@ class AsnCreate(BaseModel):
 class AsnUpdate(BaseModel):
     """Fields to change; an `asn` may send only email, phone and education_level."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"phone": "+62 811-5400-123", "education_level": "S2"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"phone": "+62 811-5400-123", "education_level": "S2"}]},
+    )
 
     nip: Nip | None = None
     name: PersonName | None = None

@@ -100,7 +100,7 @@ def list_query(
     q: str | None,
     employment_type: str | None,
     active: bool | None,
-) -> Select[tuple[Asn]]:
+) -> Select[Asn]:
     stmt = select(Asn)
     condition = scope_condition(principal)
     if condition is not None:
@@ -114,7 +114,10 @@ def list_query(
     if q and q.strip():
         needle = q.strip()
         stmt = stmt.where(
-            or_(Asn.nip.startswith(needle, autoescape=True), func.lower(Asn.name).contains(needle.lower(), autoescape=True))
+            or_(
+                Asn.nip.startswith(needle, autoescape=True),
+                func.lower(Asn.name).contains(needle.lower(), autoescape=True),
+            )
         )
     return stmt
 
@@ -153,7 +156,9 @@ async def read_profile(reader: FastReader, principal: Principal, nip: str) -> di
 # -- validation -----------------------------------------------------------------------------------
 
 
-def _nip_facts(nip: str, employment_type: str, gender: str | None, birth_date: date | None) -> tuple[str, date]:
+def _nip_facts(
+    nip: str, employment_type: str, gender: str | None, birth_date: date | None
+) -> tuple[str, date]:
     try:
         facts = parse_nip(nip, employment_type)
     except NipInvalid as exc:
@@ -173,7 +178,9 @@ def _check_golongan(golongan: str | None, employment_type: str) -> None:
     allowed = codes.golongan_for(employment_type)
     if golongan not in allowed:
         kind = "PPPK (I..XVII)" if employment_type == "pppk" else "PNS/CPNS (I/a..IV/e)"
-        raise InvalidGolongan(f"golongan {golongan!r} is not a {kind} golongan; see /api/v1/reference/golongan")
+        raise InvalidGolongan(
+            f"golongan {golongan!r} is not a {kind} golongan; see /api/v1/reference/golongan"
+        )
 
 
 async def _check_unit(session: AsyncSession, principal: Principal, unit_id: int) -> None:
@@ -209,9 +216,8 @@ async def update(session: AsyncSession, principal: Principal, asn: Asn, data: As
                 f"You may change only {', '.join(sorted(SELF_EDITABLE))}; {', '.join(refused)} come from SIMPEG",
                 fields=refused,
             )
-    if "nip" in changes:
-        if changes.pop("nip") != asn.nip:
-            raise NipImmutable("The NIP identifies the profile and cannot change; create a new profile instead")
+    if "nip" in changes and changes.pop("nip") != asn.nip:
+        raise NipImmutable("The NIP identifies the profile and cannot change; create a new profile instead")
     for field in ("name", "employment_type", "unit_id", "gender", "birth_date", "active"):
         if field in changes and changes[field] is None:
             raise NullNotAllowed(f"{field} cannot be null")
@@ -231,5 +237,7 @@ async def update(session: AsyncSession, principal: Principal, asn: Asn, data: As
     for field, value in changed.items():
         setattr(asn, field, value)
     await session.flush()
-    audit.record(session, principal, "update", "asn", asn.nip, before=before, after=audit.snapshot(asn, PROFILE_FIELDS))
+    audit.record(
+        session, principal, "update", "asn", asn.nip, before=before, after=audit.snapshot(asn, PROFILE_FIELDS)
+    )
     return asn

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from pydantic import AwareDatetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import AwareDatetime
 from sqlalchemy import select
 
 from app.audit.schemas import AuditPage, AuditRead
@@ -19,7 +19,9 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 Filter = Annotated[str | None, Query(max_length=120)]
 
 
-@router.get("", operation_id="audit_list", response_model=AuditPage, responses=problem_responses(401, 403, 422))
+@router.get(
+    "", operation_id="audit_list", response_model=AuditPage, responses=problem_responses(401, 403, 422)
+)
 async def audit_list(
     session: SessionDep,
     _: Annotated[Principal, Depends(allow(*READERS_ALL))],

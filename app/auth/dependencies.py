@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -77,22 +77,58 @@ async def get_principal(request: Request, token: Annotated[str | None, Depends(o
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
+def authorize(principal: Principal, roles: frozenset[Role], scope: str | None) -> Principal:
+    """Users need one of `roles`; integration clients need `scope`."""
+    if principal.is_client:
+        if scope is not None and scope in principal.scopes:
+            return principal
+        need = f"the scope {scope}" if scope else "a user login"
+        raise InsufficientRights(f"This client lacks {need} for this operation")
+    if principal.role in roles:
+        return principal
+    raise InsufficientRights("Your role may not perform this operation")
+
+
 def allow(*roles: Role, scope: str | None = None) -> Callable[..., Awaitable[Principal]]:
     """A dependency admitting users with one of `roles` and clients holding `scope`."""
     allowed = frozenset(roles)
 
     # async: a plain def dependency would run in the thread pool, a costly hop on every request.
     async def check(principal: CurrentPrincipal) -> Principal:
-        if principal.is_client:
-            if scope is not None and scope in principal.scopes:
-                return principal
-            need = f"the scope {scope}" if scope else "a user login"
-            raise InsufficientRights(f"This client lacks {need} for this operation")
-        if principal.role in allowed:
-            return principal
-        raise InsufficientRights("Your role may not perform this operation")
+        return authorize(principal, allowed, scope)
 
+    check.access = (allowed, scope)  # type: ignore[attr-defined]  # read by auth_problem_before_body
     return check
+
+
+def _route_access(dependant: Any) -> tuple[frozenset[Role], str | None] | None:
+    for dep in dependant.dependencies:
+        access = getattr(dep.call, "access", None)
+        if access is not None:
+            return access  # type: ignore[no-any-return]
+        found = _route_access(dep)
+        if found is not None:
+            return found
+    return None
+
+
+async def auth_problem_before_body(request: Request) -> Exception | None:
+    """The 401/403 a request would get, for errors FastAPI raises before dependencies run.
+
+    FastAPI decodes a JSON body before it solves dependencies, so malformed JSON would otherwise
+    answer 422 to a caller who is not even authenticated (and so reveal the route's shape).
+    """
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    access = _route_access(dependant) if dependant is not None else None
+    if access is None:
+        return None
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    try:
+        principal = await get_principal(request, token.strip() if scheme.lower() == "bearer" else None)
+        authorize(principal, *access)
+    except (Unauthorized, Forbidden) as exc:
+        return exc
+    return None
 
 
 ANY_USER = (Role.asn, Role.opd_admin, Role.bpsdm_admin, Role.auditor)

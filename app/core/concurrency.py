@@ -26,9 +26,7 @@ def etag(version: int) -> str:
 def check_if_match(if_match: str | None, version: int) -> None:
     """428 when missing, 412 when no listed tag matches the current version."""
     if if_match is None or not if_match.strip():
-        raise PreconditionRequired(
-            "Send If-Match with the ETag from your last read to update this resource"
-        )
+        raise PreconditionRequired("Send If-Match with the ETag from your last read to update this resource")
     current = etag(version)
     tags = [t.strip() for t in if_match.split(",")]
     if "*" in tags or current in tags:

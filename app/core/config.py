@@ -52,7 +52,9 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _secret_required_in_production(self) -> Settings:
         if self.environment == "production" and len(self.secret_key) < 32:
-            raise ValueError("BANGKOM_SECRET_KEY must be set (32+ characters) when BANGKOM_ENVIRONMENT=production")
+            raise ValueError(
+                "BANGKOM_SECRET_KEY must be set (32+ characters) when BANGKOM_ENVIRONMENT=production"
+            )
         return self
 
     @property

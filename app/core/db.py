@@ -87,7 +87,9 @@ def create_database(settings: Settings) -> Database:
         # Reads run without BEGIN/COMMIT round trips; writes get a real transaction.
         reads = engine.execution_options(isolation_level="AUTOCOMMIT")
         writes = engine
-    return Database(engine, create_sessionmaker(reads), create_sessionmaker(writes), FastReader(settings, engine))
+    return Database(
+        engine, create_sessionmaker(reads), create_sessionmaker(writes), FastReader(settings, engine)
+    )
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, ClassVar
 
@@ -168,7 +169,7 @@ def problem_response(
     detail: str,
     *,
     title: str | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
     request: Request | None = None,
     **extra: Any,
 ) -> JSONResponse:
@@ -201,6 +202,11 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    precheck = getattr(request.app.state, "auth_precheck", None)
+    if precheck is not None and any(e.get("type") == "json_invalid" for e in exc.errors()):
+        denied = await precheck(request)
+        if isinstance(denied, DomainError):
+            return await _domain_error(request, denied)
     errors = [
         {"loc": _loc(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
         for e in exc.errors()
@@ -239,7 +245,14 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
 
 def _looks_unavailable(exc: DBAPIError) -> bool:
     text = str(exc.orig).lower() if exc.orig is not None else ""
-    markers = ("database is locked", "connection", "could not connect", "terminating", "shutting down", "busy")
+    markers = (
+        "database is locked",
+        "connection",
+        "could not connect",
+        "terminating",
+        "shutting down",
+        "busy",
+    )
     return isinstance(exc, OperationalError) or any(m in text for m in markers)
 
 

@@ -38,7 +38,9 @@ class FastReader:
         self._engine = engine
         self._bind = bind
         self._use_driver = not settings.is_sqlite and bind is None
-        self._dsn = make_url(settings.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+        self._dsn = (
+            make_url(settings.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+        )
         self._pool_size = settings.fast_read_pool_size
         self._pool: asyncpg.Pool | None = None
         self._pool_lock = asyncio.Lock()
@@ -64,7 +66,9 @@ class FastReader:
                     )
         return self._pool
 
-    async def fetch_one(self, key: str, build: StatementFactory, params: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    async def fetch_one(
+        self, key: str, build: StatementFactory, params: Mapping[str, Any]
+    ) -> Mapping[str, Any] | None:
         """The first row of the statement `key` (built once by `build`) with `params`, or None."""
         compiled = self._statement(key, build)
         if self._use_driver:

@@ -18,7 +18,11 @@ router = APIRouter(tags=["health"])
 log = logging.getLogger("bangkom.health")
 
 
-@router.get("/healthz", operation_id="healthz", responses={200: {"content": {"application/json": {"example": {"status": "ok"}}}}})
+@router.get(
+    "/healthz",
+    operation_id="healthz",
+    responses={200: {"content": {"application/json": {"example": {"status": "ok"}}}}},
+)
 async def healthz() -> dict[str, str]:
     """The process is alive."""
     return {"status": "ok"}
@@ -38,7 +42,11 @@ async def _current_revisions(engine: AsyncEngine) -> set[str]:
     "/readyz",
     operation_id="readyz",
     responses={
-        200: {"content": {"application/json": {"example": {"status": "ready", "database": "ok", "migrations": "head"}}}},
+        200: {
+            "content": {
+                "application/json": {"example": {"status": "ready", "database": "ok", "migrations": "head"}}
+            }
+        },
         503: {"description": "Database unreachable or migrations not at head"},
     },
 )

@@ -78,7 +78,9 @@ async def paginate(
     descending: bool = False,
 ) -> tuple[list[Any], str | None, int]:
     """Rows of `stmt` after the cursor, ordered by `keys` (which must be unique together)."""
-    total = (await session.execute(select(func.count()).select_from(stmt.order_by(None).subquery()))).scalar_one()
+    total = (
+        await session.execute(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    ).scalar_one()
     page = stmt
     if params.cursor:
         after = decode_cursor(params.cursor, len(keys))

@@ -90,9 +90,16 @@ class RequestContextMiddleware:
                 message["headers"] = headers
             await send(message)
 
-        async def send_problem(status: int, body: bytes, extra: list[tuple[bytes, bytes]] | None = None) -> None:
-            headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
-            await send_with_headers({"type": "http.response.start", "status": status, "headers": headers + (extra or [])})
+        async def send_problem(
+            status: int, body: bytes, extra: list[tuple[bytes, bytes]] | None = None
+        ) -> None:
+            headers = [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+            ]
+            await send_with_headers(
+                {"type": "http.response.start", "status": status, "headers": headers + (extra or [])}
+            )
             await send_with_headers({"type": "http.response.body", "body": body})
 
         received = 0
@@ -107,7 +114,11 @@ class RequestContextMiddleware:
             return message
 
         too_large = _problem(
-            413, "payload_too_large", "Content Too Large", f"The request body exceeds {limit} bytes for this endpoint", rid
+            413,
+            "payload_too_large",
+            "Content Too Large",
+            f"The request body exceeds {limit} bytes for this endpoint",
+            rid,
         )
         try:
             if declared_length is not None and declared_length.isdigit() and int(declared_length) > limit:
@@ -121,11 +132,17 @@ class RequestContextMiddleware:
         except Exception:
             # Rendered here rather than by Starlette's outer error middleware so that even a 500
             # carries the request id and security headers; the traceback goes to the log only.
-            log.exception("unhandled error on %s %s (request %s)", scope.get("method"), scope.get("path"), rid)
+            log.exception(
+                "unhandled error on %s %s (request %s)", scope.get("method"), scope.get("path"), rid
+            )
             if started:
                 raise
             body = _problem(
-                500, "internal_error", "Internal Server Error", "An unexpected error occurred; it has been logged", rid
+                500,
+                "internal_error",
+                "Internal Server Error",
+                "An unexpected error occurred; it has been logged",
+                rid,
             )
             await send_problem(500, body)
         finally:

@@ -30,21 +30,29 @@ Reader = Annotated[Principal, Depends(allow(*ANY_USER, scope="reference:read"))]
 Editor = Annotated[Principal, Depends(allow(Role.bpsdm_admin))]
 UnitId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 PositionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-Search = Annotated[str | None, Query(max_length=100, description="Case-insensitive substring of name or code")]
+Search = Annotated[
+    str | None, Query(max_length=100, description="Case-insensitive substring of name or code")
+]
 
 
-@router.get("/units", operation_id="units_list", response_model=UnitPage, responses=problem_responses(401, 403, 422))
+@router.get(
+    "/units", operation_id="units_list", response_model=UnitPage, responses=problem_responses(401, 403, 422)
+)
 async def units_list(
     session: SessionDep,
     _: Reader,
     page: PageDep,
     parent_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
-    under: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="Only this unit and its descendants")] = None,
+    under: Annotated[
+        int | None, Query(ge=1, le=2**31 - 1, description="Only this unit and its descendants")
+    ] = None,
     kind: Annotated[str | None, Query(max_length=30)] = None,
     q: Search = None,
 ) -> UnitPage:
     """List units (perangkat daerah and sub-units)."""
-    rows, cursor, total = await paginate(session, service.list_units_query(parent_id, kind, q, under), [Unit.id], page)
+    rows, cursor, total = await paginate(
+        session, service.list_units_query(parent_id, kind, q, under), [Unit.id], page
+    )
     return UnitPage(items=[UnitRead.model_validate(u) for u in rows], next_cursor=cursor, total=total)
 
 
@@ -55,17 +63,26 @@ async def units_list(
     response_model=UnitRead,
     responses=problem_responses(401, 403, 409, 422),
 )
-async def units_create(body: UnitCreate, session: SessionDep, principal: Editor, idem: IdempotencyDep) -> Response:
+async def units_create(
+    body: UnitCreate, session: SessionDep, principal: Editor, idem: IdempotencyDep
+) -> Response:
     """Create a unit."""
     if (replay := await idem.replay()) is not None:
         return replay
     unit = await service.create_unit(session, principal, body)
     return await idem.respond(
-        201, UnitRead.model_validate(unit), {"Location": f"/api/v1/units/{unit.id}", "ETag": etag(unit.version)}
+        201,
+        UnitRead.model_validate(unit),
+        {"Location": f"/api/v1/units/{unit.id}", "ETag": etag(unit.version)},
     )
 
 
-@router.get("/units/{unit_id}", operation_id="units_get", response_model=UnitRead, responses=problem_responses(401, 403, 404, 422))
+@router.get(
+    "/units/{unit_id}",
+    operation_id="units_get",
+    response_model=UnitRead,
+    responses=problem_responses(401, 403, 404, 422),
+)
 async def units_get(unit_id: UnitId, session: SessionDep, _: Reader, response: Response) -> UnitRead:
     """Get one unit."""
     unit = await service.get_unit(session, unit_id)
@@ -80,7 +97,12 @@ async def units_get(unit_id: UnitId, session: SessionDep, _: Reader, response: R
     responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
 )
 async def units_update(
-    unit_id: UnitId, body: UnitUpdate, session: SessionDep, principal: Editor, response: Response, if_match: IfMatchHeader = None
+    unit_id: UnitId,
+    body: UnitUpdate,
+    session: SessionDep,
+    principal: Editor,
+    response: Response,
+    if_match: IfMatchHeader = None,
 ) -> UnitRead:
     """Rename, recode or move a unit (moving carries its descendants along)."""
     unit = await service.get_unit(session, unit_id)
@@ -90,7 +112,12 @@ async def units_update(
     return UnitRead.model_validate(unit)
 
 
-@router.get("/positions", operation_id="positions_list", response_model=PositionPage, responses=problem_responses(401, 403, 422))
+@router.get(
+    "/positions",
+    operation_id="positions_list",
+    response_model=PositionPage,
+    responses=problem_responses(401, 403, 422),
+)
 async def positions_list(
     session: SessionDep,
     _: Reader,
@@ -113,7 +140,9 @@ async def positions_list(
     response_model=PositionRead,
     responses=problem_responses(401, 403, 409, 422),
 )
-async def positions_create(body: PositionCreate, session: SessionDep, principal: Editor, idem: IdempotencyDep) -> Response:
+async def positions_create(
+    body: PositionCreate, session: SessionDep, principal: Editor, idem: IdempotencyDep
+) -> Response:
     """Create a position."""
     if (replay := await idem.replay()) is not None:
         return replay
@@ -131,7 +160,9 @@ async def positions_create(body: PositionCreate, session: SessionDep, principal:
     response_model=PositionRead,
     responses=problem_responses(401, 403, 404, 422),
 )
-async def positions_get(position_id: PositionId, session: SessionDep, _: Reader, response: Response) -> PositionRead:
+async def positions_get(
+    position_id: PositionId, session: SessionDep, _: Reader, response: Response
+) -> PositionRead:
     """Get one position."""
     position = await service.get_position(session, position_id)
     response.headers["ETag"] = etag(position.version)

@@ -7,8 +7,13 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.core.pagination import Page
 
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.\-]+$")]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")]
+Code = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.\-]+$")
+]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"),
+]
 JenisJabatan = Annotated[
     str,
     Field(
@@ -21,7 +26,16 @@ JenisJabatan = Annotated[
 class UnitCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"code": "DISKOMINFO_APTIKA", "name": "Bidang Aplikasi Informatika", "kind": "bidang", "parent_id": 23}]},
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "DISKOMINFO_APTIKA",
+                    "name": "Bidang Aplikasi Informatika",
+                    "kind": "bidang",
+                    "parent_id": 23,
+                }
+            ]
+        },
     )
 
     code: Code
@@ -31,7 +45,10 @@ class UnitCreate(BaseModel):
 
 
 class UnitUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "Dinas Komunikasi, Informatika dan Statistik"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"name": "Dinas Komunikasi, Informatika dan Statistik"}]},
+    )
 
     code: Code | None = None
     name: Name | None = None
@@ -42,7 +59,18 @@ class UnitUpdate(BaseModel):
 class UnitRead(BaseModel):
     model_config = ConfigDict(
         from_attributes=True,
-        json_schema_extra={"examples": [{"id": 23, "code": "DISKOMINFO", "name": "Dinas Komunikasi dan Informatika", "parent_id": None, "kind": "dinas", "updated_at": "2026-01-05T03:00:00Z"}]},
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 23,
+                    "code": "DISKOMINFO",
+                    "name": "Dinas Komunikasi dan Informatika",
+                    "parent_id": None,
+                    "kind": "dinas",
+                    "updated_at": "2026-01-05T03:00:00Z",
+                }
+            ]
+        },
     )
 
     id: int
@@ -60,20 +88,46 @@ class UnitPage(Page[UnitRead]):
 class PositionCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"code": "DISKOMINFO-PRAKOM-MUDA", "name": "Pranata Komputer Ahli Muda", "jenis_jabatan": "fungsional", "jenjang": "ahli_muda", "unit_id": 23}]},
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "DISKOMINFO-PRAKOM-MUDA",
+                    "name": "Pranata Komputer Ahli Muda",
+                    "jenis_jabatan": "fungsional",
+                    "jenjang": "ahli_muda",
+                    "unit_id": 23,
+                }
+            ]
+        },
     )
 
-    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.\-]+$")]
+    code: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.\-]+$"),
+    ]
     name: Name
     jenis_jabatan: JenisJabatan
-    jenjang: str | None = Field(default=None, max_length=20, description="Required for fungsional; a code from /reference/jenjang")
+    jenjang: str | None = Field(
+        default=None, max_length=20, description="Required for fungsional; a code from /reference/jenjang"
+    )
     unit_id: int = Field(ge=1, le=2**31 - 1)
 
 
 class PositionUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "Pranata Komputer Ahli Madya", "jenjang": "ahli_madya"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"name": "Pranata Komputer Ahli Madya", "jenjang": "ahli_madya"}]},
+    )
 
-    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.\-]+$")] | None = None
+    code: (
+        Annotated[
+            str,
+            StringConstraints(
+                strip_whitespace=True, min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.\-]+$"
+            ),
+        ]
+        | None
+    ) = None
     name: Name | None = None
     jenis_jabatan: JenisJabatan | None = None
     jenjang: str | None = Field(default=None, max_length=20)
@@ -83,7 +137,19 @@ class PositionUpdate(BaseModel):
 class PositionRead(BaseModel):
     model_config = ConfigDict(
         from_attributes=True,
-        json_schema_extra={"examples": [{"id": 101, "code": "DISKOMINFO-PRAKOM-MUDA", "name": "Pranata Komputer Ahli Muda", "jenis_jabatan": "fungsional", "jenjang": "ahli_muda", "unit_id": 23, "updated_at": "2026-01-05T03:00:00Z"}]},
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 101,
+                    "code": "DISKOMINFO-PRAKOM-MUDA",
+                    "name": "Pranata Komputer Ahli Muda",
+                    "jenis_jabatan": "fungsional",
+                    "jenjang": "ahli_muda",
+                    "unit_id": 23,
+                    "updated_at": "2026-01-05T03:00:00Z",
+                }
+            ]
+        },
     )
 
     id: int

@@ -50,6 +50,10 @@ class InvalidCode(Unprocessable):
     code = "invalid_code"
 
 
+class NullNotAllowed(Unprocessable):
+    code = "null_not_allowed"
+
+
 # -- scope ----------------------------------------------------------------------------------------
 
 
@@ -57,18 +61,18 @@ def sees_everything(principal: Principal) -> bool:
     return principal.role in (Role.bpsdm_admin, Role.auditor, Role.client)
 
 
-def scoped_unit_ids(principal: Principal) -> Select[tuple[int]]:
+def scoped_unit_ids(principal: Principal) -> Select[int]:
     """Ids of the caller's unit and all its descendants (only meaningful for an OPD admin)."""
     own_path = select(Unit.path).where(Unit.id == principal.unit_id).scalar_subquery()
     return select(Unit.id).where(Unit.path.like(own_path + literal("%")))
 
 
-def subtree_ids(unit_id: int) -> Select[tuple[int]]:
+def subtree_ids(unit_id: int) -> Select[int]:
     own_path = select(Unit.path).where(Unit.id == unit_id).scalar_subquery()
     return select(Unit.id).where(Unit.path.like(own_path + literal("%")))
 
 
-def subtree_ids_param(name: str) -> Select[tuple[int]]:
+def subtree_ids_param(name: str) -> Select[int]:
     """Like subtree_ids, with the unit id as a bound parameter (for statements compiled once)."""
     own_path = select(Unit.path).where(Unit.id == bindparam(name)).scalar_subquery()
     return select(Unit.id).where(Unit.path.like(own_path + literal("%")))
@@ -79,7 +83,8 @@ def unit_scope_condition(principal: Principal, unit_column: Any) -> ColumnElemen
     if sees_everything(principal):
         return None
     if principal.role is Role.opd_admin and principal.unit_id is not None:
-        return unit_column.in_(scoped_unit_ids(principal))
+        condition: ColumnElement[bool] = unit_column.in_(scoped_unit_ids(principal))
+        return condition
     return literal(False)
 
 
@@ -88,14 +93,18 @@ async def unit_in_scope(session: AsyncSession, principal: Principal, unit_id: in
         return True
     if principal.role is not Role.opd_admin or principal.unit_id is None:
         return False
-    found = await session.execute(select(literal(1)).where(Unit.id == unit_id, Unit.id.in_(scoped_unit_ids(principal))))
+    found = await session.execute(
+        select(literal(1)).where(Unit.id == unit_id, Unit.id.in_(scoped_unit_ids(principal)))
+    )
     return found.first() is not None
 
 
 # -- units ----------------------------------------------------------------------------------------
 
 
-def list_units_query(parent_id: int | None, kind: str | None, q: str | None, under: int | None) -> Select[tuple[Unit]]:
+def list_units_query(
+    parent_id: int | None, kind: str | None, q: str | None, under: int | None
+) -> Select[Unit]:
     stmt = select(Unit)
     if parent_id is not None:
         stmt = stmt.where(Unit.parent_id == parent_id)
@@ -103,7 +112,10 @@ def list_units_query(parent_id: int | None, kind: str | None, q: str | None, und
         stmt = stmt.where(Unit.kind == kind)
     if q:
         needle = q.strip().lower()
-        stmt = stmt.where(func.lower(Unit.name).contains(needle, autoescape=True) | func.lower(Unit.code).contains(needle, autoescape=True))
+        stmt = stmt.where(
+            func.lower(Unit.name).contains(needle, autoescape=True)
+            | func.lower(Unit.code).contains(needle, autoescape=True)
+        )
     if under is not None:
         stmt = stmt.where(Unit.id.in_(subtree_ids(under)))
     return stmt
@@ -128,7 +140,9 @@ def _check_kind(kind: str) -> None:
         raise InvalidCode(f"kind {kind!r} is not a unit kind; see /api/v1/reference/unit_kinds")
 
 
-async def _code_taken(session: AsyncSession, model: type[Unit] | type[Position], code: str, exclude_id: int | None = None) -> bool:
+async def _code_taken(
+    session: AsyncSession, model: type[Unit] | type[Position], code: str, exclude_id: int | None = None
+) -> bool:
     stmt = select(model.id).where(func.lower(model.code) == code.lower())
     if exclude_id is not None:
         stmt = stmt.where(model.id != exclude_id)
@@ -153,7 +167,7 @@ async def update_unit(session: AsyncSession, principal: Principal, unit: Unit, d
     changes = data.model_dump(exclude_unset=True)
     for field in ("code", "name", "kind"):
         if field in changes and changes[field] is None:
-            raise Unprocessable(f"{field} cannot be null")
+            raise NullNotAllowed(f"{field} cannot be null")
     before = audit.snapshot(unit, UNIT_FIELDS)
     if "kind" in changes:
         _check_kind(changes["kind"])
@@ -165,7 +179,9 @@ async def update_unit(session: AsyncSession, principal: Principal, unit: Unit, d
     for field, value in changes.items():
         setattr(unit, field, value)
     await session.flush()
-    audit.record(session, principal, "update", "unit", unit.id, before=before, after=audit.snapshot(unit, UNIT_FIELDS))
+    after = audit.snapshot(unit, UNIT_FIELDS)
+    if after != before:
+        audit.record(session, principal, "update", "unit", unit.id, before=before, after=after)
     return unit
 
 
@@ -193,14 +209,18 @@ async def _move_unit(session: AsyncSession, unit: Unit, new_parent_id: int | Non
 # -- positions ------------------------------------------------------------------------------------
 
 
-def list_positions_query(unit_id: int | None, jenis_jabatan: str | None, q: str | None) -> Select[tuple[Position]]:
+def list_positions_query(unit_id: int | None, jenis_jabatan: str | None, q: str | None) -> Select[Position]:
     stmt = select(Position)
     if unit_id is not None:
         stmt = stmt.where(Position.unit_id == unit_id)
     if jenis_jabatan:
         stmt = stmt.where(Position.jenis_jabatan == jenis_jabatan)
     if q:
-        stmt = stmt.where(func.lower(Position.name).contains(q.strip().lower(), autoescape=True))
+        needle = q.strip().lower()
+        stmt = stmt.where(
+            func.lower(Position.name).contains(needle, autoescape=True)
+            | func.lower(Position.code).contains(needle, autoescape=True)
+        )
     return stmt
 
 
@@ -236,17 +256,23 @@ async def create_position(session: AsyncSession, principal: Principal, data: Pos
     position = Position(**data.model_dump())
     session.add(position)
     await session.flush()
-    audit.record(session, principal, "create", "position", position.id, after=audit.snapshot(position, POSITION_FIELDS))
+    audit.record(
+        session, principal, "create", "position", position.id, after=audit.snapshot(position, POSITION_FIELDS)
+    )
     return position
 
 
-async def update_position(session: AsyncSession, principal: Principal, position: Position, data: PositionUpdate) -> Position:
+async def update_position(
+    session: AsyncSession, principal: Principal, position: Position, data: PositionUpdate
+) -> Position:
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
     for field in ("code", "name", "jenis_jabatan", "unit_id"):
         if field in changes and changes[field] is None:
-            raise Unprocessable(f"{field} cannot be null")
+            raise NullNotAllowed(f"{field} cannot be null")
     before = audit.snapshot(position, POSITION_FIELDS)
-    _check_jenjang(changes.get("jenis_jabatan", position.jenis_jabatan), changes.get("jenjang", position.jenjang))
+    _check_jenjang(
+        changes.get("jenis_jabatan", position.jenis_jabatan), changes.get("jenjang", position.jenjang)
+    )
     if "unit_id" in changes:
         await require_unit(session, changes["unit_id"])
     if "code" in changes and await _code_taken(session, Position, changes["code"], exclude_id=position.id):
@@ -254,5 +280,7 @@ async def update_position(session: AsyncSession, principal: Principal, position:
     for field, value in changes.items():
         setattr(position, field, value)
     await session.flush()
-    audit.record(session, principal, "update", "position", position.id, before=before, after=audit.snapshot(position, POSITION_FIELDS))
+    after = audit.snapshot(position, POSITION_FIELDS)
+    if after != before:
+        audit.record(session, principal, "update", "position", position.id, before=before, after=after)
     return position

@@ -24,7 +24,12 @@ Kind = Literal[
 ]
 
 
-@router.get("/{kind}", operation_id="reference_get", response_model=CodeList, responses=problem_responses(401, 403, 422))
+@router.get(
+    "/{kind}",
+    operation_id="reference_get",
+    response_model=CodeList,
+    responses=problem_responses(401, 403, 422),
+)
 async def reference_get(
     kind: Kind,
     _: Annotated[Principal, Depends(allow(*ANY_USER, scope="reference:read"))],

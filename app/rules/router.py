@@ -17,7 +17,12 @@ router = APIRouter(prefix="/rules", tags=["reference"])
 Year = Annotated[int, Path(ge=2000, le=2100, description="Calendar year", examples=[2026])]
 
 
-@router.get("/{year}", operation_id="rules_get", response_model=RuleSetRead, responses=problem_responses(401, 403, 404, 422))
+@router.get(
+    "/{year}",
+    operation_id="rules_get",
+    response_model=RuleSetRead,
+    responses=problem_responses(401, 403, 404, 422),
+)
 async def rules_get(
     year: Year,
     session: SessionDep,
@@ -35,8 +40,10 @@ async def rules_get(
     "/{year}",
     operation_id="rules_put",
     response_model=RuleSetRead,
-    responses={201: {"description": "Created the year's own rule set", "model": RuleSetRead}}
-    | problem_responses(401, 403, 412, 422, 428),
+    responses={
+        201: {"description": "Created the year's own rule set", "model": RuleSetRead},
+        **problem_responses(401, 403, 412, 422, 428),
+    },
 )
 async def rules_put(
     year: Year,

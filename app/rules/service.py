@@ -25,7 +25,9 @@ class UnknownFormCode(Unprocessable):
 async def applicable(session: AsyncSession, year: int) -> RuleSet:
     """The rule set in force for `year` (the earliest one also covers years before it)."""
     row = (
-        await session.execute(select(RuleSet).where(RuleSet.year <= year).order_by(RuleSet.year.desc()).limit(1))
+        await session.execute(
+            select(RuleSet).where(RuleSet.year <= year).order_by(RuleSet.year.desc()).limit(1)
+        )
     ).scalar_one_or_none()
     if row is None:
         row = (await session.execute(select(RuleSet).order_by(RuleSet.year).limit(1))).scalar_one_or_none()
@@ -39,7 +41,9 @@ async def rules_for_year(session: AsyncSession, year: int) -> RuleSetBody:
 
 
 def to_read(row: RuleSet, year: int) -> RuleSetRead:
-    return RuleSetRead.model_validate(row.data | {"year": year, "source_year": row.year, "updated_at": row.updated_at})
+    return RuleSetRead.model_validate(
+        row.data | {"year": year, "source_year": row.year, "updated_at": row.updated_at}
+    )
 
 
 async def replace(
@@ -48,7 +52,9 @@ async def replace(
     """Create or replace the year's own rule set; replacing needs If-Match (API.md Conventions)."""
     unknown = sorted({r.form_code for r in body.form_rules} - codes.codes("learning_forms"))
     if unknown:
-        raise UnknownFormCode(f"form_rules name unknown form codes {', '.join(unknown)}; see /api/v1/reference/learning_forms")
+        raise UnknownFormCode(
+            f"form_rules name unknown form codes {', '.join(unknown)}; see /api/v1/reference/learning_forms"
+        )
     data = audit.jsonable(body.model_dump())
     existing = await session.get(RuleSet, year)
     if existing is None:
@@ -59,7 +65,8 @@ async def replace(
         return row, True
     check_if_match(if_match, existing.version)
     before = existing.data
-    existing.data = data
-    await session.flush()
-    audit.record(session, principal, "update", "rule_set", year, before=before, after=data)
+    if data != before:
+        existing.data = data
+        await session.flush()
+        audit.record(session, principal, "update", "rule_set", year, before=before, after=data)
     return existing, False

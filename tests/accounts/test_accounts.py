@@ -17,18 +17,35 @@ def as_(settings: Settings, world: World, who: str) -> dict[str, str]:
 
 
 async def login(client: httpx.AsyncClient, username: str, password: str) -> httpx.Response:
-    return await client.post("/api/v1/auth/token", data={"grant_type": "password", "username": username, "password": password})
+    return await client.post(
+        "/api/v1/auth/token", data={"grant_type": "password", "username": username, "password": password}
+    )
 
 
 class TestUsers:
-    async def test_create_login_and_audit(self, client: httpx.AsyncClient, settings: Settings, world: World, session: AsyncSession) -> None:
-        body = {"username": "Opd.Dinkes", "password": "Ganti#Segera1", "role": "opd_admin", "unit_id": world.unit_b.id}
+    async def test_create_login_and_audit(
+        self, client: httpx.AsyncClient, settings: Settings, world: World, session: AsyncSession
+    ) -> None:
+        body = {
+            "username": "Opd.Dinkes",
+            "password": "Ganti#Segera1",
+            "role": "opd_admin",
+            "unit_id": world.unit_b.id,
+        }
         r = await client.post("/api/v1/users", json=body, headers=as_(settings, world, "bpsdm"))
         assert r.status_code == 201, r.text
         assert r.json()["username"] == "opd.dinkes"
         assert "password" not in r.text and "hash" not in r.text
         assert (await login(client, "opd.dinkes", "Ganti#Segera1")).status_code == 200
-        rows = (await session.execute(select(AuditEntry).where(AuditEntry.entity == "user", AuditEntry.key == "opd.dinkes"))).scalars().all()
+        rows = (
+            (
+                await session.execute(
+                    select(AuditEntry).where(AuditEntry.entity == "user", AuditEntry.key == "opd.dinkes")
+                )
+            )
+            .scalars()
+            .all()
+        )
         assert [a.action for a in rows][:1] == ["create"]
         assert all("Ganti" not in str(a.after) for a in rows)
 
@@ -37,38 +54,69 @@ class TestUsers:
         [
             ({"username": "x.admin", "password": "short", "role": "bpsdm_admin"}, 422, "validation_error"),
             ({"username": "x.admin", "password": "Panjang#123", "role": "opd_admin"}, 422, "invalid_account"),
-            ({"username": "x.asn", "password": "Panjang#123", "role": "asn", "nip": "199001012015011001"}, 422, "invalid_account"),
-            ({"username": "x.admin", "password": "Panjang#123", "role": "superuser"}, 422, "validation_error"),
+            (
+                {"username": "x.asn", "password": "Panjang#123", "role": "asn", "nip": "199001012015011001"},
+                422,
+                "invalid_account",
+            ),
+            (
+                {"username": "x.admin", "password": "Panjang#123", "role": "superuser"},
+                422,
+                "validation_error",
+            ),
             ({"username": "bpsdm", "password": "Panjang#123", "role": "auditor"}, 409, "username_taken"),
             ({"username": "x y", "password": "Panjang#123", "role": "auditor"}, 422, "validation_error"),
         ],
     )
-    async def test_invalid(self, client: httpx.AsyncClient, settings: Settings, world: World, body: dict[str, object], status: int, code: str) -> None:
+    async def test_invalid(
+        self,
+        client: httpx.AsyncClient,
+        settings: Settings,
+        world: World,
+        body: dict[str, object],
+        status: int,
+        code: str,
+    ) -> None:
         r = await client.post("/api/v1/users", json=body, headers=as_(settings, world, "bpsdm"))
         assert r.status_code == status, r.text
         assert r.json()["code"] == code
 
     @pytest.mark.parametrize("who", ["opd_a", "asn_a", "auditor"])
-    async def test_only_bpsdm_creates(self, client: httpx.AsyncClient, settings: Settings, world: World, who: str) -> None:
+    async def test_only_bpsdm_creates(
+        self, client: httpx.AsyncClient, settings: Settings, world: World, who: str
+    ) -> None:
         body = {"username": "x.aud", "password": "Panjang#123", "role": "auditor"}
-        assert (await client.post("/api/v1/users", json=body, headers=as_(settings, world, who))).status_code == 403
+        assert (
+            await client.post("/api/v1/users", json=body, headers=as_(settings, world, who))
+        ).status_code == 403
 
-    async def test_auditor_reads_list(self, client: httpx.AsyncClient, settings: Settings, world: World) -> None:
-        r = await client.get("/api/v1/users", params={"role": "opd_admin"}, headers=as_(settings, world, "auditor"))
+    async def test_auditor_reads_list(
+        self, client: httpx.AsyncClient, settings: Settings, world: World
+    ) -> None:
+        r = await client.get(
+            "/api/v1/users", params={"role": "opd_admin"}, headers=as_(settings, world, "auditor")
+        )
         assert r.status_code == 200
         assert {u["username"] for u in r.json()["items"]} == {"opd.a", "opd.a1", "opd.b"}
         assert (await client.get("/api/v1/users", headers=as_(settings, world, "opd_a"))).status_code == 403
 
-    async def test_deactivate_ends_sessions(self, client: httpx.AsyncClient, settings: Settings, world: World) -> None:
+    async def test_deactivate_ends_sessions(
+        self, client: httpx.AsyncClient, settings: Settings, world: World
+    ) -> None:
         tokens = (await login(client, "opd.b", PASSWORD)).json()
         user_id = world.users["opd_b"].id
         h = as_(settings, world, "bpsdm")
         no_match = await client.patch(f"/api/v1/users/{user_id}", json={"active": False}, headers=h)
         assert no_match.status_code == 428
         etag = (await client.get(f"/api/v1/users/{user_id}", headers=h)).headers["etag"]
-        r = await client.patch(f"/api/v1/users/{user_id}", json={"active": False}, headers=h | {"If-Match": etag})
+        r = await client.patch(
+            f"/api/v1/users/{user_id}", json={"active": False}, headers=h | {"If-Match": etag}
+        )
         assert r.status_code == 200 and r.json()["active"] is False
-        refreshed = await client.post("/api/v1/auth/token", data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]})
+        refreshed = await client.post(
+            "/api/v1/auth/token",
+            data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
+        )
         assert refreshed.status_code == 400
         assert (await login(client, "opd.b", PASSWORD)).status_code == 400
 
@@ -76,7 +124,9 @@ class TestUsers:
         user_id = world.users["auditor"].id
         h = as_(settings, world, "bpsdm")
         etag = (await client.get(f"/api/v1/users/{user_id}", headers=h)).headers["etag"]
-        r = await client.patch(f"/api/v1/users/{user_id}", json={"password": "Baru#Sekali9"}, headers=h | {"If-Match": etag})
+        r = await client.patch(
+            f"/api/v1/users/{user_id}", json={"password": "Baru#Sekali9"}, headers=h | {"If-Match": etag}
+        )
         assert r.status_code == 200
         assert (await login(client, "auditor", PASSWORD)).status_code == 400
         assert (await login(client, "auditor", "Baru#Sekali9")).status_code == 200
@@ -87,13 +137,21 @@ class TestUsers:
 
 
 class TestClients:
-    async def test_lifecycle(self, client: httpx.AsyncClient, settings: Settings, world: World, session: AsyncSession) -> None:
+    async def test_lifecycle(
+        self, client: httpx.AsyncClient, settings: Settings, world: World, session: AsyncSession
+    ) -> None:
         h = as_(settings, world, "bpsdm")
-        r = await client.post("/api/v1/clients", json={"name": "SIMPEG Kaltim", "scopes": ["asn:read", "asn:write"]}, headers=h)
+        r = await client.post(
+            "/api/v1/clients", json={"name": "SIMPEG Kaltim", "scopes": ["asn:read", "asn:write"]}, headers=h
+        )
         assert r.status_code == 201, r.text
         assert r.headers["cache-control"] == "no-store"
         created = r.json()
-        creds = {"grant_type": "client_credentials", "client_id": created["client_id"], "client_secret": created["client_secret"]}
+        creds = {
+            "grant_type": "client_credentials",
+            "client_id": created["client_id"],
+            "client_secret": created["client_secret"],
+        }
         assert (await client.post("/api/v1/auth/token", data=creds)).status_code == 200
 
         listed = (await client.get("/api/v1/clients", headers=h)).json()
@@ -105,18 +163,36 @@ class TestClients:
         creds["client_secret"] = rotated.json()["client_secret"]
         assert (await client.post("/api/v1/auth/token", data=creds)).status_code == 200
 
-        r = await client.patch(f"/api/v1/clients/{created['id']}", json={"active": False}, headers=h | {"If-Match": '"2"'})
+        r = await client.patch(
+            f"/api/v1/clients/{created['id']}", json={"active": False}, headers=h | {"If-Match": '"2"'}
+        )
         assert r.status_code == 200, r.text
         assert (await client.post("/api/v1/auth/token", data=creds)).status_code == 401
         actions = (
-            await session.execute(select(AuditEntry.action).where(AuditEntry.entity == "integration_client").order_by(AuditEntry.id))
-        ).scalars().all()
+            (
+                await session.execute(
+                    select(AuditEntry.action)
+                    .where(AuditEntry.entity == "integration_client")
+                    .order_by(AuditEntry.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
         assert actions == ["create", "rotate_secret", "update"]
 
     async def test_unknown_scope(self, client: httpx.AsyncClient, settings: Settings, world: World) -> None:
-        r = await client.post("/api/v1/clients", json={"name": "LMS", "scopes": ["everything"]}, headers=as_(settings, world, "bpsdm"))
+        r = await client.post(
+            "/api/v1/clients",
+            json={"name": "LMS", "scopes": ["everything"]},
+            headers=as_(settings, world, "bpsdm"),
+        )
         assert r.status_code == 422
 
     async def test_only_bpsdm(self, client: httpx.AsyncClient, settings: Settings, world: World) -> None:
-        r = await client.post("/api/v1/clients", json={"name": "LMS", "scopes": ["learning:write"]}, headers=as_(settings, world, "opd_a"))
+        r = await client.post(
+            "/api/v1/clients",
+            json={"name": "LMS", "scopes": ["learning:write"]},
+            headers=as_(settings, world, "opd_a"),
+        )
         assert r.status_code == 403

@@ -25,7 +25,11 @@ class TestPnsLayout:
     )
     def test_valid(self, nip: str, birth: date, gender: str, tmt: tuple[int, int]) -> None:
         facts = parse_nip(nip, "pns", TODAY)
-        assert (facts.birth_date, facts.gender, facts.appointed_year, facts.appointed_month) == (birth, gender, *tmt)
+        assert (facts.birth_date, facts.gender, facts.appointed_year, facts.appointed_month) == (
+            birth,
+            gender,
+            *tmt,
+        )
 
     def test_cpns_uses_the_pns_layout(self) -> None:
         assert parse_nip("200101012025032001", "cpns", TODAY).appointed_month == 3
@@ -66,7 +70,12 @@ class TestPppkLayout:
     )
     def test_valid(self, nip: str, birth: date, gender: str, year: int) -> None:
         facts = parse_nip(nip, "pppk", TODAY)
-        assert (facts.birth_date, facts.gender, facts.appointed_year, facts.appointed_month) == (birth, gender, year, None)
+        assert (facts.birth_date, facts.gender, facts.appointed_year, facts.appointed_month) == (
+            birth,
+            gender,
+            year,
+            None,
+        )
 
     def test_pppk_code_digits_are_not_a_month(self) -> None:
         # "21" in the month position would be invalid for a PNS but is a normal PPPK code.
@@ -90,23 +99,35 @@ class TestPppkLayout:
 
 
 class TestNipThroughTheApi:
-    async def _create(self, client: httpx.AsyncClient, settings: Settings, world: World, **body: object) -> httpx.Response:
+    async def _create(
+        self, client: httpx.AsyncClient, settings: Settings, world: World, **body: object
+    ) -> httpx.Response:
         payload = {"name": "Rina Marlina", "employment_type": "pns", "unit_id": world.unit_a.id} | body
-        return await client.post("/api/v1/asn", json=payload, headers=bearer(settings, world.principal("bpsdm")))
+        return await client.post(
+            "/api/v1/asn", json=payload, headers=bearer(settings, world.principal("bpsdm"))
+        )
 
-    async def test_derives_birth_date_and_gender(self, client: httpx.AsyncClient, settings: Settings, world: World) -> None:
+    async def test_derives_birth_date_and_gender(
+        self, client: httpx.AsyncClient, settings: Settings, world: World
+    ) -> None:
         r = await self._create(client, settings, world, nip="199208172019032007")
         assert r.status_code == 201, r.text
         assert r.json()["birth_date"] == "1992-08-17"
         assert r.json()["gender"] == "female"
 
     async def test_pppk_layout(self, client: httpx.AsyncClient, settings: Settings, world: World) -> None:
-        r = await self._create(client, settings, world, nip="199405052022241003", employment_type="pppk", golongan="IX")
+        r = await self._create(
+            client, settings, world, nip="199405052022241003", employment_type="pppk", golongan="IX"
+        )
         assert r.status_code == 201, r.text
         assert (r.json()["birth_date"], r.json()["gender"]) == ("1994-05-05", "male")
 
-    async def test_agreeing_values_are_accepted(self, client: httpx.AsyncClient, settings: Settings, world: World) -> None:
-        r = await self._create(client, settings, world, nip="199208172019032007", gender="female", birth_date="1992-08-17")
+    async def test_agreeing_values_are_accepted(
+        self, client: httpx.AsyncClient, settings: Settings, world: World
+    ) -> None:
+        r = await self._create(
+            client, settings, world, nip="199208172019032007", gender="female", birth_date="1992-08-17"
+        )
         assert r.status_code == 201, r.text
 
     @pytest.mark.parametrize(
@@ -116,12 +137,20 @@ class TestNipThroughTheApi:
             ({"nip": "199208172019032007", "birth_date": "1992-08-18"}, "nip_mismatch"),
             ({"nip": "199208172019132007"}, "invalid_nip"),
             ({"nip": "1992081720190320"}, "invalid_nip"),
-            ({"nip": "199001012023212001", "employment_type": "pns"}, "invalid_nip"),  # PPPK code 21 is no month
+            (
+                {"nip": "199001012023212001", "employment_type": "pns"},
+                "invalid_nip",
+            ),  # PPPK code 21 is no month
             ({"nip": "199208172019032007", "golongan": "IX"}, "invalid_golongan"),  # PPPK golongan on a PNS
-            ({"nip": "199001012023212001", "employment_type": "pppk", "golongan": "III/a"}, "invalid_golongan"),
+            (
+                {"nip": "199001012023212001", "employment_type": "pppk", "golongan": "III/a"},
+                "invalid_golongan",
+            ),
         ],
     )
-    async def test_rejections(self, client: httpx.AsyncClient, settings: Settings, world: World, extra: dict[str, str], code: str) -> None:
+    async def test_rejections(
+        self, client: httpx.AsyncClient, settings: Settings, world: World, extra: dict[str, str], code: str
+    ) -> None:
         r = await self._create(client, settings, world, **extra)
         assert r.status_code == 422, r.text
         assert r.headers["content-type"] == "application/problem+json"

@@ -51,11 +51,28 @@ async def test_errors_are_documented_as_problems(client: httpx.AsyncClient) -> N
 
 async def test_known_operation_ids(client: httpx.AsyncClient) -> None:
     ids = {op["operationId"] for _, _, op in operations(await spec(client))}
-    assert {"asn_list", "asn_get", "asn_create", "asn_update", "auth_token", "rules_get", "rules_put", "audit_list"} <= ids
+    assert {
+        "asn_list",
+        "asn_get",
+        "asn_create",
+        "asn_update",
+        "auth_token",
+        "rules_get",
+        "rules_put",
+        "audit_list",
+    } <= ids
 
 
 async def test_request_bodies_have_examples(client: httpx.AsyncClient) -> None:
     document = await spec(client)
     schemas = document["components"]["schemas"]
-    for name in ("AsnCreate", "AsnUpdate", "UnitCreate", "PositionCreate", "RuleSetBody", "UserCreate", "ClientCreate"):
+    for name in (
+        "AsnCreate",
+        "AsnUpdate",
+        "UnitCreate",
+        "PositionCreate",
+        "RuleSetBody",
+        "UserCreate",
+        "ClientCreate",
+    ):
         assert schemas[name].get("examples"), name

@@ -43,10 +43,18 @@ class TestErrorClasses:
         assert r.headers["www-authenticate"].startswith("Bearer")
 
     async def test_forbidden_403(self, client: httpx.AsyncClient, settings: Settings, world: World) -> None:
-        assert_problem(await client.get("/api/v1/audit", headers=bearer(settings, world.principal("asn_a"))), 403, "forbidden")
+        assert_problem(
+            await client.get("/api/v1/audit", headers=bearer(settings, world.principal("asn_a"))),
+            403,
+            "forbidden",
+        )
 
-    async def test_validation_422_lists_errors(self, client: httpx.AsyncClient, settings: Settings, world: World) -> None:
-        r = await client.post("/api/v1/asn", json={"nip": 5}, headers=bearer(settings, world.principal("bpsdm")))
+    async def test_validation_422_lists_errors(
+        self, client: httpx.AsyncClient, settings: Settings, world: World
+    ) -> None:
+        r = await client.post(
+            "/api/v1/asn", json={"nip": 5}, headers=bearer(settings, world.principal("bpsdm"))
+        )
         body = assert_problem(r, 422, "validation_error")
         locs = {tuple(e["loc"]) for e in body["errors"]}
         assert ("body", "nip") in locs and ("body", "name") in locs
@@ -56,24 +64,36 @@ class TestErrorClasses:
         "content",
         [b"{", b"\xff\xfe\x00garbage", b'{"nip": "\x00"}', b"[" * 5000 + b"]" * 5000, b'"just a string"'],
     )
-    async def test_malformed_bodies_are_4xx(self, client: httpx.AsyncClient, settings: Settings, world: World, content: bytes) -> None:
+    async def test_malformed_bodies_are_4xx(
+        self, client: httpx.AsyncClient, settings: Settings, world: World, content: bytes
+    ) -> None:
         h = bearer(settings, world.principal("bpsdm")) | {"Content-Type": "application/json"}
         r = await client.post("/api/v1/asn", content=content, headers=h)
         assert 400 <= r.status_code < 500, r.text
         assert r.headers["content-type"] == PROBLEM
 
-    async def test_huge_strings_are_refused(self, client: httpx.AsyncClient, settings: Settings, world: World) -> None:
+    async def test_huge_strings_are_refused(
+        self, client: httpx.AsyncClient, settings: Settings, world: World
+    ) -> None:
         h = bearer(settings, world.principal("bpsdm"))
-        r = await client.post("/api/v1/asn", json={"nip": "1" * 100_000, "name": "x", "employment_type": "pns", "unit_id": 1}, headers=h)
+        r = await client.post(
+            "/api/v1/asn",
+            json={"nip": "1" * 100_000, "name": "x", "employment_type": "pns", "unit_id": 1},
+            headers=h,
+        )
         assert_problem(r, 422, "validation_error")
         r = await client.get("/api/v1/asn", params={"q": "x" * 10_000}, headers=h)
         assert_problem(r, 422, "validation_error")
         r = await client.get(f"/api/v1/asn/{'9' * 5000}", headers=h)
         assert r.status_code in (404, 422) and r.headers["content-type"] == PROBLEM
 
-    async def test_body_too_large_413(self, client: httpx.AsyncClient, settings: Settings, world: World) -> None:
+    async def test_body_too_large_413(
+        self, client: httpx.AsyncClient, settings: Settings, world: World
+    ) -> None:
         h = bearer(settings, world.principal("bpsdm")) | {"Content-Type": "application/json"}
-        r = await client.post("/api/v1/asn", content=b'{"name": "' + b"x" * (3 * 1024 * 1024) + b'"}', headers=h)
+        r = await client.post(
+            "/api/v1/asn", content=b'{"name": "' + b"x" * (3 * 1024 * 1024) + b'"}', headers=h
+        )
         assert r.status_code == 413
         assert r.headers["content-type"] == PROBLEM
 
@@ -104,14 +124,18 @@ class TestHeaders:
 
 class TestDatabaseDown:
     async def test_503_when_postgres_unreachable(self, settings: Settings, world: World) -> None:
-        down = settings.model_copy(update={"database_url": "postgresql+asyncpg://postgres@127.0.0.1:1/nothing"})
+        down = settings.model_copy(
+            update={"database_url": "postgresql+asyncpg://postgres@127.0.0.1:1/nothing"}
+        )
         app = create_app(down)
         app.state.db = create_database(down)
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
             ready = await c.get("/readyz")
             assert ready.status_code == 503
-            r = await c.get(f"/api/v1/asn/{world.asn_a.nip}", headers=bearer(settings, world.principal("bpsdm")))
+            r = await c.get(
+                f"/api/v1/asn/{world.asn_a.nip}", headers=bearer(settings, world.principal("bpsdm"))
+            )
             assert_problem(r, 503, "database_unavailable")
             assert r.headers["retry-after"]
             r = await c.get("/api/v1/asn", headers=bearer(settings, world.principal("bpsdm")))

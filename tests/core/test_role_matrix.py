@@ -1,0 +1,294 @@
+"""Function-level authorization over every /api/v1 route, for every kind of caller.
+
+Each route's expected audience comes from POLICY (API.md's role table); a route missing there falls
+back to what its `allow()` dependency declares, so new routes are still exercised. Either way the
+checks are behavioural: requests are sent and the status, media type, code and headers asserted.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import params as fastapi_params
+from fastapi.routing import APIRoute, iter_route_contexts
+
+from app.auth.dependencies import get_principal
+from app.core.config import Settings
+from app.core.security import Role
+from app.main import create_app
+from tests.factories import World, bearer, client_principal
+
+PROBLEM = "application/problem+json"
+USERS = frozenset({"bpsdm", "auditor", "opd_a", "asn_a"})
+PRINCIPALS = USERS | {"client"}
+CALLERS = ("bpsdm", "auditor", "opd_a", "asn_a", "client", "anonymous")
+ROLE_CALLER = {Role.bpsdm_admin: "bpsdm", Role.auditor: "auditor", Role.opd_admin: "opd_a", Role.asn: "asn_a"}
+PUBLIC = frozenset({"auth_token"})
+# Who passes the function-level check ("client" is an integration client holding no scope at all).
+POLICY: dict[str, frozenset[str]] = {
+    "auth_revoke": PRINCIPALS,
+    "auth_me": PRINCIPALS,
+    "reference_get": USERS,
+    "rules_get": USERS,
+    "rules_put": frozenset({"bpsdm"}),
+    "units_list": USERS,
+    "units_get": USERS,
+    "units_create": frozenset({"bpsdm"}),
+    "units_update": frozenset({"bpsdm"}),
+    "positions_list": USERS,
+    "positions_get": USERS,
+    "positions_create": frozenset({"bpsdm"}),
+    "positions_update": frozenset({"bpsdm"}),
+    "asn_list": USERS,
+    "asn_get": USERS,
+    "asn_create": frozenset({"bpsdm", "opd_a"}),
+    "asn_update": frozenset({"bpsdm", "opd_a", "asn_a"}),
+    "users_list": frozenset({"bpsdm", "auditor"}),
+    "users_get": frozenset({"bpsdm", "auditor"}),
+    "users_create": frozenset({"bpsdm"}),
+    "users_update": frozenset({"bpsdm"}),
+    "clients_list": frozenset({"bpsdm", "auditor"}),
+    "clients_create": frozenset({"bpsdm"}),
+    "clients_update": frozenset({"bpsdm"}),
+    "clients_rotate_secret": frozenset({"bpsdm"}),
+    "audit_list": frozenset({"bpsdm", "auditor"}),
+}
+# Routes about the caller's own session, open to every authenticated principal whatever its role.
+SELF_SERVICE = frozenset({"auth_me", "auth_revoke"})
+READ_METHODS = frozenset({"GET", "HEAD"})
+PARAM = re.compile(r"{(\w+)(?::\w+)?}")
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    operation_id: str
+    json_body: bool
+    declared: frozenset[str] | None  # None: no authentication dependency at all
+
+    @property
+    def is_write(self) -> bool:
+        return self.method not in READ_METHODS
+
+    @property
+    def audience(self) -> frozenset[str]:
+        if self.operation_id in POLICY:
+            return POLICY[self.operation_id]
+        return PRINCIPALS if self.declared is None else self.declared
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def _calls(dependant: Any) -> Iterator[Callable[..., Any]]:
+    for dep in dependant.dependencies:
+        if dep.call is not None:
+            yield dep.call
+        yield from _calls(dep)
+
+
+def _declared(dependant: Any) -> frozenset[str] | None:
+    calls = list(_calls(dependant))
+    checks = [c for c in calls if getattr(c, "__qualname__", "") == "allow.<locals>.check"]
+    if checks:
+        audience = set(USERS)
+        for check in checks:
+            roles = inspect.getclosurevars(check).nonlocals["allowed"]
+            audience &= {ROLE_CALLER[r] for r in roles if r in ROLE_CALLER}
+        return frozenset(audience)  # allow() never admits a client without the route's scope
+    if get_principal in calls:
+        return PRINCIPALS
+    return None
+
+
+def operations(app: Any) -> list[Operation]:
+    out = []
+    for rc in iter_route_contexts(app.routes):
+        route = rc.original_route
+        path = str(rc.path)
+        if not isinstance(route, APIRoute) or not path.startswith("/api/v1/"):
+            continue
+        body = route.body_field
+        json_body = body is not None and not isinstance(body.field_info, fastapi_params.Form)
+        for method in sorted(rc.methods or ()):
+            out.append(
+                Operation(method, path, str(rc.operation_id or rc.name), json_body, _declared(rc.dependant))
+            )
+    return out
+
+
+_COLLECTION_APP = create_app(
+    Settings(
+        environment="test",
+        secret_key="role-matrix-secret-0123456789-abcdefghijklmnop",
+        database_url="sqlite+aiosqlite:///:memory:",
+    )
+)
+OPERATIONS = operations(_COLLECTION_APP)
+PROTECTED = [op for op in OPERATIONS if op.operation_id not in PUBLIC]
+JSON_WRITES = [op for op in PROTECTED if op.json_body]
+
+
+def url(op: Operation, world: World, *, junk_params: bool = False) -> str:
+    values: dict[str, Any] = {
+        "unit_id": world.unit_a.id,
+        "position_id": world.position_a.id,
+        "nip": world.asn_a.nip,
+        "year": 2026,
+        "kind": "golongan",
+        "user_id": world.users["bpsdm"].id,
+    }
+    return PARAM.sub(lambda m: "not-valid" if junk_params else str(values.get(m.group(1), 1)), op.path)
+
+
+def headers_for(settings: Settings, world: World, caller: str) -> dict[str, str]:
+    if caller == "anonymous":
+        return {}
+    if caller == "client":
+        return bearer(settings, client_principal())
+    return bearer(settings, world.principal(caller))
+
+
+async def call(
+    client: httpx.AsyncClient, op: Operation, path: str, headers: dict[str, str], **kwargs: Any
+) -> httpx.Response:
+    if op.is_write and "content" not in kwargs:
+        kwargs["json"] = {}
+    return await client.request(op.method, path, headers=headers, **kwargs)
+
+
+def assert_unauthorized(r: httpx.Response, op: Operation) -> None:
+    assert r.status_code == 401, f"{op}: {r.status_code} {r.text}"
+    assert r.headers["content-type"] == PROBLEM
+    assert r.json()["code"] == "unauthorized"
+    scheme = r.headers.get("www-authenticate", "")
+    assert scheme.split(" ")[0] in {"Bearer", "Basic"}, f"{op}: WWW-Authenticate {scheme!r}"
+
+
+class TestRouteInventory:
+    def test_routes_were_found(self) -> None:
+        ids = {op.operation_id for op in OPERATIONS}
+        assert {
+            "units_create",
+            "positions_update",
+            "rules_put",
+            "audit_list",
+            "reference_get",
+            "asn_update",
+        } <= ids
+        assert len(OPERATIONS) == len({(op.method, op.path) for op in OPERATIONS})
+
+    def test_collection_app_matches_the_test_app(self, app: Any) -> None:
+        assert [(op.method, op.path) for op in operations(app)] == [(op.method, op.path) for op in OPERATIONS]
+
+    @pytest.mark.parametrize("op", [op for op in PROTECTED if op.operation_id in POLICY], ids=str)
+    def test_policy_matches_what_the_route_declares(self, op: Operation) -> None:
+        assert op.declared == POLICY[op.operation_id]
+
+    @pytest.mark.parametrize("op", PROTECTED, ids=str)
+    def test_auditor_is_read_only_and_scopeless_clients_get_nothing(self, op: Operation) -> None:
+        if op.operation_id in SELF_SERVICE:
+            return
+        if op.is_write:
+            assert "auditor" not in op.audience
+        assert "client" not in op.audience
+
+
+class TestAnonymous:
+    @pytest.mark.parametrize("op", PROTECTED, ids=str)
+    async def test_401_everywhere(self, client: httpx.AsyncClient, world: World, op: Operation) -> None:
+        assert_unauthorized(await client.request(op.method, url(op, world)), op)
+
+    @pytest.mark.parametrize("op", PROTECTED, ids=str)
+    async def test_401_before_validation(
+        self, client: httpx.AsyncClient, world: World, op: Operation
+    ) -> None:
+        # Junk path parameters, junk query parameters and an empty body still get 401, never 422.
+        r = await call(client, op, url(op, world, junk_params=True) + "?limit=0&cursor=%%&year=x", {})
+        assert_unauthorized(r, op)
+
+    @pytest.mark.parametrize("op", PROTECTED, ids=str)
+    async def test_bad_tokens(
+        self, client: httpx.AsyncClient, settings: Settings, world: World, op: Operation
+    ) -> None:
+        for headers in (
+            {"Authorization": "Bearer not.a.jwt"},
+            {"Authorization": "Bearer "},
+            {"Authorization": "Token abc"},
+        ):
+            assert_unauthorized(await call(client, op, url(op, world), headers), op)
+
+    @pytest.mark.parametrize("op", [op for op in PROTECTED if op.is_write and not op.json_body], ids=str)
+    async def test_malformed_body_without_json_model(
+        self, client: httpx.AsyncClient, world: World, op: Operation
+    ) -> None:
+        r = await call(client, op, url(op, world), {"Content-Type": "application/json"}, content=b"{not json")
+        assert_unauthorized(r, op)
+
+    @pytest.mark.parametrize("op", JSON_WRITES, ids=str)
+    async def test_malformed_json_body(self, client: httpx.AsyncClient, world: World, op: Operation) -> None:
+        r = await client.request(
+            op.method, url(op, world), content=b"{not json", headers={"Content-Type": "application/json"}
+        )
+        assert_unauthorized(r, op)
+
+
+class TestRoles:
+    @pytest.mark.parametrize("caller", [c for c in CALLERS if c != "anonymous"])
+    @pytest.mark.parametrize("op", PROTECTED, ids=str)
+    async def test_function_level_authorization(
+        self, client: httpx.AsyncClient, settings: Settings, world: World, op: Operation, caller: str
+    ) -> None:
+        r = await call(client, op, url(op, world), headers_for(settings, world, caller))
+        if op.operation_id not in POLICY:
+            print(f"{op.operation_id} is not in POLICY; expecting what its allow() declares")
+        assert r.status_code < 500, f"{op} as {caller}: {r.status_code} {r.text}"
+        assert r.status_code != 401, f"{op} as {caller}: a valid token was refused"
+        if caller in op.audience:
+            forbidden = r.status_code == 403 and r.json().get("code") == "forbidden"
+            assert not forbidden, f"{op} as {caller}: refused, but {caller} may call it"
+        else:
+            assert r.status_code == 403, f"{op} as {caller}: {r.status_code} {r.text}"
+            assert r.headers["content-type"] == PROBLEM
+            assert r.json()["code"] == "forbidden"
+
+    @pytest.mark.parametrize(
+        "op", [op for op in PROTECTED if "asn_a" not in op.audience and op.is_write], ids=str
+    )
+    async def test_denied_before_validation(
+        self, client: httpx.AsyncClient, settings: Settings, world: World, op: Operation
+    ) -> None:
+        # An ASN sending junk to an admin route learns nothing about the route's validation rules.
+        r = await call(
+            client,
+            op,
+            url(op, world, junk_params=True) + "?limit=0",
+            headers_for(settings, world, "asn_a"),
+            json={"x": 1},
+        )
+        assert r.status_code == 403, f"{op}: {r.status_code} {r.text}"
+        assert r.json()["code"] == "forbidden"
+
+    @pytest.mark.parametrize("op", [op for op in JSON_WRITES if "asn_a" not in op.audience], ids=str)
+    async def test_denied_before_json_parsing(
+        self, client: httpx.AsyncClient, settings: Settings, world: World, op: Operation
+    ) -> None:
+        h = headers_for(settings, world, "asn_a") | {"Content-Type": "application/json"}
+        r = await client.request(op.method, url(op, world), content=b"{not json", headers=h)
+        assert r.status_code == 403, f"{op}: {r.status_code} {r.text}"
+
+
+class TestPublicTokenEndpoint:
+    async def test_token_endpoint_answers_anonymous_callers(self, client: httpx.AsyncClient) -> None:
+        r = await client.post(
+            "/api/v1/auth/token", data={"grant_type": "password", "username": "nobody", "password": "x"}
+        )
+        assert r.status_code in (400, 401)
+        assert r.json()["error"] == "invalid_grant"
