@@ -42,7 +42,9 @@ def main() -> None:
         token = password_token(base, "bpsdm")
         auth = {"Authorization": f"Bearer {token}"}
         wrk(base, paths, seconds=3, connections=args.connections, headers=auth)  # warm-up
-        results["bangkom"] = wrk(base, paths, seconds=args.seconds, connections=args.connections, headers=auth)
+        results["bangkom"] = wrk(
+            base, paths, seconds=args.seconds, connections=args.connections, headers=auth
+        )
     raw = [
         str(BIN / "uvicorn"),
         "raw_baseline:app",
@@ -66,7 +68,9 @@ def main() -> None:
     p99_ratio = b["p99_ms"] / r["p99_ms"]
     print(f"{'':24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>10}")
     for name, res in (("bangkom (auth, 1 worker)", b), ("raw starlette+asyncpg", r)):
-        print(f"{name:24}{res['rps']:>10.0f}{res['p50_ms']:>10.2f}{res['p99_ms']:>10.2f}{res['non_2xx']:>10.0f}")
+        print(
+            f"{name:24}{res['rps']:>10.0f}{res['p50_ms']:>10.2f}{res['p99_ms']:>10.2f}{res['non_2xx']:>10.0f}"
+        )
     print(f"ratio req/s {rps_ratio:.2f}x (target >= 0.35x); p99 {p99_ratio:.2f}x raw (target <= 3x)")
     path = save(
         "asn_read",

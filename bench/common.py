@@ -49,9 +49,11 @@ def prepare_database(name: str, asn: int, reuse: bool) -> str:
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     subprocess.run([BIN / "bangkom", "db", "upgrade"], env=env, check=True, stdout=subprocess.DEVNULL)
     started = time.perf_counter()
-    subprocess.run([BIN / "bangkom", "demo", "load", "--asn", str(asn)], env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [BIN / "bangkom", "demo", "load", "--asn", str(asn)], env=env, check=True, stdout=subprocess.DEVNULL
+    )
     print(f"demo load of {asn} ASN: {time.perf_counter() - started:.1f} s", flush=True)
-    asyncio.run(_admin(f'ANALYZE'))  # fresh statistics (the scratch database is new)
+    asyncio.run(_admin("ANALYZE"))  # fresh statistics (the scratch database is new)
     return dsn
 
 
@@ -93,7 +95,9 @@ def wait_http(url: str, timeout: float = 30) -> None:
 
 @contextmanager
 def server(cmd: list[str], env: dict[str, str], health_url: str) -> Iterator[subprocess.Popen[bytes]]:
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
     try:
         wait_http(health_url)
         yield proc
@@ -106,8 +110,12 @@ def server(cmd: list[str], env: dict[str, str], health_url: str) -> Iterator[sub
 
 
 def password_token(base: str, username: str, password: str = DEMO_PASSWORD) -> str:
-    data = urllib.parse.urlencode({"grant_type": "password", "username": username, "password": password}).encode()
-    with urllib.request.urlopen(urllib.request.Request(f"{base}/api/v1/auth/token", data=data), timeout=10) as r:
+    data = urllib.parse.urlencode(
+        {"grant_type": "password", "username": username, "password": password}
+    ).encode()
+    with urllib.request.urlopen(
+        urllib.request.Request(f"{base}/api/v1/auth/token", data=data), timeout=10
+    ) as r:
         return str(json.load(r)["access_token"])
 
 
@@ -121,15 +129,22 @@ def _ms(text: str) -> float:
     return float(m.group(1)) * _UNITS[m.group(2)]
 
 
-def wrk(url_base: str, paths: list[str], *, seconds: int, connections: int, headers: dict[str, str]) -> dict[str, float]:
+def wrk(
+    url_base: str, paths: list[str], *, seconds: int, connections: int, headers: dict[str, str]
+) -> dict[str, float]:
     """Requests/s and latency percentiles from wrk, cycling through `paths`."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is required: apt-get install -y wrk")
-    lua = "paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n" + (
-        "local i = 0\nrequest = function()\n  i = i + 1\n"
-        "  return wrk.format('GET', paths[(i % #paths) + 1])\nend\n"
-        "local non2xx = 0\nresponse = function(status, headers, body)\n"
-        "  if status >= 300 then non2xx = non2xx + 1 end\nend\n"
+    lua = (
+        "paths = {"
+        + ",".join(json.dumps(p) for p in paths)
+        + "}\n"
+        + (
+            "local i = 0\nrequest = function()\n  i = i + 1\n"
+            "  return wrk.format('GET', paths[(i % #paths) + 1])\nend\n"
+            "local non2xx = 0\nresponse = function(status, headers, body)\n"
+            "  if status >= 300 then non2xx = non2xx + 1 end\nend\n"
+        )
     )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(lua)

@@ -230,9 +230,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(exc.status_code, code, detail, headers=exc.headers, request=request)
 
 
-async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    if isinstance(exc, DBAPIError) and not exc.connection_invalidated and not _looks_unavailable(exc):
-        return await _unexpected(request, exc)
+def _unavailable(request: Request, exc: Exception) -> JSONResponse:
     log.warning("database unavailable: %s", type(exc).__name__)
     return problem_response(
         503,
@@ -241,6 +239,23 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
         headers={"Retry-After": "5"},
         request=request,
     )
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, DBAPIError) and not exc.connection_invalidated and not _looks_unavailable(exc):
+        return await _unexpected(request, exc)
+    return _unavailable(request, exc)
+
+
+async def _driver_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    return _unavailable(request, exc)
+
+
+async def _os_error(request: Request, exc: Exception) -> JSONResponse:
+    # asyncpg raises plain OSError/ConnectionRefusedError when the server is down at connect time.
+    if isinstance(exc, ConnectionError | TimeoutError) or "connect" in str(exc).lower():
+        return _unavailable(request, exc)
+    return await _unexpected(request, exc)
 
 
 def _looks_unavailable(exc: DBAPIError) -> bool:
@@ -277,10 +292,9 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(StaleDataError, _stale)
-    app.add_exception_handler(OperationalError, _database_unavailable)
-    app.add_exception_handler(DBAPIError, _database_unavailable)
-    app.add_exception_handler(PoolTimeout, _database_unavailable)
-    app.add_exception_handler(OSError, _database_unavailable_oserror)
+    app.add_exception_handler(DBAPIError, _database_error)  # OperationalError included
+    app.add_exception_handler(PoolTimeout, _driver_unavailable)
+    app.add_exception_handler(OSError, _os_error)
     # The fast read path talks to asyncpg directly; a dropped or refused connection is a 503 too.
     for driver_error in (
         asyncpg.PostgresConnectionError,
@@ -289,28 +303,3 @@ def install_error_handlers(app: FastAPI) -> None:
     ):
         app.add_exception_handler(driver_error, _driver_unavailable)
     app.add_exception_handler(Exception, _unexpected)
-
-
-async def _driver_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    log.warning("database unavailable: %s", type(exc).__name__)
-    return problem_response(
-        503,
-        "database_unavailable",
-        "The database is not reachable right now; try again shortly",
-        headers={"Retry-After": "5"},
-        request=request,
-    )
-
-
-async def _database_unavailable_oserror(request: Request, exc: Exception) -> JSONResponse:
-    # asyncpg raises plain OSError/ConnectionRefusedError when the server is down at connect time.
-    if isinstance(exc, ConnectionError | TimeoutError) or "connect" in str(exc).lower():
-        log.warning("database unavailable: %s", type(exc).__name__)
-        return problem_response(
-            503,
-            "database_unavailable",
-            "The database is not reachable right now; try again shortly",
-            headers={"Retry-After": "5"},
-            request=request,
-        )
-    return await _unexpected(request, exc)
