@@ -57,6 +57,14 @@ def prepare_database(name: str, asn: int, reuse: bool) -> str:
     return dsn
 
 
+async def _analyze(dsn: str) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("ANALYZE")
+    finally:
+        await conn.close()
+
+
 async def _count_asn(dsn: str) -> int:
     try:
         conn = await asyncpg.connect(dsn)
