@@ -8,6 +8,7 @@ from app.accounts.router import router as accounts_router
 from app.asn.router import router as asn_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.learning.router import router as learning_router
 from app.org.router import router as org_router
 from app.reference.router import router as reference_router
 from app.rules.router import router as rules_router
@@ -19,6 +20,7 @@ for router in (
     rules_router,
     org_router,
     asn_router,
+    learning_router,
     accounts_router,
     audit_router,
 ):

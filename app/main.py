@@ -39,6 +39,7 @@ TAGS = [
     {"name": "reference", "description": "Code lists and yearly rule sets (regulation as data)"},
     {"name": "organisation", "description": "Units (perangkat daerah) and positions (jabatan)"},
     {"name": "asn", "description": "ASN profiles"},
+    {"name": "learning", "description": "The learning-hour (JP) ledger: claims, verification, voiding"},
     {"name": "accounts", "description": "User accounts and integration clients (BPSDM administration)"},
     {"name": "audit", "description": "The append-only audit trail"},
     {"name": "health", "description": "Liveness and readiness probes"},

@@ -4,6 +4,7 @@ from app.asn.models import Asn
 from app.auth.models import IntegrationClient, LoginThrottle, RefreshToken, User
 from app.core.audit import AuditEntry
 from app.core.idempotency import IdempotencyRecord
+from app.learning.models import JpTotal, LearningEvent, LearningRecord
 from app.org.models import Position, Unit
 from app.rules.models import RuleSet
 
@@ -12,6 +13,9 @@ __all__ = [
     "AuditEntry",
     "IdempotencyRecord",
     "IntegrationClient",
+    "JpTotal",
+    "LearningEvent",
+    "LearningRecord",
     "LoginThrottle",
     "Position",
     "RefreshToken",

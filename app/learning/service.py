@@ -1,0 +1,332 @@
+"""The learning-hour ledger: claims, verification, voiding, duplicates and verified totals."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.asn.models import Asn
+from app.core import audit
+from app.core.errors import Conflict, Forbidden, Unprocessable
+from app.core.security import Principal, Role
+from app.core.types import utcnow
+from app.learning import totals
+from app.learning.jp import record_jp
+from app.learning.models import (
+    LIVE_STATUSES,
+    PENDING,
+    REJECTED,
+    VERIFIED,
+    VOIDED,
+    LearningEvent,
+    LearningRecord,
+)
+from app.learning.schemas import EvidenceInfo, RecordCreate, RecordDetail, RecordEventRead, RecordRead
+from app.reference import codes
+from app.rules import service as rules_service
+
+MAX_RECORD_JP = Decimal(2000)  # Latsar CPNS alone is 1,141 JP (API.md)
+AUDIT_FIELDS = (
+    "nip",
+    "title",
+    "form_code",
+    "start_date",
+    "end_date",
+    "year",
+    "jp",
+    "source",
+    "external_id",
+    "certificate_number",
+    "status",
+)
+
+
+class UnknownFormCode(Unprocessable):
+    code = "unknown_form_code"
+
+
+class InvalidRecordDates(Unprocessable):
+    code = "invalid_dates"
+
+
+class InvalidJp(Unprocessable):
+    code = "invalid_jp"
+
+
+class PossibleDuplicate(Conflict):
+    code = "possible_duplicate"
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+
+class SelfApproval(Forbidden):
+    code = "self_approval"
+
+
+def title_key(title: str) -> str:
+    """Case, accents, punctuation and spacing do not make a different title."""
+    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", folded).split())[:300]
+
+
+def _certificate_key(number: str | None) -> str | None:
+    return " ".join(number.split()).upper() if number else None
+
+
+def source_for(principal: Principal, requested: str | None) -> str:
+    if principal.role is Role.asn:
+        return "self"  # an ASN's own entry is a claim, whatever it says about itself
+    if requested:
+        return requested
+    return "api" if principal.is_client else "admin"
+
+
+async def _lock_asn(session: AsyncSession, nip: str) -> None:
+    """Serialise writers of one ASN's records, so the duplicate check cannot race."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"learning:{nip}"})
+    # SQLite: writing requests already hold the database's single write lock (BEGIN IMMEDIATE).
+
+
+def _event(
+    session: AsyncSession,
+    principal: Principal | str,
+    record: LearningRecord,
+    action: str,
+    from_status: str | None,
+    note: str | None = None,
+) -> None:
+    actor, role = (
+        (principal.actor, principal.role.value) if isinstance(principal, Principal) else (principal, "system")
+    )
+    session.add(
+        LearningEvent(
+            record_id=record.id,
+            at=utcnow(),
+            actor=actor,
+            role=role,
+            action=action,
+            from_status=from_status,
+            to_status=record.status,
+            note=note,
+        )
+    )
+
+
+async def find_by_external_id(
+    session: AsyncSession, nip: str, source: str, external_id: str
+) -> LearningRecord | None:
+    stmt = select(LearningRecord).where(
+        LearningRecord.nip == nip, LearningRecord.source == source, LearningRecord.external_id == external_id
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def find_duplicate(
+    session: AsyncSession, nip: str, key: str, start: date, end: date, certificate: str | None
+) -> LearningRecord | None:
+    same_title = (
+        (LearningRecord.title_key == key)
+        & (LearningRecord.start_date == start)
+        & (LearningRecord.end_date == end)
+    )
+    match = (
+        or_(same_title, func.upper(LearningRecord.certificate_number) == certificate)
+        if certificate
+        else same_title
+    )
+    stmt = (
+        select(LearningRecord)
+        .where(LearningRecord.nip == nip, LearningRecord.status.in_(LIVE_STATUSES), match)
+        .order_by(LearningRecord.id)
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def create(
+    session: AsyncSession, principal: Principal, asn: Asn, data: RecordCreate, *, today: date | None = None
+) -> tuple[LearningRecord, bool]:
+    """A new record (pending for an ASN's own claim, verified otherwise); (existing, False) on replay."""
+    today = today or date.today()
+    if data.form_code not in codes.codes("learning_forms"):
+        raise UnknownFormCode(
+            f"form_code {data.form_code!r} is unknown; see /api/v1/reference/learning_forms"
+        )
+    if data.end_date > today:
+        raise InvalidRecordDates(
+            f"end_date {data.end_date.isoformat()} is in the future; record learning once it ends"
+        )
+    source = source_for(principal, data.source)
+    await _lock_asn(session, asn.nip)
+    if data.external_id is not None:
+        existing = await find_by_external_id(session, asn.nip, source, data.external_id)
+        if existing is not None:
+            return existing, False
+    rules = await rules_service.rules_for_year(session, data.end_date.year)
+    jp = record_jp(
+        rules,
+        form_code=data.form_code,
+        jp=data.jp,
+        duration_minutes=data.duration_minutes,
+        start_date=data.start_date,
+        end_date=data.end_date,
+    )
+    if jp <= 0 or jp > MAX_RECORD_JP:
+        raise InvalidJp(
+            f"The record works out to {jp} JP; a record holds more than 0 and at most {MAX_RECORD_JP} JP"
+        )
+    key = title_key(data.title)
+    certificate = _certificate_key(data.certificate_number)
+    duplicate = await find_duplicate(session, asn.nip, key, data.start_date, data.end_date, certificate)
+    if duplicate is not None:
+        raise PossibleDuplicate(
+            f"Learning record {duplicate.id} of this ASN has the same certificate number or the same title and dates",
+            duplicate_of=duplicate.id,
+        )
+    status = PENDING if principal.role is Role.asn else VERIFIED
+    record = LearningRecord(
+        nip=asn.nip,
+        title=data.title,
+        title_key=key,
+        form_code=data.form_code,
+        organizer=data.organizer,
+        start_date=data.start_date,
+        end_date=data.end_date,
+        year=data.end_date.year,
+        jp_claimed=data.jp,
+        duration_minutes=data.duration_minutes,
+        jp=jp,
+        competency_codes=list(dict.fromkeys(data.competency_codes)),
+        certificate_number=certificate,
+        cost_idr=data.cost_idr,
+        source=source,
+        external_id=data.external_id,
+        status=status,
+        created_by=principal.actor,
+        created_at=utcnow(),
+    )
+    if status == VERIFIED:
+        record.decided_by, record.decided_at = principal.actor, record.created_at
+    session.add(record)
+    await session.flush()
+    _event(session, principal, record, "created", None)
+    if status == VERIFIED:
+        await totals.add(
+            session, nip=record.nip, year=record.year, form_code=record.form_code, jp=jp, records=1
+        )
+    audit.record(
+        session, principal, "create", "learning_record", record.id, after=audit.snapshot(record, AUDIT_FIELDS)
+    )
+    return record, True
+
+
+async def decide(
+    session: AsyncSession, principal: Principal, record: LearningRecord, decision: str, note: str | None
+) -> LearningRecord:
+    if record.status != PENDING:
+        raise InvalidTransition(f"Only pending claims can be decided; this record is {record.status}")
+    if principal.nip is not None and principal.nip == record.nip:
+        raise SelfApproval("You cannot decide your own claim; another admin must verify it")
+    before = audit.snapshot(record, AUDIT_FIELDS)
+    record.status = VERIFIED if decision == "approve" else REJECTED
+    record.decided_by, record.decided_at, record.decision_note = principal.actor, utcnow(), note
+    await session.flush()
+    _event(session, principal, record, "approved" if decision == "approve" else "rejected", PENDING, note)
+    if record.status == VERIFIED:
+        await totals.add(
+            session, nip=record.nip, year=record.year, form_code=record.form_code, jp=record.jp, records=1
+        )
+    audit.record(
+        session,
+        principal,
+        decision,
+        "learning_record",
+        record.id,
+        before=before,
+        after=audit.snapshot(record, AUDIT_FIELDS),
+    )
+    return record
+
+
+async def void(
+    session: AsyncSession, principal: Principal | str, record: LearningRecord, reason: str
+) -> LearningRecord:
+    if record.status not in LIVE_STATUSES:
+        raise InvalidTransition(
+            f"Only pending or verified records can be voided; this record is {record.status}"
+        )
+    if isinstance(principal, Principal) and principal.role is Role.asn and record.status != PENDING:
+        raise Forbidden(
+            "An ASN may withdraw only its own pending claims; ask your OPD admin to void a verified record"
+        )
+    before = audit.snapshot(record, AUDIT_FIELDS)
+    was = record.status
+    record.status = VOIDED
+    record.voided_by = principal.actor if isinstance(principal, Principal) else principal
+    record.voided_at, record.void_reason = utcnow(), reason
+    await session.flush()
+    _event(session, principal, record, "voided", was, reason)
+    if was == VERIFIED:
+        await totals.add(
+            session, nip=record.nip, year=record.year, form_code=record.form_code, jp=-record.jp, records=-1
+        )
+    audit.record(
+        session,
+        principal,
+        "void",
+        "learning_record",
+        record.id,
+        before=before,
+        after=audit.snapshot(record, AUDIT_FIELDS),
+    )
+    return record
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+
+def to_read(record: LearningRecord) -> RecordRead:
+    return RecordRead.model_validate(_fields(record))
+
+
+def _fields(record: LearningRecord) -> dict[str, Any]:
+    evidence = (
+        EvidenceInfo(
+            content_type=record.evidence_type or "",
+            size=record.evidence_size or 0,
+            sha256=record.evidence_sha256 or "",
+            filename=record.evidence_name,
+        )
+        if record.evidence_key
+        else None
+    )
+    data = {name: getattr(record, name) for name in RecordRead.model_fields if name != "evidence"}
+    return data | {"evidence": evidence}
+
+
+async def detail(session: AsyncSession, record: LearningRecord) -> RecordDetail:
+    events = (
+        await session.execute(
+            select(LearningEvent).where(LearningEvent.record_id == record.id).order_by(LearningEvent.id)
+        )
+    ).scalars()
+    history = [RecordEventRead.model_validate(e) for e in events]
+    return RecordDetail.model_validate(_fields(record) | {"history": history})
+
+
+def list_query(nip: str, year: int | None, status: str | None) -> Any:
+    stmt = select(LearningRecord).where(LearningRecord.nip == nip)
+    if year is not None:
+        stmt = stmt.where(LearningRecord.year == year)
+    if status is not None:
+        stmt = stmt.where(LearningRecord.status == status)
+    return stmt
