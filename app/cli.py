@@ -168,11 +168,18 @@ def clients_create(
 def demo_load(
     asn: Annotated[int, typer.Option("--asn", min=1, max=500_000, help="How many ASN to generate")] = 2000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same province)")] = 2026,
+    records_per_asn: Annotated[
+        int, typer.Option("--records-per-asn", min=0, max=200, help="Learning records per ASN (about)")
+    ] = 20,
 ) -> None:
-    """Generate a believable province (units, positions, ASN) and demo logins."""
+    """Generate a believable province (units, positions, ASN, learning records) and demo logins."""
     from app.demo.generator import load_demo
 
-    summary = run_in_session(lambda session: load_demo(session, asn_count=asn, seed=seed, actor=_actor()))
+    summary = run_in_session(
+        lambda session: load_demo(
+            session, asn_count=asn, seed=seed, actor=_actor(), records_per_asn=records_per_asn
+        )
+    )
     typer.echo(summary.describe())
 
 

@@ -6,6 +6,7 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
@@ -19,6 +20,7 @@ from app.core.db import Base
 from app.core.security import Role
 from app.core.types import utcnow
 from app.demo import structure
+from app.demo.learning import load_learning
 from app.demo.people import TODAY, Cast, PeopleFactory, Seat, Staffing, field_for, generate_people
 from app.demo.structure import PositionPlan, UnitPlan
 from app.org import service as org_service
@@ -64,6 +66,7 @@ class DemoSummary:
     positions_by_jenis: dict[str, int] = field(default_factory=dict)
     asn_by_type: dict[str, int] = field(default_factory=dict)
     inactive: int = 0
+    learning_records: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
     @property
@@ -80,6 +83,7 @@ class DemoSummary:
             "positions": self.positions_by_jenis,
             "asn": self.asn_by_type,
             "inactive": self.inactive,
+            "learning_records": self.learning_records,
             "logins": [login.username for login in self.logins],
         }
 
@@ -90,6 +94,7 @@ class DemoSummary:
                 f"  units      {self.units:>7,}  ({self.opds} perangkat daerah and their sub-units)",
                 f"  positions  {self.positions:>7,}  ({_breakdown(self.positions_by_jenis)})",
                 f"  ASN        {self.asn:>7,}  ({_breakdown(self.asn_by_type)}; {self.inactive:,} inactive)",
+                f"  learning   {self.learning_records:>7,}  records over the last three years, with their history",
             ]
         else:
             lines = ["The database already has units, so no demo data was loaded and nothing changed."]
@@ -118,7 +123,9 @@ def _login_table(logins: Sequence[DemoLogin]) -> list[str]:
     return ["Demo logins:", *table]
 
 
-async def load_demo(session: AsyncSession, *, asn_count: int, seed: int, actor: str) -> DemoSummary:
+async def load_demo(
+    session: AsyncSession, *, asn_count: int, seed: int, actor: str, records_per_asn: int = 20
+) -> DemoSummary:
     """Generate the province in the caller's transaction; does nothing if any unit exists."""
     if (await session.execute(select(Unit.id).limit(1))).first() is not None:
         return DemoSummary(loaded=False, seed=seed, logins=await _demo_logins(session, created=set()))
@@ -138,6 +145,9 @@ async def load_demo(session: AsyncSession, *, asn_count: int, seed: int, actor: 
         ),
     )
     demo_asn = await _insert_asn(session, rng, seats, units, asn_count, summary)
+    summary.learning_records = await load_learning(
+        session, random.Random(seed + 1), per_asn=records_per_asn, today=date.today()
+    )
     created = await _create_logins(session, actor, unit_ids, demo_asn)
     summary.logins = await _demo_logins(session, created)
     # One audit row for the bulk load; create_user has already audited each login.
