@@ -8,6 +8,7 @@ from app.accounts.router import router as accounts_router
 from app.asn.router import router as asn_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.learning.evidence_router import router as evidence_router
 from app.learning.router import router as learning_router
 from app.org.router import router as org_router
 from app.reference.router import router as reference_router
@@ -21,6 +22,7 @@ for router in (
     org_router,
     asn_router,
     learning_router,
+    evidence_router,
     accounts_router,
     audit_router,
 ):

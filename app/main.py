@@ -21,7 +21,7 @@ from app.auth.dependencies import VerifiedTokens, auth_problem_before_body
 from app.core.config import Settings, get_settings
 from app.core.db import create_database
 from app.core.errors import NotFound, Problem, ValidationItem, install_error_handlers, problem_responses
-from app.core.health import _head_revisions
+from app.core.health import head_revisions
 from app.core.health import router as health_router
 from app.core.requestid import RequestContextMiddleware
 
@@ -29,7 +29,10 @@ log = logging.getLogger("bangkom")
 
 # Whole-request ceiling; uploads that need more declare their own limit on the route.
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
-BODY_LIMITS: dict[str, int] = {}
+BODY_LIMITS: dict[str, int] = {
+    # Evidence uploads: a 5 MB file (checked by the route) plus the multipart framing.
+    "/api/v1/learning-records/": 6 * 1024 * 1024,
+}
 
 TAGS = [
     {
@@ -78,7 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.secret_key = settings.effective_secret_key()
     app.state.verified_tokens = VerifiedTokens()
     app.state.auth_precheck = auth_problem_before_body
-    app.state.migration_heads = _head_revisions()
+    app.state.migration_heads = head_revisions()
 
     install_error_handlers(app)
     if settings.cors_origins:

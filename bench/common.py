@@ -39,7 +39,7 @@ async def _admin(sql: str) -> None:
         await conn.close()
 
 
-def prepare_database(name: str, asn: int, reuse: bool) -> str:
+def prepare_database(name: str, asn: int, reuse: bool, demo_args: list[str] | None = None) -> str:
     """A PostgreSQL database migrated to head with `asn` demo ASN (kept between runs with --reuse)."""
     dsn = pg_url(name)
     env = os.environ | {"BANGKOM_DATABASE_URL": dsn.replace("postgresql://", "postgresql+asyncpg://", 1)}

@@ -40,4 +40,37 @@ async def asn_get(request: Request) -> Response:
     return JSONResponse(data)
 
 
-app = Starlette(routes=[Route("/api/v1/asn/{nip}", asn_get)], lifespan=lifespan)
+SUMMARY = (
+    "SELECT a.employment_type, t.form_code, t.jp FROM asn a"
+    " LEFT JOIN jp_totals t ON t.nip = a.nip AND t.year = $2 WHERE a.nip = $1"
+)
+
+
+async def jp_summary(request: Request) -> Response:
+    """The same figures Bangkom's jp-summary returns, from the same table, with no auth or rules."""
+    year = int(request.query_params.get("year", "2026"))
+    async with request.app.state.pool.acquire() as conn:
+        rows = await conn.fetch(SUMMARY, request.path_params["nip"], year)
+    if not rows:
+        return JSONResponse({"detail": "not found"}, status_code=404)
+    by_form = [
+        {"form_code": r["form_code"], "jp": float(r["jp"])} for r in rows if r["form_code"] is not None
+    ]
+    verified = sum(f["jp"] for f in by_form)
+    return JSONResponse(
+        {
+            "nip": request.path_params["nip"],
+            "year": year,
+            "employment_type": rows[0]["employment_type"],
+            "verified_jp": verified,
+            "target_jp": 20,
+            "compliant": verified >= 20,
+            "by_form": by_form,
+        }
+    )
+
+
+app = Starlette(
+    routes=[Route("/api/v1/asn/{nip}", asn_get), Route("/api/v1/asn/{nip}/jp-summary", jp_summary)],
+    lifespan=lifespan,
+)

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     docs_enabled: bool = True
     spa_dir: Path | None = None
     data_dir: Path = Path("./var")
+    # Learning-record evidence files; None means data_dir / "evidence".
+    evidence_dir: Path | None = None
     log_level: str = "INFO"
 
     @model_validator(mode="after")

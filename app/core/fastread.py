@@ -84,6 +84,24 @@ class FastReader:
                 row = (await conn.execute(compiled.stmt, dict(params))).first()
         return dict(row._mapping) if row is not None else None
 
+    async def fetch_all(
+        self, key: str, build: StatementFactory, params: Mapping[str, Any]
+    ) -> list[Mapping[str, Any]]:
+        """Every row of the statement `key` (built once by `build`) with `params`."""
+        compiled = self._statement(key, build)
+        if self._use_driver:
+            values = compiled.defaults | dict(params)
+            pool = await self._get_pool()
+            async with pool.acquire() as conn:
+                records = await conn.fetch(compiled.sql, *[values[name] for name in compiled.order])
+            return [dict(record.items()) for record in records]
+        if self._bind is not None:
+            rows = (await self._bind.execute(compiled.stmt, dict(params))).all()
+        else:
+            async with self._engine.connect() as conn:
+                rows = (await conn.execute(compiled.stmt, dict(params))).all()
+        return [dict(row._mapping) for row in rows]
+
     async def close(self) -> None:
         if self._pool is not None:
             await self._pool.close()

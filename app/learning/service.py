@@ -81,9 +81,14 @@ def _certificate_key(number: str | None) -> str | None:
     return " ".join(number.split()).upper() if number else None
 
 
-def source_for(principal: Principal, requested: str | None) -> str:
-    if principal.role is Role.asn:
-        return "self"  # an ASN's own entry is a claim, whatever it says about itself
+def is_own_claim(principal: Principal, nip: str) -> bool:
+    """An ASN's entry, or an admin's on its own NIP, is a claim someone else must verify."""
+    return principal.role is Role.asn or (principal.nip is not None and principal.nip == nip)
+
+
+def source_for(principal: Principal, requested: str | None, *, claim: bool = False) -> str:
+    if claim or principal.role is Role.asn:
+        return "self"  # an own entry is a claim, whatever it says about itself
     if requested:
         return requested
     return "api" if principal.is_client else "admin"
@@ -165,7 +170,8 @@ async def create(
         raise InvalidRecordDates(
             f"end_date {data.end_date.isoformat()} is in the future; record learning once it ends"
         )
-    source = source_for(principal, data.source)
+    claim = is_own_claim(principal, asn.nip)
+    source = source_for(principal, data.source, claim=claim)
     await _lock_asn(session, asn.nip)
     if data.external_id is not None:
         existing = await find_by_external_id(session, asn.nip, source, data.external_id)
@@ -192,7 +198,7 @@ async def create(
             f"Learning record {duplicate.id} of this ASN has the same certificate number or the same title and dates",
             duplicate_of=duplicate.id,
         )
-    status = PENDING if principal.role is Role.asn else VERIFIED
+    status = PENDING if claim else VERIFIED
     record = LearningRecord(
         nip=asn.nip,
         title=data.title,
