@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated
 
@@ -48,3 +48,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# WIT (UTC+9) is Indonesia's easternmost zone: a day that has begun anywhere in the country.
+_WIT = timezone(timedelta(hours=9))
+
+
+def latest_indonesian_date() -> date:
+    """Today's date in Indonesia's easternmost zone, so nobody's "today" counts as the future."""
+    return datetime.now(_WIT).date()

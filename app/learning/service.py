@@ -15,7 +15,7 @@ from app.asn.models import Asn
 from app.core import audit
 from app.core.errors import Conflict, Forbidden, Unprocessable
 from app.core.security import Principal, Role
-from app.core.types import utcnow
+from app.core.types import latest_indonesian_date, utcnow
 from app.learning import totals
 from app.learning.jp import record_jp
 from app.learning.models import (
@@ -161,7 +161,7 @@ async def create(
     session: AsyncSession, principal: Principal, asn: Asn, data: RecordCreate, *, today: date | None = None
 ) -> tuple[LearningRecord, bool]:
     """A new record (pending for an ASN's own claim, verified otherwise); (existing, False) on replay."""
-    today = today or date.today()
+    today = today or latest_indonesian_date()
     if data.form_code not in codes.codes("learning_forms"):
         raise UnknownFormCode(
             f"form_code {data.form_code!r} is unknown; see /api/v1/reference/learning_forms"
