@@ -53,12 +53,12 @@ class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, max_body: int, body_limits: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.max_body = max_body
-        # Path prefixes that accept larger bodies (uploads, bulk sync).
-        self.body_limits = dict(body_limits or {})
+        # Path patterns (regular expressions, matched in full) that accept larger bodies: uploads, bulk sync.
+        self.body_limits = [(re.compile(pattern), limit) for pattern, limit in (body_limits or {}).items()]
 
     def _limit_for(self, path: str) -> int:
-        for prefix, limit in self.body_limits.items():
-            if path.startswith(prefix):
+        for pattern, limit in self.body_limits:
+            if pattern.fullmatch(path):
                 return limit
         return self.max_body
 

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
+from fastapi.responses import FileResponse
+
+from app.core.concurrency import etag
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.learning import evidence, service
+from app.learning.dependencies import LearningWriter, ReadableRecord, WritableRecord
+from app.learning.schemas import RecordRead
+
+router = APIRouter(tags=["learning"])
+
+
+async def _evidence_dir(request: Request) -> Path:
+    return evidence.evidence_root(request.app.state.settings)
+
+
+EvidenceDir = Annotated[Path, Depends(_evidence_dir)]
+
+_UPLOAD_ENCODING: dict[str, Any] = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {"encoding": {"file": {"contentType": ", ".join(evidence.CONTENT_TYPES)}}}
+        }
+    }
+}
+
+
+def _binary(content_type: str) -> dict[str, Any]:
+    return {"schema": {"type": "string", "format": "binary", "contentMediaType": content_type}}
+
+
+@router.post(
+    "/learning-records/{record_id}/evidence",
+    operation_id="learning_records_evidence_upload",
+    response_model=RecordRead,
+    responses={
+        200: {"description": "The record, with its new evidence"},
+        **problem_responses(401, 403, 404, 409, 413, 415, 422),
+    },
+    form_limits={"max_files": 1, "max_fields": 10},
+    openapi_extra=_UPLOAD_ENCODING,
+)
+async def learning_records_evidence_upload(
+    record: WritableRecord,
+    file: Annotated[
+        UploadFile,
+        File(description="PDF, PNG or JPEG, at most 5 MB; the type is read from the content, not the name"),
+    ],
+    session: SessionDep,
+    principal: LearningWriter,
+    root: EvidenceDir,
+    response: Response,
+) -> RecordRead:
+    """Attach evidence (PDF, PNG or JPEG, at most 5 MB) to a pending or verified record.
+
+    The file type is read from the content, never from the file name or the declared type.
+    Uploading again replaces the record's evidence; earlier files are kept, as the ledger is append-only.
+    """
+    record = await evidence.upload(session, principal, record, file.file, file.filename, root)
+    response.headers["ETag"] = etag(record.version)
+    return service.to_read(record)
+
+
+@router.get(
+    "/learning-records/{record_id}/evidence",
+    operation_id="learning_records_evidence_download",
+    response_class=FileResponse,
+    responses={
+        200: {
+            "description": "The evidence file, as an attachment",
+            "content": {content_type: _binary(content_type) for content_type in evidence.CONTENT_TYPES},
+        },
+        **problem_responses(401, 403, 404, 422),
+    },
+)
+async def learning_records_evidence_download(record: ReadableRecord, root: EvidenceDir) -> FileResponse:
+    """Download a record's evidence file."""
+    path = await evidence.file_for(record, root)
+    return FileResponse(
+        path,
+        media_type=record.evidence_type,
+        headers={
+            "Content-Disposition": evidence.content_disposition(evidence.download_name(record)),
+            "Cache-Control": "private, no-store",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
+    )
