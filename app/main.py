@@ -31,7 +31,9 @@ log = logging.getLogger("bangkom")
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
 BODY_LIMITS: dict[str, int] = {
     # Evidence uploads: a 5 MB file (checked by the route) plus the multipart framing.
-    "/api/v1/learning-records/": 6 * 1024 * 1024,
+    r"/api/v1/learning-records/\d+/evidence": 6 * 1024 * 1024,
+    # xAPI batches: up to 1000 statements of a few kilobytes each.
+    "/api/v1/xapi/statements": 8 * 1024 * 1024,
 }
 
 TAGS = [
@@ -43,6 +45,8 @@ TAGS = [
     {"name": "organisation", "description": "Units (perangkat daerah) and positions (jabatan)"},
     {"name": "asn", "description": "ASN profiles"},
     {"name": "learning", "description": "The learning-hour (JP) ledger: claims, verification, voiding"},
+    {"name": "reports", "description": "Aggregate figures per unit: JP compliance (the per-OPD dashboard)"},
+    {"name": "xapi", "description": "xAPI statements from LMSs become verified learning records (LRS-style)"},
     {"name": "accounts", "description": "User accounts and integration clients (BPSDM administration)"},
     {"name": "audit", "description": "The append-only audit trail"},
     {"name": "health", "description": "Liveness and readiness probes"},

@@ -4,7 +4,7 @@ from app.asn.models import Asn
 from app.auth.models import IntegrationClient, LoginThrottle, RefreshToken, User
 from app.core.audit import AuditEntry
 from app.core.idempotency import IdempotencyRecord
-from app.learning.models import JpTotal, LearningEvent, LearningRecord
+from app.learning.models import JpTotal, JpYearTotal, LearningEvent, LearningRecord
 from app.org.models import Position, Unit
 from app.rules.models import RuleSet
 
@@ -14,6 +14,7 @@ __all__ = [
     "IdempotencyRecord",
     "IntegrationClient",
     "JpTotal",
+    "JpYearTotal",
     "LearningEvent",
     "LearningRecord",
     "LoginThrottle",

@@ -89,12 +89,19 @@ def authorize(principal: Principal, roles: frozenset[Role], scope: str | None) -
     raise InsufficientRights("Your role may not perform this operation")
 
 
-def allow(*roles: Role, scope: str | None = None) -> Callable[..., Awaitable[Principal]]:
-    """A dependency admitting users with one of `roles` and clients holding `scope`."""
+def allow(
+    *roles: Role,
+    scope: str | None = None,
+    authenticate: Callable[..., Awaitable[Principal]] = get_principal,
+) -> Callable[..., Awaitable[Principal]]:
+    """A dependency admitting users with one of `roles` and clients holding `scope`.
+
+    `authenticate` finds the caller: bearer tokens by default (the xAPI resource also takes Basic).
+    """
     allowed = frozenset(roles)
 
     # async: a plain def dependency would run in the thread pool, a costly hop on every request.
-    async def check(principal: CurrentPrincipal) -> Principal:
+    async def check(principal: Principal = Depends(authenticate)) -> Principal:
         return authorize(principal, allowed, scope)
 
     check.access = (allowed, scope)  # type: ignore[attr-defined]  # read by auth_problem_before_body

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
 from app.core.db import Base
+from app.learning import totals
 from app.learning.models import LearningRecord
 from app.learning.service import title_key
 from app.reference.codes import data_file
@@ -245,6 +246,7 @@ async def load_learning(session: AsyncSession, rng: random.Random, *, per_asn: i
             .group_by(LearningRecord.nip, LearningRecord.year, LearningRecord.form_code),
         )
     )
+    await totals.recompute_years(session, 1900, None)
     return total
 
 

@@ -4,7 +4,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.audit import BigId
@@ -28,6 +39,14 @@ class LearningRecord(Base):
         Index("ix_learning_records_status_created", "status", "created_at"),
         Index("ix_learning_records_nip_certificate", "nip", "certificate_number"),
         Index("ix_learning_records_nip_title_dates", "nip", "title_key", "start_date", "end_date"),
+        # The verification queue reads only pending claims: a small index instead of the whole ledger.
+        Index(
+            "ix_learning_records_pending",
+            "nip",
+            "id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -98,3 +117,17 @@ class JpTotal(Base):
     form_code: Mapped[str] = mapped_column(String(4), primary_key=True)
     jp: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0"))
     records: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class JpYearTotal(Base):
+    """Verified JP per ASN and year with each form's yearly cap applied: what counts toward the target.
+
+    One row per ASN and year, so the province's compliance report is a single pass over ~60,000
+    rows. Kept by every transition, and recomputed from jp_totals when a year's rules change.
+    """
+
+    __tablename__ = "jp_year_totals"
+
+    nip: Mapped[str] = mapped_column(ForeignKey("asn.nip"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    jp: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,6 +14,18 @@ from app.core.security import Principal
 from app.reference import codes
 from app.rules.models import RuleSet
 from app.rules.schemas import RuleSetBody, RuleSetRead
+
+RulesChangedHook = Callable[[AsyncSession, int, "int | None"], Awaitable[None]]
+_hooks: list[RulesChangedHook] = []
+
+
+def on_rules_changed(hook: RulesChangedHook) -> None:
+    """Run `hook(session, year, next_own_year)` in the transaction that changes a year's rules.
+
+    Domains that keep figures derived from the rules (learning's capped year totals) register
+    here, so the rules domain does not import them.
+    """
+    _hooks.append(hook)
 
 
 class RulesNotFound(NotFound):
@@ -62,6 +76,7 @@ async def replace(
         session.add(row)
         await session.flush()
         audit.record(session, principal, "create", "rule_set", year, after=data)
+        await _changed(session, year)
         return row, True
     check_if_match(if_match, existing.version)
     before = existing.data
@@ -69,4 +84,17 @@ async def replace(
         existing.data = data
         await session.flush()
         audit.record(session, principal, "update", "rule_set", year, before=before, after=data)
+        await _changed(session, year)
     return existing, False
+
+
+async def _changed(session: AsyncSession, year: int) -> None:
+    """Let dependent figures follow: the years `year`'s rules govern, up to the next year with its own."""
+    next_own = (
+        await session.execute(select(RuleSet.year).where(RuleSet.year > year).order_by(RuleSet.year).limit(1))
+    ).scalar_one_or_none()
+    earlier = (await session.execute(select(RuleSet.year).where(RuleSet.year < year).limit(1))).first()
+    # The earliest rule set also governs the years before it.
+    first = year if earlier is not None else 1900
+    for hook in _hooks:
+        await hook(session, first, next_own)

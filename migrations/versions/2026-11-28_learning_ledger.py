@@ -2,7 +2,7 @@
 
 Revision ID: 0002_learning_ledger
 Revises: 0001_foundation
-Create Date: 2026-11-28 08:01:59.135978
+Create Date: 2026-11-28 08:33:01.595070
 """
 
 from __future__ import annotations
@@ -31,6 +31,13 @@ def upgrade() -> None:
     sa.Column('records', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['nip'], ['asn.nip'], name=op.f('fk_jp_totals_nip_asn')),
     sa.PrimaryKeyConstraint('nip', 'year', 'form_code', name=op.f('pk_jp_totals'))
+    )
+    op.create_table('jp_year_totals',
+    sa.Column('nip', sa.String(length=18), nullable=False),
+    sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('jp', sa.Numeric(precision=10, scale=2), nullable=False),
+    sa.ForeignKeyConstraint(['nip'], ['asn.nip'], name=op.f('fk_jp_year_totals_nip_asn')),
+    sa.PrimaryKeyConstraint('nip', 'year', name=op.f('pk_jp_year_totals'))
     )
     op.create_table('learning_records',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -73,6 +80,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_learning_records_nip_certificate', ['nip', 'certificate_number'], unique=False)
         batch_op.create_index('ix_learning_records_nip_title_dates', ['nip', 'title_key', 'start_date', 'end_date'], unique=False)
         batch_op.create_index('ix_learning_records_nip_year', ['nip', 'year'], unique=False)
+        batch_op.create_index('ix_learning_records_pending', ['nip', 'id'], unique=False, postgresql_where=sa.text("status = 'pending'"), sqlite_where=sa.text("status = 'pending'"))
         batch_op.create_index('ix_learning_records_status_created', ['status', 'created_at'], unique=False)
 
     op.create_table('learning_events',
@@ -103,10 +111,12 @@ def downgrade() -> None:
     op.drop_table('learning_events')
     with op.batch_alter_table('learning_records', schema=None) as batch_op:
         batch_op.drop_index('ix_learning_records_status_created')
+        batch_op.drop_index('ix_learning_records_pending', postgresql_where=sa.text("status = 'pending'"), sqlite_where=sa.text("status = 'pending'"))
         batch_op.drop_index('ix_learning_records_nip_year')
         batch_op.drop_index('ix_learning_records_nip_title_dates')
         batch_op.drop_index('ix_learning_records_nip_certificate')
 
     op.drop_table('learning_records')
+    op.drop_table('jp_year_totals')
     op.drop_table('jp_totals')
     # ### end Alembic commands ###

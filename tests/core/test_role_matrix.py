@@ -29,7 +29,7 @@ USERS = frozenset({"bpsdm", "auditor", "opd_a", "asn_a"})
 PRINCIPALS = USERS | {"client"}
 CALLERS = ("bpsdm", "auditor", "opd_a", "asn_a", "client", "anonymous")
 ROLE_CALLER = {Role.bpsdm_admin: "bpsdm", Role.auditor: "auditor", Role.opd_admin: "opd_a", Role.asn: "asn_a"}
-PUBLIC = frozenset({"auth_token"})
+PUBLIC = frozenset({"auth_token", "xapi_about"})
 # Who passes the function-level check ("client" is an integration client holding no scope at all).
 POLICY: dict[str, frozenset[str]] = {
     "auth_revoke": PRINCIPALS,
@@ -58,6 +58,18 @@ POLICY: dict[str, frozenset[str]] = {
     "clients_update": frozenset({"bpsdm"}),
     "clients_rotate_secret": frozenset({"bpsdm"}),
     "audit_list": frozenset({"bpsdm", "auditor"}),
+    "learning_records_create": frozenset({"bpsdm", "opd_a", "asn_a"}),
+    "learning_records_list": USERS,
+    "learning_records_get": USERS,
+    "learning_records_verify": frozenset({"bpsdm", "opd_a"}),
+    "learning_records_void": frozenset({"bpsdm", "opd_a", "asn_a"}),
+    "learning_records_evidence_upload": frozenset({"bpsdm", "opd_a", "asn_a"}),
+    "learning_records_evidence_download": USERS,
+    "jp_summary_get": USERS,
+    "reports_jp_compliance": frozenset({"bpsdm", "auditor", "opd_a"}),
+    "verification_queue_list": frozenset({"bpsdm", "auditor", "opd_a"}),
+    "xapi_statements_post": frozenset(),
+    "xapi_statement_put": frozenset(),
 }
 # Routes about the caller's own session, open to every authenticated principal whatever its role.
 SELF_SERVICE = frozenset({"auth_me", "auth_revoke"})

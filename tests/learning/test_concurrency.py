@@ -23,7 +23,7 @@ from app.core.audit import AuditEntry
 from app.core.config import Settings
 from app.core.db import Database, create_database
 from app.core.security import Principal, Role
-from app.learning.models import JpTotal, LearningEvent, LearningRecord
+from app.learning.models import JpTotal, JpYearTotal, LearningEvent, LearningRecord
 from app.main import create_app
 from app.org.models import Unit
 from tests import factories
@@ -59,6 +59,13 @@ class Live:
             )
             return [(year, form, Decimal(jp), n) for year, form, jp, n in rows]
 
+    async def year_totals(self) -> list[tuple[int, Decimal]]:
+        async with self.db.read_sessions() as session:
+            rows = await session.execute(
+                select(JpYearTotal.year, JpYearTotal.jp).where(JpYearTotal.nip == self.nip)
+            )
+            return [(year, Decimal(jp)) for year, jp in rows]
+
 
 async def _remove(db: Database, nip: str, unit_id: int) -> None:
     async with db.write_sessions() as session:
@@ -70,6 +77,7 @@ async def _remove(db: Database, nip: str, unit_id: int) -> None:
         await session.execute(delete(LearningEvent).where(LearningEvent.record_id.in_(ids)))
         await session.execute(delete(LearningRecord).where(LearningRecord.nip == nip))
         await session.execute(delete(JpTotal).where(JpTotal.nip == nip))
+        await session.execute(delete(JpYearTotal).where(JpYearTotal.nip == nip))
         await session.execute(delete(Asn).where(Asn.nip == nip))
         await session.execute(delete(Unit).where(Unit.id == unit_id))
         await session.commit()
@@ -112,6 +120,7 @@ class TestConcurrentWriters:
         assert {(r.status, r.jp) for r in records} == {("verified", Decimal("2.22"))}
         assert sum((r.jp for r in records), Decimal(0)) == Decimal("71.04")
         assert await live.totals() == [(2026, "8", Decimal("71.04"), WRITERS)]
+        assert await live.year_totals() == [(2026, Decimal("71.04"))]
 
     async def test_only_one_of_the_same_certificate_is_recorded(self, live: Live) -> None:
         responses = await asyncio.gather(

@@ -1,0 +1,425 @@
+"""Reading JP: one ASN's yearly summary, the compliance report per unit, the verification queue.
+
+Summaries and reports read jp_totals (verified JP per ASN, year and form, kept current by every
+transition), never the ledger's millions of rows; only pending JP and the queue touch the ledger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Integer,
+    Numeric,
+    Select,
+    String,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    text,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.asn import service as asn_service
+from app.asn.models import Asn
+from app.core.errors import Forbidden
+from app.core.fastread import FastReader
+from app.core.security import Principal, Role
+from app.core.types import round_jp
+from app.learning import service
+from app.learning.jp import yearly_caps
+from app.learning.models import PENDING, JpTotal, JpYearTotal, LearningRecord
+from app.learning.report_schemas import (
+    Figures,
+    FormJp,
+    JpComplianceReport,
+    JpSummary,
+    PppkFigures,
+    QueueItem,
+    UnitCompliance,
+)
+from app.org import service as org_service
+from app.org.models import Unit
+from app.rules import service as rules_service
+from app.rules.models import RuleSet
+from app.rules.schemas import RuleSetBody
+
+PPPK = "pppk"
+ZERO = Decimal(0)
+JP_SUM = Numeric(12, 2)
+
+
+class NoUnitAssigned(Forbidden):
+    code = "no_unit_assigned"
+
+
+# -- the rules a summary needs ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class YearRules:
+    pns_min_jp: Decimal
+    pppk_max_jp: Decimal
+    caps: dict[str, Decimal]
+
+
+_RULES_BY_TEXT: dict[str, YearRules] = {}
+
+
+def _year_rules(data: str) -> YearRules:
+    """The rule set parsed once per distinct content (the summary query returns it as JSON text)."""
+    found = _RULES_BY_TEXT.get(data)
+    if found is None:
+        rules = RuleSetBody.model_validate_json(data)
+        found = YearRules(rules.pns_min_jp, rules.pppk_max_jp, yearly_caps(rules))
+        if len(_RULES_BY_TEXT) >= 64:
+            _RULES_BY_TEXT.clear()
+        _RULES_BY_TEXT[data] = found
+    return found
+
+
+# -- GET /asn/{nip}/jp-summary --------------------------------------------------------------------------
+
+
+def _summary_statement(shape: str) -> Any:
+    """One round trip: the ASN (scoped), its verified totals per form, pending JP and the rules in force.
+
+    One row per form with verified records (or one row with a null form); the scalar subqueries do
+    not depend on the row, so PostgreSQL runs each once.
+    """
+    nip, year = bindparam("nip", type_=String), bindparam("year", type_=Integer)
+    pending = (
+        select(func.coalesce(func.sum(LearningRecord.jp), 0))
+        .where(LearningRecord.nip == nip, LearningRecord.year == year, LearningRecord.status == PENDING)
+        .scalar_subquery()
+    )
+    rules_text = cast(RuleSet.data, Text)
+    in_force = (
+        select(rules_text)
+        .where(RuleSet.year <= year)
+        .order_by(RuleSet.year.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    # A year before the first rule set uses the first one (rules_service.applicable).
+    earliest = select(rules_text).order_by(RuleSet.year).limit(1).scalar_subquery()
+    stmt = (
+        select(
+            Asn.employment_type,
+            JpTotal.form_code,
+            JpTotal.jp,
+            JpTotal.records,
+            pending.label("pending_jp"),
+            func.coalesce(in_force, earliest).label("rules"),
+        )
+        .select_from(Asn)
+        .outerjoin(JpTotal, and_(JpTotal.nip == Asn.nip, JpTotal.year == year, JpTotal.records > 0))
+        .where(Asn.nip == nip)
+    )
+    if shape == "self":
+        stmt = stmt.where(Asn.nip == bindparam("own_nip", type_=String))
+    elif shape == "subtree":
+        stmt = stmt.where(Asn.unit_id.in_(org_service.subtree_ids_param("scope_unit_id")))
+    return stmt
+
+
+def _summary_scope(principal: Principal, nip: str) -> tuple[str, dict[str, Any]]:
+    # The same reach as asn_service.get_in_scope / read_profile, as a statement shape plus parameters.
+    if org_service.sees_everything(principal):
+        return "all", {}
+    if principal.role is Role.asn and principal.nip:
+        return "self", {"own_nip": principal.nip}
+    if principal.role is Role.opd_admin and principal.unit_id is not None:
+        return "subtree", {"scope_unit_id": principal.unit_id}
+    raise asn_service.AsnNotFound(f"No ASN with NIP {nip[:18]} in your scope")
+
+
+def _form_order(code: str) -> tuple[int, str]:
+    return len(code), code  # "2" before "10": SIASN codes are numbers kept as text
+
+
+async def jp_summary(reader: FastReader, principal: Principal, nip: str, year: int) -> JpSummary:
+    shape, params = _summary_scope(principal, nip)
+    rows = await reader.fetch_all(
+        f"learning.jp_summary.{shape}", lambda: _summary_statement(shape), params | {"nip": nip, "year": year}
+    )
+    if not rows:
+        raise asn_service.AsnNotFound(f"No ASN with NIP {nip[:18]} in your scope")
+    first = rows[0]
+    if first["rules"] is None:
+        raise rules_service.RulesNotFound("No rule set is configured; run the migrations")
+    rules = _year_rules(first["rules"])
+    by_form: list[FormJp] = []
+    verified = ZERO
+    for row in sorted(
+        (r for r in rows if r["form_code"] is not None), key=lambda r: _form_order(r["form_code"])
+    ):
+        recorded = round_jp(Decimal(row["jp"]))
+        cap = rules.caps.get(row["form_code"])
+        counted = recorded if cap is None else min(recorded, cap)
+        verified += counted
+        by_form.append(
+            FormJp(form_code=row["form_code"], jp=counted, recorded_jp=recorded, records=row["records"])
+        )
+    verified = round_jp(verified)
+    pppk = first["employment_type"] == PPPK
+    target = None if pppk else rules.pns_min_jp
+    cap_jp = rules.pppk_max_jp if pppk else None
+    return JpSummary(
+        nip=nip,
+        year=year,
+        employment_type=first["employment_type"],
+        verified_jp=verified,
+        pending_jp=round_jp(Decimal(first["pending_jp"])),
+        target_jp=target,
+        cap_jp=cap_jp,
+        remaining_jp=None if target is None else round_jp(max(ZERO, target - verified)),
+        compliant=None if target is None else verified >= target,
+        over_cap=None if cap_jp is None else verified > cap_jp,
+        by_form=by_form,
+    )
+
+
+# -- the unit a report or queue is about ----------------------------------------------------------------
+
+
+async def unit_in_reach(session: AsyncSession, principal: Principal, unit_id: int | None) -> Unit | None:
+    """The unit asked for (404 outside the caller's reach); without one, an OPD admin's own unit.
+
+    None means "every unit" (callers who see everything and named no unit).
+    """
+    if unit_id is None:
+        if org_service.sees_everything(principal):
+            return None
+        if principal.unit_id is None:
+            raise NoUnitAssigned("Your account is not assigned to a unit; ask BPSDM to assign one")
+        unit_id = principal.unit_id
+    if not await org_service.unit_in_scope(session, principal, unit_id):
+        raise org_service.UnitNotFound(f"No unit with id {unit_id} in your scope")
+    return await org_service.get_unit(session, unit_id)
+
+
+# -- GET /reports/jp-compliance -------------------------------------------------------------------------
+
+
+def _per_asn_jp(year: int, unit_ids: Sequence[int] | None) -> Any:
+    """Verified JP per ASN in the year with the forms' yearly caps applied (jp_year_totals, one row per ASN)."""
+    stmt = select(JpYearTotal.nip, JpYearTotal.jp.label("jp")).where(JpYearTotal.year == year)
+    if unit_ids is not None:
+        # Repeated here because PostgreSQL does not push the outer unit filter into the subquery.
+        stmt = stmt.where(JpYearTotal.nip.in_(select(Asn.nip).where(Asn.unit_id.in_(unit_ids))))
+    return stmt.subquery("per_asn")
+
+
+def compliance_statement(year: int, target: Decimal, cap: Decimal, unit_ids: Sequence[int] | None) -> Any:
+    """Active ASN per unit and employment type: headcount, reaching the target, over the cap, total JP.
+
+    One row per (unit, employment type), at most a few hundred, from jp_year_totals (one row per
+    ASN and year) rather than the ledger.
+    """
+    per_asn = _per_asn_jp(year, unit_ids)
+    jp = func.coalesce(per_asn.c.jp, literal(0, JP_SUM))
+    stmt = (
+        select(
+            Asn.unit_id,
+            Asn.employment_type,
+            func.count().label("headcount"),
+            func.sum(case((jp >= literal(target, JP_SUM), 1), else_=0)).label("compliant"),
+            func.sum(case((jp > literal(cap, JP_SUM), 1), else_=0)).label("over_cap"),
+            func.coalesce(func.sum(per_asn.c.jp), literal(0, JP_SUM)).label("total_jp"),
+        )
+        .select_from(Asn)
+        .outerjoin(per_asn, per_asn.c.nip == Asn.nip)
+        .where(Asn.active.is_(True))
+        .group_by(Asn.unit_id, Asn.employment_type)
+    )
+    if unit_ids is not None:
+        stmt = stmt.where(Asn.unit_id.in_(unit_ids))
+    return stmt
+
+
+@dataclass(slots=True)
+class _Tally:
+    headcount: int = 0
+    compliant: int = 0
+    over_cap: int = 0
+    total: Decimal = ZERO
+
+    def add(self, headcount: int, compliant: int, over_cap: int, total: Decimal) -> None:
+        self.headcount += headcount
+        self.compliant += compliant
+        self.over_cap += over_cap
+        self.total += total
+
+    def mean(self) -> Decimal:
+        return round_jp(self.total / self.headcount) if self.headcount else round_jp(ZERO)
+
+    def figures(self) -> dict[str, Any]:
+        pct = Decimal(100 * self.compliant) / self.headcount if self.headcount else ZERO
+        return {
+            "headcount": self.headcount,
+            "compliant": self.compliant,
+            "non_compliant": self.headcount - self.compliant,
+            "compliance_pct": round_jp(pct),
+            "total_jp": round_jp(self.total),
+            "mean_jp": self.mean(),
+        }
+
+
+def _depth(path: str) -> int:
+    return path.count("/") - 1  # "/1/7/" is depth 2
+
+
+class ReportCache:
+    """Reports computed at one database state, served again until any transaction completes.
+
+    PostgreSQL's current snapshot (xmin:xmax:in-progress xids) changes whenever a transaction
+    commits or aborts anywhere in the cluster, and only then can what a query sees change; so a
+    report computed under an unchanged snapshot is still exact. Dashboards re-read the same
+    province or OPD report far more often than the ledger changes, and the province-wide figures
+    aggregate a few hundred thousand jp_totals rows.
+    """
+
+    def __init__(self) -> None:
+        self._state: str | None = None
+        self._reports: dict[tuple[int, int | None], JpComplianceReport] = {}
+
+    def get(self, state: str, key: tuple[int, int | None]) -> JpComplianceReport | None:
+        return self._reports.get(key) if state == self._state else None
+
+    def put(self, state: str, key: tuple[int, int | None], report: JpComplianceReport) -> None:
+        if state != self._state:
+            self._state, self._reports = state, {}
+        self._reports[key] = report
+
+
+async def database_state(session: AsyncSession) -> str | None:
+    """The current snapshot as text on PostgreSQL; None where it cannot vouch for the data.
+
+    None on SQLite, and inside a transaction that has written: its own changes do not show in the
+    snapshot (the case of a test's enclosing transaction).
+    """
+    if session.bind is None or session.bind.dialect.name != "postgresql":
+        return None
+    snapshot, clean = (
+        await session.execute(
+            text("SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned() IS NULL")
+        )
+    ).one()
+    return str(snapshot) if clean else None
+
+
+async def jp_compliance(
+    session: AsyncSession,
+    principal: Principal,
+    year: int,
+    unit_id: int | None,
+    cache: ReportCache | None = None,
+) -> JpComplianceReport:
+    root = await unit_in_reach(session, principal, unit_id)
+    key = (year, None if root is None else root.id)
+    state = await database_state(session) if cache is not None else None
+    if cache is not None and state is not None and (cached := cache.get(state, key)) is not None:
+        return cached
+    report = await _compliance(session, root, year)
+    if cache is not None and state is not None:
+        cache.put(state, key, report)
+    return report
+
+
+async def _compliance(session: AsyncSession, root: Unit | None, year: int) -> JpComplianceReport:
+    rules = await rules_service.rules_for_year(session, year)
+    units_stmt = select(Unit.id, Unit.code, Unit.name, Unit.path)
+    if root is not None:
+        units_stmt = units_stmt.where(Unit.path.like(root.path + "%"))
+    units = (await session.execute(units_stmt)).all()
+
+    # Each unit of the subtree counts in the row of its ancestor just below the root (None: the root).
+    root_depth = _depth(root.path) if root is not None else 0
+    row_of: dict[int, int | None] = {}
+    for unit in units:
+        ids = unit.path.strip("/").split("/")
+        row_of[unit.id] = int(ids[root_depth]) if len(ids) > root_depth else None
+    children = sorted(
+        (u for u in units if _depth(u.path) == root_depth + 1), key=lambda u: (u.name.lower(), u.id)
+    )
+
+    stmt = compliance_statement(
+        year,
+        rules.pns_min_jp,
+        rules.pppk_max_jp,
+        None if root is None else list(row_of),
+    )
+    rows: dict[int | None, _Tally] = {u.id: _Tally() for u in children}
+    rows[None] = _Tally()
+    top, pppk = _Tally(), _Tally()
+    for unit, employment_type, headcount, compliant, over_cap, total in (await session.execute(stmt)).all():
+        if unit not in row_of:
+            continue
+        total = Decimal(total)
+        if employment_type == PPPK:
+            pppk.add(headcount, 0, over_cap, total)
+            continue
+        top.add(headcount, compliant, 0, total)
+        rows[row_of[unit]].add(headcount, compliant, 0, total)
+
+    return JpComplianceReport(
+        year=year,
+        unit_id=None if root is None else root.id,
+        name=None if root is None else root.name,
+        target_jp=rules.pns_min_jp,
+        **top.figures(),
+        direct=None if root is None else Figures(**rows[None].figures()),
+        units=[
+            UnitCompliance(unit_id=u.id, code=u.code, name=u.name, **rows[u.id].figures()) for u in children
+        ],
+        pppk=PppkFigures(
+            cap_jp=rules.pppk_max_jp,
+            headcount=pppk.headcount,
+            total_jp=round_jp(pppk.total),
+            mean_jp=pppk.mean(),
+            over_cap=pppk.over_cap,
+        ),
+    )
+
+
+# -- GET /verification-queue ----------------------------------------------------------------------------
+
+
+def queue_query(principal: Principal, root: Unit | None) -> Select[Any]:
+    """Pending claims of the ASN in reach (below `root` when given)."""
+    stmt = select(LearningRecord).where(LearningRecord.status == PENDING)
+    people = select(Asn.nip)
+    condition = asn_service.scope_condition(principal)
+    if condition is not None:
+        people = people.where(condition)
+    if root is not None:
+        people = people.where(Asn.unit_id.in_(org_service.subtree_ids(root.id)))
+    if condition is not None or root is not None:
+        # Without a limit (BPSDM, auditors) the count needs no join: every record has its ASN.
+        stmt = stmt.where(LearningRecord.nip.in_(people))
+    return stmt
+
+
+async def queue_items(session: AsyncSession, records: Sequence[LearningRecord]) -> list[QueueItem]:
+    """Each claim with its ASN's name and unit (one query for the page)."""
+    people: dict[str, tuple[str, int]] = {}
+    if records:
+        found = await session.execute(
+            select(Asn.nip, Asn.name, Asn.unit_id).where(Asn.nip.in_({r.nip for r in records}))
+        )
+        people = {nip: (name, unit_id) for nip, name, unit_id in found.all()}
+    items = []
+    for record in records:
+        name, unit_id = people[record.nip]
+        fields = service.to_read(record).model_dump() | {"asn_name": name, "unit_id": unit_id}
+        items.append(QueueItem.model_validate(fields))
+    return items

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from app.asn.dependencies import NipPath
+from app.auth.dependencies import allow
+from app.core.db import FastReaderDep, SessionDep
+from app.core.errors import problem_responses
+from app.core.pagination import PageDep, paginate
+from app.core.security import Principal, Role
+from app.learning import reports
+from app.learning.dependencies import LearningReader
+from app.learning.models import LearningRecord
+from app.learning.report_schemas import JpComplianceReport, JpSummary, QueuePage
+
+router = APIRouter()
+
+ReportReader = Annotated[
+    Principal, Depends(allow(Role.opd_admin, Role.bpsdm_admin, Role.auditor, scope="learning:read"))
+]
+QueueReader = Annotated[Principal, Depends(allow(Role.opd_admin, Role.bpsdm_admin, Role.auditor))]
+
+
+async def report_cache(request: Request) -> reports.ReportCache:
+    """One cache per application (so per worker and database)."""
+    cache: reports.ReportCache | None = getattr(request.app.state, "jp_report_cache", None)
+    if cache is None:
+        cache = request.app.state.jp_report_cache = reports.ReportCache()
+    return cache
+
+
+ReportCacheDep = Annotated[reports.ReportCache, Depends(report_cache)]
+
+Year = Annotated[
+    int | None, Query(ge=1950, le=2100, description="Calendar year; the current year when omitted")
+]
+UnitFilter = Annotated[
+    int | None, Query(ge=1, le=2**31 - 1, description="This unit and its descendants (default: all in reach)")
+]
+
+
+@router.get(
+    "/asn/{nip}/jp-summary",
+    tags=["learning"],
+    operation_id="jp_summary_get",
+    response_model=JpSummary,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def jp_summary_get(
+    nip: NipPath, principal: LearningReader, reader: FastReaderDep, year: Year = None
+) -> Response:
+    """An ASN's verified and pending JP for a year against the minimum (PNS/CPNS) or the cap (PPPK)."""
+    summary = await reports.jp_summary(reader, principal, nip, year or date.today().year)
+    return Response(summary.model_dump_json(), media_type="application/json")
+
+
+@router.get(
+    "/reports/jp-compliance",
+    tags=["reports"],
+    operation_id="reports_jp_compliance",
+    response_model=JpComplianceReport,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def reports_jp_compliance(
+    session: SessionDep,
+    principal: ReportReader,
+    cache: ReportCacheDep,
+    year: Year = None,
+    unit_id: UnitFilter = None,
+) -> JpComplianceReport:
+    """How many active PNS/CPNS reached the yearly JP minimum, per unit (descendants included).
+
+    Without `unit_id` the rows are the top-level units (an OPD admin's: its own unit's children).
+    PPPK, whose JP is capped rather than required, are reported apart under `pppk`.
+    """
+    return await reports.jp_compliance(session, principal, year or date.today().year, unit_id, cache)
+
+
+@router.get(
+    "/verification-queue",
+    tags=["learning"],
+    operation_id="verification_queue_list",
+    response_model=QueuePage,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def verification_queue_list(
+    session: SessionDep, principal: QueueReader, page: PageDep, unit_id: UnitFilter = None
+) -> QueuePage:
+    """Pending learning claims awaiting verification in the caller's units, oldest first."""
+    root = await reports.unit_in_reach(session, principal, unit_id)
+    records, cursor, total = await paginate(
+        session, reports.queue_query(principal, root), [LearningRecord.id], page
+    )
+    return QueuePage(items=await reports.queue_items(session, records), next_cursor=cursor, total=total)
