@@ -24,7 +24,6 @@ from sqlalchemy import (
     func,
     literal,
     select,
-    text,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -278,61 +277,14 @@ def _depth(path: str) -> int:
     return path.count("/") - 1  # "/1/7/" is depth 2
 
 
-class ReportCache:
-    """Reports computed at one database state, served again until any transaction completes.
-
-    PostgreSQL's current snapshot (xmin:xmax:in-progress xids) changes whenever a transaction
-    commits or aborts anywhere in the cluster, and only then can what a query sees change; so a
-    report computed under an unchanged snapshot is still exact. Dashboards re-read the same
-    province or OPD report far more often than the ledger changes, and the province-wide figures
-    aggregate a few hundred thousand jp_totals rows.
-    """
-
-    def __init__(self) -> None:
-        self._state: str | None = None
-        self._reports: dict[tuple[int, int | None], JpComplianceReport] = {}
-
-    def get(self, state: str, key: tuple[int, int | None]) -> JpComplianceReport | None:
-        return self._reports.get(key) if state == self._state else None
-
-    def put(self, state: str, key: tuple[int, int | None], report: JpComplianceReport) -> None:
-        if state != self._state:
-            self._state, self._reports = state, {}
-        self._reports[key] = report
-
-
-async def database_state(session: AsyncSession) -> str | None:
-    """The current snapshot as text on PostgreSQL; None where it cannot vouch for the data.
-
-    None on SQLite, and inside a transaction that has written: its own changes do not show in the
-    snapshot (the case of a test's enclosing transaction).
-    """
-    if session.bind is None or session.bind.dialect.name != "postgresql":
-        return None
-    snapshot, clean = (
-        await session.execute(
-            text("SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned() IS NULL")
-        )
-    ).one()
-    return str(snapshot) if clean else None
-
-
 async def jp_compliance(
     session: AsyncSession,
     principal: Principal,
     year: int,
     unit_id: int | None,
-    cache: ReportCache | None = None,
 ) -> JpComplianceReport:
     root = await unit_in_reach(session, principal, unit_id)
-    key = (year, None if root is None else root.id)
-    state = await database_state(session) if cache is not None else None
-    if cache is not None and state is not None and (cached := cache.get(state, key)) is not None:
-        return cached
-    report = await _compliance(session, root, year)
-    if cache is not None and state is not None:
-        cache.put(state, key, report)
-    return report
+    return await _compliance(session, root, year)
 
 
 async def _compliance(session: AsyncSession, root: Unit | None, year: int) -> JpComplianceReport:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from app.asn.dependencies import NipPath
 from app.auth.dependencies import allow
@@ -23,16 +23,6 @@ ReportReader = Annotated[
 ]
 QueueReader = Annotated[Principal, Depends(allow(Role.opd_admin, Role.bpsdm_admin, Role.auditor))]
 
-
-async def report_cache(request: Request) -> reports.ReportCache:
-    """One cache per application (so per worker and database)."""
-    cache: reports.ReportCache | None = getattr(request.app.state, "jp_report_cache", None)
-    if cache is None:
-        cache = request.app.state.jp_report_cache = reports.ReportCache()
-    return cache
-
-
-ReportCacheDep = Annotated[reports.ReportCache, Depends(report_cache)]
 
 Year = Annotated[
     int | None, Query(ge=1950, le=2100, description="Calendar year; the current year when omitted")
@@ -67,7 +57,6 @@ async def jp_summary_get(
 async def reports_jp_compliance(
     session: SessionDep,
     principal: ReportReader,
-    cache: ReportCacheDep,
     year: Year = None,
     unit_id: UnitFilter = None,
 ) -> JpComplianceReport:
@@ -76,7 +65,7 @@ async def reports_jp_compliance(
     Without `unit_id` the rows are the top-level units (an OPD admin's: its own unit's children).
     PPPK, whose JP is capped rather than required, are reported apart under `pppk`.
     """
-    return await reports.jp_compliance(session, principal, year or date.today().year, unit_id, cache)
+    return await reports.jp_compliance(session, principal, year or date.today().year, unit_id)
 
 
 @router.get(
