@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import delete, text
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.asn.models import Asn
@@ -696,43 +696,3 @@ class TestVerificationQueue:
             else as_(settings, world, caller)
         )
         problem(await client.get(QUEUE, headers=headers), 403, "forbidden")
-
-
-class TestReportCache:
-    async def test_served_while_the_database_state_holds(
-        self, session: AsyncSession, world: World, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        state: dict[str, str | None] = {"now": "s1"}
-
-        async def current(_: AsyncSession) -> str | None:
-            return state["now"]
-
-        monkeypatch.setattr(reports, "database_state", current)
-        cache, bpsdm = reports.ReportCache(), world.principal("bpsdm")
-        first = await reports.jp_compliance(session, bpsdm, YEAR, None, cache)
-        assert await reports.jp_compliance(session, bpsdm, YEAR, None, cache) is first
-        unit = await reports.jp_compliance(session, bpsdm, YEAR, world.unit_a.id, cache)
-        assert unit is not first and unit.unit_id == world.unit_a.id
-        assert await reports.jp_compliance(session, bpsdm, YEAR - 1, None, cache) is not first
-        state["now"] = "s2"
-        fresh = await reports.jp_compliance(session, bpsdm, YEAR, None, cache)
-        assert fresh is not first and fresh == first
-        state["now"] = None
-        assert await reports.jp_compliance(session, bpsdm, YEAR, None, cache) is not fresh
-
-    async def test_the_state_changes_with_every_completed_transaction(
-        self, settings: Settings, engine: AsyncEngine, session: AsyncSession, world: World
-    ) -> None:
-        # The test's own transaction has written (the world): its snapshot cannot vouch for it.
-        assert await reports.database_state(session) is None
-        async with AsyncSession(engine) as before:
-            first = await reports.database_state(before)
-        if settings.is_sqlite:
-            assert first is None
-            return
-        assert isinstance(first, str)
-        async with AsyncSession(engine) as writer:
-            await writer.execute(text("SELECT pg_current_xact_id()"))  # takes a transaction id
-            await writer.commit()
-        async with AsyncSession(engine) as after:
-            assert await reports.database_state(after) not in (None, first)
