@@ -44,6 +44,7 @@ def prepare_database(name: str, asn: int, reuse: bool, demo_args: list[str] | No
     dsn = pg_url(name)
     env = os.environ | {"BANGKOM_DATABASE_URL": dsn.replace("postgresql://", "postgresql+asyncpg://", 1)}
     if reuse and asyncio.run(_count_asn(dsn)) >= asn:
+        asyncio.run(_analyze(dsn))
         return dsn
     asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
@@ -53,7 +54,8 @@ def prepare_database(name: str, asn: int, reuse: bool, demo_args: list[str] | No
         [BIN / "bangkom", "demo", "load", "--asn", str(asn)], env=env, check=True, stdout=subprocess.DEVNULL
     )
     print(f"demo load of {asn} ASN: {time.perf_counter() - started:.1f} s", flush=True)
-    asyncio.run(_admin("ANALYZE"))  # fresh statistics (the scratch database is new)
+    # Fresh planner statistics: the database is new, and autovacuum may be off on the host.
+    asyncio.run(_analyze(dsn))
     return dsn
 
 

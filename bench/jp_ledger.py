@@ -67,8 +67,8 @@ def _statements(nips: list[str], count: int, day: date) -> list[dict[str, object
             },
             "verb": {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"en-US": "completed"}},
             "object": {
-                "id": f"https://lms.kaltimprov.go.id/course/bench-{i}",
-                "definition": {"name": {"id-ID": f"Modul E-Learning Bench {i}"}},
+                "id": f"https://lms.kaltimprov.go.id/course/bench-{run}-{i}",
+                "definition": {"name": {"id-ID": f"Modul E-Learning Bench {run} {i}"}},
             },
             "result": {"completion": True, "duration": "PT1H30M"},
             "timestamp": stamp,

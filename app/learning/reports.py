@@ -16,7 +16,6 @@ from sqlalchemy import (
     Numeric,
     Select,
     String,
-    Text,
     and_,
     bindparam,
     case,
@@ -70,18 +69,32 @@ class YearRules:
     caps: dict[str, Decimal]
 
 
-_RULES_BY_TEXT: dict[str, YearRules] = {}
+_RULES_BY_VERSION: dict[str, YearRules] = {}
 
 
-def _year_rules(data: str) -> YearRules:
-    """The rule set parsed once per distinct content (the summary query returns it as JSON text)."""
-    found = _RULES_BY_TEXT.get(data)
+def _rules_statement() -> Any:
+    return select(RuleSet.data).where(RuleSet.year == bindparam("rules_year", type_=Integer))
+
+
+async def _year_rules(reader: FastReader, key: str) -> YearRules:
+    """The rule set parsed once per "year:version:updated_at" key, the summary query's short answer."""
+    found = _RULES_BY_VERSION.get(key)
     if found is None:
-        rules = RuleSetBody.model_validate_json(data)
+        row = await reader.fetch_one(
+            "rules.data", _rules_statement, {"rules_year": int(key.split(":", 1)[0])}
+        )
+        if row is None:  # changed between the two reads; the next request sees the new version
+            raise rules_service.RulesNotFound("The rule set changed while it was read; try again")
+        data = row["data"]
+        rules = (
+            RuleSetBody.model_validate_json(data)
+            if isinstance(data, str | bytes)
+            else RuleSetBody.model_validate(data)
+        )
         found = YearRules(rules.pns_min_jp, rules.pppk_max_jp, yearly_caps(rules))
-        if len(_RULES_BY_TEXT) >= 64:
-            _RULES_BY_TEXT.clear()
-        _RULES_BY_TEXT[data] = found
+        if len(_RULES_BY_VERSION) >= 64:
+            _RULES_BY_VERSION.clear()
+        _RULES_BY_VERSION[key] = found
     return found
 
 
@@ -100,16 +113,19 @@ def _summary_statement(shape: str) -> Any:
         .where(LearningRecord.nip == nip, LearningRecord.year == year, LearningRecord.status == PENDING)
         .scalar_subquery()
     )
-    rules_text = cast(RuleSet.data, Text)
-    in_force = (
-        select(rules_text)
-        .where(RuleSet.year <= year)
-        .order_by(RuleSet.year.desc())
-        .limit(1)
-        .scalar_subquery()
+    # The rule set in force as "year:version:updated_at" (a set rolled back and made again differs in
+    # its time); a year before the first set uses the first one.
+    key = (
+        cast(RuleSet.year, String)
+        + literal(":")
+        + cast(RuleSet.version, String)
+        + literal(":")
+        + cast(RuleSet.updated_at, String)
     )
-    # A year before the first rule set uses the first one (rules_service.applicable).
-    earliest = select(rules_text).order_by(RuleSet.year).limit(1).scalar_subquery()
+    in_force = (
+        select(key).where(RuleSet.year <= year).order_by(RuleSet.year.desc()).limit(1).scalar_subquery()
+    )
+    earliest = select(key).order_by(RuleSet.year).limit(1).scalar_subquery()
     stmt = (
         select(
             Asn.employment_type,
@@ -155,7 +171,7 @@ async def jp_summary(reader: FastReader, principal: Principal, nip: str, year: i
     first = rows[0]
     if first["rules"] is None:
         raise rules_service.RulesNotFound("No rule set is configured; run the migrations")
-    rules = _year_rules(first["rules"])
+    rules = await _year_rules(reader, first["rules"])
     by_form: list[FormJp] = []
     verified = ZERO
     for row in sorted(
