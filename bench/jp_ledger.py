@@ -58,6 +58,7 @@ def _client_token(base: str, env: dict[str, str]) -> tuple[str, str]:
 
 def _statements(nips: list[str], count: int, day: date) -> list[dict[str, object]]:
     stamp = datetime(day.year, day.month, day.day, 3, 0, tzinfo=UTC).isoformat()
+    run = uuid.uuid4().hex[:8]  # fresh titles each run, or a reused database would see duplicates
     return [
         {
             "id": str(uuid.uuid4()),
