@@ -1,8 +1,8 @@
-"""Mounts each domain router under /api/v1."""
+"""The domain routers, all under /api/v1."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 
 from app.accounts.router import router as accounts_router
 from app.asn.router import router as asn_router
@@ -16,18 +16,25 @@ from app.org.router import router as org_router
 from app.reference.router import router as reference_router
 from app.rules.router import router as rules_router
 
-api_router = APIRouter(prefix="/api/v1")
-for router in (
+API_PREFIX = "/api/v1"
+
+# Routes are matched in this order, so the ones SIMPEG and the SPA call most come first.
+ROUTERS: tuple[APIRouter, ...] = (
+    asn_router,
+    learning_reports_router,
+    learning_router,
     auth_router,
     reference_router,
     rules_router,
     org_router,
-    asn_router,
-    learning_router,
     xapi_router,
-    learning_reports_router,
     evidence_router,
     accounts_router,
     audit_router,
-):
-    api_router.include_router(router)
+)
+
+
+def include_api(app: FastAPI) -> None:
+    # Each router is included in the app itself: a nested router adds a matching layer to every request.
+    for router in ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)

@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__
-from app.api import api_router
+from app.api import include_api
 from app.auth.dependencies import VerifiedTokens, auth_problem_before_body
 from app.core.config import Settings, get_settings
 from app.core.db import create_database
@@ -99,7 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestContextMiddleware, max_body=DEFAULT_MAX_BODY, body_limits=BODY_LIMITS)
 
     app.include_router(health_router)
-    app.include_router(api_router)
+    include_api(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 
     spa = settings.resolved_spa_dir()
