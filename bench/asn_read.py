@@ -27,7 +27,7 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true", help="keep an existing bench database with enough ASN")
     args = ap.parse_args()
 
-    dsn = prepare_database(args.database, args.asn, args.reuse)
+    dsn = prepare_database(args.database, args.asn, args.reuse, ["--records-per-asn", "0"])
     nips = fetch_values(dsn, "SELECT nip FROM asn ORDER BY md5(nip) LIMIT 2000")
     paths = [f"/api/v1/asn/{n}" for n in nips]
     env = os.environ | {

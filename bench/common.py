@@ -51,7 +51,10 @@ def prepare_database(name: str, asn: int, reuse: bool, demo_args: list[str] | No
     subprocess.run([BIN / "bangkom", "db", "upgrade"], env=env, check=True, stdout=subprocess.DEVNULL)
     started = time.perf_counter()
     subprocess.run(
-        [BIN / "bangkom", "demo", "load", "--asn", str(asn)], env=env, check=True, stdout=subprocess.DEVNULL
+        [BIN / "bangkom", "demo", "load", "--asn", str(asn), *(demo_args or [])],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     print(f"demo load of {asn} ASN: {time.perf_counter() - started:.1f} s", flush=True)
     # Fresh planner statistics: the database is new, and autovacuum may be off on the host.

@@ -7,7 +7,6 @@ checks are behavioural: requests are sent and the status, media type, code and h
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -108,11 +107,11 @@ def _calls(dependant: Any) -> Iterator[Callable[..., Any]]:
 
 def _declared(dependant: Any) -> frozenset[str] | None:
     calls = list(_calls(dependant))
-    checks = [c for c in calls if getattr(c, "__qualname__", "") == "allow.<locals>.check"]
+    checks = [c for c in calls if getattr(c, "access", None) is not None]  # made by allow()
     if checks:
         audience = set(USERS)
         for check in checks:
-            roles = inspect.getclosurevars(check).nonlocals["allowed"]
+            roles, _scope = check.access
             audience &= {ROLE_CALLER[r] for r in roles if r in ROLE_CALLER}
         return frozenset(audience)  # allow() never admits a client without the route's scope
     if get_principal in calls:
