@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +20,20 @@ PASSWORD = "Rahasia#2026"
 PASSWORD_HASH = hash_password(PASSWORD)
 CLIENT_SECRET = "client-secret-for-tests-0123456789"
 CLIENT_SECRET_HASH = hash_password(CLIENT_SECRET)
+
+# A complete rule set with DOMAIN.md's values, for tests that PUT /api/v1/rules/{year}.
+RULES_BODY: dict[str, Any] = {
+    "jp_minutes": 45,
+    "pns_min_jp": 20,
+    "pppk_max_jp": 24,
+    "budget_min_pct": {"provinsi": 0.34, "kabupaten_kota": 0.16},
+    "jpm_bands": [
+        {"label": "Optimal", "min": 90},
+        {"label": "Cukup Optimal", "min": 78},
+        {"label": "Kurang Optimal", "min": 0},
+    ],
+    "form_rules": [],
+}
 
 _seq = itertools.count(1)
 

@@ -15,22 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.audit import AuditEntry
 from app.core.config import Settings
+from tests import factories
 from tests.factories import World, bearer, client_principal
 
 PROBLEM = "application/problem+json"
 WITA = timezone(timedelta(hours=8))  # Kalimantan Timur
 AUDIT_FIELDS = {"id", "at", "actor", "role", "action", "entity", "key", "before", "after", "request_id"}
-RULES = {
-    "jp_minutes": 45,
-    "pns_min_jp": 20,
-    "pppk_max_jp": 24,
-    "budget_min_pct": {"provinsi": 0.34, "kabupaten_kota": 0.16},
-    "jpm_bands": [
-        {"label": "Optimal", "min": 90},
-        {"label": "Cukup Optimal", "min": 78},
-        {"label": "Kurang Optimal", "min": 0},
-    ],
-}
+RULES = factories.RULES_BODY
 
 
 def as_(settings: Settings, world: World, who: str) -> dict[str, str]:

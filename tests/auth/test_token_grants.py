@@ -21,17 +21,7 @@ from tests.factories import World
 
 TOKEN_URL = "/api/v1/auth/token"
 PROBLEM = "application/problem+json"
-RULES_BODY = {
-    "jp_minutes": 45,
-    "pns_min_jp": 20,
-    "pppk_max_jp": 24,
-    "budget_min_pct": {"provinsi": 0.34, "kabupaten_kota": 0.16},
-    "jpm_bands": [
-        {"label": "Optimal", "min": 90},
-        {"label": "Cukup Optimal", "min": 78},
-        {"label": "Kurang Optimal", "min": 0},
-    ],
-}
+RULES_BODY = factories.RULES_BODY
 
 
 # Argon2 at its production cost takes ~0.15 s per login. A stored hash carries its own parameters,

@@ -13,21 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.audit import AuditEntry
 from app.core.config import Settings
 from app.learning.models import JpTotal, LearningEvent, LearningRecord
+from tests import factories
 from tests.factories import World, bearer
 
 PROBLEM = "application/problem+json"
-BASE_RULES: dict[str, Any] = {
-    "jp_minutes": 45,
-    "pns_min_jp": 20,
-    "pppk_max_jp": 24,
-    "budget_min_pct": {"provinsi": 0.34, "kabupaten_kota": 0.16},
-    "jpm_bands": [
-        {"label": "Optimal", "min": 90},
-        {"label": "Cukup Optimal", "min": 78},
-        {"label": "Kurang Optimal", "min": 0},
-    ],
-    "form_rules": [],
-}
+BASE_RULES = factories.RULES_BODY
 
 _titles = itertools.count(1)
 
