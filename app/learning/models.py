@@ -39,6 +39,8 @@ class LearningRecord(Base):
         Index("ix_learning_records_status_created", "status", "created_at"),
         Index("ix_learning_records_nip_certificate", "nip", "certificate_number"),
         Index("ix_learning_records_nip_title_dates", "nip", "title_key", "start_date", "end_date"),
+        # xAPI voids name only the statement id; without this they would scan the ledger.
+        Index("ix_learning_records_source_external", "source", "external_id"),
         # The verification queue reads only pending claims: a small index instead of the whole ledger.
         Index(
             "ix_learning_records_pending",

@@ -517,31 +517,36 @@ def _is_postgres(session: AsyncSession) -> bool:
 
 
 async def _skip_replays(batch: _Batch, creates: list[Create]) -> list[Create]:
-    """Statements seen before are the same record (idempotent) or, with other content, a conflict."""
+    """Statements seen before are the same record (idempotent) or, with other content, a conflict.
+
+    A statement id is looked up whatever the learner: an id already used for another NIP is a
+    conflict too (xAPI ids are global), not a second record.
+    """
     r = LearningRecord
     rows = await _probe(
         batch.session,
         (r.id, r.nip, r.external_id),
-        (r.nip, r.external_id),
-        [(c.nip, c.id) for c in creates],
+        (r.external_id,),
+        [(c.id,) for c in creates],
         r.source == SOURCE,
     )
-    existing = {(nip, ext): rid for rid, nip, ext in rows}
+    existing = {ext: (rid, nip) for rid, nip, ext in rows}
     digests: dict[int, str | None] = {}
     if existing:
         events = await batch.session.execute(
             select(LearningEvent.record_id, LearningEvent.data).where(
-                LearningEvent.record_id.in_(existing.values()), LearningEvent.action == "created"
+                LearningEvent.record_id.in_([rid for rid, _ in existing.values()]),
+                LearningEvent.action == "created",
             )
         )
         digests = {rid: (data or {}).get("statement_sha256") for rid, data in events}
     fresh = []
     for c in creates:
-        record_id = existing.get((c.nip, c.id))
-        if record_id is None:
+        found = existing.get(c.id)
+        if found is None:
             fresh.append(c)
-        elif digests.get(record_id) in (None, c.digest):
-            batch.record_of[c.id] = record_id
+        elif found[1] == c.nip and digests.get(found[0]) in (None, c.digest):
+            batch.record_of[c.id] = found[0]
             batch.accepted[c.index] = c.id
         else:
             batch.reject(c.index, c.id, _conflict(c.id))

@@ -80,6 +80,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_learning_records_nip_certificate', ['nip', 'certificate_number'], unique=False)
         batch_op.create_index('ix_learning_records_nip_title_dates', ['nip', 'title_key', 'start_date', 'end_date'], unique=False)
         batch_op.create_index('ix_learning_records_nip_year', ['nip', 'year'], unique=False)
+        batch_op.create_index('ix_learning_records_source_external', ['source', 'external_id'], unique=False)
         batch_op.create_index('ix_learning_records_pending', ['nip', 'id'], unique=False, postgresql_where=sa.text("status = 'pending'"), sqlite_where=sa.text("status = 'pending'"))
         batch_op.create_index('ix_learning_records_status_created', ['status', 'created_at'], unique=False)
 
@@ -111,6 +112,7 @@ def downgrade() -> None:
     op.drop_table('learning_events')
     with op.batch_alter_table('learning_records', schema=None) as batch_op:
         batch_op.drop_index('ix_learning_records_status_created')
+        batch_op.drop_index('ix_learning_records_source_external')
         batch_op.drop_index('ix_learning_records_pending', postgresql_where=sa.text("status = 'pending'"), sqlite_where=sa.text("status = 'pending'"))
         batch_op.drop_index('ix_learning_records_nip_year')
         batch_op.drop_index('ix_learning_records_nip_title_dates')

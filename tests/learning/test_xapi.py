@@ -350,6 +350,18 @@ class TestReplays:
         assert body["ids"] == [other["id"]]
         assert [(r["index"], r["code"]) for r in body["rejected"]] == [(1, "statement_conflict")]
 
+    async def test_an_id_used_for_another_learner_is_a_conflict(
+        self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession, world: World
+    ) -> None:
+        s = statement(world.asn_a.nip)
+        await post(client, settings, s)
+        before = await row_counts(session)
+        reused = statement(world.asn_b.nip) | {"id": s["id"]}
+        body = await post(client, settings, reused)
+        assert body["ids"] == []
+        assert body["rejected"][0]["code"] == "statement_conflict"
+        assert await row_counts(session) == before
+
 
 class TestVoiding:
     async def test_voided_statement_voids_its_record(
