@@ -128,25 +128,33 @@ _READ_COLUMNS = (*(getattr(Asn, f) for f in PROFILE_FIELDS), Asn.version, Asn.up
 
 
 def _profile_statement(shape: str) -> Any:
-    stmt = select(*_READ_COLUMNS).where(Asn.nip == bindparam("nip"))
+    return scoped_by_shape(select(*_READ_COLUMNS).where(Asn.nip == bindparam("nip")), shape)
+
+
+def scope_shape(principal: Principal, nip: str) -> tuple[str, dict[str, Any]]:
+    """scope_condition for statements compiled once: a shape ("all", "self", "subtree") and its
+    parameters (`own_nip`, `scope_unit_id`), applied to `Asn` by `scoped_by_shape`."""
+    if org_service.sees_everything(principal):
+        return "all", {}
+    if principal.role is Role.asn and principal.nip:
+        return "self", {"own_nip": principal.nip}
+    if principal.role is Role.opd_admin and principal.unit_id is not None:
+        return "subtree", {"scope_unit_id": principal.unit_id}
+    raise AsnNotFound(f"No ASN with NIP {nip[:18]} in your scope")
+
+
+def scoped_by_shape(stmt: Any, shape: str) -> Any:
     if shape == "self":
-        stmt = stmt.where(Asn.nip == bindparam("own_nip"))
-    elif shape == "subtree":
-        stmt = stmt.where(Asn.unit_id.in_(org_service.subtree_ids_param("scope_unit_id")))
+        return stmt.where(Asn.nip == bindparam("own_nip"))
+    if shape == "subtree":
+        return stmt.where(Asn.unit_id.in_(org_service.subtree_ids_param("scope_unit_id")))
     return stmt
 
 
 async def read_profile(reader: FastReader, principal: Principal, nip: str) -> dict[str, Any]:
     """One profile as a dict (with `version`), scoped exactly like get_in_scope, without the ORM."""
-    params: dict[str, Any] = {"nip": nip}
-    if org_service.sees_everything(principal):
-        shape = "all"
-    elif principal.role is Role.asn and principal.nip:
-        shape, params["own_nip"] = "self", principal.nip
-    elif principal.role is Role.opd_admin and principal.unit_id is not None:
-        shape, params["scope_unit_id"] = "subtree", principal.unit_id
-    else:
-        raise AsnNotFound(f"No ASN with NIP {nip[:18]} in your scope")
+    shape, params = scope_shape(principal, nip)
+    params["nip"] = nip
     row = await reader.fetch_one(f"asn.profile.{shape}", lambda: _profile_statement(shape), params)
     if row is None:
         raise AsnNotFound(f"No ASN with NIP {nip[:18]} in your scope")

@@ -30,7 +30,7 @@ from app.asn import service as asn_service
 from app.asn.models import Asn
 from app.core.errors import Forbidden
 from app.core.fastread import FastReader
-from app.core.security import Principal, Role
+from app.core.security import Principal
 from app.core.types import round_jp
 from app.learning import service
 from app.learning.jp import yearly_caps
@@ -139,22 +139,7 @@ def _summary_statement(shape: str) -> Any:
         .outerjoin(JpTotal, and_(JpTotal.nip == Asn.nip, JpTotal.year == year, JpTotal.records > 0))
         .where(Asn.nip == nip)
     )
-    if shape == "self":
-        stmt = stmt.where(Asn.nip == bindparam("own_nip", type_=String))
-    elif shape == "subtree":
-        stmt = stmt.where(Asn.unit_id.in_(org_service.subtree_ids_param("scope_unit_id")))
-    return stmt
-
-
-def _summary_scope(principal: Principal, nip: str) -> tuple[str, dict[str, Any]]:
-    # The same reach as asn_service.get_in_scope / read_profile, as a statement shape plus parameters.
-    if org_service.sees_everything(principal):
-        return "all", {}
-    if principal.role is Role.asn and principal.nip:
-        return "self", {"own_nip": principal.nip}
-    if principal.role is Role.opd_admin and principal.unit_id is not None:
-        return "subtree", {"scope_unit_id": principal.unit_id}
-    raise asn_service.AsnNotFound(f"No ASN with NIP {nip[:18]} in your scope")
+    return asn_service.scoped_by_shape(stmt, shape)
 
 
 def _form_order(code: str) -> tuple[int, str]:
@@ -162,7 +147,7 @@ def _form_order(code: str) -> tuple[int, str]:
 
 
 async def jp_summary(reader: FastReader, principal: Principal, nip: str, year: int) -> JpSummary:
-    shape, params = _summary_scope(principal, nip)
+    shape, params = asn_service.scope_shape(principal, nip)
     rows = await reader.fetch_all(
         f"learning.jp_summary.{shape}", lambda: _summary_statement(shape), params | {"nip": nip, "year": year}
     )
