@@ -152,5 +152,4 @@ async def auth_problem_before_body(request: Request) -> Exception | None:
 
 
 ANY_USER = (Role.asn, Role.opd_admin, Role.bpsdm_admin, Role.auditor)
-ADMINS = (Role.opd_admin, Role.bpsdm_admin)
 READERS_ALL = (Role.bpsdm_admin, Role.auditor)

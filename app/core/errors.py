@@ -94,11 +94,6 @@ class TooManyRequests(DomainError):
     code = "too_many_requests"
 
 
-class ServiceUnavailable(DomainError):
-    status = 503
-    code = "service_unavailable"
-
-
 class ValidationItem(BaseModel):
     loc: list[str | int]
     msg: str
@@ -158,9 +153,6 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
             "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
     return out
-
-
-AUTH_ERRORS = (401, 403)
 
 
 def problem_response(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, literal, select, update
+from sqlalchemy import BindParameter, ColumnElement, Integer, Select, bindparam, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import audit
@@ -61,21 +61,20 @@ def sees_everything(principal: Principal) -> bool:
     return principal.role in (Role.bpsdm_admin, Role.auditor, Role.client)
 
 
-def scoped_unit_ids(principal: Principal) -> Select[int]:
-    """Ids of the caller's unit and all its descendants (only meaningful for an OPD admin)."""
-    own_path = select(Unit.path).where(Unit.id == principal.unit_id).scalar_subquery()
-    return select(Unit.id).where(Unit.path.like(own_path + literal("%")))
-
-
-def subtree_ids(unit_id: int) -> Select[int]:
+def subtree_ids(unit_id: int | BindParameter[int]) -> Select[int]:
+    """Ids of a unit and all its descendants: one indexed prefix match on the materialised path."""
     own_path = select(Unit.path).where(Unit.id == unit_id).scalar_subquery()
     return select(Unit.id).where(Unit.path.like(own_path + literal("%")))
 
 
+def scoped_unit_ids(principal: Principal) -> Select[int]:
+    """The caller's unit and all its descendants (only meaningful for an OPD admin)."""
+    return subtree_ids(principal.unit_id or 0)
+
+
 def subtree_ids_param(name: str) -> Select[int]:
-    """Like subtree_ids, with the unit id as a bound parameter (for statements compiled once)."""
-    own_path = select(Unit.path).where(Unit.id == bindparam(name)).scalar_subquery()
-    return select(Unit.id).where(Unit.path.like(own_path + literal("%")))
+    """subtree_ids with the unit id as a bound parameter, for statements compiled once."""
+    return subtree_ids(bindparam(name, type_=Integer))
 
 
 def unit_scope_condition(principal: Principal, unit_column: Any) -> ColumnElement[bool] | None:
