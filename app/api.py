@@ -8,6 +8,12 @@ from app.accounts.router import router as accounts_router
 from app.asn.router import router as asn_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.budgets.router import router as budgets_router
+from app.competencies.assessments_router import router as assessments_router
+from app.competencies.courses_router import router as courses_router
+from app.competencies.reports_router import router as competency_reports_router
+from app.competencies.router import router as competencies_router
+from app.exports.router import router as exports_router
 from app.learning.evidence_router import router as evidence_router
 from app.learning.reports_router import router as learning_reports_router
 from app.learning.router import router as learning_router
@@ -23,10 +29,16 @@ ROUTERS: tuple[APIRouter, ...] = (
     asn_router,
     learning_reports_router,
     learning_router,
+    assessments_router,
+    competency_reports_router,
     auth_router,
     reference_router,
     rules_router,
     org_router,
+    competencies_router,
+    courses_router,
+    budgets_router,
+    exports_router,
     xapi_router,
     evidence_router,
     accounts_router,

@@ -45,7 +45,17 @@ TAGS = [
     {"name": "organisation", "description": "Units (perangkat daerah) and positions (jabatan)"},
     {"name": "asn", "description": "ASN profiles"},
     {"name": "learning", "description": "The learning-hour (JP) ledger: claims, verification, voiding"},
-    {"name": "reports", "description": "Aggregate figures per unit: JP compliance (the per-OPD dashboard)"},
+    {
+        "name": "competencies",
+        "description": "The competency dictionary, position standards (SKJ), assessments, gaps and JPM",
+    },
+    {"name": "courses", "description": "The catalogue of learning activities and each ASN's development plan"},
+    {
+        "name": "reports",
+        "description": "Aggregate figures per unit: JP compliance (the per-OPD dashboard), competency gaps",
+    },
+    {"name": "budgets", "description": "Budgets for competency development and the mandatory-spending check"},
+    {"name": "exports", "description": "Reports as spreadsheets (XLSX with Indonesian headers, or CSV)"},
     {"name": "xapi", "description": "xAPI statements from LMSs become verified learning records (LRS-style)"},
     {"name": "accounts", "description": "User accounts and integration clients (BPSDM administration)"},
     {"name": "audit", "description": "The append-only audit trail"},

@@ -2,6 +2,19 @@
 
 from app.asn.models import Asn
 from app.auth.models import IntegrationClient, LoginThrottle, RefreshToken, User
+from app.budgets.models import Budget, UnitBudget
+from app.competencies.models import (
+    Assessment,
+    AssessmentResult,
+    Competency,
+    CompetencyLevel,
+    CompetencyStanding,
+    CompetencyUnitTotal,
+    Course,
+    CourseCompetency,
+    PositionStandard,
+    StandardDefault,
+)
 from app.core.audit import AuditEntry
 from app.core.idempotency import IdempotencyRecord
 from app.learning.models import JpTotal, JpYearTotal, LearningEvent, LearningRecord
@@ -10,7 +23,16 @@ from app.rules.models import RuleSet
 
 __all__ = [
     "Asn",
+    "Assessment",
+    "AssessmentResult",
     "AuditEntry",
+    "Budget",
+    "Competency",
+    "CompetencyLevel",
+    "CompetencyStanding",
+    "CompetencyUnitTotal",
+    "Course",
+    "CourseCompetency",
     "IdempotencyRecord",
     "IntegrationClient",
     "JpTotal",
@@ -19,8 +41,11 @@ __all__ = [
     "LearningRecord",
     "LoginThrottle",
     "Position",
+    "PositionStandard",
     "RefreshToken",
     "RuleSet",
+    "StandardDefault",
     "Unit",
+    "UnitBudget",
     "User",
 ]

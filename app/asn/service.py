@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -34,6 +35,26 @@ PROFILE_FIELDS = (
 )
 # What an ASN may change on its own profile; the rest is SIMPEG's (API.md, ASN profiles).
 SELF_EDITABLE = frozenset({"email", "phone", "education_level"})
+# Fields whose change moves figures other domains keep per ASN (competency gaps per unit).
+PLACEMENT_FIELDS = frozenset({"position_id", "unit_id", "active"})
+
+PlacementHook = Callable[[AsyncSession, Sequence[str]], Awaitable[None]]
+_placement_hooks: list[PlacementHook] = []
+
+
+def on_placement_changed(hook: PlacementHook) -> None:
+    """Run `hook(session, nips)` in the transaction that creates ASN or changes their position, unit or
+    active flag (single edits, SIMPEG sync, imports), so derived figures follow without this domain
+    importing theirs.
+    """
+    _placement_hooks.append(hook)
+
+
+async def placement_changed(session: AsyncSession, nips: Sequence[str]) -> None:
+    """Tell the registered domains that these ASN were created or moved (bulk writers call this too)."""
+    if nips:
+        for hook in _placement_hooks:
+            await hook(session, nips)
 
 
 class AsnNotFound(NotFound):
@@ -212,6 +233,7 @@ async def create(session: AsyncSession, principal: Principal, data: AsnCreate) -
     session.add(asn)
     await session.flush()
     audit.record(session, principal, "create", "asn", asn.nip, after=audit.snapshot(asn, PROFILE_FIELDS))
+    await placement_changed(session, [asn.nip])
     return asn
 
 
@@ -248,4 +270,6 @@ async def update(session: AsyncSession, principal: Principal, asn: Asn, data: As
     audit.record(
         session, principal, "update", "asn", asn.nip, before=before, after=audit.snapshot(asn, PROFILE_FIELDS)
     )
+    if PLACEMENT_FIELDS & changed.keys():
+        await placement_changed(session, [asn.nip])
     return asn

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import BindParameter, ColumnElement, Integer, Select, bindparam, func, literal, select, update
@@ -16,6 +17,16 @@ from app.reference import codes
 
 UNIT_FIELDS = ("code", "name", "kind", "parent_id")
 POSITION_FIELDS = ("code", "name", "jenis_jabatan", "jenjang", "unit_id")
+
+PositionCreatedHook = Callable[[AsyncSession, Principal | str, Position], Awaitable[None]]
+_position_hooks: list[PositionCreatedHook] = []
+
+
+def on_position_created(hook: PositionCreatedHook) -> None:
+    """Run `hook(session, actor, position)` in the transaction that creates a position (the competency
+    domain gives it the default standard for its jenis jabatan and jenjang).
+    """
+    _position_hooks.append(hook)
 
 
 class UnitNotFound(NotFound):
@@ -258,6 +269,8 @@ async def create_position(session: AsyncSession, principal: Principal, data: Pos
     audit.record(
         session, principal, "create", "position", position.id, after=audit.snapshot(position, POSITION_FIELDS)
     )
+    for hook in _position_hooks:
+        await hook(session, principal, position)
     return position
 
 

@@ -1,0 +1,90 @@
+"""One ASN's competency gaps and Job Person Match (API.md, Competencies and gaps; DOMAIN.md)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import and_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.asn.models import Asn
+from app.competencies.gap_schemas import CompetencyGaps, GapItem
+from app.competencies.models import Competency, CompetencyLevel, PositionStandard
+from app.rules import service as rules_service
+from app.rules.schemas import JpmBand
+
+HUNDRED = Decimal(100)
+TWO_PLACES = Decimal("0.01")
+
+
+def jpm(actual_sum: int, required_sum: int) -> Decimal:
+    """min(100, 100 × Σ actual / Σ required), half-up to 2 decimals (exact: no float on the way)."""
+    value = min(HUNDRED, HUNDRED * actual_sum / Decimal(required_sum))
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def category(value: Decimal, bands: list[JpmBand]) -> str | None:
+    """The first band (ordered from the highest min down) whose min ≤ value."""
+    for band in bands:
+        if band.min <= value:
+            return band.label
+    return None
+
+
+def _order(code: str, group: str) -> tuple[int, int, str]:
+    # Manajerial M1..M8, then sosial kultural, then teknis; "M10" after "M9".
+    rank = {"manajerial": 0, "sosial_kultural": 1}.get(group, 2)
+    return rank, len(code), code
+
+
+async def competency_gaps(session: AsyncSession, asn: Asn, year: int) -> CompetencyGaps:
+    """The ASN's standard, latest levels and JPM; `asn` is already checked to be in the caller's scope."""
+    rows = (
+        await session.execute(
+            select(
+                PositionStandard.competency_code,
+                PositionStandard.required_level,
+                Competency.name,
+                Competency.group,
+                CompetencyLevel.level,
+                CompetencyLevel.assessed_on,
+            )
+            .join(Competency, Competency.code == PositionStandard.competency_code)
+            .outerjoin(
+                CompetencyLevel,
+                and_(
+                    CompetencyLevel.nip == asn.nip,
+                    CompetencyLevel.competency_code == PositionStandard.competency_code,
+                ),
+            )
+            .where(PositionStandard.position_id == asn.position_id)
+        )
+    ).all()
+    items = [
+        GapItem(
+            competency_code=code,
+            name=name,
+            group=group,
+            required_level=required,
+            actual_level=actual,
+            gap=None if actual is None else actual - required,
+            assessed_on=None if assessed_on is None else assessed_on.isoformat(),
+        )
+        for code, required, name, group, actual, assessed_on in sorted(rows, key=lambda r: _order(r[0], r[3]))
+    ]
+    missing = [i.competency_code for i in items if i.actual_level is None]
+    value: Decimal | None = None
+    label: str | None = None
+    if items and not missing:
+        value = jpm(sum(i.actual_level or 0 for i in items), sum(i.required_level for i in items))
+        label = category(value, (await rules_service.rules_for_year(session, year)).jpm_bands)
+    return CompetencyGaps(
+        nip=asn.nip,
+        position_id=asn.position_id,
+        year=year,
+        items=items,
+        jpm=value,
+        ikk=None if value is None else HUNDRED - value,
+        jpm_category=label,
+        missing=missing,
+    )

@@ -1,0 +1,160 @@
+"""Keeping competency_standings and competency_unit_totals in step with their sources.
+
+Every change that can move an ASN's gap figures calls `refresh(session, who)` in its own transaction:
+a new assessment (that ASN), a changed position standard (the ASN holding that position), a profile
+whose position, unit or active flag changed (that ASN), a bulk load (everyone). `refresh` subtracts
+what the selected ASN contributed to the unit totals, rebuilds their standings from the sources and
+adds the new contributions, all set-based, so one ASN costs a handful of rows and the whole province a
+few statements.
+
+Writers are serialised by one transaction-level advisory lock on PostgreSQL (SQLite has a single
+writer already): a refresh reads the old contributions before it replaces them, and two refreshes of
+the same ASN interleaving would count it twice. Changes to gaps are rare next to reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, and_, case, delete, func, insert, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.asn.models import Asn
+from app.competencies.models import (
+    CompetencyLevel,
+    CompetencyStanding,
+    CompetencyUnitTotal,
+    PositionStandard,
+)
+
+# Who to refresh: a SELECT of NIPs, or None for every ASN.
+Who = Select[Any] | None
+
+_LOCK_KEY = "competency_standings"
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind is not None else "postgresql"
+
+
+async def _lock(session: AsyncSession) -> None:
+    if _dialect(session) == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": _LOCK_KEY})
+
+
+def nips(values: Sequence[str]) -> Select[Any]:
+    """A `who` for a known list of NIPs."""
+    return select(Asn.nip).where(Asn.nip.in_(list(values)))
+
+
+def holders_of(position_ids: Select[Any] | Sequence[int]) -> Select[Any]:
+    """A `who` for the ASN holding the given positions."""
+    ids = position_ids if isinstance(position_ids, Select) else list(position_ids)
+    return select(Asn.nip).where(Asn.position_id.in_(ids))
+
+
+def _contributions(who: Who) -> Any:
+    """What the selected ASN's standings add to each (unit, competency) total (active ASN only)."""
+    s = CompetencyStanding
+    stmt: Any = (
+        select(
+            s.unit_id,
+            s.competency_code,
+            func.count().label("required"),
+            func.count(s.actual_level).label("assessed"),
+            func.sum(case((s.actual_level < s.required_level, 1), else_=0)).label("with_gap"),
+            func.coalesce(func.sum(s.actual_level - s.required_level), 0).label("gap_sum"),
+        )
+        .where(s.active.is_(True))
+        .group_by(s.unit_id, s.competency_code)
+    )
+    if who is not None:
+        stmt = stmt.where(s.nip.in_(who))
+    return stmt
+
+
+def _new_standings(who: Who) -> Any:
+    stmt: Any = (
+        select(
+            Asn.nip,
+            PositionStandard.competency_code,
+            Asn.unit_id,
+            Asn.active,
+            PositionStandard.required_level,
+            CompetencyLevel.level,
+        )
+        .join(PositionStandard, PositionStandard.position_id == Asn.position_id)
+        .outerjoin(
+            CompetencyLevel,
+            and_(
+                CompetencyLevel.nip == Asn.nip,
+                CompetencyLevel.competency_code == PositionStandard.competency_code,
+            ),
+        )
+    )
+    if who is not None:
+        stmt = stmt.where(Asn.nip.in_(who))
+    return stmt
+
+
+_COLUMNS = ["nip", "competency_code", "unit_id", "active", "required_level", "actual_level"]
+_FIGURES = ("required", "assessed", "with_gap", "gap_sum")
+
+
+async def refresh(session: AsyncSession, who: Who) -> None:
+    """Rebuild the standings of the ASN selected by `who` (None: all) and move their unit totals."""
+    await _lock(session)
+    await session.flush()  # pending ORM changes (a new assessment, a moved ASN) must be visible to SQL
+    if who is None:
+        await session.execute(delete(CompetencyStanding))
+        await session.execute(insert(CompetencyStanding).from_select(_COLUMNS, _new_standings(None)))
+        await session.execute(delete(CompetencyUnitTotal))
+        await session.execute(
+            insert(CompetencyUnitTotal).from_select(
+                ["unit_id", "competency_code", *_FIGURES], _contributions(None)
+            )
+        )
+        return
+    # The selection is materialised once: it may depend on rows this function rewrites.
+    selected = [row[0] for row in (await session.execute(who)).all()]
+    if not selected:
+        return
+    deltas: dict[tuple[int, str], list[int]] = {}
+    for chunk in _chunks(selected):
+        chosen = select(Asn.nip).where(Asn.nip.in_(chunk))
+        for row in (await session.execute(_contributions(chosen))).all():
+            figures = deltas.setdefault((row.unit_id, row.competency_code), [0, 0, 0, 0])
+            for i, name in enumerate(_FIGURES):
+                figures[i] -= int(getattr(row, name))
+        await session.execute(delete(CompetencyStanding).where(CompetencyStanding.nip.in_(chunk)))
+        await session.execute(insert(CompetencyStanding).from_select(_COLUMNS, _new_standings(chosen)))
+        for row in (await session.execute(_contributions(chosen))).all():
+            figures = deltas.setdefault((row.unit_id, row.competency_code), [0, 0, 0, 0])
+            for i, name in enumerate(_FIGURES):
+                figures[i] += int(getattr(row, name))
+    await _apply(session, {k: v for k, v in deltas.items() if any(v)})
+
+
+def _chunks(values: list[str], size: int = 5000) -> list[list[str]]:
+    # Bound the IN lists (SQLite's variable limit, PostgreSQL's planning time).
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+async def _apply(session: AsyncSession, deltas: dict[tuple[int, str], list[int]]) -> None:
+    if not deltas:
+        return
+    insert_ = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
+    stmt = insert_(CompetencyUnitTotal)
+    t = CompetencyUnitTotal
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[t.unit_id, t.competency_code],
+        set_={name: getattr(t, name) + getattr(stmt.excluded, name) for name in _FIGURES},
+    )
+    rows = [
+        {"unit_id": unit_id, "competency_code": code, **dict(zip(_FIGURES, figures, strict=True))}
+        for (unit_id, code), figures in sorted(deltas.items())
+    ]
+    await session.execute(stmt, rows)
