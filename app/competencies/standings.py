@@ -22,6 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.asn import service as asn_service
 from app.asn.models import Asn
 from app.competencies.models import (
     CompetencyLevel,
@@ -158,3 +159,10 @@ async def _apply(session: AsyncSession, deltas: dict[tuple[int, str], list[int]]
         for (unit_id, code), figures in sorted(deltas.items())
     ]
     await session.execute(stmt, rows)
+
+
+async def _placement_changed(session: AsyncSession, changed: Sequence[str]) -> None:
+    await refresh(session, nips(changed))
+
+
+asn_service.on_placement_changed(_placement_changed)
