@@ -49,7 +49,10 @@ TAGS = [
         "name": "competencies",
         "description": "The competency dictionary, position standards (SKJ), assessments, gaps and JPM",
     },
-    {"name": "courses", "description": "The catalogue of learning activities and each ASN's development plan"},
+    {
+        "name": "courses",
+        "description": "The catalogue of learning activities and each ASN's development plan",
+    },
     {
         "name": "reports",
         "description": "Aggregate figures per unit: JP compliance (the per-OPD dashboard), competency gaps",

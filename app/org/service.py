@@ -18,7 +18,8 @@ from app.reference import codes
 UNIT_FIELDS = ("code", "name", "kind", "parent_id")
 POSITION_FIELDS = ("code", "name", "jenis_jabatan", "jenjang", "unit_id")
 
-PositionCreatedHook = Callable[[AsyncSession, Principal | str, Position], Awaitable[None]]
+# A hook may return fields to add to the position's creation audit row (one write, one audit row).
+PositionCreatedHook = Callable[[AsyncSession, Principal | str, Position], Awaitable[dict[str, Any] | None]]
 _position_hooks: list[PositionCreatedHook] = []
 
 
@@ -266,11 +267,10 @@ async def create_position(session: AsyncSession, principal: Principal, data: Pos
     position = Position(**data.model_dump())
     session.add(position)
     await session.flush()
-    audit.record(
-        session, principal, "create", "position", position.id, after=audit.snapshot(position, POSITION_FIELDS)
-    )
+    after = audit.snapshot(position, POSITION_FIELDS)
     for hook in _position_hooks:
-        await hook(session, principal, position)
+        after |= await hook(session, principal, position) or {}
+    audit.record(session, principal, "create", "position", position.id, after=after)
     return position
 
 

@@ -183,7 +183,11 @@ class TestCreate:
         rows = await audit_rows(session, "position", body["id"])
         assert [(a.action, a.actor, a.role) for a in rows] == [("create", "bpsdm", "bpsdm_admin")]
         assert rows[0].before is None
-        assert rows[0].after == payload
+        # The default competency standard (DOMAIN.md: Ahli Muda → level 2) is part of the same write.
+        after = dict(rows[0].after)
+        standard = after.pop("standard")
+        assert after == payload
+        assert {line["required_level"] for line in standard} == {2} and len(standard) == 9
         assert rows[0].request_id == r.headers["x-request-id"]
 
     @pytest.mark.parametrize("jenis", [j for j in JENIS_JABATAN if j != "fungsional"])
