@@ -1,0 +1,240 @@
+"""Assessments: an ASN's competency ratings as history, and the latest level per competency they give."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.asn import service as asn_service
+from app.asn.models import Asn
+from app.competencies import lookup, standings
+from app.competencies.assessment_schemas import AssessmentCreate, AssessmentRead, ResultRead
+from app.competencies.models import Assessment, AssessmentResult, Competency, CompetencyLevel
+from app.core import audit
+from app.core.errors import NotFound, Unprocessable
+from app.core.pagination import InvalidCursor, PageParams, decode_cursor, encode_cursor
+from app.core.security import Principal
+from app.core.types import latest_indonesian_date, utcnow
+
+EARLIEST = date(1990, 1, 1)
+AUDIT_FIELDS = ("nip", "assessed_on", "method", "assessor", "note")
+
+
+class AssessmentNotFound(NotFound):
+    code = "assessment_not_found"
+
+
+class InvalidAssessmentDate(Unprocessable):
+    code = "invalid_assessment_date"
+
+
+class DuplicateCompetency(Unprocessable):
+    code = "duplicate_competency"
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind is not None else "postgresql"
+
+
+async def _lock_asn(session: AsyncSession, nip: str) -> None:
+    """Serialise writers of one ASN's assessments: ids then follow the order levels are applied in."""
+    if _dialect(session) == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"assessments:{nip}"})
+    # SQLite: writing requests already hold the database's single write lock.
+
+
+def _check(data: AssessmentCreate, today: date) -> None:
+    if data.assessed_on > today:
+        raise InvalidAssessmentDate(
+            f"assessed_on {data.assessed_on.isoformat()} is in the future; record an assessment once it took place"
+        )
+    if data.assessed_on < EARLIEST:
+        raise InvalidAssessmentDate(f"assessed_on must be on or after {EARLIEST.isoformat()}")
+    counts = Counter(r.competency_code for r in data.results)
+    twice = sorted(code for code, n in counts.items() if n > 1)
+    if twice:
+        raise DuplicateCompetency(
+            f"An assessment rates each competency once; listed more than once: {', '.join(twice[:20])}",
+            codes=twice[:50],
+        )
+
+
+async def create(
+    session: AsyncSession,
+    principal: Principal,
+    asn: Asn,
+    data: AssessmentCreate,
+    *,
+    today: date | None = None,
+) -> AssessmentRead:
+    """Record an assessment and move the ASN's current levels where it is the most recent rating."""
+    _check(data, today or latest_indonesian_date())
+    await lookup.require_codes(session, [r.competency_code for r in data.results])
+    await _lock_asn(session, asn.nip)
+    assessment = Assessment(
+        nip=asn.nip,
+        assessed_on=data.assessed_on,
+        method=data.method,
+        assessor=data.assessor,
+        note=data.note or None,
+        created_by=principal.actor,
+        created_at=utcnow(),
+    )
+    session.add(assessment)
+    await session.flush()
+    results = {r.competency_code: r.level for r in data.results}
+    session.add_all(
+        AssessmentResult(assessment_id=assessment.id, competency_code=code, level=level)
+        for code, level in results.items()
+    )
+    await session.flush()
+    await _apply_levels(session, assessment, results)
+    await standings.refresh(session, standings.nips([asn.nip]))
+    read = await to_read(session, assessment)
+    audit.record(
+        session,
+        principal,
+        "create",
+        "assessment",
+        assessment.id,
+        after=audit.snapshot(assessment, AUDIT_FIELDS) | {"results": [r.model_dump() for r in read.results]},
+    )
+    return read
+
+
+async def _apply_levels(session: AsyncSession, assessment: Assessment, results: dict[str, int]) -> None:
+    """One upsert: a level is replaced only by a rating at least as recent (same day: recorded later)."""
+    insert_ = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
+    stmt = insert_(CompetencyLevel)
+    current = CompetencyLevel
+    newer = or_(
+        stmt.excluded.assessed_on > current.assessed_on,
+        and_(
+            stmt.excluded.assessed_on == current.assessed_on,
+            stmt.excluded.assessment_id > current.assessment_id,
+        ),
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[current.nip, current.competency_code],
+        set_={
+            "level": stmt.excluded.level,
+            "assessed_on": stmt.excluded.assessed_on,
+            "assessment_id": stmt.excluded.assessment_id,
+        },
+        where=newer,
+    )
+    rows = [
+        {
+            "nip": assessment.nip,
+            "competency_code": code,
+            "level": level,
+            "assessed_on": assessment.assessed_on,
+            "assessment_id": assessment.id,
+        }
+        for code, level in sorted(results.items())
+    ]
+    await session.execute(stmt, rows)
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+
+def _order(code: str, group: str) -> tuple[int, int, str]:
+    # The dictionary's order: manajerial M1..M8, sosial kultural, then teknis.
+    return {"manajerial": 0, "sosial_kultural": 1}.get(group, 2), len(code), code
+
+
+async def _results(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[ResultRead]]:
+    out: dict[int, list[ResultRead]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    rows = (
+        await session.execute(
+            select(
+                AssessmentResult.assessment_id,
+                AssessmentResult.competency_code,
+                AssessmentResult.level,
+                Competency.group,
+            )
+            .join(Competency, Competency.code == AssessmentResult.competency_code)
+            .where(AssessmentResult.assessment_id.in_(list(ids)))
+        )
+    ).all()
+    for assessment_id, code, level, _group in sorted(rows, key=lambda r: (r[0], *_order(r[1], r[3]))):
+        out[assessment_id].append(ResultRead(competency_code=code, level=level))
+    return out
+
+
+def _read(assessment: Assessment, results: list[ResultRead]) -> AssessmentRead:
+    return AssessmentRead(
+        id=assessment.id,
+        nip=assessment.nip,
+        assessed_on=assessment.assessed_on,
+        method=assessment.method,
+        assessor=assessment.assessor,
+        note=assessment.note,
+        results=results,
+        created_by=assessment.created_by,
+        created_at=assessment.created_at,
+    )
+
+
+async def to_read(session: AsyncSession, assessment: Assessment) -> AssessmentRead:
+    return _read(assessment, (await _results(session, [assessment.id]))[assessment.id])
+
+
+async def get_in_scope(session: AsyncSession, principal: Principal, assessment_id: int) -> Assessment:
+    stmt = select(Assessment).where(Assessment.id == assessment_id)
+    condition = asn_service.scope_condition(principal)
+    if condition is not None:
+        stmt = stmt.where(Assessment.nip.in_(select(Asn.nip).where(condition)))
+    found = (await session.execute(stmt)).scalar_one_or_none()
+    if found is None:
+        raise AssessmentNotFound(f"No assessment {assessment_id} in your scope")
+    return found
+
+
+def _after(cursor: str) -> Any:
+    on, assessment_id = decode_cursor(cursor, 2)
+    try:
+        day = date.fromisoformat(str(on))
+    except ValueError as exc:
+        raise InvalidCursor("The cursor is not valid; use next_cursor as given") from exc
+    if not isinstance(assessment_id, int):
+        raise InvalidCursor("The cursor is not valid; use next_cursor as given")
+    return or_(
+        Assessment.assessed_on < day, and_(Assessment.assessed_on == day, Assessment.id < assessment_id)
+    )
+
+
+async def list_for(
+    session: AsyncSession, nip: str, page: PageParams
+) -> tuple[list[AssessmentRead], str | None, int]:
+    """An ASN's assessments, newest first (by assessed_on, then the one recorded last)."""
+    base = select(Assessment).where(Assessment.nip == nip)
+    total = (
+        await session.execute(select(func.count()).select_from(Assessment).where(Assessment.nip == nip))
+    ).scalar_one()
+    stmt = base if page.cursor is None else base.where(_after(page.cursor))
+    rows = list(
+        (
+            await session.execute(
+                stmt.order_by(Assessment.assessed_on.desc(), Assessment.id.desc()).limit(page.limit + 1)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    next_cursor = None
+    if len(rows) > page.limit:
+        rows = rows[: page.limit]
+        next_cursor = encode_cursor([rows[-1].assessed_on.isoformat(), rows[-1].id])
+    results = await _results(session, [a.id for a in rows])
+    return [_read(a, results[a.id]) for a in rows], next_cursor, total
