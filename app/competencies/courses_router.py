@@ -1,7 +1,153 @@
-"""Routes (being built)."""
-
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+
+from app.asn import service as asn_service
+from app.asn.dependencies import AsnReader, NipPath
+from app.auth.dependencies import ANY_USER, allow
+from app.competencies import courses
+from app.competencies.course_schemas import (
+    CourseCreate,
+    CoursePage,
+    CourseRead,
+    CourseUpdate,
+    DevelopmentPlan,
+)
+from app.competencies.models import Course
+from app.competencies.plan import development_plan
+from app.core.concurrency import IfMatchHeader, check_if_match, etag
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.core.idempotency import IdempotencyDep
+from app.core.pagination import PageDep, paginate
+from app.core.security import Principal, Role
+from app.core.types import latest_indonesian_date
 
 router = APIRouter(tags=["courses"])
+
+Reader = Annotated[Principal, Depends(allow(*ANY_USER, scope="reference:read"))]
+Editor = Annotated[Principal, Depends(allow(Role.bpsdm_admin))]
+CourseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Course id")]
+
+
+@router.get(
+    "/courses",
+    operation_id="courses_list",
+    response_model=CoursePage,
+    responses=problem_responses(401, 403, 422),
+)
+async def courses_list(
+    session: SessionDep,
+    _: Reader,
+    page: PageDep,
+    competency_code: Annotated[
+        str | None, Query(max_length=20, description="Only courses developing this competency")
+    ] = None,
+    form_code: Annotated[
+        str | None, Query(max_length=4, description="Only this learning form (/reference/learning_forms)")
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=100, description="Case-insensitive substring of title, code or organizer"),
+    ] = None,
+    active: Annotated[
+        bool | None, Query(description="Only active (true) or inactive (false) courses")
+    ] = None,
+    starts_from: Annotated[
+        date | None, Query(description="Only courses starting on or after this date (undated ones drop out)")
+    ] = None,
+    starts_until: Annotated[
+        date | None, Query(description="Only courses starting on or before this date (undated ones drop out)")
+    ] = None,
+) -> CoursePage:
+    """List the catalogue of learning activities, in creation order."""
+    stmt = courses.list_query(
+        competency_code=competency_code,
+        form_code=form_code,
+        q=q,
+        active=active,
+        starts_from=starts_from,
+        starts_until=starts_until,
+    )
+    rows, cursor, total = await paginate(session, stmt, [Course.id], page)
+    return CoursePage(items=await courses.read_many(session, rows), next_cursor=cursor, total=total)
+
+
+@router.post(
+    "/courses",
+    operation_id="courses_create",
+    status_code=201,
+    response_model=CourseRead,
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def courses_create(
+    body: CourseCreate, session: SessionDep, principal: Editor, idem: IdempotencyDep
+) -> Response:
+    """Add a course to the catalogue."""
+    if (replay := await idem.replay()) is not None:
+        return replay
+    course = await courses.create(session, principal, body)
+    return await idem.respond(
+        201,
+        await courses.read_one(session, course),
+        {"Location": f"/api/v1/courses/{course.id}", "ETag": etag(course.version)},
+    )
+
+
+@router.get(
+    "/courses/{course_id}",
+    operation_id="courses_get",
+    response_model=CourseRead,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def courses_get(course_id: CourseId, session: SessionDep, _: Reader, response: Response) -> CourseRead:
+    """Get one course of the catalogue."""
+    course = await courses.get(session, course_id)
+    response.headers["ETag"] = etag(course.version)
+    return await courses.read_one(session, course)
+
+
+@router.patch(
+    "/courses/{course_id}",
+    operation_id="courses_update",
+    response_model=CourseRead,
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+)
+async def courses_update(
+    course_id: CourseId,
+    body: CourseUpdate,
+    session: SessionDep,
+    principal: Editor,
+    response: Response,
+    if_match: IfMatchHeader = None,
+) -> CourseRead:
+    """Update a course; `competency_codes`, when given, replaces the list."""
+    course = await courses.get(session, course_id)
+    check_if_match(if_match, course.version)
+    course = await courses.update(session, principal, course, body)
+    response.headers["ETag"] = etag(course.version)
+    return await courses.read_one(session, course)
+
+
+@router.get(
+    "/asn/{nip}/development-plan",
+    operation_id="development_plan_get",
+    response_model=DevelopmentPlan,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def development_plan_get(
+    nip: NipPath,
+    session: SessionDep,
+    principal: AsnReader,
+    year: Annotated[
+        int | None,
+        Query(ge=1950, le=2100, description="Year of the JP figures; the current year when omitted"),
+    ] = None,
+) -> DevelopmentPlan:
+    """Catalogue courses for each competency the ASN falls short of, the largest gap first."""
+    asn = await asn_service.get_in_scope(session, principal, nip)
+    today = latest_indonesian_date()
+    return await development_plan(session, asn, year or today.year, today)

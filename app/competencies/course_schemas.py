@@ -1,0 +1,217 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from app.competencies.gap_schemas import Group
+from app.core.pagination import Page
+from app.core.types import JsonDecimal
+
+CourseCode = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.\-/]+$"),
+]
+Title = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=r"^[^\x00-\x1f\x7f]+$"),
+]
+Organizer = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"),
+]
+FormCode = Annotated[
+    str,
+    Field(min_length=1, max_length=4, description="SIASN jenisDiklat code, see /reference/learning_forms"),
+]
+CompetencyCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_.\-]+$")
+]
+CourseJp = Annotated[
+    Decimal,
+    Field(gt=0, le=2000, max_digits=6, decimal_places=2, description="JP the course gives (0 < jp ≤ 2000)"),
+]
+Quota = Annotated[int, Field(ge=1, le=1_000_000, description="Seats offered")]
+CompetencyCodes = Annotated[
+    list[CompetencyCode],
+    Field(
+        max_length=30,
+        description="Competencies the course develops (codes of /competencies); duplicates are dropped",
+    ),
+]
+
+CREATE_EXAMPLE: dict[str, Any] = {
+    "code": "BPSDM-PKP-2026-III",
+    "title": "Pelatihan Kepemimpinan Pengawas Angkatan III",
+    "form_code": "1",
+    "jp": 830,
+    "competency_codes": ["M1", "M4", "M7"],
+    "organizer": "BPSDM Provinsi Kalimantan Timur",
+    "starts_on": "2026-03-02",
+    "ends_on": "2026-06-19",
+    "quota": 40,
+    "active": True,
+}
+
+
+def _unique(codes: list[str]) -> list[str]:
+    return list(dict.fromkeys(codes))
+
+
+class CourseCreate(BaseModel):
+    """A learning activity offered in the catalogue."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [CREATE_EXAMPLE]})
+
+    code: CourseCode = Field(description="Unique (case-insensitive) code of the offering")
+    title: Title
+    form_code: FormCode
+    jp: CourseJp | None = None
+    competency_codes: CompetencyCodes = Field(default_factory=list)
+    organizer: Organizer | None = None
+    starts_on: date | None = None
+    ends_on: date | None = Field(default=None, description="Not before starts_on")
+    quota: Quota | None = None
+    active: bool = Field(default=True, description="Inactive courses are never recommended")
+
+    @field_validator("competency_codes")
+    @classmethod
+    def _dedupe(cls, codes: list[str]) -> list[str]:
+        return _unique(codes)
+
+
+class CourseUpdate(BaseModel):
+    """The fields to change; `competency_codes`, when given, replaces the whole list."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"quota": 60, "competency_codes": ["M1", "M4"], "active": True}]},
+    )
+
+    code: CourseCode | None = None
+    title: Title | None = None
+    form_code: FormCode | None = None
+    jp: CourseJp | None = None
+    competency_codes: CompetencyCodes | None = None
+    organizer: Organizer | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    quota: Quota | None = None
+    active: bool | None = None
+
+    @field_validator("competency_codes")
+    @classmethod
+    def _dedupe(cls, codes: list[str] | None) -> list[str] | None:
+        return None if codes is None else _unique(codes)
+
+
+class CourseRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [CREATE_EXAMPLE | {"id": 57, "jp": 830.0, "updated_at": "2026-01-05T03:00:00Z"}]
+        }
+    )
+
+    id: int
+    code: str
+    title: str
+    form_code: str
+    jp: JsonDecimal | None = Field(description="JP the course gives, 2 decimals; null when not fixed")
+    competency_codes: list[str] = Field(description="Competencies the course develops, in dictionary order")
+    organizer: str | None
+    starts_on: date | None
+    ends_on: date | None
+    quota: int | None
+    active: bool
+    updated_at: datetime
+
+
+class CoursePage(Page[CourseRead]):
+    pass
+
+
+class PlanItem(BaseModel):
+    competency_code: str
+    name: str
+    group: Group
+    required_level: int = Field(description="Level the position standard asks for (1–5)")
+    actual_level: int = Field(description="Level from the most recent assessment that rated it")
+    gap: int = Field(description="actual_level − required_level; always negative here")
+    courses: list[CourseRead] = Field(
+        description="Up to 5 active catalogue courses developing this competency that have not ended before "
+        "today (ends_on null or ≥ today), soonest start first, courses without a start date last; "
+        "empty when the catalogue offers none"
+    )
+
+
+class DevelopmentPlan(BaseModel):
+    """Catalogue courses addressing each negative gap of one ASN, largest shortfall first."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "nip": "198503142010012003",
+                    "year": 2026,
+                    "employment_type": "pns",
+                    "position_id": 12,
+                    "as_of": "2026-02-10",
+                    "jpm": 83.33,
+                    "items": [
+                        {
+                            "competency_code": "M4",
+                            "name": "Orientasi pada Hasil",
+                            "group": "manajerial",
+                            "required_level": 3,
+                            "actual_level": 2,
+                            "gap": -1,
+                            "courses": [
+                                CREATE_EXAMPLE | {"id": 57, "jp": 830.0, "updated_at": "2026-01-05T03:00:00Z"}
+                            ],
+                        }
+                    ],
+                    "unassessed": [],
+                    "verified_jp": 12.5,
+                    "target_jp": 20.0,
+                    "planned_jp": 830.0,
+                    "projected_jp": 842.5,
+                    "remaining_after_plan_jp": 0.0,
+                }
+            ]
+        }
+    )
+
+    nip: str
+    year: int = Field(description="The year whose verified JP and rules (target) are used")
+    employment_type: str
+    position_id: int | None
+    as_of: date = Field(
+        description="The date courses are judged against: today in Indonesia's easternmost zone (WIT)"
+    )
+    jpm: JsonDecimal | None = Field(
+        description="Job Person Match of the ASN (see competency-gaps); null unless every standard "
+        "competency has an actual level"
+    )
+    items: list[PlanItem] = Field(
+        description="One entry per standard competency with a negative gap, the largest shortfall first "
+        "(gap ascending), ties in the standard's order (manajerial, sosial kultural, teknis)"
+    )
+    unassessed: list[str] = Field(
+        description="Standard competencies never rated: no gap is known, so nothing is planned for them"
+    )
+    verified_jp: JsonDecimal = Field(
+        description="JP verified for the year so far (form caps applied, as counted toward the target); 0 if none"
+    )
+    target_jp: JsonDecimal | None = Field(
+        description="The year's pns_min_jp for PNS/CPNS; null for PPPK (their JP is capped, not required)"
+    )
+    planned_jp: JsonDecimal = Field(
+        description="JP of the plan: the first (soonest) course of each item, each distinct course counted "
+        "once even when it addresses several competencies; a course without JP counts 0"
+    )
+    projected_jp: JsonDecimal = Field(description="verified_jp + planned_jp")
+    remaining_after_plan_jp: JsonDecimal | None = Field(
+        description="max(0, target_jp − projected_jp); null for PPPK"
+    )

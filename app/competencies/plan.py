@@ -1,0 +1,110 @@
+"""An ASN's development plan: catalogue courses for each competency below the position standard."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.asn.models import Asn
+from app.competencies import courses
+from app.competencies.course_schemas import CourseRead, DevelopmentPlan, PlanItem
+from app.competencies.gaps import competency_gaps
+from app.competencies.models import Course, CourseCompetency
+from app.core.types import round_jp
+from app.learning.models import JpYearTotal
+from app.rules import service as rules_service
+
+COURSES_PER_COMPETENCY = 5
+PPPK = "pppk"
+ZERO = Decimal("0.00")
+
+
+async def offered_courses(
+    session: AsyncSession, competency_codes: list[str], today: date
+) -> dict[str, list[CourseRead]]:
+    """Per competency, up to 5 active courses not ended before `today`, soonest start first (undated last)."""
+    if not competency_codes:
+        return {}
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=CourseCompetency.competency_code,
+            order_by=(Course.starts_on.is_(None), Course.starts_on, Course.id),
+        )
+        .label("rank")
+    )
+    ranked = (
+        select(CourseCompetency.competency_code, CourseCompetency.course_id, rank)
+        .join(Course, Course.id == CourseCompetency.course_id)
+        .where(
+            CourseCompetency.competency_code.in_(competency_codes),
+            Course.active.is_(True),
+            or_(Course.ends_on.is_(None), Course.ends_on >= today),
+        )
+        .subquery()
+    )
+    picked = (
+        await session.execute(
+            select(ranked.c.competency_code, ranked.c.course_id)
+            .where(ranked.c.rank <= COURSES_PER_COMPETENCY)
+            .order_by(ranked.c.competency_code, ranked.c.rank)
+        )
+    ).all()
+    ids = {course_id for _, course_id in picked}
+    rows = (await session.execute(select(Course).where(Course.id.in_(ids)))).scalars().all() if ids else []
+    read = {c.id: c for c in await courses.read_many(session, rows)}
+    out: dict[str, list[CourseRead]] = defaultdict(list)
+    for code, course_id in picked:
+        out[code].append(read[course_id])
+    return out
+
+
+async def development_plan(session: AsyncSession, asn: Asn, year: int, today: date) -> DevelopmentPlan:
+    """`asn` is already checked to be in the caller's scope."""
+    gaps = await competency_gaps(session, asn, year)
+    # Stable sort: equal gaps keep the standard's order (manajerial, sosial kultural, teknis).
+    short = sorted((i for i in gaps.items if i.gap is not None and i.gap < 0), key=lambda i: i.gap or 0)
+    offered = await offered_courses(session, [i.competency_code for i in short], today)
+    items = [
+        PlanItem(
+            competency_code=i.competency_code,
+            name=i.name,
+            group=i.group,
+            required_level=i.required_level,
+            actual_level=i.actual_level or 0,
+            gap=i.gap or 0,
+            courses=offered.get(i.competency_code, []),
+        )
+        for i in short
+    ]
+    planned: dict[int, Decimal] = {}
+    for item in items:
+        if item.courses:
+            first = item.courses[0]
+            planned[first.id] = first.jp or ZERO
+    planned_jp = round_jp(sum(planned.values(), ZERO))
+    total = await session.get(JpYearTotal, (asn.nip, year))
+    verified = round_jp(Decimal(total.jp)) if total is not None else ZERO
+    projected = round_jp(verified + planned_jp)
+    target: Decimal | None = None
+    if asn.employment_type != PPPK:
+        target = round_jp((await rules_service.rules_for_year(session, year)).pns_min_jp)
+    return DevelopmentPlan(
+        nip=asn.nip,
+        year=year,
+        employment_type=asn.employment_type,
+        position_id=asn.position_id,
+        as_of=today,
+        jpm=gaps.jpm,
+        items=items,
+        unassessed=gaps.missing,
+        verified_jp=verified,
+        target_jp=target,
+        planned_jp=planned_jp,
+        projected_jp=projected,
+        remaining_after_plan_jp=None if target is None else max(ZERO, round_jp(target - projected)),
+    )
