@@ -159,6 +159,10 @@ async def _apply(session: AsyncSession, deltas: dict[tuple[int, str], list[int]]
         for (unit_id, code), figures in sorted(deltas.items())
     ]
     await session.execute(stmt, rows)
+    # A (unit, competency) nobody is counted in any more goes, as a full rebuild would leave it out.
+    emptied = sorted({unit_id for (unit_id, _), figures in deltas.items() if figures[0] < 0})
+    if emptied:
+        await session.execute(delete(t).where(t.unit_id.in_(emptied), t.required == 0))
 
 
 async def _placement_changed(session: AsyncSession, changed: Sequence[str]) -> None:
