@@ -1,7 +1,183 @@
-"""Routes (being built)."""
+"""Reports as downloadable spreadsheets: XLSX (typed cells, Indonesian headers) or CSV.
+
+CSV is written for Excel as Indonesian offices use it: UTF-8 with a byte-order mark, `;` between
+fields (the list separator of the id-ID locale, so a double-click opens it in columns), a decimal
+point in numbers and no thousands grouping, dates as YYYY-MM-DD. A CSV holds the export's main
+table; the XLSX also has the summary sheets.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.dependencies import allow
+from app.core.db import Database, SessionDep
+from app.core.errors import problem_responses
+from app.core.security import Principal, Role
+from app.exports import service
+from app.exports.schemas import ExportFormat
+from app.exports.sheets import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 
 router = APIRouter(tags=["exports"])
+
+LearningReader = Annotated[
+    Principal, Depends(allow(Role.opd_admin, Role.bpsdm_admin, Role.auditor, scope="learning:read"))
+]
+QueueReader = Annotated[Principal, Depends(allow(Role.opd_admin, Role.bpsdm_admin, Role.auditor))]
+GapReader = Annotated[
+    Principal, Depends(allow(Role.opd_admin, Role.bpsdm_admin, Role.auditor, scope="asn:read"))
+]
+BudgetReader = Annotated[Principal, Depends(allow(Role.bpsdm_admin, Role.auditor, scope="budget:read"))]
+
+Format = Annotated[
+    ExportFormat,
+    Query(
+        alias="format", description="`xlsx` (default): typed cells and summary sheets; `csv`: the main table"
+    ),
+]
+Year = Annotated[
+    int | None, Query(ge=1950, le=2100, description="Calendar year; the current year when omitted")
+]
+BudgetYear = Annotated[
+    int | None, Query(ge=2000, le=2100, description="Budget (fiscal) year; the current year when omitted")
+]
+UnitFilter = Annotated[
+    int | None,
+    Query(
+        ge=1,
+        le=2**31 - 1,
+        description="This unit and its descendants (default: every unit in reach; an OPD admin's own unit)",
+    ),
+]
+
+
+def _file(description: str) -> dict[int | str, dict[str, Any]]:
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {
+        200: {
+            "description": description,
+            "headers": {
+                "Content-Disposition": {
+                    "description": 'attachment; filename="….xlsx" (or ….csv)',
+                    "schema": {"type": "string"},
+                }
+            },
+            "content": {XLSX_MEDIA_TYPE: binary, "text/csv": {"schema": {"type": "string"}}},
+        },
+        **problem_responses(401, 403, 404, 422),
+    }
+
+
+@asynccontextmanager
+async def _borrowed(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    yield session
+
+
+async def _respond(
+    request: Request, session: AsyncSession, export: service.Export, fmt: ExportFormat
+) -> Response:
+    headers = {"Cache-Control": "no-store"}
+    if fmt is ExportFormat.csv:
+        # Streamed after this function returns, when the request's session is closed: each batch
+        # takes a session of its own, so a slow client holds no connection between batches.
+        db: Database = request.app.state.db
+        headers["Content-Disposition"] = f'attachment; filename="{export.stem}.csv"'
+        return StreamingResponse(
+            service.csv_chunks(export, db.read_sessions), media_type=CSV_MEDIA_TYPE, headers=headers
+        )
+    file = await service.write_xlsx(export, lambda: _borrowed(session))
+    size = file.seek(0, 2)
+    file.seek(0)
+    headers["Content-Disposition"] = f'attachment; filename="{export.stem}.xlsx"'
+    headers["Content-Length"] = str(size)
+    return StreamingResponse(service.file_chunks(file), media_type=XLSX_MEDIA_TYPE, headers=headers)
+
+
+@router.get(
+    "/exports/jp-compliance",
+    operation_id="exports_jp_compliance",
+    response_class=StreamingResponse,
+    responses=_file("Sheets Kepatuhan JP (one row per active ASN), Ringkasan Unit and Ringkasan PPPK"),
+)
+async def exports_jp_compliance(
+    request: Request,
+    session: SessionDep,
+    principal: LearningReader,
+    year: Year = None,
+    unit_id: UnitFilter = None,
+    fmt: Format = ExportFormat.xlsx,
+) -> Response:
+    """The JP compliance report as a spreadsheet, one row per active ASN in scope.
+
+    Columns: NIP (text, all 18 digits), Nama, Unit Kerja, Jenis ASN, Golongan, JP Terverifikasi (form caps
+    applied), Target JP (PNS/CPNS), Batas JP (PPPK), Kekurangan JP and Status. The XLSX adds the per-unit
+    figures of `GET /reports/jp-compliance` (Ringkasan Unit) and the PPPK figures.
+    """
+    export = await service.jp_compliance(session, principal, year or date.today().year, unit_id)
+    return await _respond(request, session, export, fmt)
+
+
+@router.get(
+    "/exports/verification-queue",
+    operation_id="exports_verification_queue",
+    response_class=StreamingResponse,
+    responses=_file("Sheet Antrean Verifikasi: the pending claims, oldest first"),
+)
+async def exports_verification_queue(
+    request: Request,
+    session: SessionDep,
+    principal: QueueReader,
+    unit_id: UnitFilter = None,
+    fmt: Format = ExportFormat.xlsx,
+) -> Response:
+    """The learning claims awaiting verification in the caller's units as a spreadsheet, oldest first."""
+    export = await service.verification_queue(session, principal, unit_id)
+    return await _respond(request, session, export, fmt)
+
+
+@router.get(
+    "/exports/competency-gaps",
+    operation_id="exports_competency_gaps",
+    response_class=StreamingResponse,
+    responses=_file(
+        "Sheets Kesenjangan Kompetensi (per competency) and Matriks Kesenjangan (unit × competency)"
+    ),
+)
+async def exports_competency_gaps(
+    request: Request,
+    session: SessionDep,
+    principal: GapReader,
+    unit_id: UnitFilter = None,
+    fmt: Format = ExportFormat.xlsx,
+) -> Response:
+    """The competency-gap report as a spreadsheet, with the unit × competency matrix of mean gaps."""
+    export = await service.competency_gaps(session, principal, unit_id)
+    return await _respond(request, session, export, fmt)
+
+
+@router.get(
+    "/exports/budget-compliance",
+    operation_id="exports_budget_compliance",
+    response_class=StreamingResponse,
+    responses=_file("Sheets Kepatuhan Anggaran (the year's check) and Anggaran Unit (the CSV's table)"),
+)
+async def exports_budget_compliance(
+    request: Request,
+    session: SessionDep,
+    _: BudgetReader,
+    year: BudgetYear = None,
+    fmt: Format = ExportFormat.xlsx,
+) -> Response:
+    """The year's mandatory-spending check as a spreadsheet: rupiah as whole numbers, per unit.
+
+    The CSV holds the per-unit table (Anggaran Unit); the XLSX also has the province's check.
+    """
+    export = await service.budget_compliance(session, year or date.today().year)
+    return await _respond(request, session, export, fmt)
