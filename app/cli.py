@@ -171,13 +171,21 @@ def demo_load(
     records_per_asn: Annotated[
         int, typer.Option("--records-per-asn", min=0, max=200, help="Learning records per ASN (about)")
     ] = 20,
+    assessments_per_asn: Annotated[
+        int, typer.Option("--assessments-per-asn", min=0, max=10, help="Competency assessments per ASN")
+    ] = 3,
 ) -> None:
     """Generate a believable province (units, positions, ASN, learning records) and demo logins."""
     from app.demo.generator import load_demo
 
     summary = run_in_session(
         lambda session: load_demo(
-            session, asn_count=asn, seed=seed, actor=_actor(), records_per_asn=records_per_asn
+            session,
+            asn_count=asn,
+            seed=seed,
+            actor=_actor(),
+            records_per_asn=records_per_asn,
+            assessments_per_asn=assessments_per_asn,
         )
     )
     typer.echo(summary.describe())

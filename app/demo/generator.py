@@ -20,6 +20,8 @@ from app.core.db import Base
 from app.core.security import Role
 from app.core.types import utcnow
 from app.demo import structure
+from app.demo.budgets import load_budgets
+from app.demo.competencies import load_competencies
 from app.demo.learning import load_learning
 from app.demo.people import TODAY, Cast, PeopleFactory, Seat, Staffing, field_for, generate_people
 from app.demo.structure import PositionPlan, UnitPlan
@@ -67,6 +69,10 @@ class DemoSummary:
     asn_by_type: dict[str, int] = field(default_factory=dict)
     inactive: int = 0
     learning_records: int = 0
+    standard_lines: int = 0
+    assessments: int = 0
+    courses: int = 0
+    budget_years: list[int] = field(default_factory=list)
     logins: list[DemoLogin] = field(default_factory=list)
 
     @property
@@ -84,6 +90,10 @@ class DemoSummary:
             "asn": self.asn_by_type,
             "inactive": self.inactive,
             "learning_records": self.learning_records,
+            "standard_lines": self.standard_lines,
+            "assessments": self.assessments,
+            "courses": self.courses,
+            "budget_years": self.budget_years,
             "logins": [login.username for login in self.logins],
         }
 
@@ -95,6 +105,9 @@ class DemoSummary:
                 f"  positions  {self.positions:>7,}  ({_breakdown(self.positions_by_jenis)})",
                 f"  ASN        {self.asn:>7,}  ({_breakdown(self.asn_by_type)}; {self.inactive:,} inactive)",
                 f"  learning   {self.learning_records:>7,}  records over the last three years, with their history",
+                f"  standards  {self.standard_lines:>7,}  position standard lines (defaults plus teknis)",
+                f"  assessed   {self.assessments:>7,}  competency assessments; {self.courses} catalogue courses",
+                f"  budgets    {len(self.budget_years):>7,}  years ({_years(self.budget_years)}) with unit pagu/realisasi",
             ]
         else:
             lines = ["The database already has units, so no demo data was loaded and nothing changed."]
@@ -103,6 +116,10 @@ class DemoSummary:
         if any(login.password == EARLIER_PASSWORD for login in self.logins):
             lines.append(f"A demo load gives its logins the password {DEMO_PASSWORD}.")
         return "\n".join(lines)
+
+
+def _years(years: list[int]) -> str:
+    return f"{years[0]}–{years[-1]}" if years else "none new"
 
 
 def _breakdown(counts: dict[str, int]) -> str:
@@ -124,7 +141,13 @@ def _login_table(logins: Sequence[DemoLogin]) -> list[str]:
 
 
 async def load_demo(
-    session: AsyncSession, *, asn_count: int, seed: int, actor: str, records_per_asn: int = 20
+    session: AsyncSession,
+    *,
+    asn_count: int,
+    seed: int,
+    actor: str,
+    records_per_asn: int = 20,
+    assessments_per_asn: int = 3,
 ) -> DemoSummary:
     """Generate the province in the caller's transaction; does nothing if any unit exists."""
     if (await session.execute(select(Unit.id).limit(1))).first() is not None:
@@ -148,6 +171,15 @@ async def load_demo(
     summary.learning_records = await load_learning(
         session, random.Random(seed + 1), per_asn=records_per_asn, today=date.today()
     )
+    budgets = await load_budgets(session, random.Random(seed + 3), current_year=date.today().year)
+    summary.budget_years = budgets.years
+    # Last: it ends with the full rebuild of the gap figures over everything loaded above.
+    competencies = await load_competencies(
+        session, random.Random(seed + 2), assessments_per_asn=assessments_per_asn, today=date.today()
+    )
+    summary.standard_lines = competencies.standard_lines
+    summary.assessments = competencies.assessments
+    summary.courses = competencies.courses
     created = await _create_logins(session, actor, unit_ids, demo_asn)
     summary.logins = await _demo_logins(session, created)
     # One audit row for the bulk load; create_user has already audited each login.
