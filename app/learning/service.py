@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
+from app.competencies.lookup import require_codes
 from app.core import audit
 from app.core.errors import Conflict, Forbidden, Unprocessable
 from app.core.security import Principal, Role
@@ -177,6 +178,8 @@ async def create(
         existing = await find_by_external_id(session, asn.nip, source, data.external_id)
         if existing is not None:
             return existing, False
+    # Codes must be in the dictionary, so gap-driven plans and reports can rely on them.
+    await require_codes(session, data.competency_codes, field="competency_codes")
     rules = await rules_service.rules_for_year(session, data.end_date.year)
     jp = record_jp(
         rules,

@@ -9,11 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.audit import AuditEntry
 from app.core.config import Settings
-from tests.factories import PASSWORD, World, bearer
-
-
-def as_(settings: Settings, world: World, who: str) -> dict[str, str]:
-    return bearer(settings, world.principal(who))
+from tests.factories import PASSWORD, World
+from tests.http import as_
 
 
 async def login(client: httpx.AsyncClient, username: str, password: str) -> httpx.Response:

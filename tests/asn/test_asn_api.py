@@ -6,25 +6,11 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.audit import AuditEntry
 from app.core.config import Settings
 from tests.factories import World, bearer, client_principal
-
-PROBLEM = "application/problem+json"
-
-
-def as_(settings: Settings, world: World, who: str) -> dict[str, str]:
-    return bearer(settings, world.principal(who))
-
-
-async def audit_rows(session: AsyncSession, entity: str, key: str) -> list[AuditEntry]:
-    rows = await session.execute(
-        select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.key == key).order_by(AuditEntry.id)
-    )
-    return list(rows.scalars())
+from tests.http import PROBLEM, as_, audit_rows
 
 
 class TestReadScope:

@@ -17,15 +17,11 @@ from app.core.audit import AuditEntry
 from app.core.config import Settings
 from tests import factories
 from tests.factories import World, bearer, client_principal
+from tests.http import PROBLEM, as_
 
-PROBLEM = "application/problem+json"
 WITA = timezone(timedelta(hours=8))  # Kalimantan Timur
 AUDIT_FIELDS = {"id", "at", "actor", "role", "action", "entity", "key", "before", "after", "request_id"}
 RULES = factories.RULES_BODY
-
-
-def as_(settings: Settings, world: World, who: str) -> dict[str, str]:
-    return bearer(settings, world.principal(who))
 
 
 async def max_audit_id(session: AsyncSession) -> int:

@@ -12,16 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.budgets import service
 from app.budgets.models import Budget
 from app.core.config import Settings
-from tests.budgets.helpers import (
-    PROVINCE_TOTAL,
-    YEAR,
-    as_,
-    audit_rows,
-    problem,
-    put_budget,
-    put_unit,
-)
+from tests.budgets.helpers import PROVINCE_TOTAL, YEAR, put_budget, put_unit
 from tests.factories import World, create_unit
+from tests.http import as_, audit_rows, problem
 
 BAD_MONEY: list[Any] = [-1, 1.5, 1.0, 1e3, "1000", True, None, 10**16 + 1, [1], {"v": 1}]
 

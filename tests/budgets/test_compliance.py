@@ -17,8 +17,9 @@ from app.budgets.money import ceil_div, div_half_up, per_unit_idr, percent, requ
 from app.budgets.schemas import BudgetCompliance
 from app.core.config import Settings
 from tests import factories
-from tests.budgets.helpers import PROVINCE_TOTAL, YEAR, as_, give_jp, problem, put_budget, put_unit
+from tests.budgets.helpers import PROVINCE_TOTAL, YEAR, give_jp, put_budget, put_unit
 from tests.factories import World, create_asn, create_unit
+from tests.http import as_, problem
 
 FIELDS = {
     "year",

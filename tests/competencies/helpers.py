@@ -16,17 +16,10 @@ from app.competencies.models import (
     CompetencyUnitTotal,
     PositionStandard,
 )
-from app.core.config import Settings
 from app.org.models import Position
-from tests.factories import World, bearer
 
-PROBLEM = "application/problem+json"
 MANAJERIAL = ("M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8")
 DICTIONARY = (*MANAJERIAL, "SK1")
-
-
-def as_(settings: Settings, world: World, who: str) -> dict[str, str]:
-    return bearer(settings, world.principal(who))
 
 
 async def set_standard(session: AsyncSession, position: Position, levels: dict[str, int]) -> None:
@@ -91,14 +84,6 @@ async def gaps(
     r = await client.get(f"/api/v1/asn/{nip}/competency-gaps", headers=headers, params=params)
     assert r.status_code == 200, r.text
     data: dict[str, Any] = r.json()
-    return data
-
-
-def problem(r: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"] == PROBLEM
-    data: dict[str, Any] = r.json()
-    assert data["code"] == code, data
     return data
 
 

@@ -14,16 +14,15 @@ from app.core.config import Settings
 from app.core.types import latest_indonesian_date
 from tests.competencies.helpers import (
     DICTIONARY,
-    as_,
     assess,
     assessment_body,
     assessment_count,
     levels_of,
-    problem,
     set_standard,
     unit_totals,
 )
 from tests.factories import World, bearer, client_principal
+from tests.http import as_, problem
 
 
 def url(nip: str) -> str:

@@ -11,18 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.competencies.models import Course, CourseCompetency
-from app.core.audit import AuditEntry
 from app.core.config import Settings
 from tests.factories import World, bearer, client_principal
+from tests.http import PROBLEM, as_, audit_rows, problem
 
-PROBLEM = "application/problem+json"
 COURSES = "/api/v1/courses"
 
 _codes = itertools.count(1)
-
-
-def as_(settings: Settings, world: World, who: str) -> dict[str, str]:
-    return bearer(settings, world.principal(who))
 
 
 def body(**overrides: Any) -> dict[str, Any]:
@@ -44,24 +39,6 @@ async def create(client: httpx.AsyncClient, headers: dict[str, str], **overrides
     assert r.status_code == 201, r.text
     data: dict[str, Any] = r.json()
     return data
-
-
-def problem(r: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"] == PROBLEM
-    data: dict[str, Any] = r.json()
-    assert data["code"] == code, data
-    return data
-
-
-async def audit_rows(session: AsyncSession, course_id: int) -> list[AuditEntry]:
-    rows = await session.execute(
-        select(AuditEntry)
-        .where(AuditEntry.entity == "course", AuditEntry.key == str(course_id))
-        .order_by(AuditEntry.id)
-        .execution_options(populate_existing=True)
-    )
-    return list(rows.scalars())
 
 
 async def course_count(session: AsyncSession) -> int:
@@ -105,7 +82,7 @@ class TestCreate:
             select(CourseCompetency.competency_code).where(CourseCompetency.course_id == data["id"])
         )
         assert sorted(links.scalars()) == ["M1", "M4", "SK1"]
-        [entry] = await audit_rows(session, data["id"])
+        [entry] = await audit_rows(session, "course", data["id"])
         assert entry.action == "create"
         assert entry.actor == "bpsdm"
         assert entry.after is not None
@@ -238,7 +215,7 @@ class TestCreate:
         other = await client.post(COURSES, json=body(), headers=headers)
         problem(other, 422, "idempotency_key_reused")
         assert await course_count(session) == 1
-        assert len(await audit_rows(session, first.json()["id"])) == 1
+        assert len(await audit_rows(session, "course", first.json()["id"])) == 1
 
     @pytest.mark.parametrize("who", ["opd_a", "auditor", "asn_a"])
     async def test_only_bpsdm_creates(
@@ -328,7 +305,7 @@ class TestUpdate:
         for field, value in change.items():
             assert data[field] == value, field
         assert data["competency_codes"] == ["M1", "M4"]  # untouched when not sent
-        _, entry = await audit_rows(session, created["id"])
+        _, entry = await audit_rows(session, "course", created["id"])
         assert entry.action == "update"
         assert entry.before is not None and entry.after is not None
         assert entry.before["active"] is True and entry.after["active"] is False
@@ -351,7 +328,7 @@ class TestUpdate:
             select(CourseCompetency.competency_code).where(CourseCompetency.course_id == created["id"])
         )
         assert sorted(links.scalars()) == ["M2", "SK1"]
-        _, entry = await audit_rows(session, created["id"])
+        _, entry = await audit_rows(session, "course", created["id"])
         assert entry.before is not None and entry.after is not None
         assert entry.before["competency_codes"] == ["M1", "M4"]
         assert entry.after["competency_codes"] == ["M2", "SK1"]
@@ -370,7 +347,7 @@ class TestUpdate:
         )
         assert r.status_code == 200, r.text
         assert r.headers["etag"] == '"1"'
-        assert len(await audit_rows(session, created["id"])) == 1
+        assert len(await audit_rows(session, "course", created["id"])) == 1
 
     @pytest.mark.parametrize("field", ["code", "title", "form_code", "competency_codes", "active"])
     async def test_required_fields_cannot_be_nulled(
@@ -412,7 +389,7 @@ class TestUpdate:
         r = await client.patch(url, json={"code": created["code"].lower()}, headers=headers)
         assert r.status_code == 200, r.text
         assert r.json()["code"] == created["code"].lower()
-        assert len(await audit_rows(session, created["id"])) == 2
+        assert len(await audit_rows(session, "course", created["id"])) == 2
 
     async def test_not_found_and_forbidden(
         self, client: httpx.AsyncClient, settings: Settings, world: World

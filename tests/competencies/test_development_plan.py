@@ -17,16 +17,12 @@ from app.core.config import Settings
 from app.core.types import latest_indonesian_date
 from app.learning.models import JpYearTotal
 from tests.factories import World, bearer, client_principal
+from tests.http import PROBLEM, as_
 
-PROBLEM = "application/problem+json"
 TODAY = latest_indonesian_date()
 YEAR = TODAY.year
 
 _codes = itertools.count(1)
-
-
-def as_(settings: Settings, world: World, who: str) -> dict[str, str]:
-    return bearer(settings, world.principal(who))
 
 
 def plan_url(nip: str, year: int | None = YEAR) -> str:

@@ -13,17 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.audit import AuditEntry
 from app.core.config import Settings
 from tests.factories import World, bearer, client_principal
+from tests.http import as_, audit_rows, problem
 
-PROBLEM = "application/problem+json"
 BASE = "/api/v1/competencies"
 DEFAULTS = "/api/v1/competencies/standard-defaults"
 SHIPPED = ["M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "SK1"]
 
 _codes = itertools.count(1)
-
-
-def as_(settings: Settings, world: World, who: str) -> dict[str, str]:
-    return bearer(settings, world.principal(who))
 
 
 def levels(*numbers: int) -> list[dict[str, Any]]:
@@ -38,24 +34,6 @@ def teknis(**overrides: Any) -> dict[str, Any]:
         "description": "Kemampuan mengelola arsip dinamis.",
         "levels": levels(1, 2, 3, 4, 5),
     } | overrides
-
-
-def problem(r: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"] == PROBLEM
-    data: dict[str, Any] = r.json()
-    assert data["code"] == code, data
-    return data
-
-
-async def audit_rows(session: AsyncSession, entity: str, key: str) -> list[AuditEntry]:
-    rows = await session.execute(
-        select(AuditEntry)
-        .where(AuditEntry.entity == entity, AuditEntry.key == key)
-        .order_by(AuditEntry.id)
-        .execution_options(populate_existing=True)
-    )
-    return list(rows.scalars())
 
 
 async def create(client: httpx.AsyncClient, headers: dict[str, str], **overrides: Any) -> dict[str, Any]:

@@ -21,15 +21,11 @@ from tests.competencies.test_standings import (
     set_standard,
 )
 from tests.factories import World, bearer, client_principal, create_asn, create_position, create_unit
+from tests.http import as_, problem
 
-PROBLEM = "application/problem+json"
 GAPS = "/api/v1/reports/competency-gaps"
 MATRIX = "/api/v1/reports/competency-gap-matrix"
 ON = date(2025, 8, 14)
-
-
-def as_(settings: Settings, world: World, who: str) -> dict[str, str]:
-    return bearer(settings, world.principal(who))
 
 
 async def get(client: httpx.AsyncClient, url: str, headers: dict[str, str], **params: Any) -> dict[str, Any]:
@@ -38,12 +34,6 @@ async def get(client: httpx.AsyncClient, url: str, headers: dict[str, str], **pa
     assert r.headers["content-type"] == "application/json"
     data: dict[str, Any] = r.json()
     return data
-
-
-def problem(r: httpx.Response, status: int, code: str) -> None:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"] == PROBLEM
-    assert r.json()["code"] == code, r.json()
 
 
 def by_code(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

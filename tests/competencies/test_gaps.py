@@ -13,17 +13,9 @@ from app.competencies import gaps as gaps_service
 from app.core.config import Settings
 from app.core.types import latest_indonesian_date
 from app.rules.schemas import JpmBand
-from tests.competencies.helpers import (
-    DICTIONARY,
-    MANAJERIAL,
-    add_teknis,
-    as_,
-    assess,
-    gaps,
-    problem,
-    set_standard,
-)
+from tests.competencies.helpers import DICTIONARY, MANAJERIAL, add_teknis, assess, gaps, set_standard
 from tests.factories import RULES_BODY, World, bearer, client_principal
+from tests.http import as_, problem
 
 DEFAULT_BANDS = [JpmBand.model_validate(b) for b in RULES_BODY["jpm_bands"]]
 

@@ -16,14 +16,10 @@ from app.core.audit import AuditEntry
 from app.core.config import Settings
 from app.org.models import Position
 from tests.factories import World, bearer, client_principal, create_asn, create_position
+from tests.http import as_, audit_rows, problem
 
-PROBLEM = "application/problem+json"
 BULK = "/api/v1/position-standards/bulk"
 SHIPPED = ["M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "SK1"]
-
-
-def as_(settings: Settings, world: World, who: str) -> dict[str, str]:
-    return bearer(settings, world.principal(who))
 
 
 def url(position_id: int) -> str:
@@ -32,24 +28,6 @@ def url(position_id: int) -> str:
 
 def items(**levels: int) -> list[dict[str, Any]]:
     return [{"competency_code": code, "required_level": level} for code, level in levels.items()]
-
-
-def problem(r: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"] == PROBLEM
-    data: dict[str, Any] = r.json()
-    assert data["code"] == code, data
-    return data
-
-
-async def audit_rows(session: AsyncSession, key: int) -> list[AuditEntry]:
-    rows = await session.execute(
-        select(AuditEntry)
-        .where(AuditEntry.entity == "position_standard", AuditEntry.key == str(key))
-        .order_by(AuditEntry.id)
-        .execution_options(populate_existing=True)
-    )
-    return list(rows.scalars())
 
 
 async def standings_of(session: AsyncSession, nip: str) -> dict[str, tuple[int, int | None]]:
@@ -165,7 +143,7 @@ class TestPut:
         assert r.status_code == 200, r.text
         assert [(i["competency_code"], i["required_level"]) for i in r.json()["items"]] == [("M1", 4)]
         assert r.headers["etag"] not in (first_tag, empty_tag)
-        created, updated = await audit_rows(session, pid)
+        created, updated = await audit_rows(session, "position_standard", pid)
         assert created.action == "create" and created.before is None
         assert created.after == {"items": items(M1=3, M2=2)}
         assert updated.action == "update"
@@ -183,7 +161,7 @@ class TestPut:
         )
         assert again.status_code == 200
         assert again.headers["etag"] == first.headers["etag"]
-        assert len(await audit_rows(session, pid)) == 1
+        assert len(await audit_rows(session, "position_standard", pid)) == 1
 
     async def test_if_match_on_a_create_must_still_be_current(
         self, client: httpx.AsyncClient, settings: Settings, world: World
@@ -204,7 +182,7 @@ class TestPut:
         r = await put(client, admin, pid)
         assert r.status_code == 200, r.text
         assert r.json()["items"] == []
-        assert (await audit_rows(session, pid))[-1].after == {"items": []}
+        assert (await audit_rows(session, "position_standard", pid))[-1].after == {"items": []}
         assert await standings_of(session, world.asn_a.nip) == {}
 
     @pytest.mark.parametrize(
@@ -234,7 +212,7 @@ class TestPut:
         pid = world.position_a.id
         r = await client.put(url(pid), json=body, headers=as_(settings, world, "bpsdm"))
         problem(r, status, code)
-        assert await audit_rows(session, pid) == []
+        assert await audit_rows(session, "position_standard", pid) == []
         assert await levels_of(client, as_(settings, world, "bpsdm"), pid) == {}
 
     async def test_unknown_competency_lists_the_codes(
@@ -284,7 +262,7 @@ class TestPut:
             BULK, json={"jenis_jabatan": "pelaksana", "mode": "defaults"}, headers=as_(settings, world, who)
         )
         problem(r, 403, "forbidden")
-        assert await audit_rows(session, world.position_a.id) == []
+        assert await audit_rows(session, "position_standard", world.position_a.id) == []
 
 
 class TestGapFigures:
@@ -367,16 +345,16 @@ class TestBulk:
         assert await unit_required(session, world.unit_a1.id) == {"M1": 1, "SK1": 1}
         assert await standings_of(session, place.holder_b.nip) == {}
         # One audit row per changed position, with its lines before and after.
-        *_, row_a = await audit_rows(session, place.admin_a.id)
+        *_, row_a = await audit_rows(session, "position_standard", place.admin_a.id)
         assert row_a.action == "update"
         assert row_a.before == {"items": items(M1=1, M2=1, M3=1)}
         assert row_a.after == {"items": items(M1=3, SK1=3)}
-        (row_a1,) = await audit_rows(session, place.admin_a1.id)
+        (row_a1,) = await audit_rows(session, "position_standard", place.admin_a1.id)
         assert row_a1.action == "create" and row_a1.after == {"items": items(M1=3, SK1=3)}
         # Applying it again changes nothing and records nothing.
         again = await client.post(BULK, json=body, headers=admin)
         assert again.json() == {"positions": 2, "positions_changed": 0, "asn_affected": 0}
-        assert len(await audit_rows(session, place.admin_a1.id)) == 1
+        assert len(await audit_rows(session, "position_standard", place.admin_a1.id)) == 1
 
     async def test_merge_keeps_other_lines(
         self, client: httpx.AsyncClient, session: AsyncSession, settings: Settings, world: World, place: Place
@@ -398,7 +376,7 @@ class TestBulk:
             "T.ANGGARAN": (3, None),
         }
         assert await unit_required(session, world.unit_b.id) == {"M1": 1, "M2": 1, "T.ANGGARAN": 1}
-        *_, row = await audit_rows(session, place.admin_b.id)
+        *_, row = await audit_rows(session, "position_standard", place.admin_b.id)
         assert row.before == {"items": items(M1=2, M2=2, **{"T.ANGGARAN": 1})}
         assert row.after == {"items": items(M1=4, M2=2, **{"T.ANGGARAN": 3})}
 
@@ -417,7 +395,7 @@ class TestBulk:
         figures = await standings_of(session, place.holder_madya.nip)
         assert figures == {c: (3, None) for c in SHIPPED} | {"T.AUDIT": (2, None)}
         assert await unit_required(session, world.unit_a.id) == {c: 1 for c in [*SHIPPED, "T.AUDIT"]}
-        (row,) = await audit_rows(session, place.muda.id)
+        (row,) = await audit_rows(session, "position_standard", place.muda.id)
         assert row.action == "create" and row.after is not None and len(row.after["items"]) == 9
 
     async def test_defaults_for_one_jenjang(

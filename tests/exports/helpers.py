@@ -11,19 +11,9 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.core.config import Settings
-from tests.factories import World, bearer, client_principal
-
-PROBLEM = "application/problem+json"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 BOM = b"\xef\xbb\xbf"
-
-
-def as_(settings: Settings, world: World, who: str) -> dict[str, str]:
-    if who.startswith("client:"):
-        return bearer(settings, client_principal(*who.removeprefix("client:").split()))
-    return bearer(settings, world.principal(who))
 
 
 async def download(
@@ -65,11 +55,3 @@ def filename(r: httpx.Response) -> str:
     disposition = r.headers["content-disposition"]
     assert disposition.startswith("attachment; filename=")
     return disposition.split("filename=", 1)[1].strip('"')
-
-
-def problem(r: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"] == PROBLEM
-    data: dict[str, Any] = r.json()
-    assert data["code"] == code, data
-    return data

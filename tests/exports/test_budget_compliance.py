@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.learning.models import JpYearTotal
-from tests.exports.helpers import as_, csv_rows, download, filename, header, problem, values, xlsx
+from tests.exports.helpers import csv_rows, download, filename, header, values, xlsx
 from tests.factories import World
+from tests.http import as_, problem
 
 PATH = "budget-compliance"
 YEAR = 2026

@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from tests.competencies.helpers import assess, set_standard
-from tests.exports.helpers import as_, csv_rows, download, filename, header, problem, values, xlsx
+from tests.exports.helpers import csv_rows, download, filename, header, values, xlsx
 from tests.factories import World, create_asn, create_position
+from tests.http import as_, problem
 
 PATH = "competency-gaps"
 HEADERS = [

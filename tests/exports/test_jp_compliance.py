@@ -14,17 +14,9 @@ from app.core.config import Settings
 from app.exports import service
 from app.learning.models import JpYearTotal
 from app.rules.defaults import DEFAULT_RULES
-from tests.exports.helpers import (
-    as_,
-    csv_rows,
-    download,
-    filename,
-    header,
-    problem,
-    values,
-    xlsx,
-)
+from tests.exports.helpers import csv_rows, download, filename, header, values, xlsx
 from tests.factories import World, create_asn, create_unit
+from tests.http import as_, problem
 
 YEAR = 2026
 PATH = "jp-compliance"

@@ -9,8 +9,9 @@ import httpx
 import pytest
 
 from app.core.config import Settings
-from tests.exports.helpers import as_, csv_rows, download, filename, header, problem, values, xlsx
+from tests.exports.helpers import csv_rows, download, filename, header, values, xlsx
 from tests.factories import World
+from tests.http import as_, problem
 
 PATH = "verification-queue"
 HEADERS = [

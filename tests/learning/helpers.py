@@ -10,20 +10,15 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.audit import AuditEntry
 from app.core.config import Settings
 from app.learning.models import JpTotal, LearningEvent, LearningRecord
 from tests import factories
-from tests.factories import World, bearer
+from tests.factories import World
+from tests.http import as_
 
-PROBLEM = "application/problem+json"
 BASE_RULES = factories.RULES_BODY
 
 _titles = itertools.count(1)
-
-
-def as_(settings: Settings, world: World, who: str) -> dict[str, str]:
-    return bearer(settings, world.principal(who))
 
 
 def body(**overrides: Any) -> dict[str, Any]:
@@ -55,24 +50,6 @@ async def put_rules(
         f"/api/v1/rules/{year}", json=BASE_RULES | changes, headers=as_(settings, world, "bpsdm")
     )
     assert r.status_code == 201, r.text
-
-
-def problem(r: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"] == PROBLEM
-    data: dict[str, Any] = r.json()
-    assert data["code"] == code, data
-    return data
-
-
-async def audit_rows(session: AsyncSession, record_id: int) -> list[AuditEntry]:
-    rows = await session.execute(
-        select(AuditEntry)
-        .where(AuditEntry.entity == "learning_record", AuditEntry.key == str(record_id))
-        .order_by(AuditEntry.id)
-        .execution_options(populate_existing=True)
-    )
-    return list(rows.scalars())
 
 
 async def events(session: AsyncSession, record_id: int) -> list[LearningEvent]:

@@ -18,7 +18,8 @@ from app.core.config import Settings
 from app.learning import evidence
 from app.learning.models import LearningRecord
 from tests.factories import World, bearer, client_principal
-from tests.learning.helpers import as_, audit_rows, create, events, problem
+from tests.http import as_, audit_rows, problem
+from tests.learning.helpers import create, events
 
 RECORDS = "/api/v1/learning-records"
 MB5 = 5 * 1024 * 1024
@@ -361,7 +362,11 @@ class TestTrail:
         ]
         assert [e.data for e in uploaded] == [info1, info2]
 
-        rows = [a for a in await audit_rows(session, record["id"]) if a.action == "evidence_upload"]
+        rows = [
+            a
+            for a in await audit_rows(session, "learning_record", record["id"])
+            if a.action == "evidence_upload"
+        ]
         assert [(a.actor, a.before, a.after) for a in rows] == [
             (world.asn_a.nip, None, info1),
             ("opd.a", info1, info2),
@@ -383,7 +388,7 @@ class TestTrail:
         h = as_(settings, world, "asn_a")
         problem(await upload(client, record["id"], h, EXE), 415, "unsupported_evidence_type")
         problem(await upload(client, record["id"], h, b""), 422, "evidence_empty")
-        assert [a.action for a in await audit_rows(session, record["id"])] == ["create"]
+        assert [a.action for a in await audit_rows(session, "learning_record", record["id"])] == ["create"]
         assert [e.action for e in await events(session, record["id"])] == ["created"]
 
 

@@ -14,7 +14,8 @@ from app.core.config import Settings
 from app.learning.jp import record_jp
 from app.rules.schemas import RuleSetBody
 from tests.factories import World
-from tests.learning.helpers import BASE_RULES, as_, body, create, put_rules, record_count, totals
+from tests.http import as_
+from tests.learning.helpers import BASE_RULES, body, create, put_rules, record_count, totals
 
 D = Decimal
 

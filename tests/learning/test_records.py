@@ -12,16 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import Settings
 from app.core.security import Role
 from tests.factories import World, bearer, client_principal, create_user, principal_of
-from tests.learning.helpers import (
-    as_,
-    audit_rows,
-    body,
-    create,
-    events,
-    problem,
-    record_count,
-    totals,
-)
+from tests.http import as_, audit_rows, problem
+from tests.learning.helpers import body, create, events, record_count, totals
 
 RECORDS = "/api/v1/learning-records"
 
@@ -75,7 +67,7 @@ class TestCreate:
         assert rec["created_by"] == nip
         assert rec["decided_by"] is None and rec["decided_at"] is None
         assert await totals(session, nip) == {}  # a claim does not count until verified
-        [entry] = await audit_rows(session, rec["id"])
+        [entry] = await audit_rows(session, "learning_record", rec["id"])
         assert (entry.action, entry.actor, entry.role) == ("create", nip, "asn")
         assert entry.after is not None and entry.after["status"] == "pending"
         [event] = await events(session, rec["id"])
@@ -174,7 +166,10 @@ class TestVerification:
         assert await totals(session, world.asn_a.nip) == counted
         again = await decide(client, claim["id"], as_(settings, world, "bpsdm"), "approve")
         problem(again, 409, "invalid_transition")
-        assert [e.action for e in await audit_rows(session, claim["id"])] == ["create", decision]
+        assert [e.action for e in await audit_rows(session, "learning_record", claim["id"])] == [
+            "create",
+            decision,
+        ]
         assert await totals(session, world.asn_a.nip) == counted
 
     async def test_a_verified_record_cannot_be_decided(
@@ -332,7 +327,7 @@ class TestHistoryAndAudit:
         stamps = [h["at"] for h in detail["history"]]
         assert stamps == sorted(stamps)
 
-        rows = await audit_rows(session, claim["id"])
+        rows = await audit_rows(session, "learning_record", claim["id"])
         assert [(a.action, a.actor, a.role) for a in rows] == [
             ("create", nip, "asn"),
             ("approve", "opd.a", "opd_admin"),
@@ -376,7 +371,7 @@ class TestDuplicates:
         assert r.json() == first
         assert r.headers["location"] == f"{RECORDS}/{first['id']}"
         assert await record_count(session, nip) == 1
-        assert len(await audit_rows(session, first["id"])) == 1
+        assert len(await audit_rows(session, "learning_record", first["id"])) == 1
         assert len(await events(session, first["id"])) == 1
         assert await totals(session, nip) == {(2026, "8"): (Decimal("6.00"), 1)}
         # The key is per source and per ASN.
@@ -458,7 +453,7 @@ class TestDuplicates:
         assert second.headers["location"] == first.headers["location"]
         assert second.headers["idempotent-replayed"] == "true"
         assert await record_count(session, world.asn_a.nip) == 1
-        assert len(await audit_rows(session, first.json()["id"])) == 1
+        assert len(await audit_rows(session, "learning_record", first.json()["id"])) == 1
         other = await client.post(records_of(world.asn_a.nip), json=body(), headers=headers)
         problem(other, 422, "idempotency_key_reused")
 

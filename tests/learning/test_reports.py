@@ -31,17 +31,13 @@ from tests.factories import (
     create_user,
     principal_of,
 )
+from tests.http import as_, problem
 
-PROBLEM = "application/problem+json"
 YEAR = 2026
 REPORT = "/api/v1/reports/jp-compliance"
 QUEUE = "/api/v1/verification-queue"
 
 _titles = itertools.count(1)
-
-
-def as_(settings: Settings, world: World, who: str) -> dict[str, str]:
-    return bearer(settings, world.principal(who))
 
 
 async def record(
@@ -95,12 +91,6 @@ async def report(client: httpx.AsyncClient, headers: dict[str, str], **params: A
     assert r.status_code == 200, r.text
     data: dict[str, Any] = r.json()
     return data
-
-
-def problem(r: httpx.Response, status: int, code: str) -> None:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"] == PROBLEM
-    assert r.json()["code"] == code
 
 
 def figures(row: dict[str, Any]) -> tuple[Any, ...]:

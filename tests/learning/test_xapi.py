@@ -19,7 +19,8 @@ from app.learning import xapi
 from app.learning.models import LearningEvent, LearningRecord
 from tests import factories
 from tests.factories import World, bearer, client_principal
-from tests.learning.helpers import as_, audit_rows, events, problem, totals
+from tests.http import as_, audit_rows, problem
+from tests.learning.helpers import events, totals
 
 STATEMENTS = "/api/v1/xapi/statements"
 VERSION = {"X-Experience-API-Version": "1.0.3"}
@@ -114,7 +115,7 @@ class TestSingleStatement:
         assert record.created_by == record.decided_by == "client:bk_test"
         history = await events(session, record.id)
         assert [(e.action, e.to_status, e.role) for e in history] == [("created", "verified", "client")]
-        trail = await audit_rows(session, record.id)
+        trail = await audit_rows(session, "learning_record", record.id)
         assert [(a.action, a.actor) for a in trail] == [("create", "client:bk_test")]
         assert trail[0].after is not None
         assert trail[0].after["external_id"] == s["id"]
@@ -376,7 +377,10 @@ class TestVoiding:
         assert record.void_reason == f"voided by xAPI statement {void['id']}"
         assert record.voided_by == "client:bk_test"
         assert [e.action for e in await events(session, record.id)] == ["created", "voided"]
-        assert [a.action for a in await audit_rows(session, record.id)] == ["create", "void"]
+        assert [a.action for a in await audit_rows(session, "learning_record", record.id)] == [
+            "create",
+            "void",
+        ]
         assert (await totals(session, world.asn_a.nip))[(2026, "16")] == (Decimal("0.00"), 0)
         before = await row_counts(session)
         assert (await post(client, settings, void))["ids"] == [void["id"]]  # a replay is a no-op

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import Settings
 from app.learning.models import JpYearTotal
 from tests.factories import World
-from tests.learning.helpers import as_, create, put_rules
+from tests.http import as_
+from tests.learning.helpers import create, put_rules
 
 
 async def year_total(session: AsyncSession, nip: str, year: int) -> Decimal | None:

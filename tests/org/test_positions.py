@@ -14,8 +14,8 @@ from app.core.audit import AuditEntry
 from app.core.config import Settings
 from tests import factories
 from tests.factories import World, bearer, client_principal
+from tests.http import PROBLEM, as_, audit_rows
 
-PROBLEM = "application/problem+json"
 JENIS_JABATAN = (
     "jpt_utama",
     "jpt_madya",
@@ -25,19 +25,6 @@ JENIS_JABATAN = (
     "pelaksana",
     "fungsional",
 )
-
-
-def as_(settings: Settings, world: World, who: str) -> dict[str, str]:
-    return bearer(settings, world.principal(who))
-
-
-async def audit_rows(session: AsyncSession, entity: str, key: str | int) -> list[AuditEntry]:
-    rows = await session.execute(
-        select(AuditEntry)
-        .where(AuditEntry.entity == entity, AuditEntry.key == str(key))
-        .order_by(AuditEntry.id)
-    )
-    return list(rows.scalars())
 
 
 async def etag_of(client: httpx.AsyncClient, position_id: int, headers: dict[str, str]) -> str:

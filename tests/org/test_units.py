@@ -15,21 +15,7 @@ from app.core.config import Settings
 from app.org.models import Unit
 from tests import factories
 from tests.factories import World, bearer, client_principal
-
-PROBLEM = "application/problem+json"
-
-
-def as_(settings: Settings, world: World, who: str) -> dict[str, str]:
-    return bearer(settings, world.principal(who))
-
-
-async def audit_rows(session: AsyncSession, entity: str, key: str | int) -> list[AuditEntry]:
-    rows = await session.execute(
-        select(AuditEntry)
-        .where(AuditEntry.entity == entity, AuditEntry.key == str(key))
-        .order_by(AuditEntry.id)
-    )
-    return list(rows.scalars())
+from tests.http import PROBLEM, as_, audit_rows
 
 
 async def codes_of(client: httpx.AsyncClient, headers: dict[str, str], **params: Any) -> set[str]:

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.audit import AuditEntry
 from app.core.config import Settings
 from tests.factories import World, bearer, client_principal
+from tests.http import PROBLEM, as_
 
-PROBLEM = "application/problem+json"
 SEED_YEAR = 2019
 
 SEEDED = {
@@ -49,10 +49,6 @@ RULES_2026: dict[str, Any] = {
     ],
 }
 FORM_RULE_KEYS = ("form_code", "jp_factor", "max_jp_per_day", "fixed_jp", "max_jp_per_year")
-
-
-def as_(settings: Settings, world: World, who: str) -> dict[str, str]:
-    return bearer(settings, world.principal(who))
 
 
 def rule_fields(body: dict[str, Any]) -> dict[str, Any]:
