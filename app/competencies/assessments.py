@@ -146,11 +146,6 @@ async def _apply_levels(session: AsyncSession, assessment: Assessment, results: 
 # -- reading --------------------------------------------------------------------------------------
 
 
-def _order(code: str, group: str) -> tuple[int, int, str]:
-    # The dictionary's order: manajerial M1..M8, sosial kultural, then teknis.
-    return {"manajerial": 0, "sosial_kultural": 1}.get(group, 2), len(code), code
-
-
 async def _results(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[ResultRead]]:
     out: dict[int, list[ResultRead]] = {i: [] for i in ids}
     if not ids:
@@ -167,7 +162,9 @@ async def _results(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[
             .where(AssessmentResult.assessment_id.in_(list(ids)))
         )
     ).all()
-    for assessment_id, code, level, _group in sorted(rows, key=lambda r: (r[0], *_order(r[1], r[3]))):
+    for assessment_id, code, level, _group in sorted(
+        rows, key=lambda r: (r[0], *lookup.dictionary_order(r[1], r[3]))
+    ):
         out[assessment_id].append(ResultRead(competency_code=code, level=level))
     return out
 

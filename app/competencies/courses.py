@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.competencies.course_schemas import CourseCreate, CourseRead, CourseUpdate
-from app.competencies.lookup import require_codes
+from app.competencies.lookup import dictionary_order, require_codes
 from app.competencies.models import Competency, Course, CourseCompetency
 from app.core import audit
 from app.core.errors import Conflict, NotFound, Unprocessable
@@ -52,12 +52,6 @@ class InvalidCourseDates(Unprocessable):
 
 class NullNotAllowed(Unprocessable):
     code = "null_not_allowed"
-
-
-def dictionary_order(code: str, group: str) -> tuple[int, int, str]:
-    """Manajerial M1..M8, then sosial kultural, then teknis; "M10" after "M9"."""
-    rank = {"manajerial": 0, "sosial_kultural": 1}.get(group, 2)
-    return rank, len(code), code
 
 
 # -- reading --------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
 from app.competencies.gap_schemas import CompetencyGaps, GapItem
+from app.competencies.lookup import dictionary_order
 from app.competencies.models import Competency, CompetencyLevel, PositionStandard
 from app.rules import service as rules_service
 from app.rules.schemas import JpmBand
@@ -29,12 +30,6 @@ def category(value: Decimal, bands: list[JpmBand]) -> str | None:
         if band.min <= value:
             return band.label
     return None
-
-
-def _order(code: str, group: str) -> tuple[int, int, str]:
-    # Manajerial M1..M8, then sosial kultural, then teknis; "M10" after "M9".
-    rank = {"manajerial": 0, "sosial_kultural": 1}.get(group, 2)
-    return rank, len(code), code
 
 
 async def competency_gaps(session: AsyncSession, asn: Asn, year: int) -> CompetencyGaps:
@@ -70,7 +65,9 @@ async def competency_gaps(session: AsyncSession, asn: Asn, year: int) -> Compete
             gap=None if actual is None else actual - required,
             assessed_on=None if assessed_on is None else assessed_on.isoformat(),
         )
-        for code, required, name, group, actual, assessed_on in sorted(rows, key=lambda r: _order(r[0], r[3]))
+        for code, required, name, group, actual, assessed_on in sorted(
+            rows, key=lambda r: dictionary_order(r[0], r[3])
+        )
     ]
     missing = [i.competency_code for i in items if i.actual_level is None]
     value: Decimal | None = None

@@ -11,6 +11,11 @@ from app.competencies.models import Competency
 from app.core.errors import NotFound, Unprocessable
 
 
+def dictionary_order(code: str, group: str) -> tuple[int, int, str]:
+    """The dictionary's reading order: manajerial M1..M8, sosial kultural, then teknis ("M10" after "M9")."""
+    return {"manajerial": 0, "sosial_kultural": 1}.get(group, 2), len(code), code
+
+
 class CompetencyNotFound(NotFound):
     code = "competency_not_found"
 

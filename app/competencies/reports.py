@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 
 # Imported for its effect too: it registers the hook that keeps the totals in step with ASN moves.
 from app.competencies import standings  # noqa: F401
+from app.competencies.lookup import dictionary_order
 from app.competencies.models import Competency, CompetencyUnitTotal
 from app.competencies.report_schemas import (
     CompetencyGapItem,
@@ -40,11 +41,6 @@ def _ratio(numerator: int, denominator: int) -> Decimal | None:
     if denominator == 0:
         return None
     return (Decimal(numerator) / Decimal(denominator)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
-
-
-def report_order(code: str, group: str) -> tuple[int, int, str]:
-    """Manajerial M1..M8, then sosial kultural, then teknis by code ("M10" after "M9")."""
-    return {"manajerial": 0, "sosial_kultural": 1}.get(group, 2), len(code), code
 
 
 @dataclass(slots=True)
@@ -110,7 +106,7 @@ async def gap_report(session: AsyncSession, principal: Principal, unit_id: int |
     rows = (await session.execute(report_statement(root is None), params)).all()
     items = []
     for code, name, group, required, assessed, with_gap, gap_sum in sorted(
-        rows, key=lambda r: report_order(r[0], r[2])
+        rows, key=lambda r: dictionary_order(r[0], r[2])
     ):
         required, assessed, with_gap = int(required), int(assessed), int(with_gap)
         items.append(
@@ -188,7 +184,7 @@ async def gap_matrix(session: AsyncSession, principal: Principal, unit_id: int |
         names[code] = (name, group)
     columns = [
         MatrixCompetency(code=code, name=name, group=group)
-        for code, (name, group) in sorted(names.items(), key=lambda c: report_order(c[0], c[1][1]))
+        for code, (name, group) in sorted(names.items(), key=lambda c: dictionary_order(c[0], c[1][1]))
     ]
 
     def cells(row: int) -> list[GapCell]:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
 from app.competencies import standings
-from app.competencies.lookup import require_codes
+from app.competencies.lookup import dictionary_order, require_codes
 from app.competencies.models import Competency, PositionStandard, StandardDefault
 from app.competencies.schemas import (
     BulkApply,
@@ -300,8 +300,8 @@ async def put_defaults(
 # -- position standards ---------------------------------------------------------------------------
 
 
-def _line_order(line: StandardLine) -> tuple[int, str]:
-    return _GROUP_RANK.get(line.group, 3), line.competency_code
+def _line_order(line: StandardLine) -> tuple[int, int, str]:
+    return dictionary_order(line.competency_code, line.group)
 
 
 async def standard_lines(session: AsyncSession, position_id: int) -> list[StandardLine]:
