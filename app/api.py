@@ -21,12 +21,14 @@ from app.learning.xapi_router import router as xapi_router
 from app.org.router import router as org_router
 from app.reference.router import router as reference_router
 from app.rules.router import router as rules_router
+from app.sync.router import router as sync_router
 
 API_PREFIX = "/api/v1"
 
 # Routes are matched in this order, so the ones SIMPEG and the SPA call most come first.
 ROUTERS: tuple[APIRouter, ...] = (
     asn_router,
+    sync_router,
     learning_reports_router,
     learning_router,
     assessments_router,

@@ -34,6 +34,8 @@ BODY_LIMITS: dict[str, int] = {
     r"/api/v1/learning-records/\d+/evidence": 6 * 1024 * 1024,
     # xAPI batches: up to 1000 statements of a few kilobytes each.
     "/api/v1/xapi/statements": 8 * 1024 * 1024,
+    # SIMPEG sync: up to 5,000 profiles of a few hundred bytes each.
+    "/api/v1/sync/asn": 8 * 1024 * 1024,
 }
 
 TAGS = [
@@ -44,6 +46,7 @@ TAGS = [
     {"name": "reference", "description": "Code lists and yearly rule sets (regulation as data)"},
     {"name": "organisation", "description": "Units (perangkat daerah) and positions (jabatan)"},
     {"name": "asn", "description": "ASN profiles"},
+    {"name": "sync", "description": "SIMPEG integration: bulk upsert of ASN profiles keyed by NIP"},
     {"name": "learning", "description": "The learning-hour (JP) ledger: claims, verification, voiding"},
     {
         "name": "competencies",

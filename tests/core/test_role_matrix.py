@@ -69,6 +69,7 @@ POLICY: dict[str, frozenset[str]] = {
     "verification_queue_list": frozenset({"bpsdm", "auditor", "opd_a"}),
     "xapi_statements_post": frozenset(),
     "xapi_statement_put": frozenset(),
+    "sync_asn": frozenset({"bpsdm"}),
     "exports_jp_compliance": frozenset({"bpsdm", "auditor", "opd_a"}),
     "exports_verification_queue": frozenset({"bpsdm", "auditor", "opd_a"}),
     "exports_competency_gaps": frozenset({"bpsdm", "auditor", "opd_a"}),

@@ -1,0 +1,1 @@
+"""SIMPEG integration: bulk upsert of ASN profiles."""
