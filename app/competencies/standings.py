@@ -14,10 +14,24 @@ the same ASN interleaving would count it twice. Changes to gaps are rare next to
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, and_, case, delete, func, insert, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    any_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -57,7 +71,17 @@ def holders_of(position_ids: Select[Any] | Sequence[int]) -> Select[Any]:
     return select(Asn.nip).where(Asn.position_id.in_(ids))
 
 
-def _contributions(who: Who) -> Any:
+NipFilter = Callable[[Any], ColumnElement[bool]]
+
+
+def _among(values: list[str], postgresql: bool) -> NipFilter:
+    """`nip IN (…)` for a chunk; on PostgreSQL one array parameter (`= ANY`) instead of thousands."""
+    if postgresql:
+        return lambda column: column == any_(bindparam("nips", values, type_=ARRAY(String)))
+    return lambda column: column.in_(values)
+
+
+def _contributions(who: Who, among: NipFilter | None = None) -> Any:
     """What the selected ASN's standings add to each (unit, competency) total (active ASN only)."""
     s = CompetencyStanding
     stmt: Any = (
@@ -72,12 +96,14 @@ def _contributions(who: Who) -> Any:
         .where(s.active.is_(True))
         .group_by(s.unit_id, s.competency_code)
     )
-    if who is not None:
+    if among is not None:
+        stmt = stmt.where(among(s.nip))
+    elif who is not None:
         stmt = stmt.where(s.nip.in_(who))
     return stmt
 
 
-def _new_standings(who: Who) -> Any:
+def _new_standings(who: Who, among: NipFilter | None = None) -> Any:
     stmt: Any = (
         select(
             Asn.nip,
@@ -96,7 +122,9 @@ def _new_standings(who: Who) -> Any:
             ),
         )
     )
-    if who is not None:
+    if among is not None:
+        stmt = stmt.where(among(Asn.nip))
+    elif who is not None:
         stmt = stmt.where(Asn.nip.in_(who))
     return stmt
 
@@ -124,15 +152,16 @@ async def refresh(session: AsyncSession, who: Who) -> None:
     if not selected:
         return
     deltas: dict[tuple[int, str], list[int]] = {}
+    postgresql = _dialect(session) == "postgresql"
     for chunk in _chunks(selected):
-        chosen = select(Asn.nip).where(Asn.nip.in_(chunk))
-        for row in (await session.execute(_contributions(chosen))).all():
+        among = _among(chunk, postgresql)
+        for row in (await session.execute(_contributions(None, among))).all():
             figures = deltas.setdefault((row.unit_id, row.competency_code), [0, 0, 0, 0])
             for i, name in enumerate(_FIGURES):
                 figures[i] -= int(getattr(row, name))
-        await session.execute(delete(CompetencyStanding).where(CompetencyStanding.nip.in_(chunk)))
-        await session.execute(insert(CompetencyStanding).from_select(_COLUMNS, _new_standings(chosen)))
-        for row in (await session.execute(_contributions(chosen))).all():
+        await session.execute(delete(CompetencyStanding).where(among(CompetencyStanding.nip)))
+        await session.execute(insert(CompetencyStanding).from_select(_COLUMNS, _new_standings(None, among)))
+        for row in (await session.execute(_contributions(None, among))).all():
             figures = deltas.setdefault((row.unit_id, row.competency_code), [0, 0, 0, 0])
             for i, name in enumerate(_FIGURES):
                 figures[i] += int(getattr(row, name))
