@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import and_, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +18,7 @@ from app.competencies.assessment_schemas import AssessmentCreate, AssessmentRead
 from app.competencies.models import Assessment, AssessmentResult, Competency, CompetencyLevel
 from app.core import audit
 from app.core.errors import NotFound, Unprocessable
-from app.core.pagination import InvalidCursor, PageParams, decode_cursor, encode_cursor
+from app.core.pagination import PageParams, paginate
 from app.core.security import Principal
 from app.core.types import latest_indonesian_date, utcnow
 
@@ -198,40 +197,16 @@ async def get_in_scope(session: AsyncSession, principal: Principal, assessment_i
     return found
 
 
-def _after(cursor: str) -> Any:
-    on, assessment_id = decode_cursor(cursor, 2)
-    try:
-        day = date.fromisoformat(str(on))
-    except ValueError as exc:
-        raise InvalidCursor("The cursor is not valid; use next_cursor as given") from exc
-    if not isinstance(assessment_id, int):
-        raise InvalidCursor("The cursor is not valid; use next_cursor as given")
-    return or_(
-        Assessment.assessed_on < day, and_(Assessment.assessed_on == day, Assessment.id < assessment_id)
-    )
-
-
 async def list_for(
     session: AsyncSession, nip: str, page: PageParams
 ) -> tuple[list[AssessmentRead], str | None, int]:
     """An ASN's assessments, newest first (by assessed_on, then the one recorded last)."""
-    base = select(Assessment).where(Assessment.nip == nip)
-    total = (
-        await session.execute(select(func.count()).select_from(Assessment).where(Assessment.nip == nip))
-    ).scalar_one()
-    stmt = base if page.cursor is None else base.where(_after(page.cursor))
-    rows = list(
-        (
-            await session.execute(
-                stmt.order_by(Assessment.assessed_on.desc(), Assessment.id.desc()).limit(page.limit + 1)
-            )
-        )
-        .scalars()
-        .all()
+    rows, next_cursor, total = await paginate(
+        session,
+        select(Assessment).where(Assessment.nip == nip),
+        [Assessment.assessed_on, Assessment.id],
+        page,
+        descending=True,
     )
-    next_cursor = None
-    if len(rows) > page.limit:
-        rows = rows[: page.limit]
-        next_cursor = encode_cursor([rows[-1].assessed_on.isoformat(), rows[-1].id])
     results = await _results(session, [a.id for a in rows])
     return [_read(a, results[a.id]) for a in rows], next_cursor, total

@@ -6,6 +6,7 @@ import base64
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
@@ -69,6 +70,22 @@ def decode_cursor(cursor: str, arity: int) -> list[Any]:
     return values
 
 
+def _typed(key: InstrumentedAttribute[Any], value: Any) -> Any:
+    """A cursor value back as the key column's type (dates travel as ISO text; asyncpg wants dates)."""
+    try:
+        kind = key.type.python_type
+    except NotImplementedError:
+        return value
+    if kind in (date, datetime):
+        try:
+            return kind.fromisoformat(str(value))
+        except ValueError as exc:
+            raise InvalidCursor("The cursor is not valid; use next_cursor as given") from exc
+    if kind is int and not isinstance(value, int):
+        raise InvalidCursor("The cursor is not valid; use next_cursor as given")
+    return value
+
+
 async def paginate(
     session: AsyncSession,
     stmt: Select[Any],
@@ -83,7 +100,7 @@ async def paginate(
     ).scalar_one()
     page = stmt
     if params.cursor:
-        after = decode_cursor(params.cursor, len(keys))
+        after = [_typed(k, v) for k, v in zip(keys, decode_cursor(params.cursor, len(keys)), strict=True)]
         key_expr = keys[0] if len(keys) == 1 else tuple_(*keys)
         value: Any = after[0] if len(keys) == 1 else tuple_(*after)
         page = page.where(key_expr < value if descending else key_expr > value)
