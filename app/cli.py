@@ -175,7 +175,9 @@ def demo_load(
         int, typer.Option("--assessments-per-asn", min=0, max=10, help="Competency assessments per ASN")
     ] = 3,
 ) -> None:
-    """Generate a believable province (units, positions, ASN, learning records) and demo logins."""
+    """Generate a believable province (units, positions and standards, ASN, learning records, assessments,
+    courses, budgets) and demo logins.
+    """
     from app.demo.generator import load_demo
 
     summary = run_in_session(
