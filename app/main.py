@@ -46,7 +46,14 @@ TAGS = [
     {"name": "reference", "description": "Code lists and yearly rule sets (regulation as data)"},
     {"name": "organisation", "description": "Units (perangkat daerah) and positions (jabatan)"},
     {"name": "asn", "description": "ASN profiles"},
-    {"name": "sync", "description": "SIMPEG integration: bulk upsert of ASN profiles keyed by NIP"},
+    {
+        "name": "sync",
+        "description": "SIMPEG integration: bulk upsert of ASN profiles keyed by NIP, and the change feed",
+    },
+    {
+        "name": "imports",
+        "description": "Spreadsheet imports (ASN profiles, learning records, webinar attendance) run as jobs",
+    },
     {"name": "learning", "description": "The learning-hour (JP) ledger: claims, verification, voiding"},
     {
         "name": "competencies",

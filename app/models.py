@@ -16,7 +16,9 @@ from app.competencies.models import (
     StandardDefault,
 )
 from app.core.audit import AuditEntry
+from app.core.changes import Change
 from app.core.idempotency import IdempotencyRecord
+from app.imports.models import ImportJob, ImportRow
 from app.learning.models import JpTotal, JpYearTotal, LearningEvent, LearningRecord
 from app.org.models import Position, Unit
 from app.rules.models import RuleSet
@@ -27,6 +29,7 @@ __all__ = [
     "AssessmentResult",
     "AuditEntry",
     "Budget",
+    "Change",
     "Competency",
     "CompetencyLevel",
     "CompetencyStanding",
@@ -34,6 +37,8 @@ __all__ = [
     "Course",
     "CourseCompetency",
     "IdempotencyRecord",
+    "ImportJob",
+    "ImportRow",
     "IntegrationClient",
     "JpTotal",
     "JpYearTotal",

@@ -11,6 +11,7 @@ from sqlalchemy import BigInteger, Index, Integer, String
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core import changes
 from app.core.db import Base
 from app.core.requestid import current_request_id
 from app.core.security import Principal
@@ -83,4 +84,6 @@ def record(
         at=utcnow(),
     )
     session.add(entry)
+    if entity in changes.FEED_ENTITIES:
+        changes.note(session, entity, key, "void" if action == "void" else "upsert")
     return entry

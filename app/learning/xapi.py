@@ -25,6 +25,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from app.asn.models import Asn
 from app.core import audit
+from app.core import changes as change_feed
 from app.core.db import Base
 from app.core.errors import BadRequest, Conflict, DomainError, Unprocessable
 from app.core.requestid import current_request_id
@@ -690,6 +691,7 @@ async def _insert(batch: _Batch, creates: list[Create]) -> None:
         sums[(c.nip, c.end_date.year, c.form_code)].append(c.jp)
     await session.execute(insert(_EVENTS), events)
     await session.execute(insert(_AUDIT), entries)
+    change_feed.note_many(session, "learning_record", ids)
     await totals.add_many(session, {key: (sum(jps, Decimal(0)), len(jps)) for key, jps in sums.items()})
     for duplicate, original in batch.duplicates_in_batch:
         batch.reject(duplicate.index, duplicate.id, _duplicate(batch.record_of[original.id]))

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn import service as asn_service
 from app.asn.schemas import AsnCreate, Gender
+from app.core import changes as change_feed
 from app.core.db import Base
 from app.core.errors import DomainError, Unprocessable
 from app.core.requestid import current_request_id
@@ -257,6 +258,7 @@ async def _write(
         await _copy_audit(session, entries)
     elif entries:
         await session.execute(insert(_AUDIT), entries)
+    change_feed.note_many(session, "asn", (nip for nip, _ in written))
     await asn_service.placement_changed(session, moved)
 
 

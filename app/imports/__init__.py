@@ -1,0 +1,1 @@
+"""Spreadsheet imports (ASN profiles, learning records, webinar attendance) run as jobs."""
