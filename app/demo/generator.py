@@ -9,22 +9,25 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import String, Table, bindparam, case, cast, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
 from app.auth.models import User
 from app.auth.service import create_user
-from app.core import audit
+from app.competencies.models import Assessment
+from app.core import audit, changes
+from app.core.changes import Change
 from app.core.db import Base
 from app.core.security import Role
-from app.core.types import utcnow
+from app.core.types import UTCDateTime, utcnow
 from app.demo import structure
 from app.demo.budgets import load_budgets
 from app.demo.competencies import load_competencies
 from app.demo.learning import load_learning
 from app.demo.people import TODAY, Cast, PeopleFactory, Seat, Staffing, field_for, generate_people
 from app.demo.structure import PositionPlan, UnitPlan
+from app.learning.models import VOIDED, LearningRecord
 from app.org import service as org_service
 from app.org.models import Unit
 
@@ -48,6 +51,7 @@ ADMIN_LOGINS = (
 _UNITS: Table = Base.metadata.tables["units"]
 _POSITIONS: Table = Base.metadata.tables["positions"]
 _ASN: Table = Base.metadata.tables["asn"]
+_CHANGES: Table = Base.metadata.tables["change_log"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,9 +186,40 @@ async def load_demo(
     summary.courses = competencies.courses
     created = await _create_logins(session, actor, unit_ids, demo_asn)
     summary.logins = await _demo_logins(session, created)
+    await _publish_changes(session)
     # One audit row for the bulk load; create_user has already audited each login.
     audit.record(session, actor, "demo_load", "demo", str(seed), after=summary.counts())
     return summary
+
+
+async def _publish_changes(session: AsyncSession) -> None:
+    """Append a change-feed row for every ASN, learning record and assessment loaded above.
+
+    They went in set-based, without the audit rows that note changes, so a consumer reading the
+    feed from the beginning would otherwise never hear of them. The demo loads only into a database
+    without units, so every such row is the demo's. One INSERT … SELECT per entity, numbered after
+    max(seq) under the feed's lock as app/core/changes.py numbers every writer: ASN first, so a
+    consumer has the profiles before the records and assessments that name them.
+    """
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        # Held to the commit: writers queue behind the load instead of taking the same numbers.
+        await session.execute(changes._LOCK)
+    at = literal(utcnow(), UTCDateTime())
+    record = LearningRecord
+    sources = (
+        ("asn", Asn.nip, Asn.nip, literal("upsert")),
+        (
+            "learning_record",
+            record.id,
+            cast(record.id, String),
+            case((record.status == VOIDED, literal("void")), else_=literal("upsert")),
+        ),
+        ("assessment", Assessment.id, cast(Assessment.id, String), literal("upsert")),
+    )
+    for entity, order, key, op in sources:
+        last = (await session.execute(select(func.coalesce(func.max(Change.seq), 0)))).scalar_one()
+        rows = select(literal(last) + func.row_number().over(order_by=order), at, literal(entity), key, op)
+        await session.execute(insert(_CHANGES).from_select(["seq", "at", "entity", "key", "op"], rows))
 
 
 _JENIS_ORDER = (

@@ -1,18 +1,18 @@
-"""SIMPEG integration routes."""
+"""SIMPEG integration routes: the bulk ASN upsert and the change feed."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
-from app.auth.dependencies import allow
+from app.auth.dependencies import InsufficientRights, allow, authorize, oauth2_scheme, principal_from_token
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.idempotency import IdempotencyDep
 from app.core.security import Principal, Role
-from app.sync import service
-from app.sync.schemas import SyncAsnBody, SyncError, SyncResult
+from app.sync import feed, service
+from app.sync.schemas import ChangeItem, ChangesPage, SyncAsnBody, SyncError, SyncResult
 
 router = APIRouter(tags=["sync"])
 
@@ -54,3 +54,72 @@ async def sync_asn(
         return replay
     outcome = await service.sync(session, principal, body.items)
     return await idem.respond(200, _result(outcome), {})
+
+
+async def _feed_reader(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
+    # allow() admits clients by one scope; the feed takes any of four, each opening some entities.
+    principal = principal_from_token(request, token)
+    if not principal.is_client:
+        return authorize(principal, feed.READS_EVERYTHING, None)
+    if not feed.readable_entities(principal):
+        raise InsufficientRights(
+            "This client lacks a read scope for the change feed (asn:read, asn:write, learning:read "
+            "or learning:write)"
+        )
+    return principal
+
+
+_check: Any = _feed_reader
+_check.access = (feed.READS_EVERYTHING, None)  # the users it admits, for the role-matrix tests
+FeedReader = Annotated[Principal, Depends(_feed_reader)]
+
+
+@router.get(
+    "/sync/changes",
+    operation_id="sync_changes",
+    response_model=ChangesPage,
+    responses=problem_responses(401, 403, 422),
+)
+async def sync_changes(
+    session: SessionDep,
+    principal: FeedReader,
+    since: Annotated[
+        str | None,
+        Query(
+            max_length=200, description="`next_cursor` of the previous page; omit to start from the beginning"
+        ),
+    ] = None,
+    limit: Annotated[
+        int, Query(ge=1, le=feed.MAX_LIMIT, description=f"Changes per page (max {feed.MAX_LIMIT})")
+    ] = feed.DEFAULT_LIMIT,
+) -> ChangesPage:
+    """The change feed: every committed change of ASN profiles, learning records and assessments.
+
+    Items come in `seq` order, strictly increasing and without gaps, in the order the changes were
+    committed. Store `next_cursor` and send it back as `since`: the next page starts exactly after it,
+    so nothing is missed and nothing is seen twice. `next_cursor` is always present; when nothing new
+    has been committed it is the position sent, so a consumer stores it and polls again later
+    (`has_more` says whether to poll again at once). A malformed cursor, or one ahead of the feed,
+    → 422 `invalid_cursor`.
+
+    `data` is the entity as it is NOW, as its own GET returns it (`GET /asn/{nip}`,
+    `GET /learning-records/{id}` with its history, `GET /assessments/{id}` with its results), not a
+    snapshot of the change: an entity changed twice appears twice, both times with its latest state.
+    `op` is `void` when a learning record was voided, `upsert` for every other change.
+
+    For integration systems and BPSDM: `bpsdm_admin` and `auditor` read every change; a client reads
+    ASN profiles and assessments with `asn:read` or `asn:write`, learning records with
+    `learning:read` or `learning:write`, and its cursor moves past the changes its scopes do not
+    reach (it never sees them, and never stalls on them). A client with none of these scopes, an
+    OPD admin or an ASN → 403 (they read through the entities' own routes, within their scope).
+    """
+    entities = feed.readable_entities(principal)
+    page = await feed.read_page(session, entities, feed.decode_position(since), limit)
+    return ChangesPage(
+        items=[
+            ChangeItem(seq=i.seq, entity=i.entity, key=i.key, op=i.op, at=i.at, data=i.data)
+            for i in page.items
+        ],
+        next_cursor=page.next_cursor,
+        has_more=page.has_more,
+    )

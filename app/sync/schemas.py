@@ -1,12 +1,16 @@
-"""Wire shapes of the SIMPEG sync: a batch of profiles in, counts and per-row errors out."""
+"""Wire shapes of the SIMPEG sync (a batch of profiles in, counts and per-row errors out) and of
+the change feed (pages of changes with the changed entity as it is now)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from app.asn.schemas import EXAMPLE
+from app.asn.schemas import EXAMPLE, AsnRead
+from app.competencies.assessment_schemas import AssessmentRead
+from app.learning.schemas import RecordDetail
 
 MAX_ITEMS = 5000
 
@@ -97,4 +101,105 @@ class SyncResult(BaseModel):
     unchanged: int = Field(description="Existing profiles whose given fields all equal the stored ones")
     errors: list[SyncError] = Field(
         description="Rejected items, in request order; nothing of them was written"
+    )
+
+
+CHANGES_EXAMPLE: dict[str, Any] = {
+    "items": [
+        {
+            "seq": 1041,
+            "entity": "asn",
+            "key": "198503142010012003",
+            "op": "upsert",
+            "at": "2026-06-20T01:00:00Z",
+            "data": EXAMPLE | {"updated_at": "2026-06-20T01:00:00Z"},
+        },
+        {
+            "seq": 1042,
+            "entity": "learning_record",
+            "key": "4711",
+            "op": "void",
+            "at": "2026-06-20T01:05:00Z",
+            "data": {
+                "id": 4711,
+                "nip": "198503142010012003",
+                "title": "Pelatihan Kepemimpinan Administrator",
+                "form_code": "1",
+                "organizer": "BPSDM Provinsi Kalimantan Timur",
+                "start_date": "2026-03-02",
+                "end_date": "2026-06-19",
+                "year": 2026,
+                "jp_claimed": 830.0,
+                "duration_minutes": None,
+                "jp": 830.0,
+                "competency_codes": [],
+                "certificate_number": "BPSDM/KALTIM/2026/0042",
+                "cost_idr": None,
+                "status": "voided",
+                "source": "self",
+                "external_id": None,
+                "created_by": "198503142010012003",
+                "created_at": "2026-06-20T01:00:00Z",
+                "decided_by": None,
+                "decided_at": None,
+                "decision_note": None,
+                "voided_by": "opd.diskominfo",
+                "voided_at": "2026-06-20T01:05:00Z",
+                "void_reason": "Tercatat ganda dengan data SIMPEG",
+                "evidence": None,
+                "history": [
+                    {
+                        "at": "2026-06-20T01:00:00Z",
+                        "actor": "198503142010012003",
+                        "role": "asn",
+                        "action": "created",
+                        "from_status": None,
+                        "to_status": "pending",
+                        "note": None,
+                    },
+                    {
+                        "at": "2026-06-20T01:05:00Z",
+                        "actor": "opd.diskominfo",
+                        "role": "opd_admin",
+                        "action": "voided",
+                        "from_status": "pending",
+                        "to_status": "voided",
+                        "note": "Tercatat ganda dengan data SIMPEG",
+                    },
+                ],
+            },
+        },
+    ],
+    "next_cursor": "WyJjMSIsMTA0Ml0",
+    "has_more": False,
+}
+
+
+class ChangeItem(BaseModel):
+    """One change: which entity, how, when, and the entity as it is now (not as it was then)."""
+
+    seq: int = Field(description="Position in the feed: strictly increasing, no gaps, in commit order")
+    entity: Literal["asn", "learning_record", "assessment"]
+    key: str = Field(description="The entity's key: the NIP for asn, the id (as text) otherwise")
+    op: Literal["upsert", "void"] = Field(description="void: a learning record was voided; upsert otherwise")
+    at: datetime = Field(description="When the change was committed")
+    data: AsnRead | RecordDetail | AssessmentRead | None = Field(
+        description="The entity as it is NOW, as its own GET returns it (GET /asn/{nip}, "
+        "GET /learning-records/{id}, GET /assessments/{id}); a later change of the same entity appears "
+        "again further on in the feed. null only if the row no longer exists."
+    )
+
+
+class ChangesPage(BaseModel):
+    """A page of the change feed; store `next_cursor` and send it as `since` on the next poll."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [CHANGES_EXAMPLE]})
+
+    items: list[ChangeItem]
+    next_cursor: str = Field(
+        description="Where this page ended. Always present: when nothing new was found it is the "
+        "position you sent (possibly moved past changes your scopes do not reach)"
+    )
+    has_more: bool = Field(
+        description="More changes were already committed after next_cursor: poll again now"
     )

@@ -56,6 +56,8 @@ TABLES = (
     "budgets",
     "unit_budgets",
     "audit_log",
+    "learning_records",
+    "change_log",
 )
 MANAJERIAL = {f"M{i}" for i in range(1, 9)}
 
@@ -385,3 +387,27 @@ def test_a_second_load_adds_nothing_and_the_audit_row_counts_the_new_data(loaded
     assert len(bulk) == 1
     assert bulk[0]["after"]["assessments"] == loaded.first.assessments
     assert bulk[0]["after"]["budget_years"] == loaded.first.budget_years
+
+
+# -- the change feed ------------------------------------------------------------------------------
+
+
+def test_the_change_feed_lists_every_loaded_entity_once_profiles_first(loaded: Loaded) -> None:
+    log = sorted(loaded.rows["change_log"], key=lambda c: c["seq"])
+    # Dense from 1: a consumer reading from the beginning gets the whole province, nothing twice.
+    assert [c["seq"] for c in log] == list(range(1, len(log) + 1))
+    records = sorted(loaded.rows["learning_records"], key=lambda r: r["id"])
+    expected = (
+        [("asn", a["nip"], "upsert") for a in sorted(loaded.rows["asn"], key=lambda a: a["nip"])]
+        + [
+            ("learning_record", str(r["id"]), "void" if r["status"] == "voided" else "upsert")
+            for r in records
+        ]
+        + [
+            ("assessment", str(a["id"]), "upsert")
+            for a in sorted(loaded.rows["assessments"], key=lambda a: a["id"])
+        ]
+    )
+    assert [(c["entity"], c["key"], c["op"]) for c in log] == expected
+    assert {op for _, _, op in expected} == {"upsert", "void"}
+    assert len({c["at"] for c in log}) == 1
