@@ -14,6 +14,7 @@ from app.competencies.courses_router import router as courses_router
 from app.competencies.reports_router import router as competency_reports_router
 from app.competencies.router import router as competencies_router
 from app.exports.router import router as exports_router
+from app.imports.router import router as imports_router
 from app.learning.evidence_router import router as evidence_router
 from app.learning.reports_router import router as learning_reports_router
 from app.learning.router import router as learning_router
@@ -41,6 +42,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     courses_router,
     budgets_router,
     exports_router,
+    imports_router,
     xapi_router,
     evidence_router,
     accounts_router,

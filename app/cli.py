@@ -1,4 +1,4 @@
-"""The `bangkom` command: serve, db, users, clients, demo."""
+"""The `bangkom` command: serve, db, users, clients, demo, import."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import getpass
 import os
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
@@ -26,10 +27,15 @@ db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
 users_cli = typer.Typer(help="User accounts.", no_args_is_help=True)
 clients_cli = typer.Typer(help="Integration clients (SIMPEG, LMS).", no_args_is_help=True)
 demo_cli = typer.Typer(help="Demo data.", no_args_is_help=True)
+import_cli = typer.Typer(
+    help="Spreadsheet imports (CSV or XLSX), run here by the API's importer as a BPSDM admin.",
+    no_args_is_help=True,
+)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(users_cli, name="users")
 cli.add_typer(clients_cli, name="clients")
 cli.add_typer(demo_cli, name="demo")
+cli.add_typer(import_cli, name="import")
 
 T = TypeVar("T")
 
@@ -191,6 +197,55 @@ def demo_load(
         )
     )
     typer.echo(summary.describe())
+
+
+ImportFile = Annotated[
+    Path,
+    typer.Argument(
+        exists=True,
+        dir_okay=False,
+        readable=True,
+        metavar="FILE",
+        help="A CSV or XLSX file (see the templates)",
+    ),
+]
+
+
+def _import(kind: str, path: Path) -> None:
+    from app.core.security import Principal
+    from app.imports.console import import_file
+
+    principal = Principal(subject=_actor(), role=Role.bpsdm_admin)
+
+    async def main() -> int:
+        db = create_database(get_settings())
+        try:
+            result = await import_file(db, principal, kind, path)
+        finally:
+            await db.engine.dispose()
+        for line in result.lines:
+            typer.echo(line, err=line.startswith("error:"))
+        return result.exit_code
+
+    code = asyncio.run(main())
+    if code:
+        raise typer.Exit(code)
+
+
+@import_cli.command("asn")
+def import_asn(file: ImportFile) -> None:
+    """Import ASN profiles (the columns of POST /asn or the template's); exit 1 when rows failed, 2 when
+    the file is unusable. Rejected rows are written to FILE's name + .errors.xlsx.
+    """
+    _import("asn", file)
+
+
+@import_cli.command("learning-records")
+def import_learning_records(file: ImportFile) -> None:
+    """Import verified learning records; exit 1 when rows failed, 2 when the file is unusable. Rejected
+    rows are written to FILE's name + .errors.xlsx.
+    """
+    _import("learning_records", file)
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -36,6 +37,8 @@ BODY_LIMITS: dict[str, int] = {
     "/api/v1/xapi/statements": 8 * 1024 * 1024,
     # SIMPEG sync: up to 5,000 profiles of a few hundred bytes each.
     "/api/v1/sync/asn": 8 * 1024 * 1024,
+    # Spreadsheet imports: a 20 MB file (checked by the route) plus the multipart framing and fields.
+    "/api/v1/imports/(asn|learning-records|attendance)": 21 * 1024 * 1024,
 }
 
 TAGS = [
@@ -157,6 +160,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     }
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
+    _unique_titles(components)
     unavailable = problem_responses(503)[503]
     for path, item in schema["paths"].items():
         for operation in item.values():
@@ -171,8 +175,36 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 responses["422"] = problem_responses(422)[422]  # FastAPI's own validation entry
             if path.startswith("/api/v1/"):
                 responses.setdefault("503", unavailable)
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                if "schema" in media:
+                    media["schema"] = _shared_body_schemas(media["schema"], components)
     app.openapi_schema = schema
     return schema
+
+
+# Client generators (openapi-python-client, `make check-client`) name a class after a schema's
+# title, and two schemas of one title are a clash that drops both from the client.
+def _unique_titles(components: dict[str, Any]) -> None:
+    """FastAPI titles `X-Input` and `X-Output`, and same-named models of two modules
+    (`app__budgets__schemas__UnitCompliance`), alike; give each its component name instead."""
+    titles = Counter(schema.get("title") for schema in components.values())
+    for name, schema in components.items():
+        if titles[schema.get("title")] > 1:
+            parts = name.split("__")
+            schema["title"] = parts[1].title() + parts[-1] if len(parts) > 2 else name.replace("-", "")
+
+
+def _shared_body_schemas(node: Any, components: dict[str, Any]) -> Any:
+    """A titled object schema written inline in a route's body (xAPI's statement, used three times)
+    becomes one component referenced everywhere."""
+    if isinstance(node, list):
+        return [_shared_body_schemas(item, components) for item in node]
+    if not isinstance(node, dict):
+        return node
+    title = node.get("title")
+    if node.get("type") == "object" and isinstance(title, str) and components.setdefault(title, node) == node:
+        return {"$ref": f"#/components/schemas/{title}"}
+    return {key: _shared_body_schemas(value, components) for key, value in node.items()}
 
 
 def _mount_spa(app: FastAPI, spa: Path) -> None:

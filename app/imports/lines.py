@@ -27,3 +27,13 @@ class AttendanceOutcome:
     unchanged: int = 0  # records an earlier upload of the same session already made
     summary: dict[str, int] = field(default_factory=dict)  # matched, unmatched, below_threshold
     lines: list[ReportLine] = field(default_factory=list)  # one per participant
+
+
+@dataclass(slots=True)
+class Applied:
+    """What one chunk of spreadsheet rows did: counts, and a line for every rejected row."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    lines: list[ReportLine] = field(default_factory=list)

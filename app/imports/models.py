@@ -48,9 +48,12 @@ class ImportJob(Base):
     summary: Mapped[dict[str, Any]] = mapped_column(JsonColumn, default=dict)
     # Why the whole job failed (unreadable file, missing columns, …); row problems go to the rows.
     message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Who uploaded it: the runner acts as this caller (role, unit scope, client scopes, own NIP).
     created_by: Mapped[str] = mapped_column(String(120))
     role: Mapped[str] = mapped_column(String(20))
     unit_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # an OPD admin's unit
+    nip: Mapped[str | None] = mapped_column(String(32), nullable=True)  # an admin's own NIP
+    scopes: Mapped[str | None] = mapped_column(String(200), nullable=True)  # a client's, space-separated
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

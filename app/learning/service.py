@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import ARRAY, ColumnElement, Table, bindparam, func, insert, or_, select, text, true, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from app.asn.models import Asn
 from app.competencies.lookup import require_codes
 from app.core import audit
+from app.core import changes as change_feed
+from app.core.db import Base
 from app.core.errors import Conflict, Forbidden, Unprocessable
+from app.core.requestid import current_request_id
 from app.core.security import Principal, Role
 from app.core.types import latest_indonesian_date, utcnow
 from app.learning import totals
@@ -78,7 +84,8 @@ def title_key(title: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", folded).split())[:300]
 
 
-def _certificate_key(number: str | None) -> str | None:
+def certificate_key(number: str | None) -> str | None:
+    """How certificate numbers are stored and compared: upper case, single spaces."""
     return " ".join(number.split()).upper() if number else None
 
 
@@ -194,7 +201,7 @@ async def create(
             f"The record works out to {jp} JP; a record holds more than 0 and at most {MAX_RECORD_JP} JP"
         )
     key = title_key(data.title)
-    certificate = _certificate_key(data.certificate_number)
+    certificate = certificate_key(data.certificate_number)
     duplicate = await find_duplicate(session, asn.nip, key, data.start_date, data.end_date, certificate)
     if duplicate is not None:
         raise PossibleDuplicate(
@@ -298,6 +305,157 @@ async def void(
         after=audit.snapshot(record, AUDIT_FIELDS),
     )
     return record
+
+
+# -- bulk: verified records from integrations (xAPI statements, spreadsheet imports) ---------------
+
+_RECORDS: Table = Base.metadata.tables["learning_records"]
+_EVENTS: Table = Base.metadata.tables["learning_events"]
+_AUDIT: Table = Base.metadata.tables["audit_log"]
+
+
+def _is_postgres(session: AsyncSession) -> bool:
+    return session.bind is not None and session.bind.dialect.name == "postgresql"
+
+
+async def lock_many(session: AsyncSession, nips: list[str]) -> None:
+    """The per-ASN locks `_lock_asn` takes, in one sorted order so batches cannot deadlock."""
+    if not _is_postgres(session) or not nips:
+        return  # SQLite: the transaction already holds the single write lock (BEGIN IMMEDIATE)
+    keys = [f"learning:{nip}" for nip in sorted(set(nips))]
+    await session.execute(
+        text("SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM unnest(CAST(:keys AS text[])) AS k"),
+        {"keys": keys},
+    )
+
+
+async def probe(
+    session: AsyncSession,
+    columns: tuple[InstrumentedAttribute[Any], ...],
+    key: tuple[InstrumentedAttribute[Any], ...],
+    keys: list[tuple[Any, ...]],
+    *where: ColumnElement[bool],
+) -> list[Any]:
+    """Learning records whose `key` columns equal one of `keys`: one index probe per key.
+
+    On PostgreSQL the keys travel as one array per column, unnested and joined LATERALly; OFFSET 0
+    stops the planner from flattening that into a hash join over the whole ledger, which it picks
+    when statistics are stale (right after a bulk load). SQLite: a row-value IN list.
+    """
+    if not keys:
+        return []
+    if _is_postgres(session):
+        names = [f"k{i}" for i in range(len(key))]
+        arrays = [
+            bindparam(name, [k[i] for k in keys], type_=ARRAY(c.type))
+            for i, (name, c) in enumerate(zip(names, key, strict=True))
+        ]
+        given = func.unnest(*arrays).table_valued(*names).render_derived(name="given")
+        match = (
+            select(*columns)
+            .where(*(c == given.c[name] for name, c in zip(names, key, strict=True)), *where)
+            .offset(0)
+            .lateral("found")
+        )
+        return list(await session.execute(select(match).select_from(given).join(match, true())))
+    return list(await session.execute(select(*columns).where(tuple_(*key).in_(keys), *where)))
+
+
+@dataclass(slots=True)
+class NewRecord:
+    """A verified record an integration creates in bulk, already checked like `create` checks one."""
+
+    nip: str
+    title: str
+    form_code: str
+    start_date: date
+    end_date: date
+    jp: Decimal
+    external_id: str
+    organizer: str | None = None
+    jp_claimed: Decimal | None = None
+    duration_minutes: int | None = None
+    competency_codes: list[str] = field(default_factory=list)
+    certificate_number: str | None = None
+    cost_idr: int | None = None
+    note: str | None = None  # on the record's "created" event
+    event_data: dict[str, Any] | None = None
+
+
+async def insert_verified(
+    session: AsyncSession, principal: Principal, source: str, records: list[NewRecord], *, now: datetime
+) -> list[int]:
+    """Insert verified records with their events, audit rows, change-feed entries and JP totals.
+
+    A handful of statements whatever the batch size; returns the new ids in the order of `records`.
+    """
+    if not records:
+        return []
+    actor, role = principal.actor, principal.role.value
+    rows: list[dict[str, Any]] = [
+        {
+            "nip": r.nip,
+            "title": r.title,
+            "title_key": title_key(r.title),
+            "form_code": r.form_code,
+            "organizer": r.organizer,
+            "start_date": r.start_date,
+            "end_date": r.end_date,
+            "year": r.end_date.year,
+            "jp_claimed": r.jp_claimed,
+            "duration_minutes": r.duration_minutes,
+            "jp": r.jp,
+            "competency_codes": list(dict.fromkeys(r.competency_codes)),
+            "certificate_number": certificate_key(r.certificate_number),
+            "cost_idr": r.cost_idr,
+            "source": source,
+            "external_id": r.external_id,
+            "status": VERIFIED,
+            "created_by": actor,
+            "created_at": now,
+            "decided_by": actor,
+            "decided_at": now,
+            "version": 1,
+        }
+        for r in records
+    ]
+    stmt = insert(_RECORDS).returning(_RECORDS.c.id, sort_by_parameter_order=True)
+    ids = list((await session.execute(stmt, rows)).scalars())
+    request_id = current_request_id()
+    events, entries = [], []
+    sums: dict[tuple[str, int, str], list[Decimal]] = defaultdict(list)
+    for record_id, r, row in zip(ids, records, rows, strict=True):
+        events.append(
+            {
+                "record_id": record_id,
+                "at": now,
+                "actor": actor,
+                "role": role,
+                "action": "created",
+                "from_status": None,
+                "to_status": VERIFIED,
+                "note": r.note,
+                "data": r.event_data,
+            }
+        )
+        entries.append(
+            {
+                "at": now,
+                "actor": actor,
+                "role": role,
+                "action": "create",
+                "entity": "learning_record",
+                "key": str(record_id),
+                "after": {f: audit.jsonable(row[f]) for f in AUDIT_FIELDS},
+                "request_id": request_id,
+            }
+        )
+        sums[(r.nip, r.end_date.year, r.form_code)].append(r.jp)
+    await session.execute(insert(_EVENTS), events)
+    await session.execute(insert(_AUDIT), entries)
+    change_feed.note_many(session, "learning_record", ids)
+    await totals.add_many(session, {key: (sum(jps, Decimal(0)), len(jps)) for key, jps in sums.items()})
+    return ids
 
 
 # -- reading --------------------------------------------------------------------------------------

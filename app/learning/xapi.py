@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -19,20 +18,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
-from sqlalchemy import ARRAY, ColumnElement, Table, bindparam, func, insert, select, text, true, tuple_
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from app.asn.models import Asn
-from app.core import audit
-from app.core import changes as change_feed
-from app.core.db import Base
 from app.core.errors import BadRequest, Conflict, DomainError, Unprocessable
-from app.core.requestid import current_request_id
 from app.core.security import Principal
-from app.learning import service, totals
+from app.learning import service
 from app.learning.jp import record_jp
-from app.learning.models import LIVE_STATUSES, VERIFIED, VOIDED, LearningEvent, LearningRecord
+from app.learning.models import LIVE_STATUSES, VOIDED, LearningEvent, LearningRecord
 from app.reference import codes
 from app.rules import service as rules_service
 from app.rules.schemas import RuleSetBody
@@ -49,10 +43,6 @@ VERB_HOSTS = ("adlnet.gov", "w3id.org")
 # xAPI 1.0.3 Data 2.3.1 (immutability): two copies of one statement may differ in these.
 NOT_COMPARED = frozenset({"id", "stored", "authority", "version", "attachments"})
 TITLE_LANGUAGES = ("id-id", "id", "en-us", "en")
-
-_RECORDS: Table = Base.metadata.tables["learning_records"]
-_EVENTS: Table = Base.metadata.tables["learning_events"]
-_AUDIT: Table = Base.metadata.tables["audit_log"]
 
 _NUMBER = r"(\d{1,9}(?:[.,]\d{1,9})?)"
 _DURATION = re.compile(
@@ -450,17 +440,6 @@ def _conflict(statement_id: str) -> StatementConflict:
     )
 
 
-async def _lock(session: AsyncSession, nips: list[str]) -> None:
-    """The per-ASN locks `service._lock_asn` takes, in one sorted order so batches cannot deadlock."""
-    if not _is_postgres(session) or not nips:
-        return  # SQLite: the request already holds the single write lock (BEGIN IMMEDIATE)
-    keys = [f"learning:{nip}" for nip in sorted(nips)]
-    await session.execute(
-        text("SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM unnest(CAST(:keys AS text[])) AS k"),
-        {"keys": keys},
-    )
-
-
 async def _apply_creates(batch: _Batch, creates: list[Create]) -> None:
     session = batch.session
     if not creates:
@@ -473,48 +452,12 @@ async def _apply_creates(batch: _Batch, creates: list[Create]) -> None:
             pending.append(c)
         else:
             batch.reject(c.index, c.id, UnknownNip(f"No ASN has the NIP {c.nip[:40]} (actor.account.name)"))
-    await _lock(session, sorted({c.nip for c in pending}))
+    await service.lock_many(session, [c.nip for c in pending])
     pending = await _skip_replays(batch, pending)
     pending = await _with_jp(batch, pending)
     pending = await _skip_duplicates(batch, pending)
     if pending:
         await _insert(batch, pending)
-
-
-async def _probe(
-    session: AsyncSession,
-    columns: tuple[InstrumentedAttribute[Any], ...],
-    key: tuple[InstrumentedAttribute[Any], ...],
-    keys: list[tuple[Any, ...]],
-    *where: ColumnElement[bool],
-) -> list[Any]:
-    """Learning records whose `key` columns equal one of `keys`: one index probe per key.
-
-    On PostgreSQL the keys travel as one array per column, unnested and joined LATERALly; OFFSET 0
-    stops the planner from flattening that into a hash join over the whole ledger, which it picks
-    when statistics are stale (right after a bulk load). SQLite: a row-value IN list.
-    """
-    if not keys:
-        return []
-    if _is_postgres(session):
-        names = [f"k{i}" for i in range(len(key))]
-        arrays = [
-            bindparam(name, [k[i] for k in keys], type_=ARRAY(c.type))
-            for i, (name, c) in enumerate(zip(names, key, strict=True))
-        ]
-        given = func.unnest(*arrays).table_valued(*names).render_derived(name="given")
-        match = (
-            select(*columns)
-            .where(*(c == given.c[name] for name, c in zip(names, key, strict=True)), *where)
-            .offset(0)
-            .lateral("found")
-        )
-        return list(await session.execute(select(match).select_from(given).join(match, true())))
-    return list(await session.execute(select(*columns).where(tuple_(*key).in_(keys), *where)))
-
-
-def _is_postgres(session: AsyncSession) -> bool:
-    return session.bind is not None and session.bind.dialect.name == "postgresql"
 
 
 async def _skip_replays(batch: _Batch, creates: list[Create]) -> list[Create]:
@@ -524,7 +467,7 @@ async def _skip_replays(batch: _Batch, creates: list[Create]) -> list[Create]:
     conflict too (xAPI ids are global), not a second record.
     """
     r = LearningRecord
-    rows = await _probe(
+    rows = await service.probe(
         batch.session,
         (r.id, r.nip, r.external_id),
         (r.external_id,),
@@ -600,7 +543,7 @@ async def _skip_duplicates(batch: _Batch, creates: list[Create]) -> list[Create]
     if not creates:
         return []
     r = LearningRecord
-    rows = await _probe(
+    rows = await service.probe(
         batch.session,
         (r.id, r.nip, r.title_key, r.start_date, r.end_date),
         (r.nip, r.title_key, r.start_date, r.end_date),
@@ -626,73 +569,27 @@ async def _skip_duplicates(batch: _Batch, creates: list[Create]) -> list[Create]
 
 
 async def _insert(batch: _Batch, creates: list[Create]) -> None:
-    session, actor, now = batch.session, batch.principal.actor, batch.now
-    rows: list[dict[str, Any]] = [
-        {
-            "nip": c.nip,
-            "title": c.title,
-            "title_key": c.title_key,
-            "form_code": c.form_code,
-            "organizer": c.organizer,
-            "start_date": c.start_date,
-            "end_date": c.end_date,
-            "year": c.end_date.year,
-            "jp_claimed": c.jp_claimed,
-            "duration_minutes": c.duration_minutes,
-            "jp": c.jp,
-            "competency_codes": [],
-            "certificate_number": None,
-            "cost_idr": None,
-            "source": SOURCE,
-            "external_id": c.id,
-            "status": VERIFIED,
-            "created_by": actor,
-            "created_at": now,
-            "decided_by": actor,
-            "decided_at": now,
-            "version": 1,
-        }
+    records = [
+        service.NewRecord(
+            nip=c.nip,
+            title=c.title,
+            form_code=c.form_code,
+            start_date=c.start_date,
+            end_date=c.end_date,
+            jp=c.jp,
+            external_id=c.id,
+            organizer=c.organizer,
+            jp_claimed=c.jp_claimed,
+            duration_minutes=c.duration_minutes,
+            note=f"xAPI statement {c.id}",
+            event_data={"statement_sha256": c.digest, "verb": c.verb, "object_id": c.object_id[:500]},
+        )
         for c in creates
     ]
-    stmt = insert(_RECORDS).returning(_RECORDS.c.id, sort_by_parameter_order=True)
-    ids = list((await session.execute(stmt, rows)).scalars())
-    role = batch.principal.role.value
-    request_id = current_request_id()
-    events, entries = [], []
-    sums: dict[tuple[str, int, str], list[Decimal]] = defaultdict(list)
-    for record_id, c, row in zip(ids, creates, rows, strict=True):
+    ids = await service.insert_verified(batch.session, batch.principal, SOURCE, records, now=batch.now)
+    for record_id, c in zip(ids, creates, strict=True):
         batch.record_of[c.id] = record_id
         batch.accepted[c.index] = c.id
-        events.append(
-            {
-                "record_id": record_id,
-                "at": now,
-                "actor": actor,
-                "role": role,
-                "action": "created",
-                "from_status": None,
-                "to_status": VERIFIED,
-                "note": f"xAPI statement {c.id}",
-                "data": {"statement_sha256": c.digest, "verb": c.verb, "object_id": c.object_id[:500]},
-            }
-        )
-        entries.append(
-            {
-                "at": now,
-                "actor": actor,
-                "role": role,
-                "action": "create",
-                "entity": "learning_record",
-                "key": str(record_id),
-                "after": {f: audit.jsonable(row[f]) for f in service.AUDIT_FIELDS},
-                "request_id": request_id,
-            }
-        )
-        sums[(c.nip, c.end_date.year, c.form_code)].append(c.jp)
-    await session.execute(insert(_EVENTS), events)
-    await session.execute(insert(_AUDIT), entries)
-    change_feed.note_many(session, "learning_record", ids)
-    await totals.add_many(session, {key: (sum(jps, Decimal(0)), len(jps)) for key, jps in sums.items()})
     for duplicate, original in batch.duplicates_in_batch:
         batch.reject(duplicate.index, duplicate.id, _duplicate(batch.record_of[original.id]))
 
@@ -707,7 +604,7 @@ async def _apply_voids(batch: _Batch, voids: list[Void]) -> None:
             targets[v.target] = batch.record_of[v.target]
     r = LearningRecord
     by_learner = [(v.actor_nip, v.target) for v in voids if v.target not in targets and v.actor_nip]
-    rows = await _probe(
+    rows = await service.probe(
         session, (r.external_id, r.id), (r.nip, r.external_id), by_learner, r.source == SOURCE
     )
     targets.update({str(ext): rid for ext, rid in rows})

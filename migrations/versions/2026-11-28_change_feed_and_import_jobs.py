@@ -63,6 +63,8 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(length=120), nullable=False),
         sa.Column("role", sa.String(length=20), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=True),
+        sa.Column("nip", sa.String(length=32), nullable=True),
+        sa.Column("scopes", sa.String(length=200), nullable=True),
         sa.Column("created_at", app.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("started_at", app.core.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("finished_at", app.core.types.UTCDateTime(timezone=True), nullable=True),

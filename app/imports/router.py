@@ -1,0 +1,339 @@
+"""Spreadsheet imports: upload → a job that runs after the response; follow it, download its report."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+import anyio
+from fastapi import APIRouter, BackgroundTasks, File, Form, Query, Request, Response, UploadFile
+from fastapi.responses import StreamingResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.db import Database, SessionDep
+from app.core.errors import problem_responses
+from app.core.pagination import PageDep, paginate
+from app.core.security import Principal
+from app.core.types import utcnow
+from app.exports import service as exports_service
+from app.exports.schemas import ExportFormat
+from app.exports.sheets import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
+from app.imports import files, runner, service
+from app.imports.dependencies import AsnImporter, JobId, JobReader, JobRetrier, RecordImporter
+from app.imports.models import ASN, ATTENDANCE, LEARNING_RECORDS, ImportJob
+from app.imports.reading import MAX_UPLOAD_BYTES, FileTooLarge
+from app.imports.schemas import ImportJobPage, ImportJobRead, ImportKind, JobStatus, TemplateKind
+
+router = APIRouter(tags=["imports"])
+
+_UPLOAD_HELP = (
+    "CSV (UTF-8, UTF-16 or Windows-1252; `,`, `;` or tab separated) or XLSX (first sheet), at most "
+    f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB; the format is read from the content, not the name"
+)
+_UPLOAD_ERRORS = problem_responses(401, 403, 404, 413, 422)
+_FORM_LIMITS: Any = {"max_files": 1, "max_fields": 10}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _accepted(description: str) -> dict[int | str, dict[str, Any]]:
+    return {
+        202: {
+            "description": description,
+            "headers": {"Location": {"description": "The job's URL", "schema": {"type": "string"}}},
+        }
+    }
+
+
+def _filename(upload: UploadFile) -> str:
+    name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return " ".join(_CONTROL.sub(" ", name).split())[:255] or "upload"
+
+
+async def _content(upload: UploadFile) -> bytes:
+    if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+        raise FileTooLarge(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    return await upload.read()
+
+
+async def _start(
+    request: Request,
+    background: BackgroundTasks,
+    response: Response,
+    session: AsyncSession,
+    principal: Principal,
+    kind: str,
+    upload: UploadFile,
+    options: dict[str, Any] | None = None,
+) -> ImportJobRead:
+    job = await runner.submit(session, principal, kind, _filename(upload), await _content(upload), options)
+    db: Database = request.app.state.db
+    background.add_task(runner.run, db.write_sessions, job.id)
+    response.headers["Location"] = f"/api/v1/imports/{job.id}"
+    return service.to_read(job, [])
+
+
+Upload = Annotated[UploadFile, File(description=_UPLOAD_HELP)]
+
+
+@router.post(
+    "/imports/asn",
+    operation_id="imports_asn",
+    status_code=202,
+    response_model=ImportJobRead,
+    responses={**_accepted("The job, queued; follow it at Location"), **_UPLOAD_ERRORS},
+    form_limits=_FORM_LIMITS,
+)
+async def imports_asn(
+    request: Request,
+    background: BackgroundTasks,
+    response: Response,
+    file: Upload,
+    session: SessionDep,
+    principal: AsnImporter,
+) -> ImportJobRead:
+    """Import ASN profiles from a spreadsheet (the columns of `AsnCreate`, or the template's headers).
+
+    Checked at once: the file (422 `unreadable_file`, `empty_file`; 413 `file_too_large`) and its header
+    row (422 `missing_columns` naming the required columns it lacks: nip, name, employment_type,
+    unit_id). The rows then run as a job, chunk by chunk, with the validation and merge rules of
+    `POST /sync/asn`: each row is created, updated, unchanged or rejected with its row number.
+    Importing the same file again changes nothing.
+    """
+    return await _start(request, background, response, session, principal, ASN, file)
+
+
+@router.post(
+    "/imports/learning-records",
+    operation_id="imports_learning_records",
+    status_code=202,
+    response_model=ImportJobRead,
+    responses={**_accepted("The job, queued; follow it at Location"), **_UPLOAD_ERRORS},
+    form_limits=_FORM_LIMITS,
+)
+async def imports_learning_records(
+    request: Request,
+    background: BackgroundTasks,
+    response: Response,
+    file: Upload,
+    session: SessionDep,
+    principal: RecordImporter,
+) -> ImportJobRead:
+    """Import verified learning records from a spreadsheet (one row per ASN and activity).
+
+    Columns: nip, title, form_code, start_date, end_date and jp or duration_minutes (required);
+    organizer, certificate_number, competency_codes, cost_idr, external_id. Each row is checked like
+    `POST /asn/{nip}/learning-records` (asn_not_found outside the caller's scope, unknown_form_code,
+    invalid_dates, invalid_jp, unknown_competency, possible_duplicate). Rows are idempotent by
+    `external_id` (derived from NIP, title, dates and form when the row has none), so importing the
+    same file again creates nothing.
+    """
+    return await _start(request, background, response, session, principal, LEARNING_RECORDS, file)
+
+
+OptionalField = Annotated[str | None, Form(max_length=300)]
+
+
+@router.post(
+    "/imports/attendance",
+    operation_id="imports_attendance",
+    status_code=202,
+    response_model=ImportJobRead,
+    responses={**_accepted("The job, queued; follow it at Location"), **_UPLOAD_ERRORS},
+    form_limits=_FORM_LIMITS,
+)
+async def imports_attendance(
+    request: Request,
+    background: BackgroundTasks,
+    response: Response,
+    file: Annotated[
+        UploadFile, File(description="A Zoom, Google Meet or Microsoft Teams participant report")
+    ],
+    session: SessionDep,
+    principal: RecordImporter,
+    course_id: Annotated[
+        str | None, Form(max_length=12, description="A catalogue course: names the session")
+    ] = None,
+    title: Annotated[
+        str | None, Form(max_length=300, description="The session's title (without course_id)")
+    ] = None,
+    form_code: Annotated[
+        str | None, Form(max_length=10, description="Learning form (without course_id)")
+    ] = None,
+    session_date: Annotated[str | None, Form(max_length=10, description="YYYY-MM-DD")] = None,
+    session_minutes: Annotated[str | None, Form(max_length=6, description="The session's length")] = None,
+    min_share: Annotated[
+        str | None, Form(max_length=6, description="Share of the session to attend (default 0.75)")
+    ] = None,
+) -> ImportJobRead:
+    """Record a webinar's attendance from its participant report (layout detected).
+
+    Give `course_id`, or `title`, `form_code`, `session_date` and `session_minutes`. People matched by
+    their profile email or an 18-digit NIP in their display name who attended at least `min_share` of
+    the session get verified records (source "attendance"); the job's report lists every participant
+    as matched, unmatched or below_threshold. Uploading the same report again creates nothing new.
+    """
+    given = {
+        "course_id": course_id,
+        "title": title,
+        "form_code": form_code,
+        "session_date": session_date,
+        "session_minutes": session_minutes,
+        "min_share": min_share,
+    }
+    options = {key: value.strip() for key, value in given.items() if value is not None and value.strip()}
+    return await _start(request, background, response, session, principal, ATTENDANCE, file, options)
+
+
+@router.get(
+    "/imports",
+    operation_id="imports_list",
+    response_model=ImportJobPage,
+    responses=problem_responses(401, 403, 422),
+)
+async def imports_list(
+    session: SessionDep,
+    principal: JobReader,
+    page: PageDep,
+    kind: ImportKind | None = None,
+    status: JobStatus | None = None,
+) -> ImportJobPage:
+    """Import jobs, newest first: all of them for BPSDM admins and auditors, one's own for anyone else."""
+    now = utcnow()
+    stmt = service.list_query(principal, kind, status, now)
+    rows, cursor, total = await paginate(session, stmt, [ImportJob.id], page, descending=True)
+    errors = await service.first_errors(session, [job.id for job in rows])
+    return ImportJobPage(
+        items=[service.to_read(job, errors[job.id], now) for job in rows], next_cursor=cursor, total=total
+    )
+
+
+Format = Annotated[ExportFormat, Query(alias="format", description="`xlsx` (default) or `csv`")]
+
+
+def _file_responses(description: str) -> dict[int | str, dict[str, Any]]:
+    return {
+        200: {
+            "description": description,
+            "headers": {
+                "Content-Disposition": {
+                    "description": 'attachment; filename="….xlsx" (or ….csv)',
+                    "schema": {"type": "string"},
+                }
+            },
+            "content": {
+                XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        },
+        **problem_responses(401, 403, 404, 422),
+    }
+
+
+@router.get(
+    "/imports/templates/{kind}",
+    operation_id="imports_template",
+    response_class=Response,
+    responses=_file_responses("The header row and one example row; the XLSX adds a sheet Petunjuk"),
+)
+async def imports_template(
+    kind: TemplateKind, session: SessionDep, principal: JobReader, fmt: Format = ExportFormat.xlsx
+) -> Response:
+    """Download the template of an import: its header row, an example row and (XLSX) column notes.
+
+    The example row imports as it is: its ASN is placed in a unit the caller reaches, and the
+    example learning record is for that example ASN. Delete it before importing real data.
+    """
+    layout = files.layout_for(ASN if kind is TemplateKind.asn else LEARNING_RECORDS)
+    row = await files.example(session, principal, layout)
+    stem = files.template_stem(layout.kind)
+    if fmt is ExportFormat.csv:
+        content, media_type, name = files.template_csv(layout, row), CSV_MEDIA_TYPE, f"{stem}.csv"
+    else:
+        content = await anyio.to_thread.run_sync(files.template_xlsx, layout, row)
+        media_type, name = XLSX_MEDIA_TYPE, f"{stem}.xlsx"
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
+
+
+@router.get(
+    "/imports/{job_id}",
+    operation_id="imports_get",
+    response_model=ImportJobRead,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def imports_get(job_id: JobId, session: SessionDep, principal: JobReader) -> ImportJobRead:
+    """One import job: its status, progress (`processed` of `total`), counts and first error lines."""
+    return await service.read(session, await service.get_visible(session, principal, job_id))
+
+
+@asynccontextmanager
+async def _borrowed(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    yield session
+
+
+@router.get(
+    "/imports/{job_id}/report",
+    operation_id="imports_report",
+    response_class=StreamingResponse,
+    responses=_file_responses("Sheet Laporan Impor: Baris, NIP, Nama, Hasil, Kode, Kolom, Keterangan"),
+)
+async def imports_report(
+    request: Request,
+    job_id: JobId,
+    session: SessionDep,
+    principal: JobReader,
+    fmt: Format = ExportFormat.xlsx,
+) -> Response:
+    """The job's report as a spreadsheet: every rejected row (attendance: every participant) in row order.
+
+    Columns: Baris (row number), NIP, Nama, Hasil (Gagal, or Cocok/Tidak cocok/Di bawah ambang for
+    attendance), Kode (the problem code), Kolom (the field at fault) and Keterangan (the detail).
+    """
+    job = await service.get_visible(session, principal, job_id)
+    export = files.report(job)
+    headers = {"Cache-Control": "no-store"}
+    if fmt is ExportFormat.csv:
+        db: Database = request.app.state.db
+        headers["Content-Disposition"] = f'attachment; filename="{export.stem}.csv"'
+        return StreamingResponse(
+            exports_service.csv_chunks(export, db.read_sessions), media_type=CSV_MEDIA_TYPE, headers=headers
+        )
+    out = await exports_service.write_xlsx(export, lambda: _borrowed(session))
+    size = out.seek(0, 2)
+    out.seek(0)
+    headers["Content-Disposition"] = f'attachment; filename="{export.stem}.xlsx"'
+    headers["Content-Length"] = str(size)
+    return StreamingResponse(exports_service.file_chunks(out), media_type=XLSX_MEDIA_TYPE, headers=headers)
+
+
+@router.post(
+    "/imports/{job_id}/retry",
+    operation_id="imports_retry",
+    status_code=202,
+    response_model=ImportJobRead,
+    responses={**_accepted("The job, queued again"), **problem_responses(401, 403, 404, 409, 422)},
+)
+async def imports_retry(
+    request: Request,
+    background: BackgroundTasks,
+    response: Response,
+    job_id: JobId,
+    session: SessionDep,
+    principal: JobRetrier,
+) -> ImportJobRead:
+    """Run a failed or interrupted import again, from the row after its last committed chunk.
+
+    Rows already applied are not applied twice (and every importer is idempotent anyway). A job that
+    is queued, running or succeeded → 409 `import_not_retryable`.
+    """
+    job = await service.get_visible(session, principal, job_id)
+    job = await runner.requeue(session, principal, job)
+    db: Database = request.app.state.db
+    background.add_task(runner.run, db.write_sessions, job.id)
+    response.headers["Location"] = f"/api/v1/imports/{job.id}"
+    return await service.read(session, job)
