@@ -1,0 +1,435 @@
+"""Webinar attendance: a Zoom, Google Meet or Teams participant report → verified learning records.
+
+The job runner calls `check_options` and `check_report` while the upload request is open (so bad
+input is a 422 at once), and `run` later, in the job's transaction. Records go through
+`learning.service.create`, so JP rules, duplicates, totals, events, audit and the change feed are
+exactly those of a record entered by hand; `(nip, "attendance", external_id)` makes a second upload
+of the same session a no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.asn import service as asn_service
+from app.asn.models import Asn
+from app.asn.nip import NipInvalid, parse_nip
+from app.competencies import courses
+from app.core.errors import DomainError, Unprocessable
+from app.core.security import Principal
+from app.core.types import latest_indonesian_date
+from app.imports import models
+from app.imports.attendance_layouts import parse_report
+from app.imports.attendance_people import Participant, attended_seconds, group, nip_in
+from app.imports.lines import AttendanceOutcome, ReportLine
+from app.learning import service as learning
+from app.learning.models import VERIFIED
+from app.learning.schemas import RecordCreate
+from app.reference import codes
+from app.rules import service as rules_service
+
+SOURCE = "attendance"
+DEFAULT_MIN_SHARE = Decimal("0.75")
+MAX_SESSION_MINUTES = 1440
+_CHUNK = 500  # values per IN list, well inside SQLite's and asyncpg's parameter limits
+_SHARE = Decimal("0.0001")
+
+
+class InvalidOption(Unprocessable):
+    code = "invalid_option"
+
+
+def _invalid(field: str, detail: str) -> InvalidOption:
+    return InvalidOption(f"{field}: {detail}", field=field)
+
+
+# -- options -----------------------------------------------------------------------------------------
+
+
+def _text(options: dict[str, Any], key: str) -> str | None:
+    value = options.get(key)
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _int(options: dict[str, Any], key: str, low: int, high: int) -> int | None:
+    text = _text(options, key)
+    if text is None:
+        return None
+    try:
+        number = int(text)
+    except ValueError:
+        raise _invalid(key, f"{text[:40]!r} is not a whole number") from None
+    if not low <= number <= high:
+        raise _invalid(key, f"must be between {low} and {high}, not {number}")
+    return number
+
+
+def _date(options: dict[str, Any], key: str) -> date | None:
+    text = _text(options, key)
+    if text is None:
+        return None
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        raise _invalid(key, f"{text[:40]!r} is not a date (YYYY-MM-DD)") from None
+    if value > latest_indonesian_date():
+        raise _invalid(
+            key, f"{value.isoformat()} is in the future; import attendance once the session is held"
+        )
+    return value
+
+
+def _min_share(options: dict[str, Any]) -> Decimal:
+    text = _text(options, "min_share")
+    if text is None:
+        return DEFAULT_MIN_SHARE
+    percent = text.endswith("%")
+    try:
+        share = Decimal(text.rstrip("%").strip().replace(",", "."))
+    except InvalidOperation:
+        raise _invalid("min_share", f"{text[:40]!r} is not a number such as 0.75") from None
+    if percent:
+        share /= 100
+    if not share.is_finite() or not 0 < share <= 1:
+        raise _invalid(
+            "min_share", f"must be more than 0 and at most 1 (a share such as 0.75), not {text[:40]}"
+        )
+    return share.normalize()
+
+
+def _title(options: dict[str, Any]) -> str:
+    title = " ".join((_text(options, "title") or "").split())
+    if not title:
+        raise _invalid("title", "give the session's title, or a course_id from the catalogue")
+    if len(title) > 300:
+        raise _invalid("title", "at most 300 characters")
+    if any(ord(c) < 32 or ord(c) == 127 for c in title):
+        raise _invalid("title", "control characters are not allowed")
+    return title
+
+
+def session_key(course_id: int | None, title: str, form_code: str, session_date: date) -> str:
+    """The session's part of each record's external_id: the course and day, else a digest of what
+    makes an ad-hoc session the same one (its normalised title, form and day)."""
+    if course_id is not None:
+        return f"c{course_id}-{session_date.isoformat()}"
+    seed = f"{learning.title_key(title)}|{form_code}|{session_date.isoformat()}"
+    return "s" + hashlib.sha256(seed.encode()).hexdigest()[:20]
+
+
+async def check_options(
+    session: AsyncSession, principal: Principal, options: dict[str, Any]
+) -> dict[str, Any]:
+    """The session the report belongs to and the share to count, normalised for the job's `options`."""
+    del principal  # everyone who may upload may name any catalogue course
+    course_id = _int(options, "course_id", 1, 2**31 - 1)
+    session_date = _date(options, "session_date")
+    minutes = _int(options, "session_minutes", 1, MAX_SESSION_MINUTES)
+    min_share = _min_share(options)
+    organizer: str | None = None
+    competency_codes: list[str] = []
+    if course_id is not None:
+        for key in ("title", "form_code"):
+            if _text(options, key) is not None:
+                raise _invalid(
+                    key, "give course_id or title and form_code, not both; the course names the session"
+                )
+        course = await courses.get(session, course_id)
+        title, form_code, organizer = course.title, course.form_code, course.organizer
+        competency_codes = (await courses.competency_codes(session, [course.id])).get(course.id, [])
+        session_date = session_date or _course_day(course.starts_on, course.ends_on, course_id)
+        if minutes is None:
+            minutes = await _course_minutes(
+                session, course.jp, course.starts_on, course.ends_on, session_date
+            )
+    else:
+        title = _title(options)
+        form_code = _text(options, "form_code") or ""
+        if not form_code:
+            raise _invalid("form_code", "give the learning form code, see /api/v1/reference/learning_forms")
+        if session_date is None:
+            raise _invalid("session_date", "give the date of the session (YYYY-MM-DD)")
+        if minutes is None:
+            raise _invalid(
+                "session_minutes", f"give the session's length in minutes (1 to {MAX_SESSION_MINUTES})"
+            )
+    if form_code not in codes.codes("learning_forms"):
+        raise learning.UnknownFormCode(
+            f"form_code {form_code[:10]!r} is unknown; see /api/v1/reference/learning_forms",
+            field="form_code",
+        )
+    return {
+        "course_id": course_id,
+        "title": title,
+        "form_code": form_code,
+        "organizer": organizer,
+        "competency_codes": competency_codes,
+        "session_date": session_date.isoformat(),
+        "session_minutes": minutes,
+        "min_share": str(min_share),
+        "session_key": session_key(course_id, title, form_code, session_date),
+    }
+
+
+def _course_day(starts: date | None, ends: date | None, course_id: int) -> date:
+    if starts is not None and (ends is None or ends == starts):
+        if starts > latest_indonesian_date():
+            raise _invalid("session_date", f"course {course_id} starts {starts.isoformat()}, in the future")
+        return starts
+    when = f"runs from {starts.isoformat()} to {ends.isoformat()}" if starts and ends else "has no dates"
+    raise _invalid("session_date", f"course {course_id} {when}; give the date of this session")
+
+
+async def _course_minutes(
+    session: AsyncSession, jp: Decimal | None, starts: date | None, ends: date | None, day: date
+) -> int:
+    """A one-day course's JP at the year's minutes per JP is the session's length."""
+    if jp is not None and starts is not None and (ends is None or ends == starts):
+        rules = await rules_service.rules_for_year(session, day.year)
+        minutes = int((jp * rules.jp_minutes).to_integral_value(rounding=ROUND_HALF_UP))
+        if 1 <= minutes <= MAX_SESSION_MINUTES:
+            return minutes
+    raise _invalid(
+        "session_minutes",
+        f"the course's length cannot tell the session's; give it (1 to {MAX_SESSION_MINUTES})",
+    )
+
+
+def check_report(content: bytes) -> None:
+    """Raise the 422 the upload gets if `content` is not a participant report of a known layout."""
+    parse_report(content)
+
+
+# -- run ---------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Session:
+    course_id: int | None
+    title: str
+    form_code: str
+    organizer: str | None
+    competency_codes: list[str]
+    day: date
+    minutes: int
+    min_share: Decimal
+    key: str
+
+    @classmethod
+    def of(cls, options: dict[str, Any]) -> _Session:
+        day = date.fromisoformat(str(options["session_date"]))
+        course_id = options.get("course_id")
+        title, form_code = str(options["title"]), str(options["form_code"])
+        return cls(
+            course_id=int(course_id) if course_id is not None else None,
+            title=title,
+            form_code=form_code,
+            organizer=options.get("organizer"),
+            competency_codes=list(options.get("competency_codes") or []),
+            day=day,
+            minutes=int(options["session_minutes"]),
+            min_share=Decimal(str(options.get("min_share") or DEFAULT_MIN_SHARE)),
+            key=str(options.get("session_key") or session_key(course_id, title, form_code, day)),
+        )
+
+
+@dataclass(slots=True)
+class _Match:
+    person: Participant
+    asn: Asn | None
+    nip: str | None  # the matched NIP, or the one written in the name
+    detail: str | None
+
+
+async def run(
+    session: AsyncSession, principal: Principal, options: dict[str, Any], content: bytes
+) -> AttendanceOutcome:
+    """Parse, merge, match and record; one report line per person. Does not commit."""
+    meeting = _Session.of(options)
+    report = parse_report(content)
+    matches = await _match(session, principal, group(report.stays))
+    outcome = AttendanceOutcome(summary={models.MATCHED: 0, models.UNMATCHED: 0, models.BELOW_THRESHOLD: 0})
+    for match in _merge_by_nip(matches):
+        line = await _line(session, principal, meeting, match, outcome)
+        if line.outcome in outcome.summary:
+            outcome.summary[line.outcome] += 1
+        outcome.lines.append(line)
+    outcome.lines.sort(key=lambda line: line.row)
+    outcome.total = len(outcome.lines)
+    return outcome
+
+
+def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
+    items = sorted(set(values))
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+async def _reachable(session: AsyncSession, principal: Principal, condition: Any) -> list[Asn]:
+    """Active ASN the caller may reach; the rest do not exist as far as the report says."""
+    stmt = select(Asn).where(Asn.active.is_(True), condition)
+    scope = asn_service.scope_condition(principal)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def _match(session: AsyncSession, principal: Principal, people: list[Participant]) -> list[_Match]:
+    written = {id(p): nip_in(p.name) for p in people}
+    by_nip: dict[str, Asn] = {}
+    for chunk in _chunks(n for n in written.values() if n):
+        by_nip.update({a.nip: a for a in await _reachable(session, principal, Asn.nip.in_(chunk))})
+    by_email: dict[str, list[Asn]] = {}
+    email = func.lower(func.trim(Asn.email))
+    for chunk in _chunks(p.email for p in people if p.email):
+        for asn in await _reachable(session, principal, email.in_(chunk)):
+            by_email.setdefault((asn.email or "").strip().lower(), []).append(asn)
+    matches = []
+    for person in people:
+        nip = written[id(person)]
+        notes: list[str] = []
+        if nip is not None:
+            if nip in by_nip:
+                matches.append(_Match(person, by_nip[nip], nip, None))
+                continue
+            notes.append(_nip_note(nip))
+        owners = by_email.get(person.email or "", [])
+        if len(owners) == 1:
+            matches.append(_Match(person, owners[0], owners[0].nip, "; ".join(notes) or None))
+            continue
+        if len(owners) > 1:
+            notes.append(
+                f"{len(owners)} ASN profiles have the email {person.email}; write the NIP in the display name"
+            )
+        elif person.email:
+            notes.append(f"no active ASN in your scope has the email {person.email}")
+        elif nip is None:
+            notes.append("neither an email nor an 18-digit NIP in the display name")
+        matches.append(_Match(person, None, nip, "; ".join(notes)))
+    return matches
+
+
+def _nip_note(nip: str) -> str:
+    problems = []
+    for employment_type in ("pns", "pppk"):
+        try:
+            parse_nip(nip, employment_type)
+            return f"no active ASN in your scope has the NIP {nip} written in the display name"
+        except NipInvalid as exc:
+            problems.append(str(exc))
+    return f"{nip} in the display name is not a valid NIP ({problems[0]})"
+
+
+def _merge_by_nip(matches: Sequence[_Match]) -> list[_Match]:
+    """One person who appears under two identities (work email on a laptop, NIP-named guest on a
+    phone) is one participant: their stays are merged before minutes are counted."""
+    merged: dict[str, _Match] = {}
+    out: list[_Match] = []
+    for match in matches:
+        if match.asn is None:
+            out.append(match)
+        elif match.asn.nip in merged:
+            first = merged[match.asn.nip]
+            first.person.add(match.person)
+            first.detail = first.detail or match.detail
+        else:
+            merged[match.asn.nip] = match
+            out.append(match)
+    return out
+
+
+def _percent(share: Decimal) -> str:
+    return f"{(share * 100).quantize(Decimal('0.01')).normalize():f}%"
+
+
+def _minutes(seconds: int) -> int:
+    return int((Decimal(seconds) / 60).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+async def _line(
+    session: AsyncSession, principal: Principal, meeting: _Session, match: _Match, outcome: AttendanceOutcome
+) -> ReportLine:
+    person = match.person
+    line = ReportLine(row=person.line, outcome=models.ERROR, nip=match.nip, name=person.name[:200] or None)
+    data: dict[str, Any] = {"email": person.email, "joins": len(person.stays)}
+    line.data = data
+    problem = person.problem
+    if problem is not None:
+        line.code, line.field = problem.problem_code, problem.problem_field
+        line.detail = f"line {problem.line}: {problem.problem}"
+        return line
+    attended = _minutes(attended_seconds(person))
+    minutes = min(attended, meeting.minutes)
+    share = (Decimal(minutes) / meeting.minutes).quantize(_SHARE, rounding=ROUND_HALF_UP)
+    data |= {"minutes": minutes, "share": float(share), "jp": None, "record_id": None}
+    notes = [match.detail] if match.detail else []
+    if attended > meeting.minutes:
+        notes.append(f"attended {attended} minutes; credited the session's {meeting.minutes}")
+    line.detail = "; ".join(notes) or None
+    if match.asn is None:
+        line.outcome = models.UNMATCHED
+        return line
+    if Decimal(minutes) < meeting.min_share * meeting.minutes:
+        line.outcome = models.BELOW_THRESHOLD
+        line.detail = (
+            f"attended {minutes} of {meeting.minutes} minutes ({_percent(share)}); "
+            f"at least {_percent(meeting.min_share)} counts"
+        )
+        return line
+    return await _record(session, principal, meeting, match.asn, minutes, line, outcome)
+
+
+async def _record(
+    session: AsyncSession,
+    principal: Principal,
+    meeting: _Session,
+    asn: Asn,
+    minutes: int,
+    line: ReportLine,
+    outcome: AttendanceOutcome,
+) -> ReportLine:
+    assert line.data is not None
+    body = RecordCreate(
+        title=meeting.title,
+        form_code=meeting.form_code,
+        organizer=meeting.organizer,
+        start_date=meeting.day,
+        end_date=meeting.day,
+        duration_minutes=minutes,
+        competency_codes=meeting.competency_codes,
+        source=SOURCE,
+        external_id=f"att:{meeting.key}:{asn.nip}",
+    )
+    try:
+        record, created = await learning.create(session, principal, asn, body)
+    except DomainError as exc:
+        line.code, line.detail = exc.code, exc.detail
+        if "duplicate_of" in exc.extra:
+            line.data["duplicate_of"] = exc.extra["duplicate_of"]
+        return line
+    line.outcome = models.MATCHED
+    line.data |= {
+        "jp": float(record.jp),
+        "record_id": record.id,
+        "existing": not created,
+        "status": record.status,
+    }
+    if created:
+        outcome.created += 1
+    else:
+        outcome.unchanged += 1
+        line.detail = f"learning record {record.id} exists from an earlier upload of this session"
+    if record.status != VERIFIED and created:
+        line.detail = "your own attendance is a claim another admin must verify"
+    return line
