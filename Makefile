@@ -14,11 +14,11 @@ DEMO_ASN ?= 2000
 PG_ADMIN ?= postgresql://postgres@127.0.0.1:5432/postgres
 
 .PHONY: help install backend frontend run serve db demo test test-backend test-sqlite test-postgres \
-        test-frontend lint pg-up clean
+        check-client test-frontend lint pg-up clean
 
 help:
 	@echo "make run    - install everything, build the SPA, migrate SQLite, load demo data, serve on http://$(HOST):$(PORT)"
-	@echo "make test   - the whole suite: lint, backend on SQLite and PostgreSQL, frontend unit tests"
+	@echo "make test   - the whole suite: lint, backend on SQLite and PostgreSQL, generated client, frontend unit tests"
 
 # --- installation ------------------------------------------------------------------------------
 
@@ -82,10 +82,14 @@ test-postgres: backend pg-up
 
 test-backend: test-sqlite test-postgres
 
+# A Python client generated from the live OpenAPI document must work (tests/client/).
+check-client: backend
+	$(BIN)/python tests/client/check_generated_client.py
+
 test-frontend: frontend/node_modules/.installed
 	cd frontend && npm test
 
-test: lint test-backend test-frontend frontend
+test: lint test-backend check-client test-frontend frontend
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var .pytest_cache .ruff_cache
