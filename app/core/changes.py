@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, String, bindparam, event, func, insert, select, text
+from sqlalchemy import BigInteger, String, bindparam, event, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -27,13 +27,11 @@ FEED_ENTITIES = frozenset({"asn", "learning_record", "assessment"})
 OPS = ("upsert", "void")
 _PENDING = "bangkom_changes"
 # pg_advisory_xact_lock(hashtext('change_log')): one key for every writer of the feed.
-_LOCK = text("SELECT pg_advisory_xact_lock(hashtext('change_log'))")
+LOCK = text("SELECT pg_advisory_xact_lock(hashtext('change_log'))")
 
 
 class Change(Base):
     __tablename__ = "change_log"
-    __table_args__ = (Index("ix_change_log_entity_key", "entity", "key"),)
-
     # Assigned at commit (see the module docstring), never by a sequence: no gaps, commit order.
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -81,7 +79,7 @@ def _publish(session: Session) -> None:
     keys = [k for _, k in pending]
     ops = list(pending.values())
     if connection.dialect.name == "postgresql":
-        connection.execute(_LOCK)
+        connection.execute(LOCK)
         # One statement whatever the batch: max(seq) is read after the lock, so it is the last committed.
         connection.execute(
             text(

@@ -203,7 +203,7 @@ async def _publish_changes(session: AsyncSession) -> None:
     """
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         # Held to the commit: writers queue behind the load instead of taking the same numbers.
-        await session.execute(changes._LOCK)
+        await session.execute(changes.LOCK)
     at = literal(utcnow(), UTCDateTime())
     record = LearningRecord
     sources = (

@@ -181,5 +181,4 @@ async def _assessments(session: AsyncSession, ids: Sequence[int]) -> dict[str, A
         return {}
     found = list((await session.execute(select(Assessment).where(Assessment.id.in_(ids)))).scalars())
     # The same batch reader GET /asn/{nip}/assessments uses for a page of assessments.
-    results = await assessments._results(session, [a.id for a in found])
-    return {str(a.id): assessments._read(a, results[a.id]) for a in found}
+    return {str(read.id): read for read in await assessments.read_many(session, found)}

@@ -32,8 +32,6 @@ def upgrade() -> None:
         sa.Column("op", sa.String(length=10), nullable=False),
         sa.PrimaryKeyConstraint("seq", name=op.f("pk_change_log")),
     )
-    with op.batch_alter_table("change_log", schema=None) as batch_op:
-        batch_op.create_index("ix_change_log_entity_key", ["entity", "key"], unique=False)
 
     op.create_table(
         "import_jobs",
@@ -117,8 +115,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_import_jobs_created_by")
 
     op.drop_table("import_jobs")
-    with op.batch_alter_table("change_log", schema=None) as batch_op:
-        batch_op.drop_index("ix_change_log_entity_key")
 
     op.drop_table("change_log")
     # ### end Alembic commands ###

@@ -20,6 +20,7 @@ from sqlalchemy import delete, select
 
 from app.asn.models import Asn
 from app.core.audit import AuditEntry
+from app.core.changes import Change
 from app.core.config import Settings
 from app.core.db import Database, create_database
 from app.core.security import Principal, Role
@@ -73,6 +74,13 @@ async def _remove(db: Database, nip: str, unit_id: int) -> None:
         keys = [str(i) for i in (await session.execute(ids)).scalars()]
         await session.execute(
             delete(AuditEntry).where(AuditEntry.entity == "learning_record", AuditEntry.key.in_(keys))
+        )
+        # Their change-feed rows too, or later feed readers of this test database see records that are gone.
+        await session.execute(
+            delete(Change).where(
+                ((Change.entity == "learning_record") & Change.key.in_(keys))
+                | ((Change.entity == "asn") & (Change.key == nip))
+            )
         )
         await session.execute(delete(LearningEvent).where(LearningEvent.record_id.in_(ids)))
         await session.execute(delete(LearningRecord).where(LearningRecord.nip == nip))
