@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,23 +38,43 @@ SELF_EDITABLE = frozenset({"email", "phone", "education_level"})
 # Fields whose change moves figures other domains keep per ASN (competency gaps per unit).
 PLACEMENT_FIELDS = frozenset({"position_id", "unit_id", "active"})
 
-PlacementHook = Callable[[AsyncSession, Sequence[str]], Awaitable[None]]
+
+class NewAsn(NamedTuple):
+    """A profile created in the current transaction, with the placement derived figures depend on.
+
+    Being new, it has no ratings (they reference the profile) and no derived rows yet, so a hook can
+    add its figures without first removing old ones.
+    """
+
+    nip: str
+    position_id: int | None
+    unit_id: int
+    active: bool
+
+
+PlacementHook = Callable[[AsyncSession, Sequence[str], Sequence[NewAsn]], Awaitable[None]]
 _placement_hooks: list[PlacementHook] = []
 
 
 def on_placement_changed(hook: PlacementHook) -> None:
-    """Run `hook(session, nips)` in the transaction that creates ASN or changes their position, unit or
-    active flag (single edits, SIMPEG sync, imports), so derived figures follow without this domain
-    importing theirs.
+    """Run `hook(session, moved, created)` in the transaction that creates ASN or changes their position,
+    unit or active flag (single edits, SIMPEG sync, imports), so derived figures follow without this
+    domain importing theirs. `moved` are NIPs of existing ASN, `created` the new ones.
     """
     _placement_hooks.append(hook)
 
 
-async def placement_changed(session: AsyncSession, nips: Sequence[str]) -> None:
-    """Tell the registered domains that these ASN were created or moved (bulk writers call this too)."""
-    if nips:
+async def placement_changed(
+    session: AsyncSession, moved: Sequence[str], created: Sequence[NewAsn] = ()
+) -> None:
+    """Tell the registered domains that these ASN moved or were created (bulk writers call this too).
+
+    A writer passes an ASN in `created` only if its own INSERT created the row in this transaction;
+    anything else it wrote and that may have moved goes in `moved`.
+    """
+    if moved or created:
         for hook in _placement_hooks:
-            await hook(session, nips)
+            await hook(session, moved, created)
 
 
 class AsnNotFound(NotFound):
@@ -233,7 +253,7 @@ async def create(session: AsyncSession, principal: Principal, data: AsnCreate) -
     session.add(asn)
     await session.flush()
     audit.record(session, principal, "create", "asn", asn.nip, after=audit.snapshot(asn, PROFILE_FIELDS))
-    await placement_changed(session, [asn.nip])
+    await placement_changed(session, (), [NewAsn(asn.nip, asn.position_id, asn.unit_id, asn.active)])
     return asn
 
 

@@ -5,7 +5,9 @@ a new assessment (that ASN), a changed position standard (the ASN holding that p
 whose position, unit or active flag changed (that ASN), a bulk load (everyone). `refresh` subtracts
 what the selected ASN contributed to the unit totals, rebuilds their standings from the sources and
 adds the new contributions, all set-based, so one ASN costs a handful of rows and the whole province a
-few statements.
+few statements. A newly created ASN has nothing to subtract or replace (no ratings, no standings), so
+`add_new` only inserts its standings from the position standards and adds them to the totals: on
+PostgreSQL one statement for a whole SIMPEG batch.
 
 Writers are serialised by one transaction-level advisory lock on PostgreSQL (SQLite has a single
 writer already): a refresh reads the old contributions before it replaces them, and two refreshes of
@@ -15,7 +17,7 @@ the same ASN interleaving would count it twice. Changes to gaps are rare next to
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -45,10 +47,11 @@ from app.competencies.models import (
     PositionStandard,
 )
 
-# Who to refresh: a SELECT of NIPs, or None for every ASN.
-Who = Select[Any] | None
+# Who to refresh: a SELECT of NIPs, the NIPs themselves, or None for every ASN.
+Who = Select[Any] | Sequence[str] | None
 
 _LOCK_KEY = "competency_standings"
+_T = TypeVar("_T")
 
 
 def _dialect(session: AsyncSession) -> str:
@@ -147,8 +150,11 @@ async def refresh(session: AsyncSession, who: Who) -> None:
             )
         )
         return
-    # The selection is materialised once: it may depend on rows this function rewrites.
-    selected = [row[0] for row in (await session.execute(who)).all()]
+    if isinstance(who, Select):
+        # The selection is materialised once: it may depend on rows this function rewrites.
+        selected = [row[0] for row in (await session.execute(who)).all()]
+    else:
+        selected = list(who)
     if not selected:
         return
     deltas: dict[tuple[int, str], list[int]] = {}
@@ -168,7 +174,7 @@ async def refresh(session: AsyncSession, who: Who) -> None:
     await _apply(session, {k: v for k, v in deltas.items() if any(v)})
 
 
-def _chunks(values: list[str], size: int = 5000) -> list[list[str]]:
+def _chunks(values: list[_T], size: int = 5000) -> list[list[_T]]:
     # Bound the IN lists (SQLite's variable limit, PostgreSQL's planning time).
     return [values[i : i + size] for i in range(0, len(values), size)]
 
@@ -194,8 +200,69 @@ async def _apply(session: AsyncSession, deltas: dict[tuple[int, str], list[int]]
         await session.execute(delete(t).where(t.unit_id.in_(emptied), t.required == 0))
 
 
-async def _placement_changed(session: AsyncSession, changed: Sequence[str]) -> None:
-    await refresh(session, nips(changed))
+# New ASN on PostgreSQL: their standings straight from the position standards (nothing to delete, no
+# ratings to join), and the unit totals raised by what was inserted, in one statement.
+_ADD_NEW_PG = text(
+    """
+    WITH placed AS (
+        INSERT INTO competency_standings
+            (nip, competency_code, unit_id, active, required_level, actual_level)
+        SELECT n.nip, ps.competency_code, n.unit_id, n.active, ps.required_level, NULL
+        FROM unnest(CAST(:nips AS varchar[]), CAST(:positions AS integer[]),
+                    CAST(:units AS integer[]), CAST(:actives AS boolean[]))
+             AS n(nip, position_id, unit_id, active)
+        JOIN position_standards ps ON ps.position_id = n.position_id
+        RETURNING unit_id, competency_code, active
+    )
+    INSERT INTO competency_unit_totals AS t
+        (unit_id, competency_code, required, assessed, with_gap, gap_sum)
+    SELECT unit_id, competency_code, count(*), 0, 0, 0
+    FROM placed WHERE active
+    GROUP BY unit_id, competency_code
+    ORDER BY unit_id, competency_code
+    ON CONFLICT (unit_id, competency_code) DO UPDATE SET required = t.required + excluded.required
+    """
+)
+
+
+async def add_new(session: AsyncSession, created: Sequence[asn_service.NewAsn]) -> None:
+    """Standings and unit totals for ASN created in this transaction (see `NewAsn`)."""
+    placed = [a for a in created if a.position_id is not None]
+    if not placed:
+        return  # without a position there is no standard, so nothing to count
+    await _lock(session)
+    await session.flush()
+    if _dialect(session) == "postgresql":
+        for chunk in _chunks(placed, 20_000):
+            await session.execute(
+                _ADD_NEW_PG,
+                {
+                    "nips": [a.nip for a in chunk],
+                    "positions": [a.position_id for a in chunk],
+                    "units": [a.unit_id for a in chunk],
+                    "actives": [a.active for a in chunk],
+                },
+            )
+        return
+    # SQLite: the same two steps with the rows read back from asn (the outer join to ratings finds none).
+    deltas: dict[tuple[int, str], list[int]] = {}
+    for nips_chunk in _chunks([a.nip for a in placed]):
+        among = _among(nips_chunk, False)
+        await session.execute(insert(CompetencyStanding).from_select(_COLUMNS, _new_standings(None, among)))
+        for row in (await session.execute(_contributions(None, among))).all():
+            figures = deltas.setdefault((row.unit_id, row.competency_code), [0, 0, 0, 0])
+            for i, name in enumerate(_FIGURES):
+                figures[i] += int(getattr(row, name))
+    await _apply(session, deltas)
+
+
+async def _placement_changed(
+    session: AsyncSession, moved: Sequence[str], created: Sequence[asn_service.NewAsn]
+) -> None:
+    if created:
+        await add_new(session, created)
+    if moved:
+        await refresh(session, moved)
 
 
 asn_service.on_placement_changed(_placement_changed)

@@ -1,9 +1,11 @@
 """SIMPEG's bulk upsert of ASN profiles, set-based.
 
 A batch is a handful of statements whatever its size: the stored rows of the batch's NIPs (locked,
-for the before-snapshots), the units and positions it names, then the write (PostgreSQL: COPY into a
-temporary staging table and one INSERT … ON CONFLICT DO UPDATE; SQLite: two executemany), the
-audit rows in one executemany and the placement hook. Every item is validated like a single
+for the before-snapshots), the units and positions it names, then the write, the audit rows and the
+placement hook. On PostgreSQL new profiles are COPied straight into `asn` (under a savepoint: if
+another transaction created one of them meanwhile, the batch falls back to the upsert), changed ones
+go through a COPY into a temporary staging table and one INSERT … ON CONFLICT DO UPDATE, and the
+audit rows are one COPY; SQLite uses executemany. Every item is validated like a single
 `POST /asn` (NIP layout, NIP vs gender/birth date, golongan, unit, position); an invalid item is
 reported by index and left out, the valid ones are applied in the request's transaction.
 
@@ -18,15 +20,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from operator import itemgetter
+from typing import Any
 
+import asyncpg
 import orjson
 from pydantic import ValidationError
-from sqlalchemy import ARRAY, String, Table, bindparam, func, insert, select, text, update
+from sqlalchemy import ARRAY, Integer, String, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn import service as asn_service
-from app.asn.schemas import AsnCreate, Gender
+from app.asn.schemas import AsnCreate
 from app.core import changes as change_feed
 from app.core.db import Base
 from app.core.errors import DomainError, Unprocessable
@@ -78,11 +82,18 @@ class Outcome:
     errors: list[RowError] = field(default_factory=list)
 
 
+# (action, nip, before, after) of each written profile, for its audit row.
+AuditTrail = list[tuple[str, str, dict[str, Any] | None, dict[str, Any]]]
+
+
 @dataclass(slots=True)
 class _Row:
     index: int
-    data: AsnCreate
-    given: frozenset[str]
+    nip: str
+    # The item's profile fields (AsnCreate's defaults for those it left out), gender and birth date
+    # as the NIP encodes them, in FIELDS order; `given` names the fields the item sent (and those two).
+    values: dict[str, Any]
+    given: set[str]
     profile: dict[str, Any] = field(default_factory=dict)
 
 
@@ -98,10 +109,15 @@ def _validation_error(index: int, item: Any, exc: ValidationError) -> RowError:
     return RowError(index, _given_nip(item), RowInvalid(detail[:1000]), first)
 
 
+_DERIVED = frozenset({"gender", "birth_date"})
+_CHECKED_LENGTHS = tuple(_LENGTHS.items())
+
+
 def _parse(items: list[Any], outcome: Outcome) -> list[_Row]:
     """Schema, NIP facts and in-batch duplicates, row by row."""
     rows: list[_Row] = []
     seen: set[str] = set()
+    validate = AsnCreate.model_validate
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             outcome.errors.append(
@@ -109,43 +125,41 @@ def _parse(items: list[Any], outcome: Outcome) -> list[_Row]:
             )
             continue
         try:
-            data = AsnCreate.model_validate(item)
+            data = validate(item)
         except ValidationError as exc:
             outcome.errors.append(_validation_error(index, item, exc))
             continue
-        if data.nip in seen:
+        nip = data.nip
+        if nip in seen:
             outcome.errors.append(
                 RowError(
                     index,
-                    data.nip,
-                    DuplicateInBatch(f"NIP {data.nip[:18]} appears earlier in this batch; send it once"),
+                    nip,
+                    DuplicateInBatch(f"NIP {nip[:18]} appears earlier in this batch; send it once"),
                 )
             )
             continue
-        seen.add(data.nip)
+        seen.add(nip)
         try:
             gender, birth_date = asn_service._nip_facts(
-                data.nip, data.employment_type, data.gender, data.birth_date
+                nip, data.employment_type, data.gender, data.birth_date
             )
         except DomainError as exc:
-            outcome.errors.append(RowError(index, data.nip, exc))
+            outcome.errors.append(RowError(index, nip, exc))
             continue
-        too_long = next(
-            (
-                (name, limit)
-                for name, limit in _LENGTHS.items()
-                if isinstance(value := getattr(data, name), str) and len(value) > limit
-            ),
-            None,
-        )
-        if too_long is not None:
-            name, limit = too_long
-            outcome.errors.append(
-                RowError(index, data.nip, RowInvalid(f"{name}: at most {limit} characters"), name)
-            )
-            continue
-        data.gender, data.birth_date = cast(Gender, gender), birth_date  # as derived from the NIP
-        rows.append(_Row(index, data, frozenset(data.model_fields_set) | {"gender", "birth_date"}))
+        # A pydantic model keeps its field values in __dict__; model_dump() would cost 15 times more.
+        fields = data.__dict__
+        values = {f: fields[f] for f in FIELDS}
+        values["gender"], values["birth_date"] = gender, birth_date
+        for name, limit in _CHECKED_LENGTHS:
+            value = values[name]
+            if value is not None and len(value) > limit:
+                outcome.errors.append(
+                    RowError(index, nip, RowInvalid(f"{name}: at most {limit} characters"), name)
+                )
+                break
+        else:
+            rows.append(_Row(index, nip, values, data.model_fields_set | _DERIVED))
     return rows
 
 
@@ -159,13 +173,16 @@ async def _stored(session: AsyncSession, nips: list[str]) -> dict[str, dict[str,
     else:
         stmt = select(*columns).where(_ASN.c.nip.in_(bindparam("nips", expanding=True))).order_by(_ASN.c.nip)
     found = await session.execute(stmt, {"nips": nips})
-    return {row.nip: dict(row._mapping) for row in found}
+    return {row[0]: dict(zip(FIELDS, row, strict=True)) for row in found}
 
 
 async def _existing_ids(session: AsyncSession, table: Table, ids: set[int]) -> set[int]:
     if not ids:
         return set()
-    stmt = select(table.c.id).where(table.c.id.in_(bindparam("ids", expanding=True)))
+    if _is_postgres(session):
+        stmt = select(table.c.id).where(table.c.id == func.any(bindparam("ids", type_=ARRAY(Integer))))
+    else:
+        stmt = select(table.c.id).where(table.c.id.in_(bindparam("ids", expanding=True)))
     return set((await session.execute(stmt, {"ids": sorted(ids)})).scalars())
 
 
@@ -175,30 +192,31 @@ async def sync(session: AsyncSession, principal: Principal, items: list[Any]) ->
         raise BatchTooLarge(f"Send at most {MAX_ITEMS} profiles per request; this batch has {len(items)}")
     outcome = Outcome()
     rows = _parse(items, outcome)
-    stored = await _stored(session, [r.data.nip for r in rows]) if rows else {}
-    units = await _existing_ids(session, Unit.__table__, {r.data.unit_id for r in rows})  # type: ignore[arg-type]
+    stored = await _stored(session, [r.nip for r in rows]) if rows else {}
+    units = await _existing_ids(session, Unit.__table__, {r.values["unit_id"] for r in rows})  # type: ignore[arg-type]
     positions = await _existing_ids(
         session,
         Position.__table__,  # type: ignore[arg-type]
-        {r.data.position_id for r in rows if "position_id" in r.given and r.data.position_id is not None},
+        {p for r in rows if (p := r.values["position_id"]) is not None and "position_id" in r.given},
     )
     creates: list[_Row] = []
     changes: list[_Row] = []
     for row in rows:
-        data, before = row.data, stored.get(row.data.nip)
-        given = row.given if before is not None else frozenset(FIELDS)
-        profile = dict(before) if before is not None else {}
-        profile.update({f: getattr(data, f) for f in FIELDS if f in given})
+        values, before = row.values, stored.get(row.nip)
+        if before is None:
+            profile, position_given = values, True
+        else:
+            profile = before | {f: values[f] for f in row.given}
+            position_given = "position_id" in row.given
         try:
             asn_service._check_golongan(profile["golongan"], profile["employment_type"])
-            if data.unit_id not in units:
-                raise org_service.UnitReferenceInvalid(f"unit_id: no unit with id {data.unit_id}")
-            if "position_id" in given and data.position_id is not None and data.position_id not in positions:
-                raise org_service.PositionReferenceInvalid(
-                    f"position_id: no position with id {data.position_id}"
-                )
+            if values["unit_id"] not in units:
+                raise org_service.UnitReferenceInvalid(f"unit_id: no unit with id {values['unit_id']}")
+            position_id = values["position_id"]
+            if position_given and position_id is not None and position_id not in positions:
+                raise org_service.PositionReferenceInvalid(f"position_id: no position with id {position_id}")
         except DomainError as exc:
-            outcome.errors.append(RowError(row.index, data.nip, exc))
+            outcome.errors.append(RowError(row.index, row.nip, exc))
             continue
         row.profile = profile
         if before is None:
@@ -222,49 +240,49 @@ async def _write(
     stored: dict[str, dict[str, Any]],
 ) -> None:
     now = utcnow()
-    profiles = {r.data.nip: r.profile for r in (*creates, *changes)}
-    if _is_postgres(session):
-        written = await _upsert_postgres(session, list(profiles.values()), now)
+    postgresql = _is_postgres(session)
+    profiles = {r.nip: r.profile for r in (*creates, *changes)}
+    if postgresql:
+        written = await _write_postgres(session, creates, changes, now)
     else:
         written = await _write_sqlite(session, creates, changes, now)
-    actor, role, request_id = principal.actor, principal.role.value, current_request_id()
-    entries: list[dict[str, Any]] = []
+    created: list[asn_service.NewAsn] = []
     moved: list[str] = []
+    trail: AuditTrail = []
     for nip, inserted in written:
         after = profiles[nip]
-        before = None if inserted else stored.get(nip)
         if inserted:
             outcome.created += 1
-        else:
-            outcome.updated += 1
+            created.append(asn_service.NewAsn(nip, after["position_id"], after["unit_id"], after["active"]))
+            trail.append(("create", nip, None, after))
+            continue
+        outcome.updated += 1
+        before = stored.get(nip)
         if before is None or any(before[f] != after[f] for f in asn_service.PLACEMENT_FIELDS):
             moved.append(nip)
-        entries.append(
-            {
-                "at": now,
-                "actor": actor,
-                "role": role,
-                "action": "create" if inserted else "update",
-                "entity": "asn",
-                "key": nip,
-                "before": _snapshot(before) if before is not None else None,
-                "after": _snapshot(after),
-                "request_id": request_id,
-            }
-        )
+        trail.append(("update", nip, before, after))
     # Rows another transaction changed to the same values in the meantime were not written.
     outcome.unchanged += len(profiles) - len(written)
-    if entries and _is_postgres(session):
-        await _copy_audit(session, entries)
-    elif entries:
-        await session.execute(insert(_AUDIT), entries)
+    if trail:
+        await (_copy_audit if postgresql else _insert_audit)(session, principal, now, trail)
     change_feed.note_many(session, "asn", (nip for nip, _ in written))
-    await asn_service.placement_changed(session, moved)
+    await asn_service.placement_changed(session, moved, created)
 
 
-def _snapshot(profile: dict[str, Any]) -> dict[str, Any]:
-    """audit.snapshot of a profile dict; birth_date is its only non-JSON value."""
-    return profile | {"birth_date": profile["birth_date"].isoformat()}
+async def _write_postgres(
+    session: AsyncSession, creates: list[_Row], changes: list[_Row], now: datetime
+) -> list[tuple[str, bool]]:
+    """(nip, inserted) of every row written; unchanged rows (by the database's comparison) are left out."""
+    upsert = changes
+    written: list[tuple[str, bool]] = []
+    if creates:
+        if await _copy_new(session, [r.profile for r in creates], now):
+            written = [(r.nip, True) for r in creates]
+        else:
+            upsert = [*creates, *changes]
+    if upsert:
+        written += await _upsert_postgres(session, [r.profile for r in upsert], now)
+    return written
 
 
 _COLUMNS = ", ".join(FIELDS)
@@ -287,6 +305,24 @@ _CREATE_STAGE = text(
     "position_id integer, unit_id integer NOT NULL, email varchar(254), phone varchar(20), "
     "education_level varchar(4), active boolean NOT NULL) ON COMMIT DELETE ROWS"
 )
+_ROW = itemgetter(*FIELDS)
+_NEW_COLUMNS = [*FIELDS, "version", "created_at", "updated_at"]
+
+
+async def _copy_new(session: AsyncSession, profiles: list[dict[str, Any]], now: datetime) -> bool:
+    """COPY new profiles into asn; False (nothing written) if one of their NIPs exists by now.
+
+    `_stored` saw none of these NIPs, but it cannot lock rows that do not exist yet: a concurrent
+    request may create one before this COPY, which then fails on the primary key. The savepoint keeps
+    the transaction usable for the upsert that handles such rows.
+    """
+    records = [(*_ROW(p), 1, now, now) for p in profiles]
+    try:
+        async with session.begin_nested():
+            await (await _driver(session)).copy_records_to_table("asn", records=records, columns=_NEW_COLUMNS)
+    except asyncpg.UniqueViolationError:
+        return False
+    return True
 
 
 async def _upsert_postgres(
@@ -295,7 +331,7 @@ async def _upsert_postgres(
     await session.execute(_CREATE_STAGE)
     await session.execute(text(f"TRUNCATE {_STAGE}"))
     await (await _driver(session)).copy_records_to_table(
-        _STAGE, records=[tuple(p[f] for f in FIELDS) for p in profiles], columns=list(FIELDS)
+        _STAGE, records=[_ROW(p) for p in profiles], columns=list(FIELDS)
     )
     result = await session.execute(_UPSERT, {"now": now})
     return [(nip, bool(inserted)) for nip, inserted in result]
@@ -304,17 +340,57 @@ async def _upsert_postgres(
 _AUDIT_COLUMNS = ("at", "actor", "role", "action", "entity", "key", "before", "after", "request_id")
 
 
-async def _copy_audit(session: AsyncSession, entries: list[dict[str, Any]]) -> None:
-    """The batch's audit rows in one COPY (an executemany of 5,000 JSONB rows costs ten times more)."""
+async def _copy_audit(session: AsyncSession, principal: Principal, now: datetime, trail: AuditTrail) -> None:
+    """The batch's audit rows in one COPY (an executemany of 5,000 JSONB rows costs ten times more).
+
+    orjson writes a date as ISO 8601, as audit.jsonable does, so the profiles need no snapshot copy.
+    """
+    actor, role, request_id = principal.actor, principal.role.value, current_request_id()
+    dumps = orjson.dumps
     records = [
-        tuple(
-            orjson.dumps(e[c]).decode() if c in ("before", "after") and e[c] is not None else e[c]
-            for c in _AUDIT_COLUMNS
+        (
+            now,
+            actor,
+            role,
+            action,
+            "asn",
+            nip,
+            None if before is None else dumps(before).decode(),
+            dumps(after).decode(),
+            request_id,
         )
-        for e in entries
+        for action, nip, before, after in trail
     ]
     await (await _driver(session)).copy_records_to_table(
         "audit_log", records=records, columns=list(_AUDIT_COLUMNS)
+    )
+
+
+def _snapshot(profile: dict[str, Any]) -> dict[str, Any]:
+    """audit.snapshot of a profile dict; birth_date is its only non-JSON value."""
+    return profile | {"birth_date": profile["birth_date"].isoformat()}
+
+
+async def _insert_audit(
+    session: AsyncSession, principal: Principal, now: datetime, trail: AuditTrail
+) -> None:
+    actor, role, request_id = principal.actor, principal.role.value, current_request_id()
+    await session.execute(
+        insert(_AUDIT),
+        [
+            {
+                "at": now,
+                "actor": actor,
+                "role": role,
+                "action": action,
+                "entity": "asn",
+                "key": nip,
+                "before": None if before is None else _snapshot(before),
+                "after": _snapshot(after),
+                "request_id": request_id,
+            }
+            for action, nip, before, after in trail
+        ],
     )
 
 
@@ -345,7 +421,7 @@ async def _write_sqlite(
         await session.execute(
             stmt, [{f"b_{f}": r.profile[f] for f in FIELDS} | {"b_now": now} for r in changes]
         )
-    return [(r.data.nip, True) for r in creates] + [(r.data.nip, False) for r in changes]
+    return [(r.nip, True) for r in creates] + [(r.nip, False) for r in changes]
 
 
 def _is_postgres(session: AsyncSession) -> bool:
