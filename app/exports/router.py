@@ -8,22 +8,19 @@ table; the XLSX also has the summary sheets.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.dependencies import allow
-from app.core.db import Database, SessionDep
+from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.security import Principal, Role
-from app.exports import service
+from app.exports import responses, service
 from app.exports.schemas import ExportFormat
-from app.exports.sheets import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
+from app.exports.sheets import XLSX_MEDIA_TYPE
 
 router = APIRouter(tags=["exports"])
 
@@ -75,31 +72,6 @@ def _file(description: str) -> dict[int | str, dict[str, Any]]:
     }
 
 
-@asynccontextmanager
-async def _borrowed(session: AsyncSession) -> AsyncIterator[AsyncSession]:
-    yield session
-
-
-async def _respond(
-    request: Request, session: AsyncSession, export: service.Export, fmt: ExportFormat
-) -> Response:
-    headers = {"Cache-Control": "no-store"}
-    if fmt is ExportFormat.csv:
-        # Streamed after this function returns, when the request's session is closed: each batch
-        # takes a session of its own, so a slow client holds no connection between batches.
-        db: Database = request.app.state.db
-        headers["Content-Disposition"] = f'attachment; filename="{export.stem}.csv"'
-        return StreamingResponse(
-            service.csv_chunks(export, db.read_sessions), media_type=CSV_MEDIA_TYPE, headers=headers
-        )
-    file = await service.write_xlsx(export, lambda: _borrowed(session))
-    size = file.seek(0, 2)
-    file.seek(0)
-    headers["Content-Disposition"] = f'attachment; filename="{export.stem}.xlsx"'
-    headers["Content-Length"] = str(size)
-    return StreamingResponse(service.file_chunks(file), media_type=XLSX_MEDIA_TYPE, headers=headers)
-
-
 @router.get(
     "/exports/jp-compliance",
     operation_id="exports_jp_compliance",
@@ -121,7 +93,7 @@ async def exports_jp_compliance(
     figures of `GET /reports/jp-compliance` (Ringkasan Unit) and the PPPK figures.
     """
     export = await service.jp_compliance(session, principal, year or date.today().year, unit_id)
-    return await _respond(request, session, export, fmt)
+    return await responses.spreadsheet(request, session, export, fmt)
 
 
 @router.get(
@@ -139,7 +111,7 @@ async def exports_verification_queue(
 ) -> Response:
     """The learning claims awaiting verification in the caller's units as a spreadsheet, oldest first."""
     export = await service.verification_queue(session, principal, unit_id)
-    return await _respond(request, session, export, fmt)
+    return await responses.spreadsheet(request, session, export, fmt)
 
 
 @router.get(
@@ -159,7 +131,7 @@ async def exports_competency_gaps(
 ) -> Response:
     """The competency-gap report as a spreadsheet, with the unit × competency matrix of mean gaps."""
     export = await service.competency_gaps(session, principal, unit_id)
-    return await _respond(request, session, export, fmt)
+    return await responses.spreadsheet(request, session, export, fmt)
 
 
 @router.get(
@@ -180,4 +152,4 @@ async def exports_budget_compliance(
     The CSV holds the per-unit table (Anggaran Unit); the XLSX also has the province's check.
     """
     export = await service.budget_compliance(session, year or date.today().year)
-    return await _respond(request, session, export, fmt)
+    return await responses.spreadsheet(request, session, export, fmt)

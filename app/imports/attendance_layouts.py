@@ -21,6 +21,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from app.core.errors import Unprocessable
+from app.imports.layouts import MissingColumns
+from app.imports.reading import UnreadableFile
 
 ZOOM, MEET, TEAMS, TEAMS_LEGACY = "zoom", "google_meet", "teams", "teams_legacy"
 SUPPORTED = (
@@ -113,16 +115,8 @@ _AMOUNT = re.compile(
 _UNIT_SECONDS = {"h": 3600, "j": 3600, "m": 60, "s": 1, "d": 1}
 
 
-class UnreadableFile(Unprocessable):
-    code = "unreadable_file"
-
-
 class UnknownLayout(Unprocessable):
     code = "unknown_layout"
-
-
-class MissingColumns(Unprocessable):
-    code = "missing_columns"
 
 
 @dataclass(slots=True)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 import anyio
@@ -17,7 +15,7 @@ from app.core.errors import problem_responses
 from app.core.pagination import PageDep, paginate
 from app.core.security import Principal
 from app.core.types import utcnow
-from app.exports import service as exports_service
+from app.exports import responses
 from app.exports.schemas import ExportFormat
 from app.exports.sheets import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from app.imports import files, runner, service
@@ -271,11 +269,6 @@ async def imports_get(job_id: JobId, session: SessionDep, principal: JobReader) 
     return await service.read(session, await service.get_visible(session, principal, job_id))
 
 
-@asynccontextmanager
-async def _borrowed(session: AsyncSession) -> AsyncIterator[AsyncSession]:
-    yield session
-
-
 @router.get(
     "/imports/{job_id}/report",
     operation_id="imports_report",
@@ -295,20 +288,7 @@ async def imports_report(
     attendance), Kode (the problem code), Kolom (the field at fault) and Keterangan (the detail).
     """
     job = await service.get_visible(session, principal, job_id)
-    export = files.report(job)
-    headers = {"Cache-Control": "no-store"}
-    if fmt is ExportFormat.csv:
-        db: Database = request.app.state.db
-        headers["Content-Disposition"] = f'attachment; filename="{export.stem}.csv"'
-        return StreamingResponse(
-            exports_service.csv_chunks(export, db.read_sessions), media_type=CSV_MEDIA_TYPE, headers=headers
-        )
-    out = await exports_service.write_xlsx(export, lambda: _borrowed(session))
-    size = out.seek(0, 2)
-    out.seek(0)
-    headers["Content-Disposition"] = f'attachment; filename="{export.stem}.xlsx"'
-    headers["Content-Length"] = str(size)
-    return StreamingResponse(exports_service.file_chunks(out), media_type=XLSX_MEDIA_TYPE, headers=headers)
+    return await responses.spreadsheet(request, session, files.report(job), fmt)
 
 
 @router.post(
