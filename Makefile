@@ -14,11 +14,12 @@ DEMO_ASN ?= 2000
 PG_ADMIN ?= postgresql://postgres@127.0.0.1:5432/postgres
 
 .PHONY: help install backend frontend run serve db demo test test-backend test-sqlite test-postgres \
-        check-client test-frontend lint pg-up clean
+        check-client check-ts-client test-frontend test-e2e chromium lint pg-up clean
 
 help:
 	@echo "make run    - install everything, build the SPA, migrate SQLite, load demo data, serve on http://$(HOST):$(PORT)"
-	@echo "make test   - the whole suite: lint, backend on SQLite and PostgreSQL, generated client, frontend unit tests"
+	@echo "make test   - the whole suite: lint, backend on SQLite and PostgreSQL, generated clients, frontend unit"
+	@echo "             tests, the SPA build (bundle budget) and the end-to-end tests in Chromium"
 
 # --- installation ------------------------------------------------------------------------------
 
@@ -37,7 +38,7 @@ frontend/node_modules/.installed: frontend/package.json frontend/package-lock.js
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-frontend/dist/index.html: frontend/node_modules/.installed $(shell find frontend/src frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
+frontend/dist/index.html: frontend/node_modules/.installed $(shell find frontend/src frontend/scripts frontend/index.html frontend/vite.config.ts frontend/tsconfig*.json -type f 2>/dev/null)
 	cd frontend && npm run build
 
 frontend: frontend/dist/index.html
@@ -86,10 +87,27 @@ test-backend: test-sqlite test-postgres
 check-client: backend
 	$(BIN)/python tests/client/check_generated_client.py
 
+# The SPA's typed client (frontend/openapi.json, src/api/schema.d.ts) must match the API; regenerate
+# with `cd frontend && npm run generate`.
+check-ts-client: backend frontend/node_modules/.installed
+	cd frontend && BANGKOM_BIN=$(CURDIR)/$(BIN)/bangkom node scripts/generate-client.mjs --check
+
 test-frontend: frontend/node_modules/.installed
 	cd frontend && npm test
 
-test: lint test-backend check-client test-frontend frontend
+# Debian's Chromium drives the end-to-end tests (playwright-core downloads no browser).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "Chromium is missing: sudo apt-get install -y chromium"; exit 1; fi; \
+	  echo "installing Chromium"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# The built SPA against `bangkom serve` on a fresh demo database; screenshots in frontend/e2e/screenshots/.
+test-e2e: backend frontend chromium
+	cd frontend && BANGKOM_BIN=$(CURDIR)/$(BIN)/bangkom node e2e/run.mjs
+
+test: lint test-backend check-client check-ts-client test-frontend frontend test-e2e
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var .pytest_cache .ruff_cache

@@ -1,4 +1,4 @@
-"""The `bangkom` command: serve, db, users, clients, demo, import."""
+"""The `bangkom` command: serve, db, users, clients, demo, import, openapi."""
 
 from __future__ import annotations
 
@@ -91,6 +91,27 @@ def serve(
         access_log=False,
         server_header=False,
     )
+
+
+@cli.command()
+def openapi(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", dir_okay=False, help="Write here instead of stdout")
+    ] = None,
+) -> None:
+    """Print the OpenAPI document as stable JSON (sorted keys), built from the app without a server."""
+    import json
+
+    from app.main import create_app
+
+    # A placeholder key: outside production the real one would be created in the data directory, and
+    # the document does not depend on it.
+    settings = get_settings().model_copy(update={"secret_key": "openapi-document-only-" + "x" * 32})
+    document = json.dumps(create_app(settings).openapi(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    if output is None:
+        typer.echo(document, nl=False)
+    else:
+        output.write_text(document, encoding="utf-8")
 
 
 @db_cli.command("upgrade")

@@ -9,13 +9,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, Table, bindparam, case, cast, func, insert, literal, select, update
+from sqlalchemy import String, Table, and_, bindparam, case, cast, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
 from app.auth.models import User
 from app.auth.service import create_user
-from app.competencies.models import Assessment
+from app.competencies import standings
+from app.competencies.models import (
+    Assessment,
+    AssessmentResult,
+    Competency,
+    CompetencyLevel,
+    PositionStandard,
+)
 from app.core import audit, changes
 from app.core.changes import Change
 from app.core.db import Base
@@ -184,12 +191,57 @@ async def load_demo(
     summary.standard_lines = competencies.standard_lines
     summary.assessments = competencies.assessments
     summary.courses = competencies.courses
+    await _demo_pns_gaps(session, [row["nip"] for row in demo_asn if row["employment_type"] == "pns"])
     created = await _create_logins(session, actor, unit_ids, demo_asn)
     summary.logins = await _demo_logins(session, created)
     await _publish_changes(session)
     # One audit row for the bulk load; create_user has already audited each login.
     audit.record(session, actor, "demo_load", "demo", str(seed), after=summary.counts())
     return summary
+
+
+async def _demo_pns_gaps(session: AsyncSession, nips: list[str]) -> None:
+    """The demo PNS login's latest rating of each teknis competency its position requires above level 1
+    goes one level under the standard, so the ASN home page has a competency gap to show whichever
+    way the ratings fell (the demo PPPK usually has one already).
+
+    The rating is changed where it was given (the assessment result) and in the derived current
+    level, then that ASN's standings and unit totals are rebuilt: every figure stays consistent.
+    """
+    if not nips:
+        return
+    rows = (
+        await session.execute(
+            select(CompetencyLevel, PositionStandard.required_level)
+            .join(Asn, Asn.nip == CompetencyLevel.nip)
+            .join(
+                PositionStandard,
+                and_(
+                    PositionStandard.position_id == Asn.position_id,
+                    PositionStandard.competency_code == CompetencyLevel.competency_code,
+                ),
+            )
+            .join(Competency, Competency.code == CompetencyLevel.competency_code)
+            .where(
+                CompetencyLevel.nip.in_(nips),
+                Competency.group == "teknis",
+                PositionStandard.required_level > 1,
+                CompetencyLevel.level >= PositionStandard.required_level,
+            )
+        )
+    ).all()
+    for current, required in rows:
+        current.level = required - 1
+        await session.execute(
+            update(AssessmentResult)
+            .where(
+                AssessmentResult.assessment_id == current.assessment_id,
+                AssessmentResult.competency_code == current.competency_code,
+            )
+            .values(level=required - 1)
+        )
+    if rows:
+        await standings.refresh(session, nips)
 
 
 async def _publish_changes(session: AsyncSession) -> None:

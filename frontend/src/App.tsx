@@ -1,48 +1,36 @@
-import { useEffect, useState } from "react";
+import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+// RouterProvider from "react-router" itself: "react-router/dom" resolves to a second copy of the
+// router under Node (tests), whose context the route components would not see.
+import { createBrowserRouter, createMemoryRouter, RouterProvider } from "react-router";
+import type { Session } from "./api/session";
+import { AuthProvider } from "./auth/AuthProvider";
+import { createQueryClient } from "./queryClient";
+import { routes } from "./router";
+import { GlobalErrorBoundary } from "./shell/ErrorBoundary";
+import { ToastProvider } from "./ui";
 
-type ApiStatus = "memeriksa" | "aktif" | "tidak terjangkau";
-
-async function checkHealth(signal: AbortSignal): Promise<boolean> {
-  const response = await fetch("/healthz", {
-    headers: { Accept: "application/json" },
-    signal,
-  });
-  if (!response.ok) return false;
-  const body: unknown = await response.json();
-  return (
-    typeof body === "object" &&
-    body !== null &&
-    (body as { status?: unknown }).status === "ok"
-  );
+export interface AppProps {
+  session: Session;
+  queryClient?: QueryClient;
+  /** Start at this path in memory instead of the browser's address (tests). */
+  initialPath?: string;
 }
 
-export default function App() {
-  const [apiStatus, setApiStatus] = useState<ApiStatus>("memeriksa");
-
-  useEffect(() => {
-    const controller = new AbortController();
-    checkHealth(controller.signal)
-      .then((ok) => setApiStatus(ok ? "aktif" : "tidak terjangkau"))
-      .catch(() => {
-        if (!controller.signal.aborted) setApiStatus("tidak terjangkau");
-      });
-    return () => controller.abort();
-  }, []);
-
+export default function App({ session, queryClient, initialPath }: AppProps) {
+  const [client] = useState(() => queryClient ?? createQueryClient());
+  const [router] = useState(() =>
+    initialPath ? createMemoryRouter(routes, { initialEntries: [initialPath] }) : createBrowserRouter(routes),
+  );
   return (
-    <main className="page">
-      <h1>Bangkom — Pengembangan Kompetensi ASN</h1>
-      <p>Aplikasi web sedang dibangun. Nantikan pembaruan berikutnya.</p>
-      <p
-        className={`status status--${apiStatus.replace(" ", "-")}`}
-        role="status"
-        aria-live="polite"
-      >
-        API: {apiStatus === "memeriksa" ? "memeriksa…" : apiStatus}
-      </p>
-      <p>
-        <a href="/api/docs">Dokumentasi API</a>
-      </p>
-    </main>
+    <GlobalErrorBoundary>
+      <QueryClientProvider client={client}>
+        <ToastProvider>
+          <AuthProvider session={session}>
+            <RouterProvider router={router} />
+          </AuthProvider>
+        </ToastProvider>
+      </QueryClientProvider>
+    </GlobalErrorBoundary>
   );
 }

@@ -1,15 +1,23 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import App from "./App.tsx";
-import "./index.css";
+import { session } from "./api/client";
+import App from "./App";
+import "./i18n";
+import "./styles/base.css";
+import "./ui/ui.css";
+import "./shell/shell.css";
 
 const root = document.getElementById("root");
 if (!root) {
   throw new Error("Elemen #root tidak ditemukan");
 }
 
+// Resume this tab's login before the first render, outside React: StrictMode runs effects twice and
+// a refresh token may be used only once.
+void session.restore();
+
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <App session={session} />
   </StrictMode>,
 );

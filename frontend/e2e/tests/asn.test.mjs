@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { accessToken, api, demoLogin, launch, logIn, newPage, screenshots } from "../lib.mjs";
+
+const asn = demoLogin("asn", "PNS");
+let browser;
+
+before(async () => {
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test("an ASN logs in and sees this year's JP against the target", async () => {
+  const page = await newPage(browser);
+  await logIn(page, asn);
+
+  assert.equal(new URL(page.url()).pathname, "/saya");
+  const ring = page.getByRole("progressbar", { name: /^Jam Pelajaran \(JP\) \d{4}$/ });
+  await ring.waitFor();
+  const summary = (await api(`/api/v1/asn/${asn.username}/jp-summary`, { token: await accessToken(asn) })).body;
+  assert.equal(Number(await ring.getAttribute("aria-valuenow")), summary.verified_jp);
+  assert.equal(Number(await ring.getAttribute("aria-valuemax")), summary.target_jp);
+  await page.getByRole("heading", { level: 1, name: /^Halo, / }).waitFor();
+  await screenshots(page, "asn-home");
+  await page.context().close();
+});
+
+test("the demo ASN has competency gaps against the position standard for the home page to show", async () => {
+  const gaps = (await api(`/api/v1/asn/${asn.username}/competency-gaps`, { token: await accessToken(asn) })).body;
+  const below = gaps.items.filter((item) => item.gap !== null && item.gap < 0);
+  assert.ok(below.length > 0, `no gap in ${JSON.stringify(gaps.items)}`);
+});
+
+test("an expired session asks for the password over the page and keeps the half-filled form", async () => {
+  const page = await newPage(browser);
+  await logIn(page, asn);
+  const email = page.getByLabel("Surel");
+  const phone = page.getByLabel("Nomor telepon");
+  const address = `e2e.${Date.now()}@kaltimprov.go.id`;
+  await email.fill(address);
+  await phone.fill("+62 811-5400-123");
+
+  // Expire the session: revoke the tab's refresh token on the server, and make the server refuse the
+  // access token of the next save (as if it had run out; the real one lasts 15 minutes).
+  const refreshToken = await page.evaluate(() => sessionStorage.getItem("bangkom.refresh_token"));
+  assert.ok(refreshToken, "the refresh token is in sessionStorage");
+  const revoked = await api("/api/v1/auth/revoke", {
+    method: "POST",
+    token: await accessToken(asn),
+    form: { token: refreshToken },
+  });
+  assert.equal(revoked.status, 204);
+  let expired = false;
+  await page.route("**/api/v1/asn/*", async (route) => {
+    if (!expired && route.request().method() === "PATCH") {
+      expired = true;
+      await route.continue({ headers: { ...route.request().headers(), authorization: "Bearer expired" } });
+    } else {
+      await route.continue();
+    }
+  });
+
+  await page.getByRole("button", { name: "Simpan" }).click();
+
+  const dialog = page.getByRole("dialog", { name: "Sesi Anda telah berakhir" });
+  await dialog.waitFor();
+  assert.equal(await email.inputValue(), address);
+  assert.equal(await dialog.getByLabel("NIP atau nama pengguna").inputValue(), asn.username);
+  await screenshots(page, "session-expired");
+
+  await dialog.getByLabel("Kata sandi").fill(asn.password);
+  await dialog.getByRole("button", { name: "Masuk lagi" }).click();
+
+  await dialog.waitFor({ state: "detached" });
+  await page.getByText("Perubahan tersimpan.").waitFor();
+  assert.equal(await email.inputValue(), address);
+  assert.equal(await phone.inputValue(), "+62 811-5400-123");
+  const profile = (await api(`/api/v1/asn/${asn.username}`, { token: await accessToken(asn) })).body;
+  assert.equal(profile.email, address);
+  assert.equal(profile.phone, "+62 811-5400-123");
+  await page.context().close();
+});

@@ -1,0 +1,72 @@
+import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { useAsnProfile, useUpdateAsn } from "../../api/hooks";
+import { ApiError } from "../../api/problem";
+import type { AsnRead, AsnUpdate } from "../../api/types";
+import { ProblemAlert } from "../../shell/ProblemAlert";
+import { Button, Card, Spinner, TextField, useToast } from "../../ui";
+
+export function ContactCard({ nip }: { nip: string }) {
+  const { t } = useTranslation();
+  const profile = useAsnProfile(nip);
+  return (
+    <Card title={t("asn.contactTitle")}>
+      {profile.data ? <ContactForm nip={nip} saved={profile.data.profile} etag={profile.data.etag} /> : <Spinner />}
+    </Card>
+  );
+}
+
+/** The server's message for one body field of a 422 (pydantic's, in English), if any. */
+function fieldError(error: unknown, field: string): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  return error.problem?.errors?.find((item) => item.loc[item.loc.length - 1] === field)?.msg;
+}
+
+function ContactForm({ nip, saved, etag }: { nip: string; saved: AsnRead; etag: string | null }) {
+  const { t } = useTranslation();
+  const toast = useToast();
+  const update = useUpdateAsn(nip);
+  const [email, setEmail] = useState(saved.email ?? "");
+  const [phone, setPhone] = useState(saved.phone ?? "");
+
+  const changes: AsnUpdate = {};
+  if (email.trim() !== (saved.email ?? "")) changes.email = email.trim() || null;
+  if (phone.trim() !== (saved.phone ?? "")) changes.phone = phone.trim() || null;
+  const dirty = Object.keys(changes).length > 0;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!dirty) return;
+    update.mutate({ changes, etag }, { onSuccess: () => toast.show(t("ui.saved"), { tone: "success" }) });
+  }
+
+  return (
+    <form className="stack" onSubmit={submit} noValidate>
+      {update.error && <ProblemAlert error={update.error} />}
+      <TextField
+        label={t("asn.email")}
+        name="email"
+        type="email"
+        autoComplete="email"
+        value={email}
+        onChange={(event) => setEmail(event.target.value)}
+        error={fieldError(update.error, "email")}
+      />
+      <TextField
+        label={t("asn.phone")}
+        name="phone"
+        type="tel"
+        autoComplete="tel"
+        value={phone}
+        onChange={(event) => setPhone(event.target.value)}
+        hint={t("asn.phoneHint")}
+        error={fieldError(update.error, "phone")}
+      />
+      <div className="form-actions">
+        <Button type="submit" busy={update.isPending} busyLabel={t("ui.saving")} disabled={!dirty}>
+          {t("ui.save")}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,77 @@
+import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useJpCompliance } from "../../api/hooks";
+import type { UnitJpCompliance } from "../../api/types";
+import { useFormat } from "../../i18n/format";
+import { usePageTitle } from "../../shell/usePageTitle";
+import { BarChart, Card, DataTable, ProgressBar, Spinner, Stat, type Column } from "../../ui";
+
+/** /bpsdm: the province's JP compliance this year, per OPD. */
+export function DashboardPage() {
+  const { t } = useTranslation();
+  const f = useFormat();
+  usePageTitle(t("bpsdm.dashboardTitle"));
+  const report = useJpCompliance();
+  const [query, setQuery] = useState("");
+
+  const units = useMemo(() => report.data?.units ?? [], [report.data]);
+  const matching = useMemo(() => {
+    const q = query.trim().toLocaleLowerCase("id");
+    return q ? units.filter((u) => `${u.name} ${u.code}`.toLocaleLowerCase("id").includes(q)) : units;
+  }, [units, query]);
+
+  if (!report.data) return <Spinner />;
+  const data = report.data;
+
+  const columns: Column<UnitJpCompliance>[] = [
+    { key: "name", header: t("bpsdm.colUnit"), cell: (u) => u.name, sortValue: (u) => u.name },
+    { key: "headcount", header: t("bpsdm.colHeadcount"), align: "end", cell: (u) => f.number(u.headcount), sortValue: (u) => u.headcount },
+    { key: "compliant", header: t("bpsdm.colCompliant"), align: "end", cell: (u) => f.number(u.compliant), sortValue: (u) => u.compliant },
+    {
+      key: "pct",
+      header: t("bpsdm.colPct"),
+      cell: (u) => (
+        <span className="cell-progress">
+          <ProgressBar value={u.compliance_pct} max={100} label={u.name} valueText={f.percent(u.compliance_pct)} />
+          {f.percent(u.compliance_pct)}
+        </span>
+      ),
+      sortValue: (u) => u.compliance_pct,
+    },
+    { key: "mean", header: t("bpsdm.colMeanJp"), align: "end", cell: (u) => f.number(u.mean_jp), sortValue: (u) => u.mean_jp },
+  ];
+
+  const bars = [...units]
+    .filter((u) => u.headcount > 0)
+    .sort((a, b) => a.compliance_pct - b.compliance_pct)
+    .map((u) => ({ key: u.unit_id, label: u.name, value: u.compliance_pct }));
+
+  return (
+    <div className="page page--wide">
+      <h1>{t("bpsdm.dashboardTitle")}</h1>
+      <p className="lead">
+        {t("bpsdm.yearLabel", { year: data.year })} · {t("bpsdm.targetJp", { target: f.number(data.target_jp) })}
+      </p>
+      <dl className="stats">
+        <Stat label={t("bpsdm.headcount")} value={f.number(data.headcount)} />
+        <Stat label={t("bpsdm.compliant")} value={f.number(data.compliant)} />
+        <Stat label={t("bpsdm.compliancePct")} value={<span data-testid="province-compliance">{f.percent(data.compliance_pct)}</span>} />
+        <Stat label={t("bpsdm.meanJp")} value={f.number(data.mean_jp)} />
+      </dl>
+      <div className="stack">
+        <Card title={t("bpsdm.chartTitle")}>
+          <BarChart title={t("bpsdm.chartTitle")} data={bars} max={100} target={100} formatValue={(v) => f.percent(v)} hideTitle />
+        </Card>
+        <Card title={t("bpsdm.tableCaption")}>
+          <DataTable
+            caption={t("bpsdm.tableCaption")}
+            columns={columns}
+            rows={matching}
+            rowKey={(u) => u.unit_id}
+            search={{ value: query, onChange: setQuery, label: t("bpsdm.searchUnits") }}
+          />
+        </Card>
+      </div>
+    </div>
+  );
+}

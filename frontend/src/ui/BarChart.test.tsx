@@ -1,0 +1,35 @@
+import { render, screen, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { BarChart } from "./BarChart";
+
+const DATA = [
+  { key: 1, label: "Dinas Kesehatan", value: 50 },
+  { key: 2, label: "Dinas Sosial", value: 100 },
+  { key: 3, label: "Inspektorat Daerah", value: 125 },
+];
+
+describe("BarChart", () => {
+  it("lists each bar as text and draws it in proportion to the scale, capped at the end", () => {
+    render(<BarChart title="Kepatuhan JP (%)" data={DATA} max={100} target={100} formatValue={(v) => `${v}%`} />);
+    const chart = screen.getByRole("figure", { name: "Kepatuhan JP (%)" });
+    const items = within(chart).getAllByRole("listitem");
+    expect(items.map((item) => item.textContent)).toEqual([
+      "Dinas Kesehatan50%",
+      "Dinas Sosial100%",
+      "Inspektorat Daerah125%",
+    ]);
+    const bars = within(chart).getAllByTestId("bar");
+    expect(bars.map((bar) => bar.getAttribute("width"))).toEqual(["50", "100", "100"]);
+    expect(bars.map((bar) => bar.getAttribute("class"))).toEqual([
+      "bar-chart__fill",
+      "bar-chart__fill bar-chart__fill--met",
+      "bar-chart__fill bar-chart__fill--met",
+    ]);
+    expect(chart.querySelectorAll(".bar-chart__target")[0].getAttribute("x1")).toBe("100");
+  });
+
+  it("scales to the largest value without a max", () => {
+    render(<BarChart title="JP" data={[{ key: "a", label: "A", value: 10 }, { key: "b", label: "B", value: 40 }]} />);
+    expect(screen.getAllByTestId("bar").map((bar) => bar.getAttribute("width"))).toEqual(["25", "100"]);
+  });
+});
