@@ -2,9 +2,8 @@ import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { useTranslation } from "react-i18next";
 import { describe, expect, it } from "vitest";
-import en from "./en.json";
 import { makeFormat } from "./format";
-import id from "./id.json";
+import { en, id } from "./dictionaries";
 import i18n, { LANGUAGE_KEY, storedLanguage } from "./index";
 import { LanguageSwitch } from "./LanguageSwitch";
 

@@ -1,7 +1,7 @@
 // Translation keys are checked at compile time against the Indonesian dictionary (the default);
 // a key missing from en.json is caught by src/i18n/i18n.test.ts.
 import "i18next";
-import type id from "./id.json";
+import type { id } from "./dictionaries";
 
 declare module "i18next" {
   interface CustomTypeOptions {

@@ -1,0 +1,13 @@
+// The dictionaries: shared strings in id.json/en.json, each role area's own in areas/<area>.<lang>.json
+// (one file per area, so the areas' pages can grow without touching each other's strings).
+import asnEn from "./areas/asn.en.json";
+import asnId from "./areas/asn.id.json";
+import bpsdmEn from "./areas/bpsdm.en.json";
+import bpsdmId from "./areas/bpsdm.id.json";
+import opdEn from "./areas/opd.en.json";
+import opdId from "./areas/opd.id.json";
+import commonEn from "./en.json";
+import commonId from "./id.json";
+
+export const id = { ...commonId, asn: asnId, opd: opdId, bpsdm: bpsdmId };
+export const en = { ...commonEn, asn: asnEn, opd: opdEn, bpsdm: bpsdmEn };
