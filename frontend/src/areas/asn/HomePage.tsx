@@ -3,10 +3,18 @@ import { useAsnProfile, useJpSummary, useMe } from "../../api/hooks";
 import type { JpSummary } from "../../api/types";
 import { useFormat } from "../../i18n/format";
 import { usePageTitle } from "../../shell/usePageTitle";
-import { Alert, Card, ProgressRing, Spinner } from "../../ui";
+import { Link } from "react-router";
+import { Alert, Card, ProgressRing } from "../../ui";
 import { ContactCard } from "./ContactCard";
+import { GapsCard } from "./GapsCard";
+import { PendingCard } from "./PendingCard";
+import { PlanCard } from "./PlanCard";
+import { Skeleton } from "./Skeleton";
 
-/** /saya: this year's JP against the target, and the ASN's own contact details. */
+/**
+ * /saya: this year's JP against the target, pending claims, competency gaps against the position
+ * standard, the development plan, and the ASN's own contact details.
+ */
 export function HomePage() {
   const { t } = useTranslation();
   usePageTitle(t("asn.homeTitle"));
@@ -22,10 +30,25 @@ export function HomePage() {
     );
   }
   return (
-    <div className="page">
+    <div className="page page--wide">
       <h1>{profile.data ? t("asn.greeting", { name: profile.data.profile.name }) : t("asn.homeTitle")}</h1>
+      <div className="home-actions">
+        <Link className="btn btn--primary" to="/saya/klaim">
+          {t("asn.newClaim")}
+        </Link>
+        <Link className="btn btn--secondary" to="/saya/riwayat">
+          {t("asn.records.title")}
+        </Link>
+      </div>
       <div className="grid">
         <JpCard nip={nip} />
+        <PendingCard nip={nip} />
+      </div>
+      <div className="home-wide">
+        <GapsCard nip={nip} />
+      </div>
+      <div className="grid">
+        <PlanCard nip={nip} />
         <ContactCard nip={nip} />
       </div>
     </div>
@@ -38,7 +61,7 @@ function JpCard({ nip }: { nip: string }) {
   if (!summary.data) {
     return (
       <Card title={t("asn.jpTitle", { year: new Date().getFullYear() })}>
-        <Spinner />
+        <Skeleton lines={4} label={t("app.loading")} />
       </Card>
     );
   }

@@ -1,0 +1,164 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { accessToken, api, demoLogin, eventually, launch, logIn, newPage, screenshots } from "../lib.mjs";
+
+const asn = demoLogin("asn", "PNS");
+const run = Date.now().toString(36);
+let browser;
+
+before(async () => {
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** A small but well-formed one-page PDF (header, objects, xref with true offsets, trailer). */
+function tinyPdf(text) {
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+    null, // the content stream, below
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+  ];
+  const stream = `BT /F1 18 Tf 30 100 Td (${text}) Tj ET`;
+  objects[3] = `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`;
+  let pdf = "%PDF-1.4\n";
+  const offsets = objects.map((body, index) => {
+    const offset = pdf.length;
+    pdf += `${index + 1} 0 obj\n${body}\nendobj\n`;
+    return offset;
+  });
+  const xref = pdf.length;
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  pdf += offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("");
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(pdf, "latin1");
+}
+
+/** Today in the browser's zone (Asia/Makassar, as newPage sets it): never in the future for the API (WIT). */
+function today() {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Makassar" }).format(new Date());
+}
+
+async function fillClaim(page, { title, certificate }) {
+  await page.getByLabel("Bentuk pembelajaran").selectOption({ label: "Seminar" });
+  await page.getByLabel("Nama kegiatan").fill(title);
+  await page.getByLabel("Tanggal mulai").fill(today());
+  await page.getByLabel("Tanggal selesai").fill(today());
+  await page.getByLabel("Jumlah JP").fill("3,5");
+  await page.getByLabel("Penyelenggara").fill("BPSDM Provinsi Kalimantan Timur");
+  await page.getByLabel("Nomor sertifikat").fill(certificate);
+  await page.getByRole("checkbox", { name: /Integritas/ }).check();
+  await page.getByLabel(/^Sertifikat/).setInputFiles({
+    name: "sertifikat-seminar.pdf",
+    mimeType: "application/pdf",
+    buffer: tinyPdf(`Sertifikat ${title}`),
+  });
+}
+
+test("an ASN files a claim with a PDF certificate and sees it pending on home and in the records", async () => {
+  const page = await newPage(browser);
+  await logIn(page, asn);
+  const title = `Seminar Kearsipan Digital e2e ${run}`;
+  const certificate = `E2E/${run.toUpperCase()}/001`; // the API stores certificate numbers upper case
+
+  await page.getByRole("link", { name: "Ajukan klaim pembelajaran" }).click();
+  await page.waitForURL("**/saya/klaim");
+  await page.getByRole("heading", { level: 1, name: "Ajukan klaim pembelajaran" }).waitFor();
+  await page.getByRole("option", { name: "Seminar" }).waitFor({ state: "attached" });
+  await fillClaim(page, { title, certificate });
+  // The preview names the chosen file and embeds the PDF.
+  await page.getByText("sertifikat-seminar.pdf").waitFor();
+  // The PDF is embedded where the browser has a PDF viewer, offered as a link to open otherwise.
+  const embedded = await page.locator("object.evidence-preview__pdf").count();
+  const linked = await page.getByRole("link", { name: "Buka berkas" }).count();
+  assert.equal(embedded + linked, 1);
+  await page.waitForTimeout(3000); // let the PDF viewer paint the first page for the screenshot
+  await screenshots(page, "asn-claim");
+
+  await page.getByRole("button", { name: "Kirim klaim" }).click();
+  await page.waitForURL((url) => url.pathname === "/saya");
+  await page.getByText(`Klaim “${title}” terkirim dan menunggu verifikasi.`).waitFor();
+  const pending = page.getByRole("region", { name: /^Klaim menunggu verifikasi/ });
+  const item = pending.getByRole("listitem").filter({ hasText: title });
+  await item.waitFor();
+  assert.match(await item.innerText(), /Menunggu verifikasi/);
+  // The competency chart and the plan are on the same page.
+  await page.getByRole("img", { name: /Grafik radar/ }).waitFor();
+  await page.getByRole("region", { name: "Rencana pengembangan" }).waitFor();
+  await screenshots(page, "asn-home-pending");
+
+  // The record exists through the API, pending, with the PDF as its evidence.
+  const token = await accessToken(asn);
+  const list = await api(`/api/v1/asn/${asn.username}/learning-records?status=pending&limit=100`, { token });
+  assert.equal(list.status, 200);
+  const record = list.body.items.find((r) => r.title === title);
+  assert.ok(record, `no pending record titled ${title}`);
+  assert.equal(record.status, "pending");
+  assert.equal(record.source, "self");
+  assert.equal(record.jp, 3.5);
+  assert.equal(record.form_code, "9");
+  assert.deepEqual(record.competency_codes, ["M1"]);
+  assert.equal(record.certificate_number, certificate);
+  assert.equal(record.evidence?.content_type, "application/pdf");
+  assert.equal(record.evidence?.filename, "sertifikat-seminar.pdf");
+  const file = await fetch(new URL(`/api/v1/learning-records/${record.id}/evidence`, page.url()), {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  assert.equal(file.status, 200);
+  assert.equal(Buffer.from(await file.arrayBuffer()).subarray(0, 5).toString(), "%PDF-");
+
+  // The ledger lists it with its status chip.
+  await page.getByRole("link", { name: "Lihat semua riwayat" }).click();
+  await page.waitForURL("**/saya/riwayat");
+  const row = page.getByRole("row").filter({ hasText: title });
+  await row.waitFor();
+  assert.match(await row.innerText(), /Menunggu verifikasi/);
+  assert.match(await row.innerText(), /sertifikat-seminar\.pdf/);
+  await screenshots(page, "asn-records");
+
+  // Filing the same activity again is stopped with the API's duplicate warning.
+  await page.goto("/saya/klaim");
+  await page.getByRole("option", { name: "Seminar" }).waitFor({ state: "attached" });
+  await fillClaim(page, { title, certificate });
+  await page.getByRole("button", { name: "Kirim klaim" }).click();
+  const warning = page.getByRole("alert").filter({ hasText: "Kegiatan ini sepertinya sudah tercatat" });
+  await warning.waitFor();
+  await warning.getByText(title).waitFor();
+  await screenshots(page, "asn-claim-duplicate");
+  const again = await api(`/api/v1/asn/${asn.username}/learning-records?status=pending&limit=100`, { token });
+  assert.equal(again.body.items.filter((r) => r.title === title).length, 1);
+  await page.context().close();
+});
+
+test("an ASN withdraws a pending claim with a reason", async () => {
+  const token = await accessToken(asn);
+  const title = `Bimtek Tata Naskah e2e ${run}`;
+  const created = await api(`/api/v1/asn/${asn.username}/learning-records`, {
+    method: "POST",
+    token,
+    body: { title, form_code: "8", start_date: today(), end_date: today(), jp: 2 },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+
+  const page = await newPage(browser);
+  await logIn(page, asn);
+  await page.goto("/saya/riwayat");
+  const row = page.getByRole("row").filter({ hasText: title });
+  await row.getByRole("button", { name: `Tarik klaim ${title}` }).click();
+  const dialog = page.getByRole("dialog", { name: "Tarik klaim" });
+  await dialog.getByRole("button", { name: "Tarik klaim" }).click();
+  await dialog.getByText("Tulis alasan, paling sedikit 3 huruf.").waitFor();
+  await dialog.getByLabel("Alasan").fill("Salah input, kegiatan sudah dicatat admin");
+  await dialog.getByRole("button", { name: "Tarik klaim" }).click();
+  await dialog.waitFor({ state: "detached" });
+  await eventually(async () => assert.match(await row.innerText(), /Dibatalkan/));
+
+  const after = await api(`/api/v1/learning-records/${created.body.id}`, { token });
+  assert.equal(after.body.status, "voided");
+  assert.equal(after.body.void_reason, "Salah input, kegiatan sudah dicatat admin");
+  await page.context().close();
+});
