@@ -61,7 +61,7 @@ test("on a 360 px phone the navigation folds into a menu and nothing scrolls sid
   await logIn(page, demoLogin("bpsdm_admin"));
   await page.getByTestId("province-compliance").waitFor();
 
-  const verification = page.getByRole("link", { name: "Verifikasi" });
+  const verification = page.getByRole("link", { name: "Verifikasi", exact: true });
   assert.equal(await verification.isVisible(), false);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= PHONE.width, `page is ${width} px wide`);

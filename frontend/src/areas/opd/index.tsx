@@ -1,13 +1,39 @@
-import { Route, Routes } from "react-router";
+import { useTranslation } from "react-i18next";
+import { NavLink, Outlet, Route, Routes } from "react-router";
 import { NotFound } from "../../shell/NotFound";
+import { AsnDetailPage } from "./AsnDetailPage";
+import { CompliancePage } from "./CompliancePage";
 import { QueuePage } from "./QueuePage";
+import "./opd.css";
 
-/** The OPD admin area (/opd/*), loaded as its own chunk. Add the area's pages here. */
+/** The OPD admin area (/opd/*), loaded as its own chunk. */
 export default function OpdArea() {
   return (
     <Routes>
-      <Route index element={<QueuePage />} />
-      <Route path="*" element={<NotFound />} />
+      <Route element={<OpdLayout />}>
+        <Route index element={<QueuePage />} />
+        <Route path="kepatuhan" element={<CompliancePage />} />
+        <Route path="asn/:nip" element={<AsnDetailPage />} />
+        <Route path="*" element={<NotFound />} />
+      </Route>
     </Routes>
+  );
+}
+
+/** The area's own tabs (the shell's menu links only to the area's home). */
+function OpdLayout() {
+  const { t } = useTranslation();
+  return (
+    <>
+      <nav className="opd-tabs" aria-label={t("opd.tabsLabel")}>
+        <NavLink end to="/opd" className="opd-tabs__link">
+          {t("opd.tabQueue")}
+        </NavLink>
+        <NavLink to="/opd/kepatuhan" className="opd-tabs__link">
+          {t("opd.tabCompliance")}
+        </NavLink>
+      </nav>
+      <Outlet />
+    </>
   );
 }

@@ -1,0 +1,222 @@
+import { useTranslation } from "react-i18next";
+import { Link, useParams } from "react-router";
+import { useAsnProfile, useJpSummary } from "../../api/hooks";
+import type { JpSummary } from "../../api/types";
+import { useFormat } from "../../i18n/format";
+import { ProblemAlert } from "../../shell/ProblemAlert";
+import { usePageTitle } from "../../shell/usePageTitle";
+import { Alert, BarChart, Card, DataTable, ProgressRing, Spinner, Stat, type Column } from "../../ui";
+import { useAsnRecords, useCompetencyGaps, useLearningForms, type CompetencyGaps, type RecordRead } from "./hooks";
+
+/** /opd/asn/:nip — one ASN as their OPD admin sees them: profile, this year's JP, records, gaps. */
+export function AsnDetailPage() {
+  const { t } = useTranslation();
+  const { nip = "" } = useParams();
+  const profile = useAsnProfile(nip);
+  const name = profile.data?.profile.name;
+  usePageTitle(name ?? t("opd.asnDetailTitle"));
+  const year = new Date().getFullYear();
+
+  if (profile.error) {
+    return (
+      <div className="page opd-page">
+        <h1>{t("opd.asnDetailTitle")}</h1>
+        <ProblemAlert error={profile.error} />
+        <p>
+          <Link to="/opd/kepatuhan">{t("opd.backToCompliance")}</Link>
+        </p>
+      </div>
+    );
+  }
+  if (!profile.data) {
+    return (
+      <div className="page page--wide opd-page">
+        <Spinner />
+      </div>
+    );
+  }
+  const asn = profile.data.profile;
+  return (
+    <div className="page page--wide opd-page">
+      <p className="opd-back">
+        <Link to="/opd/kepatuhan">{t("opd.backToCompliance")}</Link>
+      </p>
+      <h1>{asn.name}</h1>
+      <p className="lead">
+        {t("opd.nipLine", { nip: asn.nip, type: asn.employment_type.toUpperCase(), golongan: asn.golongan ?? "–" })}
+      </p>
+      <div className="grid">
+        <Card title={t("opd.profileTitle")}>
+          <dl className="opd-facts">
+            <Fact label={t("opd.email")} value={asn.email} />
+            <Fact label={t("opd.phone")} value={asn.phone} />
+            <Fact label={t("opd.education")} value={asn.education_level} />
+            <Fact label={t("opd.active")} value={asn.active ? t("opd.yes") : t("opd.no")} />
+          </dl>
+        </Card>
+        <JpCard nip={asn.nip} year={year} />
+      </div>
+      <RecordsCard nip={asn.nip} year={year} />
+      <GapsCard nip={asn.nip} />
+    </div>
+  );
+}
+
+function Fact({ label, value }: { label: string; value: string | null }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>{value || "–"}</dd>
+    </div>
+  );
+}
+
+function JpCard({ nip, year }: { nip: string; year: number }) {
+  const { t } = useTranslation();
+  const summary = useJpSummary(nip, year);
+  return (
+    <Card title={t("opd.jpTitle", { year })}>
+      {summary.data ? <JpFigures summary={summary.data} /> : <Spinner />}
+    </Card>
+  );
+}
+
+function JpFigures({ summary }: { summary: JpSummary }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const pppk = summary.employment_type === "pppk";
+  const max = (pppk ? summary.cap_jp : summary.target_jp) ?? 0;
+  return (
+    <div className="opd-jp">
+      <ProgressRing
+        value={summary.verified_jp}
+        max={max}
+        size={128}
+        label={t("opd.jpRingLabel", { year: summary.year })}
+        valueText={t("opd.jpOf", { jp: f.number(summary.verified_jp), max: f.number(max) })}
+        centerLabel={f.number(summary.verified_jp)}
+        caption={t(pppk ? "opd.capOf" : "opd.targetOf", { jp: f.number(max) })}
+      />
+      <dl className="opd-facts">
+        <Stat label={t("opd.pendingJp")} value={f.number(summary.pending_jp)} />
+        {pppk ? (
+          <Stat label={t("opd.overCap")} value={summary.over_cap ? t("opd.yes") : t("opd.no")} />
+        ) : (
+          <Stat
+            label={t("opd.remainingJp")}
+            value={f.number(summary.remaining_jp ?? 0)}
+            note={summary.compliant ? t("opd.isCompliant") : t("opd.notCompliant")}
+          />
+        )}
+      </dl>
+    </div>
+  );
+}
+
+function RecordsCard({ nip, year }: { nip: string; year: number }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const records = useAsnRecords(nip, year);
+  const forms = useLearningForms();
+  const columns: Column<RecordRead>[] = [
+    {
+      key: "title",
+      header: t("opd.colTitle"),
+      sortValue: (r) => r.title,
+      cell: (r) => (
+        <>
+          <span className="cell-main">{r.title}</span>
+          {r.organizer && <span className="cell-sub">{r.organizer}</span>}
+        </>
+      ),
+    },
+    { key: "form", header: t("opd.colForm"), cell: (r) => forms.data?.get(r.form_code) ?? r.form_code },
+    { key: "dates", header: t("opd.colDates"), sortValue: (r) => r.end_date, cell: (r) => f.date(r.end_date) },
+    { key: "jp", header: t("opd.colJp"), align: "end", sortValue: (r) => r.jp, cell: (r) => f.number(r.jp) },
+    {
+      key: "status",
+      header: t("opd.status"),
+      sortValue: (r) => r.status,
+      cell: (r) => <span className={`opd-status opd-status--${r.status}`}>{t(`opd.statuses.${r.status}`)}</span>,
+    },
+  ];
+  return (
+    <Card title={t("opd.recordsTitle", { year })}>
+      {records.error ? (
+        <ProblemAlert error={records.error} />
+      ) : !records.data ? (
+        <Spinner />
+      ) : (
+        <DataTable
+          caption={t("opd.recordsTitle", { year })}
+          columns={columns}
+          rows={records.data.items}
+          rowKey={(r) => r.id}
+          empty={t("opd.noRecords")}
+        />
+      )}
+    </Card>
+  );
+}
+
+function GapsCard({ nip }: { nip: string }) {
+  const { t } = useTranslation();
+  const gaps = useCompetencyGaps(nip);
+  return (
+    <Card title={t("opd.gapsTitle")}>
+      {gaps.error ? <ProblemAlert error={gaps.error} /> : !gaps.data ? <Spinner /> : <Gaps gaps={gaps.data} />}
+    </Card>
+  );
+}
+
+function Gaps({ gaps }: { gaps: CompetencyGaps }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  if (gaps.items.length === 0) return <Alert>{t("opd.noStandard")}</Alert>;
+  const short = gaps.items.filter((item) => item.gap !== null && item.gap < 0);
+  return (
+    <>
+      <dl className="stats">
+        <Stat label={t("opd.jpm")} value={gaps.jpm === null ? "–" : f.percent(gaps.jpm)} note={gaps.jpm_category ?? undefined} />
+        <Stat label={t("opd.belowStandard")} value={f.number(short.length)} note={t("opd.ofCompetencies", { count: gaps.items.length })} />
+      </dl>
+      <BarChart
+        title={t("opd.gapsChart")}
+        data={gaps.items.map((item) => ({
+          key: item.competency_code,
+          label: `${item.name} (${item.competency_code})`,
+          value: item.actual_level ?? 0,
+        }))}
+        max={5}
+        formatValue={(value) => t("opd.levelOf", { level: f.number(value) })}
+      />
+      <div className="opd-gaps-scroll" tabIndex={0} role="region" aria-label={t("opd.gapsTable")}>
+        <table className="opd-gaps">
+          <caption className="visually-hidden">{t("opd.gapsTable")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("opd.competency")}</th>
+              <th scope="col" className="align-end">{t("opd.required")}</th>
+              <th scope="col" className="align-end">{t("opd.actual")}</th>
+              <th scope="col" className="align-end">{t("opd.gap")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {gaps.items.map((item) => (
+              <tr key={item.competency_code}>
+                <th scope="row">
+                  {item.name} <span className="cell-sub">{item.competency_code}</span>
+                </th>
+                <td className="align-end">{item.required_level}</td>
+                <td className="align-end">{item.actual_level ?? "–"}</td>
+                <td className={item.gap !== null && item.gap < 0 ? "align-end text-warning" : "align-end"}>
+                  {item.gap === null ? t("opd.unrated") : item.gap > 0 ? `+${item.gap}` : item.gap}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

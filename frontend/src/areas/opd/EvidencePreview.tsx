@@ -1,0 +1,44 @@
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ProblemAlert } from "../../shell/ProblemAlert";
+import { Spinner } from "../../ui";
+import { useEvidence, type RecordDetail } from "./hooks";
+
+/** The record's certificate: a PDF in a frame, an image as an image, both from a blob: URL. */
+export function EvidencePreview({ record }: { record: RecordDetail }) {
+  const { t } = useTranslation();
+  const evidence = useEvidence(record.id, Boolean(record.evidence));
+  const url = useObjectUrl(evidence.data);
+
+  if (!record.evidence) return <p className="opd-evidence__none">{t("opd.evidenceNone")}</p>;
+  if (evidence.error) return <ProblemAlert error={evidence.error} />;
+  if (!url || !evidence.data) return <Spinner />;
+  const name = record.evidence.filename ?? t("opd.evidenceFile");
+  const isImage = evidence.data.type.startsWith("image/") || record.evidence.content_type.startsWith("image/");
+  return (
+    <div className="opd-evidence">
+      {isImage ? (
+        <img className="opd-evidence__image" src={url} alt={t("opd.evidenceAlt", { name })} />
+      ) : (
+        <iframe className="opd-evidence__frame" src={url} title={t("opd.evidenceAlt", { name })} />
+      )}
+      <a className="opd-evidence__open" href={url} download={name} target="_blank" rel="noreferrer">
+        {t("opd.evidenceOpen", { name })}
+      </a>
+    </div>
+  );
+}
+
+function useObjectUrl(blob: Blob | undefined): string | null {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    if (!blob) {
+      setUrl(null);
+      return undefined;
+    }
+    const made = URL.createObjectURL(blob);
+    setUrl(made);
+    return () => URL.revokeObjectURL(made);
+  }, [blob]);
+  return url;
+}

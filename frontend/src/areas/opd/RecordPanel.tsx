@@ -1,0 +1,198 @@
+import { useEffect, useId, useRef, useState, type RefObject } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import { useFormat } from "../../i18n/format";
+import { ProblemAlert } from "../../shell/ProblemAlert";
+import { Button, Modal, Spinner } from "../../ui";
+import { EvidencePreview } from "./EvidencePreview";
+import { useLearningForms, useRecord, useVerify } from "./hooks";
+
+export interface RecordPanelProps {
+  recordId: number | null;
+  onClose: () => void;
+  /** After a decision was saved ("approve" or "reject"). */
+  onDecided: (decision: "approve" | "reject", title: string) => void;
+}
+
+/**
+ * One claim in a dialog: the details, the certificate, and approve / reject. "Setujui" has the focus
+ * when it opens (Enter approves); rejecting needs a reason, asked for in the same dialog.
+ */
+export function RecordPanel({ recordId, onClose, onDecided }: RecordPanelProps) {
+  const { t } = useTranslation();
+  const record = useRecord(recordId);
+  const approveRef = useRef<HTMLButtonElement>(null);
+  return (
+    <Modal
+      open={recordId !== null}
+      onClose={onClose}
+      title={record.data?.title ?? t("opd.detailTitle")}
+      initialFocus={approveRef}
+    >
+      {record.error ? (
+        <ProblemAlert error={record.error} />
+      ) : !record.data ? (
+        <Spinner />
+      ) : (
+        <RecordBody
+          key={record.data.id}
+          record={record.data}
+          approveRef={approveRef}
+          onDecided={onDecided}
+        />
+      )}
+    </Modal>
+  );
+}
+
+type Claim = NonNullable<ReturnType<typeof useRecord>["data"]>;
+
+function RecordBody({
+  record,
+  approveRef,
+  onDecided,
+}: {
+  record: Claim;
+  approveRef: RefObject<HTMLButtonElement | null>;
+  onDecided: RecordPanelProps["onDecided"];
+}) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const forms = useLearningForms();
+  const verify = useVerify();
+  const noteId = useId();
+  const noteRef = useRef<HTMLTextAreaElement>(null);
+  const [note, setNote] = useState("");
+  const [rejecting, setRejecting] = useState(false);
+  const [noteMissing, setNoteMissing] = useState(false);
+  const pending = record.status === "pending";
+  // The dialog opened before the record had loaded; now that "Setujui" exists it takes the focus.
+  useEffect(() => approveRef.current?.focus(), [approveRef]);
+
+  function decide(decision: "approve" | "reject") {
+    if (decision === "reject" && !note.trim()) {
+      setRejecting(true);
+      setNoteMissing(true);
+      // The field appears with this render; focus it on the next frame.
+      requestAnimationFrame(() => noteRef.current?.focus());
+      return;
+    }
+    verify.mutate(
+      { id: record.id, nip: record.nip, decision: { decision, note: note.trim() || null } },
+      { onSuccess: () => onDecided(decision, record.title) },
+    );
+  }
+
+  const formName = forms.data?.get(record.form_code);
+  return (
+    <div className="opd-record">
+      <dl className="opd-record__facts">
+        <div>
+          <dt>{t("opd.colAsn")}</dt>
+          <dd>
+            <Link to={`/opd/asn/${record.nip}`}>{record.nip}</Link>
+          </dd>
+        </div>
+        <div>
+          <dt>{t("opd.colForm")}</dt>
+          <dd>{formName ? `${formName} (${record.form_code})` : record.form_code}</dd>
+        </div>
+        <div>
+          <dt>{t("opd.colDates")}</dt>
+          <dd>
+            {record.start_date === record.end_date
+              ? f.date(record.start_date)
+              : `${f.date(record.start_date)} – ${f.date(record.end_date)}`}
+          </dd>
+        </div>
+        <div>
+          <dt>{t("opd.colJp")}</dt>
+          <dd>
+            {f.number(record.jp)}
+            {record.jp_claimed != null && record.jp_claimed !== record.jp && (
+              <span className="cell-sub">{t("opd.jpClaimed", { jp: f.number(record.jp_claimed) })}</span>
+            )}
+          </dd>
+        </div>
+        {record.organizer && (
+          <div>
+            <dt>{t("opd.organizer")}</dt>
+            <dd>{record.organizer}</dd>
+          </div>
+        )}
+        {record.certificate_number && (
+          <div>
+            <dt>{t("opd.certificate")}</dt>
+            <dd>{record.certificate_number}</dd>
+          </div>
+        )}
+        <div>
+          <dt>{t("opd.colSubmitted")}</dt>
+          <dd>{f.dateTime(record.created_at)}</dd>
+        </div>
+        <div>
+          <dt>{t("opd.status")}</dt>
+          <dd>{t(`opd.statuses.${record.status}`)}</dd>
+        </div>
+      </dl>
+
+      <h3 className="opd-record__heading">{t("opd.evidence")}</h3>
+      <EvidencePreview record={record} />
+
+      {pending ? (
+        <div className="opd-record__decide">
+          {(rejecting || note) && (
+            <div className={noteMissing ? "field field--invalid" : "field"}>
+              <label className="field__label" htmlFor={noteId}>
+                {t("opd.rejectReason")}
+              </label>
+              <textarea
+                id={noteId}
+                ref={noteRef}
+                className="input"
+                rows={2}
+                maxLength={2000}
+                value={note}
+                aria-invalid={noteMissing || undefined}
+                aria-describedby={noteMissing ? `${noteId}-error` : undefined}
+                onChange={(event) => {
+                  setNote(event.target.value);
+                  if (event.target.value.trim()) setNoteMissing(false);
+                }}
+              />
+              {noteMissing && (
+                <p id={`${noteId}-error`} className="field__error">
+                  {t("opd.rejectReasonRequired")}
+                </p>
+              )}
+            </div>
+          )}
+          {verify.error && <ProblemAlert error={verify.error} />}
+          <div className="opd-record__buttons">
+            {/* A plain button: the dialog focuses it through a ref, which the kit's Button doesn't take. */}
+            <button
+              ref={approveRef}
+              type="button"
+              className="btn btn--primary"
+              disabled={verify.isPending}
+              aria-busy={(verify.isPending && verify.variables?.decision.decision === "approve") || undefined}
+              onClick={() => decide("approve")}
+            >
+              {t("opd.approve")}
+            </button>
+            <Button
+              variant="danger"
+              busy={verify.isPending && verify.variables?.decision.decision === "reject"}
+              disabled={verify.isPending}
+              onClick={() => decide("reject")}
+            >
+              {rejecting ? t("opd.rejectConfirm") : t("opd.reject")}
+            </Button>
+          </div>
+        </div>
+      ) : (
+        <p className="lead">{t("opd.alreadyDecided", { status: t(`opd.statuses.${record.status}`) })}</p>
+      )}
+    </div>
+  );
+}
