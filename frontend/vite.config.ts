@@ -31,5 +31,7 @@ export default defineConfig({
     setupFiles: ["src/test/setup.ts"],
     unstubGlobals: true,
     restoreMocks: true,
+    // jsdom tests that click through several steps take 1-2 s alone and more on a busy 2-core CI host.
+    testTimeout: 20_000,
   },
 });

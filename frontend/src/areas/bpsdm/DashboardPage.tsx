@@ -1,12 +1,16 @@
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { api } from "../../api/client";
 import { useJpCompliance } from "../../api/hooks";
 import type { UnitJpCompliance } from "../../api/types";
 import { useFormat } from "../../i18n/format";
 import { usePageTitle } from "../../shell/usePageTitle";
 import { BarChart, Card, DataTable, ProgressBar, Spinner, Stat, type Column } from "../../ui";
+import { BudgetGaugeCard, BudgetTrendCard } from "./BudgetCards";
+import { DownloadButton } from "./download";
+import { GapHeatMapCard } from "./GapHeatMapCard";
 
-/** /bpsdm: the province's JP compliance this year, per OPD. */
+/** /bpsdm: the province's JP compliance per OPD, the budget check and the competency gaps. */
 export function DashboardPage() {
   const { t } = useTranslation();
   const f = useFormat();
@@ -48,7 +52,17 @@ export function DashboardPage() {
 
   return (
     <div className="page page--wide">
-      <h1>{t("bpsdm.dashboardTitle")}</h1>
+      <div className="bpsdm-heading">
+        <h1>{t("bpsdm.dashboardTitle")}</h1>
+        <DownloadButton
+          request={() =>
+            api.GET("/api/v1/exports/jp-compliance", { params: { query: { year: data.year, format: "xlsx" } }, parseAs: "blob" })
+          }
+          fallbackName={`kepatuhan-jp-${data.year}.xlsx`}
+        >
+          {t("bpsdm.downloadXlsx")}
+        </DownloadButton>
+      </div>
       <p className="lead">
         {t("bpsdm.yearLabel", { year: data.year })} · {t("bpsdm.targetJp", { target: f.number(data.target_jp) })}
       </p>
@@ -59,9 +73,16 @@ export function DashboardPage() {
         <Stat label={t("bpsdm.meanJp")} value={f.number(data.mean_jp)} />
       </dl>
       <div className="stack">
-        <Card title={t("bpsdm.chartTitle")}>
-          <BarChart title={t("bpsdm.chartTitle")} data={bars} max={100} target={100} formatValue={(v) => f.percent(v)} hideTitle />
-        </Card>
+        <div className="bpsdm-grid">
+          <Card title={t("bpsdm.chartTitle")}>
+            <BarChart title={t("bpsdm.chartTitle")} data={bars} max={100} target={100} formatValue={(v) => f.percent(v)} hideTitle />
+          </Card>
+          <div className="stack">
+            <BudgetGaugeCard />
+            <BudgetTrendCard />
+          </div>
+        </div>
+        <GapHeatMapCard />
         <Card title={t("bpsdm.tableCaption")}>
           <DataTable
             caption={t("bpsdm.tableCaption")}

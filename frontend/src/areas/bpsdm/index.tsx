@@ -1,13 +1,52 @@
-import { Route, Routes } from "react-router";
+import { useTranslation } from "react-i18next";
+import { NavLink, Route, Routes } from "react-router";
 import { NotFound } from "../../shell/NotFound";
+import "./bpsdm.css";
+import { ClientsPage } from "./ClientsPage";
 import { DashboardPage } from "./DashboardPage";
+import { ImportPage } from "./ImportPage";
+import { RulesPage } from "./RulesPage";
+import { UsersPage } from "./UsersPage";
 
-/** The BPSDM area (/bpsdm/*), loaded as its own chunk. Add the area's pages here. */
+const LINKS = [
+  { to: "/bpsdm", label: "bpsdm.nav.dashboard", end: true },
+  { to: "/bpsdm/impor", label: "bpsdm.nav.import", end: false },
+  { to: "/bpsdm/aturan", label: "bpsdm.nav.rules", end: false },
+  { to: "/bpsdm/pengguna", label: "bpsdm.nav.users", end: false },
+  { to: "/bpsdm/klien", label: "bpsdm.nav.clients", end: false },
+] as const;
+
+/** The area's own menu: a row of links that scrolls sideways on a phone. */
+function AreaNav() {
+  const { t } = useTranslation();
+  return (
+    <nav className="bpsdm-nav" aria-label={t("bpsdm.nav.label")}>
+      <ul>
+        {LINKS.map((link) => (
+          <li key={link.to}>
+            <NavLink to={link.to} end={link.end} className="bpsdm-nav__link">
+              {t(link.label)}
+            </NavLink>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+/** The BPSDM area (/bpsdm/*), loaded as its own chunk. */
 export default function BpsdmArea() {
   return (
-    <Routes>
-      <Route index element={<DashboardPage />} />
-      <Route path="*" element={<NotFound />} />
-    </Routes>
+    <>
+      <AreaNav />
+      <Routes>
+        <Route index element={<DashboardPage />} />
+        <Route path="impor" element={<ImportPage />} />
+        <Route path="aturan" element={<RulesPage />} />
+        <Route path="pengguna" element={<UsersPage />} />
+        <Route path="klien" element={<ClientsPage />} />
+        <Route path="*" element={<NotFound />} />
+      </Routes>
+    </>
   );
 }

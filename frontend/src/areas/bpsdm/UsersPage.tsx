@@ -1,0 +1,120 @@
+import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { useMe } from "../../api/hooks";
+import { isRole } from "../../auth/roles";
+import { useFormat } from "../../i18n/format";
+import { ProblemAlert } from "../../shell/ProblemAlert";
+import { usePageTitle } from "../../shell/usePageTitle";
+import { Button, DataTable, Modal, Select, TextField, useCursorPages, useDebouncedValue, useToast, type Column } from "../../ui";
+import { useCreateUser, useUsers, type UserCreate, type UserRead } from "./hooks";
+
+const ROLES = ["asn", "opd_admin", "bpsdm_admin", "auditor"] as const;
+const PAGE = 50;
+
+/** /bpsdm/pengguna: user accounts, searchable, and a form to add one. */
+export function UsersPage() {
+  const { t } = useTranslation();
+  const f = useFormat();
+  usePageTitle(t("bpsdm.users.title"));
+  const { data: me } = useMe();
+  const [query, setQuery] = useState("");
+  const q = useDebouncedValue(query.trim(), 300);
+  const pages = useCursorPages();
+  const users = useUsers(q, pages.cursor, PAGE);
+  const [creating, setCreating] = useState(false);
+
+  const columns: Column<UserRead>[] = [
+    { key: "username", header: t("bpsdm.users.username"), cell: (u) => u.username },
+    { key: "role", header: t("bpsdm.users.role"), cell: (u) => (isRole(u.role) ? t(`roles.${u.role}`) : u.role) },
+    { key: "unit", header: t("bpsdm.users.unitId"), align: "end", cell: (u) => (u.unit_id === null ? "–" : String(u.unit_id)) },
+    { key: "active", header: t("bpsdm.users.active"), cell: (u) => (u.active ? t("bpsdm.yes") : t("bpsdm.no")) },
+    { key: "created", header: t("bpsdm.users.created"), cell: (u) => f.date(u.created_at) },
+  ];
+
+  return (
+    <div className="page page--wide">
+      <div className="bpsdm-heading">
+        <h1>{t("bpsdm.users.title")}</h1>
+        {me?.role === "bpsdm_admin" && <Button onClick={() => setCreating(true)}>{t("bpsdm.users.add")}</Button>}
+      </div>
+      {users.error && !users.data ? (
+        <ProblemAlert error={users.error} onRetry={() => void users.refetch()} />
+      ) : (
+        <DataTable
+          caption={t("bpsdm.users.title")}
+          columns={columns}
+          rows={users.data?.items ?? []}
+          rowKey={(u) => u.id}
+          loading={users.isFetching}
+          search={{
+            value: query,
+            onChange: (value) => {
+              setQuery(value);
+              pages.reset();
+            },
+            label: t("bpsdm.users.search"),
+          }}
+          pagination={{
+            pageIndex: pages.pageIndex,
+            pageSize: PAGE,
+            total: users.data?.total,
+            hasPrevious: pages.hasPrevious,
+            hasNext: Boolean(users.data?.next_cursor),
+            onPrevious: pages.previous,
+            onNext: () => pages.next(users.data?.next_cursor),
+          }}
+        />
+      )}
+      <Modal open={creating} title={t("bpsdm.users.add")} onClose={() => setCreating(false)}>
+        <UserForm onDone={() => setCreating(false)} />
+      </Modal>
+    </div>
+  );
+}
+
+function UserForm({ onDone }: { onDone: () => void }) {
+  const { t } = useTranslation();
+  const toast = useToast();
+  const create = useCreateUser();
+  const [values, setValues] = useState({ username: "", password: "", role: "opd_admin", unit_id: "", nip: "" });
+  const bind = (name: keyof typeof values) => ({
+    value: values[name],
+    onChange: (event: { target: { value: string } }) => setValues((v) => ({ ...v, [name]: event.target.value })),
+  });
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const body: UserCreate = {
+      username: values.username.trim(),
+      password: values.password,
+      role: values.role as UserCreate["role"],
+      unit_id: values.role === "opd_admin" && values.unit_id ? Number(values.unit_id) : null,
+      nip: values.role === "asn" && values.nip ? values.nip.trim() : null,
+    };
+    create.mutate(body, {
+      onSuccess: (user) => {
+        toast.show(t("bpsdm.users.createdToast", { username: user.username }), { tone: "success" });
+        onDone();
+      },
+    });
+  }
+
+  return (
+    <form className="stack" onSubmit={submit}>
+      <TextField label={t("bpsdm.users.username")} required autoComplete="off" {...bind("username")} />
+      <TextField label={t("bpsdm.users.password")} type="password" required autoComplete="new-password" minLength={8} hint={t("bpsdm.users.passwordHint")} {...bind("password")} />
+      <Select label={t("bpsdm.users.role")} options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} {...bind("role")} />
+      {values.role === "opd_admin" && <TextField label={t("bpsdm.users.unitId")} required inputMode="numeric" {...bind("unit_id")} />}
+      {values.role === "asn" && <TextField label={t("bpsdm.users.nip")} required inputMode="numeric" maxLength={18} {...bind("nip")} />}
+      {create.error && <ProblemAlert error={create.error} />}
+      <div className="form-actions">
+        <Button type="submit" busy={create.isPending} busyLabel={t("bpsdm.saving")}>
+          {t("bpsdm.save")}
+        </Button>
+        <Button variant="secondary" onClick={onDone}>
+          {t("bpsdm.cancel")}
+        </Button>
+      </div>
+    </form>
+  );
+}
