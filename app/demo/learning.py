@@ -121,7 +121,9 @@ def _records_for(
             source, status = "self", "rejected"
         else:
             source, status = "self", "voided"
-        created = _moment(end + timedelta(days=rng.randrange(1, 20)), rng)
+        # Entered a few days after the activity ended, but never after today (nor decided after it).
+        cap = datetime(today.year, today.month, today.day, tzinfo=UTC)
+        created = min(_moment(end + timedelta(days=rng.randrange(1, 20)), rng), cap)
         yield {
             "nip": nip,
             "title": title,
@@ -147,10 +149,10 @@ def _records_for(
             "decided_by": "demo-admin" if status in ("verified", "rejected") else None,
             "decided_at": created
             if source != "self"
-            else (created + timedelta(days=3) if status in ("verified", "rejected") else None),
+            else (min(created + timedelta(days=3), cap) if status in ("verified", "rejected") else None),
             "decision_note": "Sertifikat tidak sesuai" if status == "rejected" else None,
             "voided_by": nip if status == "voided" else None,
-            "voided_at": created + timedelta(days=1) if status == "voided" else None,
+            "voided_at": min(created + timedelta(days=1), cap) if status == "voided" else None,
             "void_reason": "Dibatalkan oleh ASN: tercatat ganda" if status == "voided" else None,
             "version": 1,
         }
