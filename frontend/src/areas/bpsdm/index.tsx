@@ -5,6 +5,7 @@ import "./bpsdm.css";
 import { ClientsPage } from "./ClientsPage";
 import { DashboardPage } from "./DashboardPage";
 import { ImportPage } from "./ImportPage";
+import { ReferencePage } from "./ReferencePage";
 import { RulesPage } from "./RulesPage";
 import { UsersPage } from "./UsersPage";
 
@@ -14,6 +15,7 @@ const LINKS = [
   { to: "/bpsdm/aturan", label: "bpsdm.nav.rules", end: false },
   { to: "/bpsdm/pengguna", label: "bpsdm.nav.users", end: false },
   { to: "/bpsdm/klien", label: "bpsdm.nav.clients", end: false },
+  { to: "/bpsdm/referensi", label: "bpsdm.reference.nav", end: false },
 ] as const;
 
 /** The area's own menu: a row of links that scrolls sideways on a phone. */
@@ -45,6 +47,7 @@ export default function BpsdmArea() {
         <Route path="aturan" element={<RulesPage />} />
         <Route path="pengguna" element={<UsersPage />} />
         <Route path="klien" element={<ClientsPage />} />
+        <Route path="referensi" element={<ReferencePage />} />
         <Route path="*" element={<NotFound />} />
       </Routes>
     </>

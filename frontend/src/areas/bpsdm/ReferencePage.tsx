@@ -1,0 +1,189 @@
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useSearchParams } from "react-router";
+import { api } from "../../api/client";
+import { unwrap } from "../../api/problem";
+import type { components, operations } from "../../api/schema";
+import { ProblemAlert } from "../../shell/ProblemAlert";
+import { usePageTitle } from "../../shell/usePageTitle";
+import { Card, DataTable, Select, useCursorPages, useDebouncedValue, type Column } from "../../ui";
+
+export type ReferenceKind = operations["reference_get"]["parameters"]["path"]["kind"];
+type CodeItem = components["schemas"]["CodeItem"];
+type Competency = components["schemas"]["CompetencyRead"];
+
+/** Every kind the API serves, in the order of the selector; the check below fails if the API adds one. */
+export const REFERENCE_KINDS = [
+  "learning_forms",
+  "golongan",
+  "jenis_jabatan",
+  "jenjang",
+  "eselon",
+  "employment_types",
+  "education_levels",
+  "unit_kinds",
+] as const satisfies readonly ReferenceKind[];
+type Unlisted = Exclude<ReferenceKind, (typeof REFERENCE_KINDS)[number]>;
+const allKindsListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void allKindsListed;
+
+/** Extra fields the code lists carry today; any other field shows under its own name. */
+const KNOWN_FIELDS = ["employment", "siasn_id", "siasn_jenis_jabatan", "category", "jenis_jabatan", "path"] as const;
+type KnownField = (typeof KNOWN_FIELDS)[number];
+const isKnownField = (key: string): key is KnownField => (KNOWN_FIELDS as readonly string[]).includes(key);
+
+const COMPETENCY_PAGE = 100;
+
+function isKind(value: string | null): value is ReferenceKind {
+  return value !== null && (REFERENCE_KINDS as readonly string[]).includes(value);
+}
+
+export function useReferenceList(kind: ReferenceKind) {
+  return useQuery({
+    queryKey: ["bpsdm", "reference", kind] as const,
+    queryFn: ({ signal }) => unwrap(api.GET("/api/v1/reference/{kind}", { params: { path: { kind } }, signal })),
+    staleTime: 60 * 60 * 1000, // code lists change with a deployment, not during a session
+  });
+}
+
+export function useCompetencyDictionary(q: string, cursor: string | null) {
+  return useQuery({
+    queryKey: ["bpsdm", "reference", "competencies", q, cursor] as const,
+    queryFn: ({ signal }) =>
+      unwrap(
+        api.GET("/api/v1/competencies", {
+          params: { query: { q: q || undefined, cursor: cursor ?? undefined, limit: COMPETENCY_PAGE } },
+          signal,
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** A field value of a code item as text: lists joined, blanks as a dash. */
+function show(value: unknown): string {
+  if (value === null || value === undefined || value === "") return "–";
+  if (Array.isArray(value)) return value.map(show).join(", ");
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+/** /bpsdm/referensi: the API's code lists and the competency dictionary, read-only. */
+export function ReferencePage() {
+  const { t } = useTranslation();
+  usePageTitle(t("bpsdm.reference.title"));
+  const [params, setParams] = useSearchParams();
+  const requested = params.get("jenis");
+  const kind: ReferenceKind = isKind(requested) ? requested : REFERENCE_KINDS[0];
+  return (
+    <div className="page page--wide stack">
+      <h1>{t("bpsdm.reference.title")}</h1>
+      <p>{t("bpsdm.reference.intro")}</p>
+      <Card title={t("bpsdm.reference.codeLists")}>
+        <div className="stack">
+          <div className="bpsdm-toolbar">
+            <Select
+              label={t("bpsdm.reference.kind")}
+              value={kind}
+              onChange={(event) =>
+                setParams((p) => {
+                  p.set("jenis", event.target.value);
+                  return p;
+                }, { replace: true })
+              }
+              options={REFERENCE_KINDS.map((k) => ({ value: k, label: t(`bpsdm.reference.kinds.${k}`) }))}
+            />
+          </div>
+          <CodeListTable kind={kind} />
+        </div>
+      </Card>
+      <CompetencyCard />
+    </div>
+  );
+}
+
+function CodeListTable({ kind }: { kind: ReferenceKind }) {
+  const { t } = useTranslation();
+  const list = useReferenceList(kind);
+  if (list.error && !list.data) return <ProblemAlert error={list.error} onRetry={() => void list.refetch()} />;
+  const items = list.data?.items ?? [];
+  // Columns follow the items: code and name first, then every other field any item carries.
+  const extra: string[] = [];
+  for (const item of items)
+    for (const key of Object.keys(item)) if (key !== "code" && key !== "name" && !extra.includes(key)) extra.push(key);
+  const columns: Column<CodeItem>[] = [
+    { key: "code", header: t("bpsdm.reference.code"), cell: (i) => i.code, sortValue: (i) => i.code },
+    { key: "name", header: t("bpsdm.reference.name"), cell: (i) => i.name, sortValue: (i) => i.name },
+    ...extra.map((key) => ({
+      key,
+      header: isKnownField(key) ? t(`bpsdm.reference.fields.${key}`) : key,
+      cell: (i: CodeItem) => show(i[key]),
+    })),
+  ];
+  return (
+    <div data-testid="code-list" data-kind={kind}>
+      <DataTable
+        caption={t(`bpsdm.reference.kinds.${kind}`)}
+        columns={columns}
+        rows={items}
+        rowKey={(i) => i.code}
+        loading={list.isFetching}
+        empty={list.isPending ? undefined : t("bpsdm.reference.empty")}
+        phoneLayout="scroll"
+      />
+    </div>
+  );
+}
+
+function CompetencyCard() {
+  const { t } = useTranslation();
+  const [query, setQuery] = useState("");
+  const q = useDebouncedValue(query.trim(), 300);
+  const pages = useCursorPages();
+  const list = useCompetencyDictionary(q, pages.cursor);
+  const columns: Column<Competency>[] = [
+    { key: "code", header: t("bpsdm.reference.code"), cell: (c) => c.code },
+    { key: "name", header: t("bpsdm.reference.name"), cell: (c) => c.name },
+    { key: "group", header: t("bpsdm.reference.group"), cell: (c) => t(`bpsdm.reference.groups.${c.group}`) },
+    {
+      key: "active",
+      header: t("bpsdm.reference.status"),
+      cell: (c) => (c.active ? t("bpsdm.reference.active") : t("bpsdm.reference.retired")),
+    },
+  ];
+  return (
+    <Card title={t("bpsdm.reference.competencies")}>
+      {list.error && !list.data ? (
+        <ProblemAlert error={list.error} onRetry={() => void list.refetch()} />
+      ) : (
+        <div data-testid="competency-list">
+          <DataTable
+            caption={t("bpsdm.reference.competencies")}
+            columns={columns}
+            rows={list.data?.items ?? []}
+            rowKey={(c) => c.code}
+            loading={list.isFetching}
+            search={{
+              value: query,
+              onChange: (value) => {
+                setQuery(value);
+                pages.reset();
+              },
+              label: t("bpsdm.reference.searchCompetencies"),
+            }}
+            pagination={{
+              pageIndex: pages.pageIndex,
+              pageSize: COMPETENCY_PAGE,
+              total: list.data?.total,
+              hasPrevious: pages.hasPrevious,
+              hasNext: Boolean(list.data?.next_cursor),
+              onPrevious: pages.previous,
+              onNext: () => pages.next(list.data?.next_cursor),
+            }}
+          />
+        </div>
+      )}
+    </Card>
+  );
+}
