@@ -3,7 +3,7 @@
 // claim's JP on their home page.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { BASE_URL, DESKTOP, PHONE, accessToken, api, demoLogin, eventually, launch, logIn, newPage, screenshots } from "../lib.mjs";
+import { BASE_URL, DESKTOP, PHONE, accessToken, api, demoLogin, eventually, launch, logIn, newPage, screenshots, tinyPdf } from "../lib.mjs";
 
 const asn = demoLogin("asn", "PNS");
 // The demo ASN work in Diskominfo (bidang Aptika); opd.diskominfo verifies its claims.
@@ -21,29 +21,6 @@ after(async () => {
   await browser?.close();
 });
 
-/** A one-page PDF, small but well formed. */
-function tinyPdf(text) {
-  const objects = [
-    "<< /Type /Catalog /Pages 2 0 R >>",
-    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 144] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-    null,
-    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-  ];
-  const stream = `BT /F1 14 Tf 20 70 Td (${text}) Tj ET`;
-  objects[3] = `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`;
-  let pdf = "%PDF-1.4\n";
-  const offsets = [];
-  objects.forEach((body, i) => {
-    offsets.push(pdf.length);
-    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = pdf.length;
-  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const offset of offsets) pdf += `${String(offset).padStart(10, "0")} 00000 n \n`;
-  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(pdf, "latin1");
-}
 
 /** A pending claim of the demo ASN with a PDF certificate, made through the API as the ASN. */
 async function fileClaim(title, jp = CLAIM_JP) {
