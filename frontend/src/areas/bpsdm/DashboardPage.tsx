@@ -7,7 +7,7 @@ import { useFormat } from "../../i18n/format";
 import { usePageTitle } from "../../shell/usePageTitle";
 import { BarChart, Card, DataTable, ProgressBar, Spinner, Stat, type Column } from "../../ui";
 import { BudgetGaugeCard, BudgetTrendCard } from "./BudgetCards";
-import { DownloadButton } from "./download";
+import { DownloadButton } from "../../shell/DownloadButton";
 import { GapHeatMapCard } from "./GapHeatMapCard";
 
 /** /bpsdm: the province's JP compliance per OPD, the budget check and the competency gaps. */

@@ -7,7 +7,7 @@ import { useFormat } from "../../i18n/format";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
 import { Alert, Button, Card, DataTable, DateField, ProgressBar, Select, TextField, type Column } from "../../ui";
-import { DownloadButton } from "./download";
+import { DownloadButton } from "../../shell/DownloadButton";
 import {
   bpsdmKeys,
   isActive,

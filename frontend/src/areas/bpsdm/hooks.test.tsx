@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import { describe, expect, it } from "vitest";
 import { fakeApi, json, problem } from "../../test/fakeApi";
 import { isActive, toFormData, useImportJob, useStartImport } from "./hooks";
-import { fileNameOf } from "./download";
+import { fileNameOf } from "../../shell/DownloadButton";
 
 function job(overrides: Record<string, unknown>) {
   return {

@@ -1,13 +1,14 @@
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
+import { api } from "../../api/client";
 import { useJpCompliance, useJpSummary, useMe } from "../../api/hooks";
 import type { AsnRead, JpComplianceReport, UnitJpCompliance } from "../../api/types";
 import { useFormat } from "../../i18n/format";
+import { DownloadButton } from "../../shell/DownloadButton";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
 import {
-  Button,
   Card,
   compareValues,
   DataTable,
@@ -20,7 +21,7 @@ import {
   type Column,
   type Sort,
 } from "../../ui";
-import { fetchComplianceXlsx, saveBlob, useAsnList } from "./hooks";
+import { useAsnList } from "./hooks";
 
 export const UNIT_PAGE_SIZE = 10;
 const ASN_PAGE_SIZE = 20;
@@ -101,7 +102,7 @@ function Compliance({ ownUnitId }: { ownUnitId?: number }) {
             onChange={(event) => setParam("tahun", event.target.value === String(thisYear) ? null : event.target.value)}
           />
         </div>
-        <DownloadButton unitId={unitId} year={year} />
+        <ComplianceDownload unitId={unitId} year={year} />
       </div>
       {report.error && !report.data ? (
         <ProblemAlert error={report.error} onRetry={() => void report.refetch()} />
@@ -316,28 +317,21 @@ function JpCell({ nip, year }: { nip: string; year: number }) {
   );
 }
 
-function DownloadButton({ unitId, year }: { unitId?: number; year: number }) {
+function ComplianceDownload({ unitId, year }: { unitId?: number; year: number }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  async function download() {
-    setBusy(true);
-    setError(null);
-    try {
-      const { blob, filename } = await fetchComplianceXlsx(unitId, year);
-      saveBlob(blob, filename);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  }
   return (
     <div className="opd-download">
-      <Button variant="secondary" busy={busy} busyLabel={t("opd.downloading")} onClick={() => void download()}>
+      <DownloadButton
+        request={() =>
+          api.GET("/api/v1/exports/jp-compliance", {
+            params: { query: { unit_id: unitId, year, format: "xlsx" } },
+            parseAs: "blob",
+          })
+        }
+        fallbackName={`kepatuhan-jp-${year}.xlsx`}
+      >
         {t("opd.downloadXlsx")}
-      </Button>
-      {error !== null && <ProblemAlert error={error} />}
+      </DownloadButton>
     </div>
   );
 }

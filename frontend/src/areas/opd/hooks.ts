@@ -134,28 +134,3 @@ export function useCompetencyGaps(nip: string) {
       unwrap(api.GET("/api/v1/asn/{nip}/competency-gaps", { params: { path: { nip } }, signal })),
   });
 }
-
-/** The compliance spreadsheet of a unit as a Blob and the file name the server gave it. */
-export async function fetchComplianceXlsx(unitId?: number, year?: number): Promise<{ blob: Blob; filename: string }> {
-  const call = api.GET("/api/v1/exports/jp-compliance", {
-    params: { query: { unit_id: unitId, year, format: "xlsx" } },
-    parseAs: "blob",
-  });
-  const blob = (await unwrap(call)) as unknown as Blob;
-  const disposition = (await call).response.headers.get("Content-Disposition") ?? "";
-  const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
-  return { blob, filename: match ? decodeURIComponent(match[1]) : `kepatuhan-jp-${year ?? "tahun-ini"}.xlsx` };
-}
-
-/** Hand a Blob to the browser as a download (an object URL behind a temporary <a download>). */
-export function saveBlob(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = filename;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // Some browsers read the URL after click() returns.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}

@@ -1,8 +1,8 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { unwrap } from "../../api/problem";
-import { ProblemAlert } from "../../shell/ProblemAlert";
-import { Button, type ButtonProps } from "../../ui";
+import { unwrap } from "../api/problem";
+import { Button, type ButtonProps } from "../ui";
+import { ProblemAlert } from "./ProblemAlert";
 
 interface BlobResult {
   data?: Blob;
@@ -54,12 +54,12 @@ export function DownloadButton({ request, fallbackName, children, variant = "sec
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   return (
-    <span className="bpsdm-download">
+    <span className="download">
       <Button
         {...rest}
         variant={variant}
         busy={busy}
-        busyLabel={t("bpsdm.downloading")}
+        busyLabel={t("ui.downloading")}
         onClick={async () => {
           setBusy(true);
           setError(null);
