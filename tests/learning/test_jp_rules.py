@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
+from app.core.types import latest_indonesian_date
 from app.learning.jp import record_jp
 from app.rules.schemas import RuleSetBody
 from tests.factories import World
@@ -204,7 +205,10 @@ class TestRulesThroughTheApi:
         assert r.json()["code"] == "invalid_jp"
 
     async def test_future_end_date(self, client: httpx.AsyncClient, settings: Settings, world: World) -> None:
-        today, tomorrow = date.today(), date.today() + timedelta(days=1)
+        # The service's "today" is the easternmost Indonesian zone's (WIT); the machine's
+        # date.today() is a day behind it for nine hours of every UTC day.
+        today = latest_indonesian_date()
+        tomorrow = today + timedelta(days=1)
         headers = as_(settings, world, "asn_a")
         r = await client.post(
             records_of(world.asn_a.nip),
