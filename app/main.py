@@ -24,6 +24,8 @@ from app.core.db import create_database
 from app.core.errors import NotFound, Problem, ValidationItem, install_error_handlers, problem_responses
 from app.core.health import head_revisions
 from app.core.health import router as health_router
+from app.core.logs import configure_logging
+from app.core.ratelimit import RateLimitMiddleware
 from app.core.requestid import RequestContextMiddleware
 
 log = logging.getLogger("bangkom")
@@ -81,6 +83,7 @@ TAGS = [
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    configure_logging(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -125,6 +128,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
             expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"],
         )
+    # Inside the request-id middleware, so a 429 carries the request id and security headers.
+    app.add_middleware(RateLimitMiddleware, settings=settings)
     app.add_middleware(RequestContextMiddleware, max_body=DEFAULT_MAX_BODY, body_limits=BODY_LIMITS)
 
     app.include_router(health_router)

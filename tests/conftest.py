@@ -70,6 +70,10 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         data_dir=tmp_path_factory.mktemp("data"),
         spa_dir=None,
         login_max_failures=5,
+        # Limits are off for the suite (one app per test, hundreds of requests by one user);
+        # tests/security/ turns them on where they are the subject.
+        rate_limit_per_minute=0,
+        claims_per_hour=0,
     )
 
 

@@ -43,6 +43,21 @@ class Settings(BaseSettings):
     # Learning-record evidence files; None means data_dir / "evidence".
     evidence_dir: Path | None = None
     log_level: str = "INFO"
+    # "json": one JSON object per line (request id, route, status, duration; no personal data).
+    # "text": the same fields for a human at a terminal.
+    log_format: Literal["json", "text"] = "json"
+
+    # Requests per minute per caller (token subject, else client address); 0 turns the limit off.
+    rate_limit_per_minute: int = Field(default=600, ge=0)
+    # Learning-record claims an ASN may file per hour (claim flooding); 0 turns the limit off.
+    claims_per_hour: int = Field(default=30, ge=0)
+
+    # SQLite: how long a writer waits for the write lock, and how often a transaction that still
+    # finds the database locked is retried before the caller gets a 503.
+    sqlite_busy_timeout_ms: int = Field(default=15000, ge=0)
+    db_busy_retries: int = Field(default=3, ge=0, le=20)
+    # An import job whose heartbeat is older than this is shown as interrupted and may be retried.
+    import_stale_seconds: int = Field(default=300, ge=1)
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:

@@ -19,6 +19,7 @@ from app.learning.dependencies import (
     Verifier,
     WritableRecord,
 )
+from app.learning.flooding import ClaimQuota
 from app.learning.models import LearningRecord
 from app.learning.schemas import (
     Decision,
@@ -40,7 +41,7 @@ router = APIRouter(tags=["learning"])
     response_model=RecordRead,
     responses={
         200: {"description": "The same (source, external_id) was recorded before", "model": RecordRead},
-        **problem_responses(401, 403, 404, 409, 422),
+        **problem_responses(401, 403, 404, 409, 422, 429),
     },
 )
 async def learning_records_create(
@@ -49,6 +50,7 @@ async def learning_records_create(
     session: SessionDep,
     principal: LearningWriter,
     idem: IdempotencyDep,
+    _quota: ClaimQuota,
 ) -> Response:
     """Record learning: an ASN's own entry is a pending claim, an admin's or a system's is verified."""
     if (replay := await idem.replay()) is not None:
