@@ -1,4 +1,4 @@
-"""The `bangkom` command: serve, db, users, clients, demo, import, openapi."""
+"""The `bangkom` command: serve, db, users, clients, demo, import, audit, openapi."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import getpass
 import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +16,9 @@ from app.core.config import get_settings
 from app.core.db import create_database
 from app.core.errors import DomainError
 from app.core.security import USER_ROLES, Role
+
+if TYPE_CHECKING:
+    from app.audit.chain import Verification
 
 # Plain tracebacks: rich ones print local variables, which may hold passwords or secrets.
 cli = typer.Typer(
@@ -35,7 +38,9 @@ cli.add_typer(db_cli, name="db")
 cli.add_typer(users_cli, name="users")
 cli.add_typer(clients_cli, name="clients")
 cli.add_typer(demo_cli, name="demo")
+audit_cli = typer.Typer(help="The audit trail.", no_args_is_help=True)
 cli.add_typer(import_cli, name="import")
+cli.add_typer(audit_cli, name="audit")
 
 T = TypeVar("T")
 
@@ -80,9 +85,14 @@ def serve(
         typer.secho(
             "SQLite allows one writer; use PostgreSQL for several workers.", fg=typer.colors.YELLOW, err=True
         )
+    from app.core.logs import configure_logging
+
+    # The supervising process's own lines (workers started/stopped) in the same format as the workers'.
+    configure_logging(settings)
     uvicorn.run(
         "app.main:create_app",
         factory=True,
+        log_config=None,
         host=host,
         port=port,
         workers=workers,
@@ -267,6 +277,72 @@ def import_learning_records(file: ImportFile) -> None:
     rows are written to FILE's name + .errors.xlsx.
     """
     _import("learning_records", file)
+
+
+@audit_cli.command("verify")
+def audit_verify(
+    from_seq: Annotated[
+        int,
+        typer.Option("--from-seq", min=1, help="Start here, trusting this row's prev_hash (default: all)"),
+    ] = 1,
+) -> None:
+    """Recompute the audit chain in seq order; exit 0 when intact, 1 naming the first broken link."""
+    from app.audit.chain import verify
+    from app.core.db import create_engine
+
+    async def main() -> Verification:
+        engine = create_engine(get_settings())
+        try:
+            async with engine.connect() as connection:
+                return await verify(connection, from_seq)
+        finally:
+            await engine.dispose()
+
+    result = asyncio.run(main())
+    if not result.intact:
+        typer.secho(result.describe(), fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+    typer.echo(result.describe())
+
+
+@db_cli.command("app-role")
+def db_app_role(
+    name: Annotated[str, typer.Argument(help="Login role the application connects as, e.g. bangkom_app")],
+    password: Annotated[
+        str | None,
+        typer.Option(
+            envvar="BANGKOM_APP_ROLE_PASSWORD", help="Set its password (or BANGKOM_APP_ROLE_PASSWORD)"
+        ),
+    ] = None,
+) -> None:
+    """PostgreSQL: create or update the application's role, which may not change or remove audit rows.
+
+    Run it as the owner of the tables (the migrating role), again after every `db upgrade`: it grants
+    reading and writing on every table, but only SELECT and INSERT on audit_log and change_log.
+    """
+    from app.audit.app_role import grant_app_role
+    from app.core.db import create_engine
+
+    settings = get_settings()
+    if settings.is_sqlite:
+        typer.secho("SQLite has no roles; the append-only triggers protect audit_log.", err=True)
+        raise typer.Exit(2)
+
+    async def main() -> list[str]:
+        engine = create_engine(settings)
+        try:
+            async with engine.begin() as connection:
+                return await grant_app_role(connection, name, password)
+        finally:
+            await engine.dispose()
+
+    try:
+        done = asyncio.run(main())
+    except ValueError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    for line in done:
+        typer.echo(line)
 
 
 def main() -> None:

@@ -379,6 +379,7 @@ async def put_standard(
     wanted = _unique(items)
     # Retired competencies take no new standards, but a line a position already has may stay.
     await require_codes(session, [c for c in wanted if c not in current], active_only=True)
+    changed_at: datetime | None = None
     if wanted != current:
         await session.execute(delete(PositionStandard).where(PositionStandard.position_id == position_id))
         if wanted:
@@ -389,7 +390,7 @@ async def put_standard(
                     for c, lvl in wanted.items()
                 ],
             )
-        audit.record(
+        changed_at = audit.record(
             session,
             principal,
             "create" if not current else "update",
@@ -397,9 +398,12 @@ async def put_standard(
             position_id,
             before=_lines_snapshot(current) if current else None,
             after=_lines_snapshot(wanted),
-        )
+        ).at
         await standings.refresh(session, standings.holders_of([position_id]))
     read, tag = await read_standard(session, position_id)
+    if changed_at is not None:
+        # The audit row (where updated_at is read from) is only inserted at commit, when it is chained.
+        read = read.model_copy(update={"updated_at": changed_at})
     return read, tag, not current and bool(wanted)
 
 
@@ -499,7 +503,10 @@ async def bulk_apply(session: AsyncSession, principal: Principal, body: BulkAppl
 
     matching = _matching(body)
     # Lock the matching positions: single PUTs of their standards wait for this apply to finish.
-    locked = await session.execute(select(Position.id).where(Position.id.in_(matching)).with_for_update())
+    # In id order, so two applies over overlapping sets queue instead of deadlocking.
+    locked = await session.execute(
+        select(Position.id).where(Position.id.in_(matching)).order_by(Position.id).with_for_update()
+    )
     positions = len(locked.all())
     before = await _standards_of(session, matching)
     columns = ["position_id", "competency_code", "required_level"]

@@ -5,17 +5,18 @@ itself). The rows are written by a `before_commit` hook, numbered `max(seq) + 1,
 transaction holds one global advisory lock (PostgreSQL) or the database's single write lock
 (SQLite). The lock is released only after the commit is visible, so numbers are handed out in commit
 order: a reader that has seen `seq = n` has already seen every row below n, and a consumer that
-stores its position misses nothing and sees nothing twice. The lock is held for one INSERT and the
-COMMIT, so writers queue on it only for that moment.
+stores its position misses nothing and sees nothing twice. The audit chain (`app.core.audit`) is
+numbered under the same lock, taken once per transaction (`in_commit_order`). The lock is held for
+these INSERTs, the session's last flush and the COMMIT, so writers queue on it only for that moment.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, String, bindparam, event, func, insert, select, text
+from sqlalchemy import BigInteger, Connection, String, bindparam, event, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -68,18 +69,42 @@ def _table() -> Any:
     return Change.__table__
 
 
+# Writers whose rows are numbered in commit order: the feed's and the audit chain's. Each gives
+# `take(session)`, its queued rows or None, and `write(connection, rows)`, run under the lock.
+_Take = Callable[[Session], Any]
+_Write = Callable[[Connection, Any], None]
+_IN_COMMIT_ORDER: list[tuple[_Take, _Write]] = []
+
+
+def in_commit_order(take: _Take, write: _Write) -> None:
+    """Registers a writer with the commit hook, so one lock per transaction covers every such writer."""
+    _IN_COMMIT_ORDER.append((take, write))
+
+
 @event.listens_for(Session, "before_commit")
 def _publish(session: Session) -> None:
-    pending: dict[tuple[str, str], str] | None = session.info.pop(_PENDING, None)
-    if not pending:
+    work = [(write, rows) for take, write in _IN_COMMIT_ORDER if (rows := take(session)) is not None]
+    if not work:
         return
     connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # SQLite: the transaction already holds the database's only write lock.
+        connection.execute(LOCK)
+    for write, rows in work:
+        write(connection, rows)
+
+
+def _take(session: Session) -> dict[tuple[str, str], str] | None:
+    pending: dict[tuple[str, str], str] | None = session.info.pop(_PENDING, None)
+    return pending or None
+
+
+def _write(connection: Connection, pending: dict[tuple[str, str], str]) -> None:
     now = utcnow()
     entities = [e for e, _ in pending]
     keys = [k for _, k in pending]
     ops = list(pending.values())
     if connection.dialect.name == "postgresql":
-        connection.execute(LOCK)
         # One statement whatever the batch: max(seq) is read after the lock, so it is the last committed.
         connection.execute(
             text(
@@ -92,7 +117,6 @@ def _publish(session: Session) -> None:
             {"at": now, "entities": entities, "keys": keys, "ops": ops},
         )
         return
-    # SQLite: this transaction already holds the database's only write lock.
     table = _table()
     last = connection.execute(select(func.coalesce(func.max(table.c.seq), 0))).scalar_one()
     connection.execute(
@@ -102,6 +126,9 @@ def _publish(session: Session) -> None:
             for n, (e, k, o) in enumerate(zip(entities, keys, ops, strict=True), start=1)
         ],
     )
+
+
+in_commit_order(_take, _write)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -311,7 +311,6 @@ async def void(
 
 _RECORDS: Table = Base.metadata.tables["learning_records"]
 _EVENTS: Table = Base.metadata.tables["learning_events"]
-_AUDIT: Table = Base.metadata.tables["audit_log"]
 
 
 def _is_postgres(session: AsyncSession) -> bool:
@@ -422,7 +421,8 @@ async def insert_verified(
     stmt = insert(_RECORDS).returning(_RECORDS.c.id, sort_by_parameter_order=True)
     ids = list((await session.execute(stmt, rows)).scalars())
     request_id = current_request_id()
-    events, entries = [], []
+    events: list[dict[str, Any]] = []
+    entries: list[audit.Row] = []
     sums: dict[tuple[str, int, str], list[Decimal]] = defaultdict(list)
     for record_id, r, row in zip(ids, records, rows, strict=True):
         events.append(
@@ -438,21 +438,13 @@ async def insert_verified(
                 "data": r.event_data,
             }
         )
+        after = {f: audit.jsonable(row[f]) for f in AUDIT_FIELDS}
         entries.append(
-            {
-                "at": now,
-                "actor": actor,
-                "role": role,
-                "action": "create",
-                "entity": "learning_record",
-                "key": str(record_id),
-                "after": {f: audit.jsonable(row[f]) for f in AUDIT_FIELDS},
-                "request_id": request_id,
-            }
+            (now, actor, role, "create", "learning_record", str(record_id), None, after, request_id)
         )
         sums[(r.nip, r.end_date.year, r.form_code)].append(r.jp)
     await session.execute(insert(_EVENTS), events)
-    await session.execute(insert(_AUDIT), entries)
+    audit.record_many(session, entries)
     change_feed.note_many(session, "learning_record", ids)
     await totals.add_many(session, {key: (sum(jps, Decimal(0)), len(jps)) for key, jps in sums.items()})
     return ids

@@ -4,10 +4,11 @@ A batch is a handful of statements whatever its size: the stored rows of the bat
 for the before-snapshots), the units and positions it names, then the write, the audit rows and the
 placement hook. On PostgreSQL new profiles are COPied straight into `asn` (under a savepoint: if
 another transaction created one of them meanwhile, the batch falls back to the upsert), changed ones
-go through a COPY into a temporary staging table and one INSERT … ON CONFLICT DO UPDATE, and the
-audit rows are one COPY; SQLite uses executemany. Every item is validated like a single
-`POST /asn` (NIP layout, NIP vs gender/birth date, golongan, unit, position); an invalid item is
-reported by index and left out, the valid ones are applied in the request's transaction.
+go through a COPY into a temporary staging table and one INSERT … ON CONFLICT DO UPDATE; SQLite
+uses executemany. The audit rows are chained and inserted at commit (audit.record_many). Every item
+is validated like a single `POST /asn` (NIP layout, NIP vs gender/birth date, golongan, unit,
+position); an invalid item is reported by index and left out, the valid ones are applied in the
+request's transaction.
 
 Merge rule: `nip`, `name`, `employment_type` and `unit_id` are always required. A new NIP creates
 the profile (omitted fields take AsnCreate's defaults, gender and birth date come from the NIP).
@@ -24,13 +25,13 @@ from operator import itemgetter
 from typing import Any
 
 import asyncpg
-import orjson
 from pydantic import ValidationError
 from sqlalchemy import ARRAY, Integer, String, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn import service as asn_service
 from app.asn.schemas import AsnCreate
+from app.core import audit
 from app.core import changes as change_feed
 from app.core.db import Base
 from app.core.errors import DomainError, Unprocessable
@@ -43,7 +44,6 @@ from app.sync.schemas import MAX_ITEMS
 
 FIELDS = asn_service.PROFILE_FIELDS
 _ASN: Table = Base.metadata.tables["asn"]
-_AUDIT: Table = Base.metadata.tables["audit_log"]
 # Column lengths, so a value the schema allows but the column cannot hold is a row error, not a
 # database error that would fail the whole batch.
 _LENGTHS = {
@@ -264,7 +264,7 @@ async def _write(
     # Rows another transaction changed to the same values in the meantime were not written.
     outcome.unchanged += len(profiles) - len(written)
     if trail:
-        await (_copy_audit if postgresql else _insert_audit)(session, principal, now, trail)
+        _audit(session, principal, now, trail)
     change_feed.note_many(session, "asn", (nip for nip, _ in written))
     await asn_service.placement_changed(session, moved, created)
 
@@ -337,58 +337,17 @@ async def _upsert_postgres(
     return [(nip, bool(inserted)) for nip, inserted in result]
 
 
-_AUDIT_COLUMNS = ("at", "actor", "role", "action", "entity", "key", "before", "after", "request_id")
+def _audit(session: AsyncSession, principal: Principal, now: datetime, trail: AuditTrail) -> None:
+    """The batch's audit rows, chained and inserted in one statement at commit (audit.record_many).
 
-
-async def _copy_audit(session: AsyncSession, principal: Principal, now: datetime, trail: AuditTrail) -> None:
-    """The batch's audit rows in one COPY (an executemany of 5,000 JSONB rows costs ten times more).
-
-    orjson writes a date as ISO 8601, as audit.jsonable does, so the profiles need no snapshot copy.
+    The profiles go in as they are: their only non-JSON value, the birth date, is written as ISO 8601,
+    as audit.jsonable writes it.
     """
     actor, role, request_id = principal.actor, principal.role.value, current_request_id()
-    dumps = orjson.dumps
-    records = [
-        (
-            now,
-            actor,
-            role,
-            action,
-            "asn",
-            nip,
-            None if before is None else dumps(before).decode(),
-            dumps(after).decode(),
-            request_id,
-        )
-        for action, nip, before, after in trail
-    ]
-    await (await _driver(session)).copy_records_to_table(
-        "audit_log", records=records, columns=list(_AUDIT_COLUMNS)
-    )
-
-
-def _snapshot(profile: dict[str, Any]) -> dict[str, Any]:
-    """audit.snapshot of a profile dict; birth_date is its only non-JSON value."""
-    return profile | {"birth_date": profile["birth_date"].isoformat()}
-
-
-async def _insert_audit(
-    session: AsyncSession, principal: Principal, now: datetime, trail: AuditTrail
-) -> None:
-    actor, role, request_id = principal.actor, principal.role.value, current_request_id()
-    await session.execute(
-        insert(_AUDIT),
+    audit.record_many(
+        session,
         [
-            {
-                "at": now,
-                "actor": actor,
-                "role": role,
-                "action": action,
-                "entity": "asn",
-                "key": nip,
-                "before": None if before is None else _snapshot(before),
-                "after": _snapshot(after),
-                "request_id": request_id,
-            }
+            (now, actor, role, action, "asn", nip, before, after, request_id)
             for action, nip, before, after in trail
         ],
     )

@@ -28,6 +28,7 @@ from app.learning.models import JpTotal, JpYearTotal, LearningEvent, LearningRec
 from app.main import create_app
 from app.org.models import Unit
 from tests import factories
+from tests.audit.helpers import append_only_lifted
 from tests.learning.helpers import body
 
 WRITERS = 32
@@ -72,9 +73,11 @@ async def _remove(db: Database, nip: str, unit_id: int) -> None:
     async with db.write_sessions() as session:
         ids = select(LearningRecord.id).where(LearningRecord.nip == nip)
         keys = [str(i) for i in (await session.execute(ids)).scalars()]
-        await session.execute(
-            delete(AuditEntry).where(AuditEntry.entity == "learning_record", AuditEntry.key.in_(keys))
-        )
+        # The audit trail is append-only; a test that committed for real lifts that to clean up.
+        async with append_only_lifted(session):
+            await session.execute(
+                delete(AuditEntry).where(AuditEntry.entity == "learning_record", AuditEntry.key.in_(keys))
+            )
         # Their change-feed rows too, or later feed readers of this test database see records that are gone.
         await session.execute(
             delete(Change).where(

@@ -32,6 +32,7 @@ from app.main import create_app
 from app.org.models import Unit
 from app.sync import feed
 from tests import factories
+from tests.audit.helpers import append_only_lifted
 from tests.learning.helpers import body
 
 WRITERS = 8
@@ -59,12 +60,14 @@ async def _remove(db: Database, live_nips: list[str], unit_id: int, start: int, 
     async with db.write_sessions() as session:
         records = select(LearningRecord.id).where(LearningRecord.nip.in_(live_nips))
         keys = [str(i) for i in (await session.execute(records)).scalars()]
-        await session.execute(
-            delete(AuditEntry).where(
-                ((AuditEntry.entity == "learning_record") & AuditEntry.key.in_(keys))
-                | ((AuditEntry.entity == "asn") & AuditEntry.key.in_(live_nips))
+        # The audit trail is append-only; a test that committed for real lifts that to clean up.
+        async with append_only_lifted(session):
+            await session.execute(
+                delete(AuditEntry).where(
+                    ((AuditEntry.entity == "learning_record") & AuditEntry.key.in_(keys))
+                    | ((AuditEntry.entity == "asn") & AuditEntry.key.in_(live_nips))
+                )
             )
-        )
         # Only this test commits while it runs, so every change after `start` is its own.
         await session.execute(delete(Change).where(Change.seq > start))
         await session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.key.startswith(prefix)))
