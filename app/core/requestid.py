@@ -1,4 +1,5 @@
-"""The outermost request middleware: request id, security headers, body size limit, last-resort 500.
+"""The outermost request middleware: request id, security headers, body size limit, last-resort 500,
+and one access log line per request.
 
 Pure ASGI (no BaseHTTPMiddleware) so it costs almost nothing per request.
 """
@@ -10,14 +11,23 @@ import json
 import logging
 import re
 import secrets
+import time
 from collections.abc import Mapping
-from contextvars import ContextVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.logs import ACCESS_LOGGER, redact, request_id_var
+
 log = logging.getLogger("bangkom.errors")
-_request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+access_log = logging.getLogger(ACCESS_LOGGER)
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
+
+# Probes run every few seconds; their lines would drown the rest at INFO.
+_QUIET_PATHS = frozenset({"/healthz", "/readyz"})
+# Requests that never reached a route (rejected by a middleware, or no route matched): the raw path
+# may hold a NIP or anything else a caller typed, so it is never logged.
+UNROUTED = "<unrouted>"
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -38,7 +48,23 @@ def _new_request_id() -> str:
 
 
 def current_request_id() -> str | None:
-    return _request_id.get()
+    return request_id_var.get()
+
+
+def _route_template(scope: Scope) -> str:
+    # FastAPI keeps an included router's route without its prefix (`/asn/{nip}`); the full template
+    # (`/api/v1/asn/{nip}`) is on the route context it records for the request.
+    context = scope.get("fastapi", {}).get("effective_route_context")
+    path = getattr(context, "path_format", None) or getattr(scope.get("route"), "path", None)
+    return path if isinstance(path, str) and path else UNROUTED
+
+
+def _caller_role(scope: Scope) -> str | None:
+    # Set by app.auth.dependencies once a token has been verified; the role only, never who it is.
+    state = scope.get("state")
+    principal = state.get("principal") if isinstance(state, dict) else None
+    role = getattr(principal, "role", None)
+    return getattr(role, "value", None)
 
 
 class BodyTooLarge(Exception):
@@ -84,17 +110,23 @@ class RequestContextMiddleware:
                 incoming = value.decode("latin-1")
             elif name == b"content-length":
                 declared_length = value
-        # A caller's id is kept only if it is harmless to log.
-        rid = incoming if incoming and _SAFE_ID.match(incoming) else _new_request_id()
-        token = _request_id.set(rid)
+        # A caller's id is kept only if it is harmless to log (no NIK or phone number as an id either).
+        if incoming and _SAFE_ID.match(incoming) and redact(incoming) == incoming:
+            rid = incoming
+        else:
+            rid = _new_request_id()
+        token = request_id_var.set(rid)
+        began = time.perf_counter()
+        status = 0
         rid_bytes = rid.encode()
         limit = self._limit_for(scope["path"])
         started = False
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal started
+            nonlocal started, status
             if message["type"] == "http.response.start":
                 started = True
+                status = message["status"]
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", rid_bytes))
                 headers.extend(SECURITY_HEADERS)
@@ -124,28 +156,31 @@ class RequestContextMiddleware:
                     raise BodyTooLarge(limit)
             return message
 
-        too_large = _problem(
-            413,
-            "payload_too_large",
-            "Content Too Large",
-            f"The request body exceeds {limit} bytes for this endpoint",
-            rid,
-        )
+        async def send_too_large() -> None:
+            # Built only when needed: a JSON body per request would cost more than the access log line.
+            body = _problem(
+                413,
+                "payload_too_large",
+                "Content Too Large",
+                f"The request body exceeds {limit} bytes for this endpoint",
+                rid,
+            )
+            await send_problem(413, body, [(b"connection", b"close")])
+
         try:
             if declared_length is not None and declared_length.isdigit() and int(declared_length) > limit:
-                await send_problem(413, too_large, [(b"connection", b"close")])
+                await send_too_large()
                 return
             await self.app(scope, limited_receive, send_with_headers)
         except BodyTooLarge:
             if started:
                 raise
-            await send_problem(413, too_large, [(b"connection", b"close")])
+            await send_too_large()
         except Exception:
             # Rendered here rather than by Starlette's outer error middleware so that even a 500
             # carries the request id and security headers; the traceback goes to the log only.
-            log.exception(
-                "unhandled error on %s %s (request %s)", scope.get("method"), scope.get("path"), rid
-            )
+            route = _route_template(scope)
+            log.exception("unhandled error on %s %s", scope["method"], route, extra={"route": route})
             if started:
                 raise
             body = _problem(
@@ -157,4 +192,27 @@ class RequestContextMiddleware:
             )
             await send_problem(500, body)
         finally:
-            _request_id.reset(token)
+            level = logging.DEBUG if scope["path"] in _QUIET_PATHS else logging.INFO
+            if access_log.isEnabledFor(level):
+                self._log_access(level, scope, status, began)
+            request_id_var.reset(token)
+
+    @staticmethod
+    def _log_access(level: int, scope: Scope, status: int, began: float) -> None:
+        method = scope["method"] if scope["method"] in _METHODS else "OTHER"
+        route = _route_template(scope)
+        fields: dict[str, object] = {
+            "method": method,
+            "route": route,
+            "status": status,
+            "duration_ms": round((time.perf_counter() - began) * 1000, 2),
+        }
+        role = _caller_role(scope)
+        if role is not None:
+            fields["actor_role"] = role
+        # Built directly rather than by `access_log.log(...)`: that walks the stack to find the caller,
+        # a third of the cost of a line, and the caller is always this function.
+        record = access_log.makeRecord(
+            ACCESS_LOGGER, level, __file__, 0, "%s %s %d", (method, route, status), None, extra=fields
+        )
+        access_log.handle(record)
