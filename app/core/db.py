@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.util import await_only
 
 from app.core.config import Settings
 from app.core.fastread import FastReader
@@ -24,44 +29,86 @@ NAMING_CONVENTION = {
 }
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Pause before the n-th new attempt at SQLite's write lock: n × this, in seconds.
+BUSY_BACKOFF_SECONDS = 0.05
+
+log = logging.getLogger("bangkom.db")
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
-    # WAL lets readers work while one writer commits; busy_timeout waits instead of failing at once.
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=15000")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.close()
-    # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _sqlite_begin).
-    dbapi_conn.isolation_level = None
+def _sqlite_connect(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
+    def connect(dbapi_conn: Any, _record: Any) -> None:
+        # WAL lets readers work while one writer commits; busy_timeout waits instead of failing at once.
+        cur = dbapi_conn.cursor()
+        # First, so that switching a fresh file to WAL waits for a writer too.
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _sqlite_begin).
+        dbapi_conn.isolation_level = None
+
+    return connect
 
 
-def _sqlite_begin(conn: Connection) -> None:
-    # A writing request takes the write lock up front (BEGIN IMMEDIATE), so concurrent writers queue
-    # on busy_timeout instead of failing with "database is locked" when a read lock is upgraded.
-    immediate = conn.get_execution_options().get("sqlite_immediate", False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+def is_busy(exc: BaseException) -> bool:
+    """SQLite's "database is locked" / "database is busy": another writer held the lock too long."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+def _sqlite_begin(retries: int) -> Callable[[Connection], None]:
+    def begin(conn: Connection) -> None:
+        # A writing request takes the write lock up front (BEGIN IMMEDIATE), so concurrent writers
+        # queue on busy_timeout instead of failing with "database is locked" when a read lock is
+        # upgraded. Nothing has run in the transaction when BEGIN fails, so trying again is safe; a
+        # writer that still finds the lock taken after the retries gets a 503 (app/core/errors.py).
+        if not conn.get_execution_options().get("sqlite_immediate", False):
+            conn.exec_driver_sql("BEGIN")
+            return
+        for attempt in range(1, retries + 2):
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                if attempt > retries or not is_busy(exc):
+                    raise
+                log.warning("database is locked; write lock attempt %d of %d", attempt + 1, retries + 1)
+                # The begin hook runs inside SQLAlchemy's greenlet: wait without blocking the event loop.
+                await_only(asyncio.sleep(BUSY_BACKOFF_SECONDS * attempt))
+
+    return begin
+
+
+def _drop_closed_connection(_dbapi_conn: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+    # asyncpg notices a server that went away (restart, failover) on its idle sockets; handing such a
+    # connection out would cost the next request a 503. DisconnectionError makes the pool open a new
+    # one instead. No round trip, unlike pool_pre_ping.
+    is_closed = getattr(record.driver_connection, "is_closed", None)
+    if callable(is_closed) and is_closed():
+        raise DisconnectionError("connection closed by the server")
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
-    # No pool pre-ping: it costs a round trip per request. After a database restart the first failing
-    # request invalidates the whole pool (SQLAlchemy's disconnect handling) and gets a 503.
+    # No pool pre-ping: it costs a round trip per request. A connection the server closed is
+    # replaced at checkout (_drop_closed_connection); one that dies during a request fails that
+    # request with a 503 and invalidates the pool (SQLAlchemy's disconnect handling).
     kwargs: dict[str, Any] = {"echo": settings.db_echo}
     if settings.is_sqlite:
-        kwargs["connect_args"] = {"timeout": 15}
+        kwargs["connect_args"] = {"timeout": settings.sqlite_busy_timeout_ms / 1000}
     else:
         kwargs["pool_size"] = settings.db_pool_size
         kwargs["max_overflow"] = settings.db_max_overflow
     engine = create_async_engine(settings.database_url, **kwargs)
     if settings.is_sqlite:
-        event.listen(engine.sync_engine, "connect", _sqlite_connect)
-        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+        event.listen(engine.sync_engine, "connect", _sqlite_connect(settings.sqlite_busy_timeout_ms))
+        event.listen(engine.sync_engine, "begin", _sqlite_begin(settings.db_busy_retries))
+    else:
+        event.listen(engine.sync_engine.pool, "checkout", _drop_closed_connection)
     return engine
 
 

@@ -66,9 +66,11 @@ class FastReader:
             async with self._pool_lock:
                 if self._pool is None:
                     # Created on first use so the app starts (and /readyz answers) while the database is down.
+                    # No minimum size: a floor would be "restored" (with a logged traceback) on every
+                    # release while the database is down.
                     self._pool = await asyncpg.create_pool(
                         self._dsn,
-                        min_size=1,
+                        min_size=0,
                         max_size=self._pool_size,
                         statement_cache_size=256,
                         reset=_nothing_to_reset,

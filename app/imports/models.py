@@ -16,7 +16,7 @@ from app.core.types import JsonColumn, UTCDateTime, utcnow
 ASN, LEARNING_RECORDS, ATTENDANCE = "asn", "learning_records", "attendance"
 KINDS = (ASN, LEARNING_RECORDS, ATTENDANCE)
 # Job states. "interrupted" is not stored: a running job whose heartbeat is older than
-# runner.STALE_AFTER is reported as interrupted (its worker died) and may be run again.
+# runner.stale_after() (BANGKOM_IMPORT_STALE_SECONDS) is reported as interrupted (its worker died) and may be run again.
 QUEUED, RUNNING, SUCCEEDED, FAILED = "queued", "running", "succeeded", "failed"
 INTERRUPTED = "interrupted"
 # Row outcomes kept in the report. Plain successes are counted, not listed, except for attendance,

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import undefer
 
 from app.core import audit
+from app.core.config import get_settings
 from app.core.errors import DomainError
 from app.core.security import Principal, Role
 from app.core.types import utcnow
@@ -43,8 +44,6 @@ from app.imports.models import (
 
 log = logging.getLogger("bangkom.imports")
 
-# A running job beats its heartbeat at least once per chunk (a few seconds at most).
-STALE_AFTER = timedelta(minutes=5)
 # Rows per transaction: the SIMPEG sync takes at most 5,000 profiles; a ledger chunk does more
 # per row (locks, replays, duplicates, totals).
 CHUNK_ROWS = {ASN: 2500, LEARNING_RECORDS: 1000}
@@ -52,16 +51,22 @@ CHUNK_ROWS = {ASN: 2500, LEARNING_RECORDS: 1000}
 Sessions = async_sessionmaker[AsyncSession]
 
 
+def stale_after() -> timedelta:
+    """How long a job may go without a heartbeat before it counts as interrupted
+    (BANGKOM_IMPORT_STALE_SECONDS). A running job beats at least once per chunk, a few seconds apart."""
+    return timedelta(seconds=get_settings().import_stale_seconds)
+
+
 def status_of(job: ImportJob, now: datetime | None = None) -> str:
     """The job's status as callers see it: a queued or running job without a heartbeat is interrupted."""
     beat = job.heartbeat_at
-    if job.status in (QUEUED, RUNNING) and beat is not None and beat < (now or utcnow()) - STALE_AFTER:
+    if job.status in (QUEUED, RUNNING) and beat is not None and beat < (now or utcnow()) - stale_after():
         return INTERRUPTED
     return job.status
 
 
 def stale_condition(now: datetime) -> Any:
-    return ImportJob.status.in_((QUEUED, RUNNING)) & (ImportJob.heartbeat_at < now - STALE_AFTER)
+    return ImportJob.status.in_((QUEUED, RUNNING)) & (ImportJob.heartbeat_at < now - stale_after())
 
 
 def principal_of(job: ImportJob) -> Principal:
