@@ -1,0 +1,66 @@
+"""Apps with the limits turned on, bound to the test's rolled-back connection, and a clock to move."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from app.core.config import Settings
+from app.core.db import Database
+from app.core.fastread import FastReader
+from app.core.ratelimit import RateLimitMiddleware
+from app.main import create_app
+
+
+class Clock:
+    """A monotonic clock the test moves by hand, so a minute passes without sleeping."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def bound_app(
+    settings: Settings,
+    engine: AsyncEngine,
+    connection: AsyncConnection,
+    *,
+    clock: Clock | None = None,
+    **changes: Any,
+) -> FastAPI:
+    """create_app with `changes` to the settings, sharing the test's transaction like the `app` fixture."""
+    changed = settings.model_copy(update=changes)
+    app = create_app(changed)
+    if clock is not None:
+        # The middleware stack is built on the first request, so the clock can still be handed in.
+        for middleware in app.user_middleware:
+            if middleware.cls is RateLimitMiddleware:
+                middleware.kwargs["clock"] = clock
+    maker = async_sessionmaker(
+        bind=connection, expire_on_commit=False, autoflush=False, join_transaction_mode="create_savepoint"
+    )
+    sessions: async_sessionmaker[AsyncSession] = maker
+    app.state.db = Database(
+        engine=engine,
+        read_sessions=sessions,
+        write_sessions=sessions,
+        fast=FastReader(changed, engine, bind=connection),
+    )
+    return app
+
+
+@asynccontextmanager
+async def http(app: FastAPI, client_address: str = "127.0.0.1") -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(client_address, 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c

@@ -1,0 +1,328 @@
+"""OWASP API1:2023 Broken Object Level Authorization, over every route with a path parameter.
+
+Two ASN (asn_a, asn_b) and two OPD admins (opd_a over DINAS_A, opd_b over DINAS_B) each try to reach
+the other side's object. Every parameterised /api/v1 operation must appear in CASES (a builder of
+another owner's object) or in SHARED (a reason the parameter names no owned object); a new route
+without either fails `test_every_parameterised_route_has_a_case`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.config import Settings
+from tests import factories
+from tests.budgets.helpers import put_budget, put_unit
+from tests.core.test_role_matrix import OPERATIONS, PARAM, POLICY, Operation
+from tests.factories import World
+from tests.http import as_
+from tests.imports.helpers import RECORD_HEADER, csv_bytes, upload
+from tests.learning.helpers import body as record_body
+
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+Side = str  # "a" or "b": whose object
+_clients = itertools.count(1)
+OTHER = {"a": "b", "b": "a"}
+# (attacker, owner side of the object it reaches for): each ASN and each OPD admin, both directions.
+ATTACKS = [("asn_b", "a"), ("asn_a", "b"), ("opd_b", "a"), ("opd_a", "b")]
+
+
+@dataclass
+class Ctx:
+    client: httpx.AsyncClient
+    settings: Settings
+    world: World
+    session: AsyncSession
+    budgeted: set[int] = field(default_factory=set)
+
+    def h(self, who: str) -> dict[str, str]:
+        return as_(self.settings, self.world, who)
+
+    def asn(self, side: Side) -> Any:
+        return self.world.asn_a if side == "a" else self.world.asn_b
+
+    def unit(self, side: Side) -> Any:
+        return self.world.unit_a if side == "a" else self.world.unit_b
+
+
+# A builder creates the object owned by `side` and returns (path values, request kwargs).
+Builder = Callable[[Ctx, Side], Awaitable[tuple[dict[str, Any], dict[str, Any]]]]
+
+
+async def _nip(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"nip": ctx.asn(side).nip}, {}
+
+
+async def _nip_patch(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"nip": ctx.asn(side).nip}, {"json": {"phone": "+62 811-5400-999"}, "headers": {"If-Match": '"1"'}}
+
+
+async def _nip_claim(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"nip": ctx.asn(side).nip}, {"json": record_body()}
+
+
+async def _nip_assessment(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    body = {
+        "assessed_on": "2025-08-14",
+        "method": "assessment_center",
+        "results": [{"competency_code": "M1", "level": 3}],
+    }
+    return {"nip": ctx.asn(side).nip}, {"json": body}
+
+
+async def _claim(ctx: Ctx, side: Side, *, evidence: bool = False) -> int:
+    """A pending claim filed by the ASN of `side` itself."""
+    who = f"asn_{side}"
+    r = await ctx.client.post(
+        f"/api/v1/asn/{ctx.asn(side).nip}/learning-records", json=record_body(), headers=ctx.h(who)
+    )
+    assert r.status_code == 201, r.text
+    record_id: int = r.json()["id"]
+    if evidence:
+        up = await ctx.client.post(
+            f"/api/v1/learning-records/{record_id}/evidence",
+            files={"file": ("sertifikat.pdf", PDF, "application/pdf")},
+            headers=ctx.h(who),
+        )
+        assert up.status_code in (200, 201), up.text
+    return record_id
+
+
+async def _record(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"record_id": await _claim(ctx, side)}, {}
+
+
+async def _record_verify(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"record_id": await _claim(ctx, side)}, {"json": {"decision": "approve"}}
+
+
+async def _record_void(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"record_id": await _claim(ctx, side)}, {"json": {"reason": "Tercatat ganda"}}
+
+
+async def _record_upload(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"record_id": await _claim(ctx, side)}, {
+        "files": {"file": ("sertifikat.pdf", PDF, "application/pdf")}
+    }
+
+
+async def _record_with_evidence(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"record_id": await _claim(ctx, side, evidence=True)}, {}
+
+
+async def _assessment(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    _, kwargs = await _nip_assessment(ctx, side)
+    r = await ctx.client.post(
+        f"/api/v1/asn/{ctx.asn(side).nip}/assessments", json=kwargs["json"], headers=ctx.h("bpsdm")
+    )
+    assert r.status_code == 201, r.text
+    return {"assessment_id": r.json()["id"]}, {}
+
+
+async def _unit_budget(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    if not ctx.budgeted:
+        await put_budget(ctx.client, ctx.h("bpsdm"))
+        ctx.budgeted.add(0)
+    if ctx.unit(side).id not in ctx.budgeted:
+        await put_unit(ctx.client, ctx.h("bpsdm"), ctx.unit(side).id, 1_000_000_000, 100_000_000)
+        ctx.budgeted.add(ctx.unit(side).id)
+    return {"year": 2026, "unit_id": ctx.unit(side).id}, {}
+
+
+async def _unit_budget_put(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    if not ctx.budgeted:
+        await put_budget(ctx.client, ctx.h("bpsdm"))
+        ctx.budgeted.add(0)
+    return {"year": 2026, "unit_id": ctx.unit(side).id}, {"json": {"pagu_idr": 5, "realisasi_idr": 1}}
+
+
+async def _import_job(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    rows = [
+        RECORD_HEADER,
+        [ctx.asn(side).nip, "Webinar Literasi Digital", "8", "2026-03-02", "2026-03-02", 2],
+    ]
+    r = await upload(ctx.client, "learning-records", csv_bytes(rows), ctx.h(f"opd_{side}"))
+    assert r.status_code == 202, r.text
+    return {"job_id": r.json()["id"]}, {}
+
+
+async def _user(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"user_id": ctx.world.users[f"asn_{side}"].id}, {}
+
+
+async def _user_patch(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"user_id": ctx.world.users[f"opd_{side}"].id}, {
+        "json": {"unit_id": ctx.unit(OTHER[side]).id},
+        "headers": {"If-Match": '"1"'},
+    }
+
+
+async def _client(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    client = await factories.create_client(
+        ctx.session, "learning:write", client_id=f"bk_bola_{next(_clients)}"
+    )
+    await ctx.session.commit()
+    return {"client_pk": client.id}, {"json": {"active": False}, "headers": {"If-Match": '"1"'}}
+
+
+CASES: dict[str, Builder] = {
+    "asn_get": _nip,
+    "asn_update": _nip_patch,
+    "jp_summary_get": _nip,
+    "learning_records_create": _nip_claim,
+    "learning_records_list": _nip,
+    "assessments_create": _nip_assessment,
+    "assessments_list": _nip,
+    "competency_gaps_get": _nip,
+    "development_plan_get": _nip,
+    "learning_records_get": _record,
+    "learning_records_verify": _record_verify,
+    "learning_records_void": _record_void,
+    "learning_records_evidence_upload": _record_upload,
+    "learning_records_evidence_download": _record_with_evidence,
+    "assessments_get": _assessment,
+    "unit_budgets_get": _unit_budget,
+    "unit_budgets_put": _unit_budget_put,
+    "imports_get": _import_job,
+    "imports_report": _import_job,
+    "imports_retry": _import_job,
+    "users_get": _user,
+    "users_update": _user_patch,
+    "clients_update": _client,
+    "clients_rotate_secret": _client,
+}
+
+# The path parameter names provincial reference data every user may read; writes are BPSDM-only
+# (checked here for the four callers, and for every role in tests/security/test_owasp_api5_*).
+SHARED: dict[str, str] = {
+    "reference_get": "code lists are public to every user",
+    "rules_get": "the yearly rule set applies to everyone",
+    "rules_put": "rule sets are BPSDM's",
+    "units_get": "the organisation chart is readable by every user",
+    "units_update": "units are BPSDM's",
+    "positions_get": "positions are readable by every user",
+    "positions_update": "positions are BPSDM's",
+    "competencies_get": "the competency dictionary is shared",
+    "competencies_update": "the dictionary is BPSDM's",
+    "position_standards_get": "position standards (SKJ) are shared",
+    "position_standards_put": "standards are BPSDM's",
+    "courses_get": "the course catalogue is shared",
+    "courses_update": "the catalogue is BPSDM's",
+    "budgets_get": "the province's budget of a year is one row for all admins",
+    "budgets_put": "budgets are BPSDM's",
+    "budgets_compliance": "the province-wide figure is for BPSDM and auditors",
+    "unit_budgets_list": "a year; rows are filtered by scope (test_unit_budget_list_is_scoped)",
+    "imports_template": "templates are empty files",
+}
+
+PARAMETERISED = [op for op in OPERATIONS if PARAM.search(op.path)]
+OWNED = [op for op in PARAMETERISED if op.operation_id in CASES]
+
+
+def _path(op: Operation, values: dict[str, Any]) -> str:
+    return PARAM.sub(lambda m: str(values[m.group(1)]), op.path)
+
+
+def _owner(op: Operation, side: Side) -> str:
+    audience = POLICY[op.operation_id]
+    if "asn_a" in audience:
+        return f"asn_{side}"
+    if "opd_a" in audience:
+        return f"opd_{side}"
+    return "bpsdm"
+
+
+def test_every_parameterised_route_has_a_case() -> None:
+    ids = {op.operation_id for op in PARAMETERISED}
+    missing = sorted(ids - CASES.keys() - SHARED.keys())
+    assert not missing, f"parameterised routes without a BOLA case or a SHARED reason: {missing}"
+    assert not (CASES.keys() & SHARED.keys())
+    assert not (CASES.keys() | SHARED.keys()) - ids, "stale entries"
+
+
+@pytest.mark.parametrize("op", OWNED, ids=str)
+async def test_other_owners_object_is_out_of_reach(
+    client: httpx.AsyncClient, settings: Settings, world: World, session: AsyncSession, op: Operation
+) -> None:
+    ctx = Ctx(client, settings, world, session)
+    for attacker, side in ATTACKS:
+        values, kwargs = await CASES[op.operation_id](ctx, side)
+        headers = kwargs.pop("headers", {}) | ctx.h(attacker)
+        r = await client.request(op.method, _path(op, values), headers=headers, **kwargs)
+        assert r.status_code in (403, 404), f"{op} by {attacker} on side {side}: {r.status_code} {r.text}"
+        assert r.headers["content-type"] == "application/problem+json"
+    # The same request by the object's own side gets past the object check, so the refusals above
+    # were about ownership rather than a broken request.
+    values, kwargs = await CASES[op.operation_id](ctx, "a")
+    owner = _owner(op, "a")
+    headers = kwargs.pop("headers", {}) | ctx.h(owner)
+    r = await client.request(op.method, _path(op, values), headers=headers, **kwargs)
+    assert r.status_code not in (401, 403, 404) and r.status_code < 500, f"{op} by {owner}: {r.text}"
+
+
+SHARED_VALUES = {
+    "kind": "golongan",
+    "year": 2026,
+    "code": "M1",
+}
+
+
+@pytest.mark.parametrize("op", [op for op in PARAMETERISED if op.operation_id in SHARED], ids=str)
+async def test_shared_objects_follow_the_role_policy(
+    client: httpx.AsyncClient, settings: Settings, world: World, op: Operation
+) -> None:
+    await put_budget(client, as_(settings, world, "bpsdm"))
+    values = SHARED_VALUES | {"unit_id": world.unit_a.id, "position_id": world.position_a.id}
+    if "{course_id}" in op.path:
+        r = await client.post(
+            "/api/v1/courses",
+            json={"code": "BOLA-1", "title": "Pelatihan Dasar", "form_code": "1", "jp": 10},
+            headers=as_(settings, world, "bpsdm"),
+        )
+        assert r.status_code == 201, r.text
+        values["course_id"] = r.json()["id"]
+    if op.path.startswith("/api/v1/imports/templates"):
+        values["kind"] = "asn"
+    for attacker, _side in ATTACKS:
+        r = await client.request(
+            op.method,
+            _path(op, values),
+            headers=as_(settings, world, attacker) | {"If-Match": '"1"'},
+            json={} if op.is_write else None,
+        )
+        if attacker.replace("_b", "_a") in POLICY[op.operation_id]:
+            assert r.status_code == 200, f"{op} by {attacker}: {r.status_code} {r.text}"
+        else:
+            assert r.status_code == 403, f"{op} by {attacker}: {r.status_code} {r.text}"
+
+
+async def test_unit_budget_list_is_scoped(
+    client: httpx.AsyncClient, settings: Settings, world: World
+) -> None:
+    bpsdm = as_(settings, world, "bpsdm")
+    await put_budget(client, bpsdm)
+    for unit in (world.unit_a, world.unit_b):
+        await put_unit(client, bpsdm, unit.id, 1_000_000, 10)
+    for who, own, other in (("opd_a", world.unit_a, world.unit_b), ("opd_b", world.unit_b, world.unit_a)):
+        r = await client.get("/api/v1/budgets/2026/units", headers=as_(settings, world, who))
+        assert r.status_code == 200, r.text
+        units = {item["unit_id"] for item in r.json()["items"]}
+        assert own.id in units and other.id not in units
+
+
+@pytest.mark.parametrize("who, own, other", [("asn_a", "asn_a", "asn_b"), ("opd_b", "asn_b", "asn_a")])
+async def test_asn_list_holds_only_the_callers_scope(
+    client: httpx.AsyncClient, settings: Settings, world: World, who: str, own: str, other: str
+) -> None:
+    r = await client.get("/api/v1/asn?limit=500", headers=as_(settings, world, who))
+    assert r.status_code == 200, r.text
+    nips = {item["nip"] for item in r.json()["items"]}
+    assert getattr(world, own).nip in nips and getattr(world, other).nip not in nips
