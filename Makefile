@@ -13,7 +13,7 @@ PORT ?= 8000
 DEMO_ASN ?= 2000
 PG_ADMIN ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: help install backend frontend run serve db demo test test-backend test-sqlite test-postgres \
+.PHONY: help install backend frontend run serve db demo test test-backend test-sqlite test-postgres test-contract \
         check-client check-ts-client test-frontend test-e2e chromium lint pg-up clean
 
 help:
@@ -83,6 +83,12 @@ test-postgres: backend pg-up
 
 test-backend: test-sqlite test-postgres
 
+# Schemathesis against the live API from its own OpenAPI document (tests/contract/): a BPSDM admin and
+# an ASN, on a temporary SQLite file and a temporary PostgreSQL database (dropped after), time-boxed.
+test-contract: backend pg-up
+	$(BIN)/python tests/contract/run_contract.py --db sqlite
+	$(BIN)/python tests/contract/run_contract.py --db postgres --pg-admin $(PG_ADMIN)
+
 # A Python client generated from the live OpenAPI document must work (tests/client/).
 check-client: backend
 	$(BIN)/python tests/client/check_generated_client.py
@@ -107,7 +113,7 @@ chromium:
 test-e2e: backend frontend chromium
 	cd frontend && BANGKOM_BIN=$(CURDIR)/$(BIN)/bangkom node e2e/run.mjs
 
-test: lint test-backend check-client check-ts-client test-frontend frontend test-e2e
+test: lint test-backend test-contract check-client check-ts-client test-frontend frontend test-e2e
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var .pytest_cache .ruff_cache

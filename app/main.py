@@ -15,15 +15,25 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
 from app.api import include_api
 from app.auth.dependencies import VerifiedTokens, auth_problem_before_body
 from app.core.config import Settings, get_settings
 from app.core.db import create_database
-from app.core.errors import NotFound, Problem, ValidationItem, install_error_handlers, problem_responses
+from app.core.errors import (
+    SPA_FALLBACK_PATH,
+    NotFound,
+    Problem,
+    ValidationItem,
+    allowed_methods,
+    install_error_handlers,
+    problem_responses,
+)
 from app.core.health import head_revisions
 from app.core.health import router as health_router
+from app.core.hostile import HostileInputMiddleware
 from app.core.logs import configure_logging
 from app.core.ratelimit import RateLimitMiddleware
 from app.core.requestid import RequestContextMiddleware
@@ -109,6 +119,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Competency development (pengembangan kompetensi) of Indonesian civil servants (ASN)",
         openapi_url="/api/v1/openapi.json" if docs else None,
         docs_url="/api/docs" if docs else None,
+        # Under /api like the docs page (FastAPI's default would be /docs/oauth2-redirect).
+        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
         redoc_url=None,
         openapi_tags=TAGS,
         lifespan=lifespan,
@@ -120,16 +132,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.migration_heads = head_revisions()
 
     install_error_handlers(app)
+    # Innermost: a refused NUL byte or non-UTF-8 text never reaches a route (the limits outside still apply).
+    app.add_middleware(HostileInputMiddleware)
+    # Inside the request-id middleware, so a 429 carries the request id and security headers.
+    app.add_middleware(RateLimitMiddleware, settings=settings)
+    # Outside the rate limiter, so the SPA's origin can read a 429 and its RateLimit headers.
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
-            expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"],
+            expose_headers=[
+                "ETag",
+                "Location",
+                "Retry-After",
+                "X-Request-ID",
+                "RateLimit",
+                "RateLimit-Policy",
+            ],
         )
-    # Inside the request-id middleware, so a 429 carries the request id and security headers.
-    app.add_middleware(RateLimitMiddleware, settings=settings)
     app.add_middleware(RequestContextMiddleware, max_body=DEFAULT_MAX_BODY, body_limits=BODY_LIMITS)
 
     app.include_router(health_router)
@@ -166,9 +188,20 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
     _unique_titles(components)
-    unavailable = problem_responses(503)[503]
+    unavailable = _with_headers(problem_responses(503)[503], "Retry-After")
+    unreadable = problem_responses(400)[400]
+    unreadable["description"] = (
+        "The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the "
+        "declared media type"
+    )
+    too_large = problem_responses(413)[413]
+    # StaleDataError (app/core/errors.py): two writes to one row at the same instant; the loser gets 412.
+    changed_meanwhile = problem_responses(412)[412] | {
+        "description": "Changed by another request at the same time (or If-Match is stale); read it again and retry"
+    }
+    too_many = _with_headers(problem_responses(429)[429], "Retry-After", "RateLimit", "RateLimit-Policy")
     for path, item in schema["paths"].items():
-        for operation in item.values():
+        for method, operation in item.items():
             # STYLE.md: a route's one-line docstring is its summary (FastAPI would use the function name).
             lines = operation.pop("description", "").strip().splitlines()
             if lines:
@@ -178,13 +211,41 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             responses = operation["responses"]
             if "422" in responses and "application/json" in responses["422"].get("content", {}):
                 responses["422"] = problem_responses(422)[422]  # FastAPI's own validation entry
+            # Every request passes the middleware (app/core/hostile.py, requestid.py, ratelimit.py) that
+            # answers these before any route, so every operation documents them.
+            responses.setdefault("400", unreadable)
+            if "{" in path:  # an id that names nothing, or does not fit its route (`/budgets/x`)
+                responses.setdefault("404", problem_responses(404)[404])
+            if "requestBody" in operation:
+                responses.setdefault("413", too_large)
             if path.startswith("/api/v1/"):
+                if method in {"post", "put", "patch", "delete"}:
+                    responses.setdefault("412", changed_meanwhile)
+                # A route's own 429 (the login throttle, the claim quota) carries the same headers.
+                responses["429"] = {**too_many, **responses.get("429", {}), "headers": too_many["headers"]}
                 responses.setdefault("503", unavailable)
             for media in operation.get("requestBody", {}).get("content", {}).values():
                 if "schema" in media:
                     media["schema"] = _shared_body_schemas(media["schema"], components)
     app.openapi_schema = schema
     return schema
+
+
+_HEADERS: dict[str, dict[str, Any]] = {
+    "Retry-After": {"description": "Seconds to wait before trying again", "schema": {"type": "integer"}},
+    "RateLimit": {
+        "description": "The caller's remaining quota and seconds to its reset (IETF RateLimit header fields)",
+        "schema": {"type": "string"},
+    },
+    "RateLimit-Policy": {
+        "description": 'The quota: requests per window of seconds, e.g. `"default";q=120;w=60`',
+        "schema": {"type": "string"},
+    },
+}
+
+
+def _with_headers(response: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {**response, "headers": {name: _HEADERS[name] for name in names}}
 
 
 # Client generators (openapi-python-client, `make check-client`) name a class after a schema's
@@ -220,9 +281,12 @@ def _mount_spa(app: FastAPI, spa: Path) -> None:
     index = spa / "index.html"
     root = spa.resolve()
 
-    @app.get("/{path:path}", include_in_schema=False)
+    @app.get(SPA_FALLBACK_PATH, include_in_schema=False)
     async def spa_fallback(path: str, request: Request) -> FileResponse:
         if path == "api" or path.startswith("api/"):
+            # GET on a path whose routes take other methods only (POST /api/v1/auth/token) is a 405.
+            if allowed_methods(request):
+                raise StarletteHTTPException(405)
             raise NotFound(f"No route for {request.method} /{path}")
         candidate = (spa / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(root):

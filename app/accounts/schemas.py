@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from app.core.pagination import Page
+from app.core.params import Trimmed
 
 Username = Annotated[
     str,
@@ -52,7 +53,7 @@ class UserUpdate(BaseModel):
     role: UserRole | None = None
     unit_id: Id | None = None
     nip: Annotated[str, StringConstraints(min_length=18, max_length=18)] | None = None
-    active: bool | None = None
+    active: StrictBool | None = None
     password: Password | None = Field(
         default=None, description="Sets a new password and ends the user's sessions"
     )
@@ -89,6 +90,9 @@ class UserPage(Page[UserRead]):
     pass
 
 
+ClientName = Annotated[str, StringConstraints(min_length=1, max_length=200), Trimmed]
+
+
 class ClientCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -97,16 +101,16 @@ class ClientCreate(BaseModel):
         },
     )
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    name: ClientName
     scopes: list[Scope] = Field(min_length=1, max_length=7)
 
 
 class ClientUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"active": False}]})
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None = None
+    name: ClientName | None = None
     scopes: list[Scope] | None = Field(default=None, min_length=1, max_length=7)
-    active: bool | None = None
+    active: StrictBool | None = None
 
 
 class ClientRead(BaseModel):

@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from app.core.pagination import Page
+from app.core.params import IsoDate
 
 Nip = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
 PersonName = Annotated[
@@ -52,13 +53,13 @@ class AsnCreate(BaseModel):
     employment_type: EmploymentType
     unit_id: Id
     gender: Gender | None = Field(default=None, description="Derived from the NIP when omitted")
-    birth_date: date | None = Field(default=None, description="Derived from the NIP when omitted")
+    birth_date: IsoDate | None = Field(default=None, description="Derived from the NIP when omitted")
     golongan: Golongan | None = Field(default=None, description="I/a..IV/e for PNS/CPNS, I..XVII for PPPK")
     position_id: Id | None = None
     email: Email | None = None
     phone: Phone | None = None
     education_level: EducationLevel | None = None
-    active: bool = True
+    active: StrictBool = True
 
 
 class AsnUpdate(BaseModel):
@@ -74,13 +75,13 @@ class AsnUpdate(BaseModel):
     employment_type: EmploymentType | None = None
     unit_id: Id | None = None
     gender: Gender | None = None
-    birth_date: date | None = None
+    birth_date: IsoDate | None = None
     golongan: Golongan | None = None
     position_id: Id | None = None
     email: Email | None = None
     phone: Phone | None = None
     education_level: EducationLevel | None = None
-    active: bool | None = None
+    active: StrictBool | None = None
 
 
 class AsnRead(BaseModel):

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime
 from sqlalchemy import select
 
 from app.audit.schemas import AuditPage, AuditRead
@@ -12,6 +11,7 @@ from app.core.audit import AuditEntry
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import PageDep, paginate
+from app.core.params import IsoDateTime
 from app.core.security import Principal
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -30,8 +30,8 @@ async def audit_list(
     key: Filter = None,
     actor: Filter = None,
     action: Filter = None,
-    since: Annotated[AwareDatetime | None, Query(description="Only entries at or after this time")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="Only entries before this time")] = None,
+    since: Annotated[IsoDateTime | None, Query(description="Only entries at or after this time")] = None,
+    until: Annotated[IsoDateTime | None, Query(description="Only entries before this time")] = None,
 ) -> AuditPage:
     """The audit trail of every write, newest first (bpsdm_admin and auditor)."""
     stmt = select(AuditEntry)

@@ -96,7 +96,8 @@ async def auth_token(
 async def auth_revoke(
     principal: CurrentPrincipal,
     service: AuthServiceDep,
-    token: Annotated[str, Form(max_length=4096, description="The refresh token to revoke")],
+    # min_length: FastAPI reads an empty form field as a missing one.
+    token: Annotated[str, Form(min_length=1, max_length=4096, description="The refresh token to revoke")],
 ) -> Response:
     """Log out: revoke a refresh token and every token rotated from the same login."""
     await service.revoke(principal, token)

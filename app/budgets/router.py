@@ -21,9 +21,12 @@ from app.core.concurrency import IfMatchHeader, etag
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import PageDep, paginate
+from app.core.params import segment_except
 from app.core.security import Principal, Role
 
 router = APIRouter(tags=["budgets"])
+# `{year:budget_year}`: PUT /budgets/compliance is a 405 (GET only), not budgets_put with year "compliance".
+segment_except("budget_year", "compliance")
 
 Writer = Annotated[Principal, Depends(allow(Role.bpsdm_admin, scope="budget:write"))]
 Reader = Annotated[
@@ -66,7 +69,7 @@ async def budgets_list(session: SessionDep, _: Reader, page: PageDep) -> BudgetP
 
 
 @router.get(
-    "/budgets/{year}",
+    "/budgets/{year:budget_year}",
     operation_id="budgets_get",
     response_model=BudgetRead,
     responses=problem_responses(401, 403, 404, 422),
@@ -79,7 +82,7 @@ async def budgets_get(year: Year, session: SessionDep, _: Reader, response: Resp
 
 
 @router.put(
-    "/budgets/{year}",
+    "/budgets/{year:budget_year}",
     operation_id="budgets_put",
     response_model=BudgetRead,
     responses={

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.core.pagination import Page
+from app.core.params import IsoDate
 
 Method = Literal["assessment_center", "uji_kompetensi", "atasan", "self"]
 CompetencyCode = Annotated[
@@ -44,7 +45,7 @@ class AssessmentCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [CREATE_EXAMPLE]})
 
-    assessed_on: date = Field(description="The day of the assessment: from 1990 on, not in the future")
+    assessed_on: IsoDate = Field(description="The day of the assessment: from 1990 on, not in the future")
     method: Method
     assessor: Assessor | None = None
     note: Note | None = None

@@ -4,10 +4,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator
 
 from app.competencies.gap_schemas import Group
 from app.core.pagination import Page
+from app.core.params import IsoDate
 from app.core.types import JsonDecimal
 
 CourseCode = Annotated[
@@ -71,10 +72,10 @@ class CourseCreate(BaseModel):
     jp: CourseJp | None = None
     competency_codes: CompetencyCodes = Field(default_factory=list)
     organizer: Organizer | None = None
-    starts_on: date | None = None
-    ends_on: date | None = Field(default=None, description="Not before starts_on")
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = Field(default=None, description="Not before starts_on")
     quota: Quota | None = None
-    active: bool = Field(default=True, description="Inactive courses are never recommended")
+    active: StrictBool = Field(default=True, description="Inactive courses are never recommended")
 
     @field_validator("competency_codes")
     @classmethod
@@ -96,10 +97,10 @@ class CourseUpdate(BaseModel):
     jp: CourseJp | None = None
     competency_codes: CompetencyCodes | None = None
     organizer: Organizer | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     quota: Quota | None = None
-    active: bool | None = None
+    active: StrictBool | None = None
 
     @field_validator("competency_codes")
     @classmethod

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -23,6 +22,7 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.idempotency import IdempotencyDep
 from app.core.pagination import PageDep, paginate
+from app.core.params import IsoDate
 from app.core.security import Principal, Role
 from app.core.types import latest_indonesian_date
 
@@ -57,10 +57,12 @@ async def courses_list(
         bool | None, Query(description="Only active (true) or inactive (false) courses")
     ] = None,
     starts_from: Annotated[
-        date | None, Query(description="Only courses starting on or after this date (undated ones drop out)")
+        IsoDate | None,
+        Query(description="Only courses starting on or after this date (undated ones drop out)"),
     ] = None,
     starts_until: Annotated[
-        date | None, Query(description="Only courses starting on or before this date (undated ones drop out)")
+        IsoDate | None,
+        Query(description="Only courses starting on or before this date (undated ones drop out)"),
     ] = None,
 ) -> CoursePage:
     """List the catalogue of learning activities, in creation order."""

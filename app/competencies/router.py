@@ -26,9 +26,14 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.idempotency import IdempotencyDep
 from app.core.pagination import PageDep
+from app.core.params import segment_except
 from app.core.security import Principal, Role
 
 router = APIRouter(tags=["competencies"])
+
+
+# PATCH /competencies/standard-defaults is a 405, not an update of a competency of that code.
+segment_except("competency_code", "standard-defaults")
 
 Reader = Annotated[Principal, Depends(allow(*ANY_USER, scope="reference:read"))]
 Editor = Annotated[Principal, Depends(allow(Role.bpsdm_admin))]
@@ -109,7 +114,7 @@ async def standard_defaults_put(
 
 
 @router.get(
-    "/competencies/{code}",
+    "/competencies/{code:competency_code}",
     operation_id="competencies_get",
     response_model=CompetencyRead,
     responses=problem_responses(401, 403, 404, 422),
@@ -124,7 +129,7 @@ async def competencies_get(
 
 
 @router.patch(
-    "/competencies/{code}",
+    "/competencies/{code:competency_code}",
     operation_id="competencies_update",
     response_model=CompetencyRead,
     responses=problem_responses(401, 403, 404, 412, 422, 428),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator
 
 from app.core.pagination import Page
 
@@ -92,7 +92,7 @@ class CompetencyUpdate(BaseModel):
     name: Name | None = None
     description: Description | None = None
     levels: list[LevelDescription] | None = Field(default=None, max_length=5)
-    active: bool | None = None
+    active: StrictBool | None = None
 
     @field_validator("levels")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, ClassVar
@@ -11,17 +12,23 @@ import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from app.core.requestid import current_request_id
 
 log = logging.getLogger("bangkom.errors")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+# PostgreSQL's and SQLite's words for a unique-key clash.
+_UNIQUE_VIOLATION = re.compile(r"duplicate key value violates unique constraint|UNIQUE constraint failed")
+# The built SPA's catch-all GET route (app/main.py), which answers every path the API does not.
+SPA_FALLBACK_PATH = "/{path:path}"
 
 
 class DomainError(Exception):
@@ -217,9 +224,31 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"No route for {request.method} {request.url.path}"
+    headers = exc.headers
     if exc.status_code == 405:
+        allowed = allowed_methods(request)
+        if not allowed:  # only the SPA's catch-all (GET) matched: no API resource lives here
+            return problem_response(
+                404, "not_found", f"No route for {request.method} {request.url.path}", request=request
+            )
         detail = f"{request.method} is not allowed on {request.url.path}"
-    return problem_response(exc.status_code, code, detail, headers=exc.headers, request=request)
+        headers = {**(headers or {}), "Allow": ", ".join(allowed)}
+    return problem_response(exc.status_code, code, detail, headers=headers, request=request)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """The methods of every route on this path: Starlette's 405 names only the first route's, and
+    several routes share a path (GET and POST /api/v1/asn are two functions)."""
+    routes = getattr(request.app.state, "route_methods", None)
+    if routes is None:
+        routes = request.app.state.route_methods = []
+        for route in iter_route_contexts(request.app.routes):
+            path, methods = getattr(route, "path", None), getattr(route, "methods", None)
+            # The SPA's catch-all matches every path; it is no method of this one.
+            if path and methods and path != SPA_FALLBACK_PATH:
+                routes.append((compile_path(path)[0], frozenset(methods)))
+    path = request.url.path
+    return sorted(set().union(*(methods for regex, methods in routes if regex.match(path))))
 
 
 def _unavailable(request: Request, exc: Exception) -> JSONResponse:
@@ -234,6 +263,11 @@ def _unavailable(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, IntegrityError) and _UNIQUE_VIOLATION.search(str(exc.orig)):
+        # Two requests writing the same rows at the same instant (found by the contract run: two
+        # position-standards bulk runs on PostgreSQL): the loser retries, like a StaleDataError.
+        log.warning("unique violation on %s %s: a concurrent write", request.method, request.url.path)
+        return await _stale(request, exc)
     if isinstance(exc, DBAPIError) and not exc.connection_invalidated and not _looks_unavailable(exc):
         return await _unexpected(request, exc)
     return _unavailable(request, exc)
@@ -273,7 +307,9 @@ async def _stale(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    # The route template, not the path: a path may hold a NIP or whatever else a caller typed.
+    route = getattr(request.scope.get("route"), "path", "<unrouted>")
+    log.exception("unhandled error on %s %s", request.method, route)
     return problem_response(
         500, "internal_error", "An unexpected error occurred; it has been logged", request=request
     )

@@ -26,6 +26,7 @@ class InvalidCursor(Unprocessable):
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]*$"
 
 
 class Page(BaseModel, Generic[T]):
@@ -43,7 +44,15 @@ class PageParams:
 async def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (max 500)")] = DEFAULT_LIMIT,
     cursor: Annotated[
-        str | None, Query(max_length=512, description="Opaque cursor from `next_cursor`")
+        str | None,
+        # The pattern is what encode_cursor writes (unpadded URL-safe base64), documented so that tools
+        # reading the schema send cursor-shaped values; decode_cursor judges, so any other value is
+        # still a 422 `invalid_cursor`.
+        Query(
+            max_length=512,
+            json_schema_extra={"pattern": CURSOR_PATTERN},
+            description="Opaque cursor from `next_cursor`",
+        ),
     ] = None,
 ) -> PageParams:
     return PageParams(limit=limit, cursor=cursor)

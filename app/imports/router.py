@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.db import Database, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import PageDep, paginate
+from app.core.params import segment_except
 from app.core.security import Principal
 from app.core.types import utcnow
 from app.exports import responses
@@ -25,6 +26,8 @@ from app.imports.reading import MAX_UPLOAD_BYTES, FileTooLarge
 from app.imports.schemas import ImportJobPage, ImportJobRead, ImportKind, JobStatus, TemplateKind
 
 router = APIRouter(tags=["imports"])
+# `{job_id:import_job}`: GET /imports/asn is a 405 (POST only), not imports_get with job_id "asn".
+segment_except("import_job", "asn", "learning-records", "attendance")
 
 _UPLOAD_HELP = (
     "CSV (UTF-8, UTF-16 or Windows-1252; `,`, `;` or tab separated) or XLSX (first sheet), at most "
@@ -259,7 +262,7 @@ async def imports_template(
 
 
 @router.get(
-    "/imports/{job_id}",
+    "/imports/{job_id:import_job}",
     operation_id="imports_get",
     response_model=ImportJobRead,
     responses=problem_responses(401, 403, 404, 422),
@@ -270,7 +273,7 @@ async def imports_get(job_id: JobId, session: SessionDep, principal: JobReader) 
 
 
 @router.get(
-    "/imports/{job_id}/report",
+    "/imports/{job_id:import_job}/report",
     operation_id="imports_report",
     response_class=StreamingResponse,
     responses=_file_responses("Sheet Laporan Impor: Baris, NIP, Nama, Hasil, Kode, Kolom, Keterangan"),
@@ -292,7 +295,7 @@ async def imports_report(
 
 
 @router.post(
-    "/imports/{job_id}/retry",
+    "/imports/{job_id:import_job}/retry",
     operation_id="imports_retry",
     status_code=202,
     response_model=ImportJobRead,

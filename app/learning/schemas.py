@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.core.pagination import Page
+from app.core.params import IsoDate
 from app.core.types import JsonDecimal
 
 Text200 = Annotated[
@@ -49,8 +50,8 @@ class RecordCreate(BaseModel):
     title: Title
     form_code: str = Field(max_length=4, description="SIASN jenisDiklat code, see /reference/learning_forms")
     organizer: Text200 | None = None
-    start_date: date
-    end_date: date
+    start_date: IsoDate
+    end_date: IsoDate
     jp: JpIn | None = None
     duration_minutes: Annotated[int, Field(gt=0, le=2000 * 60)] | None = None
     competency_codes: list[CompetencyCode] = Field(default_factory=list, max_length=30)

@@ -76,3 +76,44 @@ async def test_request_bodies_have_examples(client: httpx.AsyncClient) -> None:
         "ClientCreate",
     ):
         assert schemas[name].get("examples"), name
+
+
+async def test_middleware_answers_are_documented(client: httpx.AsyncClient) -> None:
+    """What answers before any route (hostile input, body limit, rate limit, database down, a stale
+    write, an id that names nothing) is documented on every operation it can reach."""
+    document = await spec(client)
+    for method, path, op in operations(document):
+        responses = op["responses"]
+        assert "400" in responses, (method, path)
+        if "requestBody" in op:
+            assert {"413", "422"} <= responses.keys(), (method, path)
+        if "{" in path:
+            assert "404" in responses, (method, path)
+        if not path.startswith("/api/v1/"):
+            continue
+        assert set(responses["429"]["headers"]) == {"Retry-After", "RateLimit", "RateLimit-Policy"}
+        assert "Retry-After" in responses["503"]["headers"]
+        if method in {"POST", "PUT", "PATCH", "DELETE"}:
+            assert "412" in responses, (method, path)
+
+
+async def test_paths_carry_no_route_convertors(client: httpx.AsyncClient) -> None:
+    # `{job_id:import_job}` routes the request; the document (and the clients generated from it)
+    # must keep `{job_id}`.
+    paths = (await spec(client))["paths"]
+    assert not [p for p in paths if ":" in p]
+    assert {
+        "/api/v1/imports/{job_id}",
+        "/api/v1/budgets/{year}",
+        "/api/v1/competencies/{code}",
+    } <= paths.keys()
+
+
+async def test_cursor_documents_its_shape(client: httpx.AsyncClient) -> None:
+    document = await spec(client)
+    cursors = [
+        p for _, _, op in operations(document) for p in op.get("parameters", []) if p["name"] == "cursor"
+    ]
+    assert len(cursors) >= 10
+    for parameter in cursors:
+        assert parameter["schema"]["pattern"] == "^[A-Za-z0-9_-]*$"

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy.exc import IntegrityError
 
 from app.core.config import Settings
 from app.core.db import create_database
@@ -147,3 +148,76 @@ class TestDatabaseDown:
         r = await client.get("/readyz")
         assert r.status_code == 200
         assert r.json()["migrations"] == "head"
+
+
+class TestMethodNotAllowed:
+    """405 lists every method of the path, though several routes share it; a literal path is never
+    taken for an id of its parameterised sibling."""
+
+    @pytest.mark.parametrize(
+        ("method", "path", "allow"),
+        [
+            ("OPTIONS", "/api/v1/asn", "GET, POST"),
+            ("DELETE", "/api/v1/asn/198503142010012003", "GET, PATCH"),
+            ("GET", "/api/v1/auth/token", "POST"),
+            ("GET", "/api/v1/imports/asn", "POST"),
+            ("PUT", "/api/v1/budgets/compliance", "GET"),
+            ("PATCH", "/api/v1/competencies/standard-defaults", "GET, PUT"),
+        ],
+    )
+    async def test_allow_lists_every_route(
+        self, client: httpx.AsyncClient, settings: Settings, world: World, method: str, path: str, allow: str
+    ) -> None:
+        r = await client.request(method, path, headers=bearer(settings, world.principal("bpsdm")))
+        assert_problem(r, 405, "method_not_allowed")
+        assert r.headers["allow"] == allow
+
+    async def test_ids_still_reach_their_route(
+        self, client: httpx.AsyncClient, settings: Settings, world: World
+    ) -> None:
+        h = bearer(settings, world.principal("bpsdm"))
+        assert_problem(await client.get("/api/v1/imports/abc", headers=h), 422, "validation_error")
+        assert_problem(await client.get("/api/v1/imports/999999", headers=h), 404, "import_job_not_found")
+        r = await client.get("/api/v1/budgets/abc", headers=h)
+        assert_problem(r, 422, "validation_error")
+
+    async def test_with_the_spa_mounted(self, settings: Settings, tmp_path: Any) -> None:
+        # The SPA's catch-all GET route must not hide a 405 (GET on a POST-only API path) nor turn an
+        # unknown API path into one.
+        (tmp_path / "index.html").write_text("<!doctype html><title>Bangkom</title>")
+        app = create_app(settings.model_copy(update={"spa_dir": tmp_path}))
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            r = await c.get("/api/v1/auth/token")
+            assert_problem(r, 405, "method_not_allowed")
+            assert r.headers["allow"] == "POST"
+            assert_problem(await c.get("/api/v1/nothing"), 404, "not_found")
+            assert_problem(await c.post("/api/v1/nothing"), 404, "not_found")
+            assert (await c.get("/units/7")).headers["content-type"].startswith("text/html")
+
+
+class TestQueryDates:
+    @pytest.mark.parametrize(
+        "url", ["/api/v1/audit?until=0.5", "/api/v1/audit?since=1700000000", "/api/v1/courses?starts_until=0"]
+    )
+    async def test_a_number_is_no_date(
+        self, client: httpx.AsyncClient, settings: Settings, world: World, url: str
+    ) -> None:
+        r = await client.get(url, headers=bearer(settings, world.principal("bpsdm")))
+        assert_problem(r, 422, "validation_error")
+
+    async def test_iso_dates_are(self, client: httpx.AsyncClient, settings: Settings, world: World) -> None:
+        h = bearer(settings, world.principal("bpsdm"))
+        assert (await client.get("/api/v1/audit?since=2026-01-01T00:00:00Z", headers=h)).status_code == 200
+        assert (await client.get("/api/v1/courses?starts_until=2026-12-31", headers=h)).status_code == 200
+
+
+async def test_concurrent_unique_clash_is_412(app: FastAPI, client: httpx.AsyncClient) -> None:
+    # Two writes inserting the same key at the same instant: the loser reads again and retries.
+    @app.post("/api/v1/_clash")
+    async def clash() -> None:
+        orig = Exception('duplicate key value violates unique constraint "pk_position_standards"')
+        raise IntegrityError("INSERT INTO position_standards ...", {}, orig)
+
+    app.router.routes.insert(0, app.router.routes.pop())
+    assert_problem(await client.post("/api/v1/_clash"), 412, "precondition_failed")

@@ -1162,7 +1162,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The database is reachable and migrated to head */
+        /** The database is reachable (through both connection pools) and migrated to head */
         get: operations["readyz"];
         put?: never;
         post?: never;
@@ -4821,6 +4821,15 @@ export interface operations {
                     "application/json": components["schemas"]["AsnPage"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -4848,9 +4857,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4884,6 +4910,15 @@ export interface operations {
                     "application/json": components["schemas"]["AsnRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -4911,6 +4946,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -4920,9 +4973,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4950,6 +5020,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AsnRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid credentials */
@@ -4988,9 +5067,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5025,6 +5121,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AsnRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid credentials */
@@ -5072,6 +5177,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -5090,9 +5204,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5125,6 +5256,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssessmentPage"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid credentials */
@@ -5163,9 +5303,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5200,6 +5357,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssessmentRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid credentials */
@@ -5238,6 +5404,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -5247,9 +5431,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5282,6 +5483,15 @@ export interface operations {
                     "application/json": components["schemas"]["CompetencyGaps"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -5318,9 +5528,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5353,6 +5580,15 @@ export interface operations {
                     "application/json": components["schemas"]["DevelopmentPlan"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -5389,9 +5625,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5424,6 +5677,15 @@ export interface operations {
                     "application/json": components["schemas"]["JpSummary"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -5460,9 +5722,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5499,6 +5778,15 @@ export interface operations {
                     "application/json": components["schemas"]["RecordPage"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -5535,9 +5823,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5583,6 +5888,15 @@ export interface operations {
                     "application/json": components["schemas"]["RecordRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -5619,6 +5933,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -5631,6 +5963,12 @@ export interface operations {
             /** @description Too many requests */
             429: {
                 headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5640,6 +5978,8 @@ export interface operations {
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5667,6 +6007,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssessmentRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid credentials */
@@ -5705,9 +6054,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5747,6 +6113,15 @@ export interface operations {
                     "application/json": components["schemas"]["AuditPage"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -5774,9 +6149,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5803,6 +6195,15 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -5812,9 +6213,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5843,8 +6261,35 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5861,9 +6306,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5912,6 +6374,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -5924,6 +6404,12 @@ export interface operations {
             /** @description Too many requests */
             429: {
                 headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5933,6 +6419,8 @@ export interface operations {
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5964,6 +6452,15 @@ export interface operations {
                     "application/json": components["schemas"]["Page_BudgetRead_"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -5991,9 +6488,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6021,6 +6535,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BudgetRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid credentials */
@@ -6059,9 +6582,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6107,6 +6647,15 @@ export interface operations {
                     "application/json": components["schemas"]["BudgetRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -6125,8 +6674,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description If-Match does not match the current ETag */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6152,9 +6719,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6182,6 +6766,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BudgetCompliance"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid credentials */
@@ -6220,9 +6813,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6257,6 +6867,15 @@ export interface operations {
                     "application/json": components["schemas"]["Page_UnitBudgetRead_"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -6293,9 +6912,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6326,6 +6962,15 @@ export interface operations {
                     "application/json": components["schemas"]["UnitBudgetRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -6362,9 +7007,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6411,6 +7073,15 @@ export interface operations {
                     "application/json": components["schemas"]["UnitBudgetRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -6447,6 +7118,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -6465,9 +7145,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6495,6 +7192,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ComplianceTrend"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid credentials */
@@ -6533,9 +7239,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6567,6 +7290,15 @@ export interface operations {
                     "application/json": components["schemas"]["ClientPage"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -6594,9 +7326,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6630,6 +7379,15 @@ export interface operations {
                     "application/json": components["schemas"]["ClientWithSecret"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -6648,6 +7406,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -6657,9 +7433,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6695,6 +7488,15 @@ export interface operations {
                     "application/json": components["schemas"]["ClientRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -6731,6 +7533,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -6749,9 +7560,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6778,6 +7606,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClientWithSecret"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid credentials */
@@ -6807,6 +7644,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -6816,9 +7662,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6855,6 +7718,15 @@ export interface operations {
                     "application/json": components["schemas"]["Page_CompetencyRead_"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -6882,9 +7754,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6918,6 +7807,15 @@ export interface operations {
                     "application/json": components["schemas"]["CompetencyRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -6945,6 +7843,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -6954,9 +7870,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6983,6 +7916,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CompetencyRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid credentials */
@@ -7021,9 +7963,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7059,6 +8018,15 @@ export interface operations {
                     "application/json": components["schemas"]["CompetencyRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -7095,6 +8063,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -7113,9 +8090,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7142,6 +8136,15 @@ export interface operations {
                     "application/json": components["schemas"]["StandardDefaults"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -7160,9 +8163,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7196,6 +8216,15 @@ export interface operations {
                     "application/json": components["schemas"]["StandardDefaults"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -7223,6 +8252,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -7241,9 +8279,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7287,6 +8342,15 @@ export interface operations {
                     "application/json": components["schemas"]["CoursePage"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -7314,9 +8378,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7350,6 +8431,15 @@ export interface operations {
                     "application/json": components["schemas"]["CourseRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -7377,6 +8467,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -7386,9 +8494,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7416,6 +8541,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CourseRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid credentials */
@@ -7454,9 +8588,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7493,6 +8644,15 @@ export interface operations {
                     "application/json": components["schemas"]["CourseRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -7538,6 +8698,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -7556,9 +8725,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7593,6 +8779,15 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -7629,9 +8824,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7666,6 +8878,15 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -7702,9 +8923,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7741,6 +8979,15 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -7777,9 +9024,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7814,6 +9078,15 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -7850,9 +9123,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7886,6 +9176,15 @@ export interface operations {
                     "application/json": components["schemas"]["ImportJobPage"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -7913,9 +9212,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7943,6 +9259,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportJobRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid credentials */
@@ -7981,9 +9306,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8019,6 +9361,15 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -8055,9 +9406,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8087,6 +9455,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportJobRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid credentials */
@@ -8125,6 +9502,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -8134,9 +9520,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8169,6 +9572,15 @@ export interface operations {
                     "application/json": components["schemas"]["ImportJobRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -8196,6 +9608,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Payload too large */
             413: {
                 headers: {
@@ -8214,9 +9635,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8249,6 +9687,15 @@ export interface operations {
                     "application/json": components["schemas"]["ImportJobRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -8276,6 +9723,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Payload too large */
             413: {
                 headers: {
@@ -8294,9 +9750,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8329,6 +9802,15 @@ export interface operations {
                     "application/json": components["schemas"]["ImportJobRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -8356,6 +9838,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Payload too large */
             413: {
                 headers: {
@@ -8374,9 +9865,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8411,6 +9919,15 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -8447,9 +9964,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8479,6 +10013,15 @@ export interface operations {
                     "application/json": components["schemas"]["RecordDetail"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -8515,9 +10058,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8549,6 +10109,15 @@ export interface operations {
                     "image/png": string;
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -8585,9 +10154,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8621,6 +10207,15 @@ export interface operations {
                     "application/json": components["schemas"]["RecordRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -8650,6 +10245,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8684,9 +10288,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8720,6 +10341,15 @@ export interface operations {
                     "application/json": components["schemas"]["RecordRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -8756,6 +10386,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -8765,9 +10413,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8801,6 +10466,15 @@ export interface operations {
                     "application/json": components["schemas"]["RecordRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -8837,6 +10511,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -8846,9 +10538,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8879,6 +10588,15 @@ export interface operations {
                     "application/json": components["schemas"]["BulkResult"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -8897,6 +10615,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -8906,9 +10642,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8944,6 +10697,15 @@ export interface operations {
                     "application/json": components["schemas"]["PositionPage"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -8971,9 +10733,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9007,6 +10786,15 @@ export interface operations {
                     "application/json": components["schemas"]["PositionRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -9034,6 +10822,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -9043,9 +10849,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9072,6 +10895,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PositionRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid credentials */
@@ -9110,9 +10942,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9146,6 +10995,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PositionRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid credentials */
@@ -9193,6 +11051,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -9211,9 +11078,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9240,6 +11124,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PositionStandardRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid credentials */
@@ -9278,9 +11171,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9325,6 +11235,15 @@ export interface operations {
                     "application/json": components["schemas"]["PositionStandardRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -9361,6 +11280,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -9379,9 +11307,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9410,6 +11355,15 @@ export interface operations {
                     "application/json": components["schemas"]["CodeList"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -9428,6 +11382,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -9437,9 +11400,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9469,6 +11449,15 @@ export interface operations {
                     "application/json": components["schemas"]["CompetencyGapMatrix"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -9505,9 +11494,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9537,6 +11543,15 @@ export interface operations {
                     "application/json": components["schemas"]["CompetencyGapReport"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -9573,9 +11588,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9607,6 +11639,15 @@ export interface operations {
                     "application/json": components["schemas"]["JpComplianceReport"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -9643,9 +11684,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9675,6 +11733,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleSetRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -9711,9 +11778,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9759,6 +11843,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleSetRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -9777,8 +11870,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description If-Match does not match the current ETag */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9804,9 +11915,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9840,6 +11968,15 @@ export interface operations {
                     "application/json": components["schemas"]["SyncResult"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -9867,6 +12004,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Payload too large */
             413: {
                 headers: {
@@ -9885,9 +12031,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9919,6 +12082,15 @@ export interface operations {
                     "application/json": components["schemas"]["ChangesPage"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -9946,9 +12118,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9986,6 +12175,15 @@ export interface operations {
                     "application/json": components["schemas"]["UnitPage"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -10013,9 +12211,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10049,6 +12264,15 @@ export interface operations {
                     "application/json": components["schemas"]["UnitRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -10076,6 +12300,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -10085,9 +12327,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10114,6 +12373,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnitRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid credentials */
@@ -10152,9 +12420,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10190,6 +12475,15 @@ export interface operations {
                     "application/json": components["schemas"]["UnitRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -10235,6 +12529,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -10253,9 +12556,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10291,6 +12611,15 @@ export interface operations {
                     "application/json": components["schemas"]["UserPage"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -10318,9 +12647,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10354,6 +12700,15 @@ export interface operations {
                     "application/json": components["schemas"]["UserRead"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -10381,6 +12736,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -10390,9 +12763,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10419,6 +12809,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid credentials */
@@ -10457,9 +12856,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10493,6 +12909,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid credentials */
@@ -10531,6 +12956,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed */
             422: {
                 headers: {
@@ -10549,9 +12983,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10583,6 +13034,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QueuePage"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid credentials */
@@ -10621,9 +13081,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10650,9 +13127,35 @@ export interface operations {
                     "application/json": components["schemas"]["About"];
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10761,6 +13264,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Payload too large */
             413: {
                 headers: {
@@ -10788,9 +13300,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10891,6 +13420,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Payload too large */
             413: {
                 headers: {
@@ -10918,9 +13456,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service temporarily unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10954,6 +13509,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     readyz: {
@@ -10979,6 +13543,15 @@ export interface operations {
                      *     }
                      */
                     "application/json": unknown;
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Database unreachable or migrations not at head */
