@@ -86,12 +86,12 @@ test-backend: test-sqlite test-postgres
 # Schemathesis against the live API from its own OpenAPI document (tests/contract/): a BPSDM admin and
 # an ASN, on a temporary SQLite file and a temporary PostgreSQL database (dropped after), time-boxed.
 test-contract: backend pg-up
-	$(BIN)/python tests/contract/run_contract.py --db sqlite
-	$(BIN)/python tests/contract/run_contract.py --db postgres --pg-admin $(PG_ADMIN)
+	$(BIN)/python -m tests.contract.run_contract --db sqlite
+	$(BIN)/python -m tests.contract.run_contract --db postgres --pg-admin $(PG_ADMIN)
 
 # A Python client generated from the live OpenAPI document must work (tests/client/).
 check-client: backend
-	$(BIN)/python tests/client/check_generated_client.py
+	$(BIN)/python -m tests.client.check_generated_client
 
 # The SPA's typed client (frontend/openapi.json, src/api/schema.d.ts) must match the API; regenerate
 # with `cd frontend && npm run generate`.

@@ -108,10 +108,21 @@ def wait_http(url: str, timeout: float = 30) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
+# A benchmark is one machine posing as many callers: the per-caller rate limit and the claim quota
+# would measure 429s, and an access line per request would measure the terminal.
+SERVER_ENV = {
+    "BANGKOM_RATE_LIMIT_PER_MINUTE": "0",
+    "BANGKOM_CLAIMS_PER_HOUR": "0",
+    "BANGKOM_LOG_LEVEL": "WARNING",
+}
+
+
 @contextmanager
 def server(cmd: list[str], env: dict[str, str], health_url: str) -> Iterator[subprocess.Popen[bytes]]:
+    # stderr to a file, not a pipe nobody reads (a full pipe would stall the server).
+    log = tempfile.NamedTemporaryFile(prefix="bangkom-bench-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(
-        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        cmd, env=env | SERVER_ENV, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True
     )
     try:
         wait_http(health_url)

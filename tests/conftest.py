@@ -109,9 +109,10 @@ async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
         yield s
 
 
-@pytest.fixture
-def app(settings: Settings, engine: AsyncEngine, connection: AsyncConnection) -> Any:
-    application = create_app(settings)
+def bind_to_test(
+    application: Any, settings: Settings, engine: AsyncEngine, connection: AsyncConnection
+) -> Any:
+    """Points an app's sessions and fast reads at the test's rolled-back connection."""
     maker = _maker(connection)
     application.state.db = Database(
         engine=engine,
@@ -120,6 +121,11 @@ def app(settings: Settings, engine: AsyncEngine, connection: AsyncConnection) ->
         fast=FastReader(settings, engine, bind=connection),
     )
     return application
+
+
+@pytest.fixture
+def app(settings: Settings, engine: AsyncEngine, connection: AsyncConnection) -> Any:
+    return bind_to_test(create_app(settings), settings, engine, connection)
 
 
 @pytest.fixture

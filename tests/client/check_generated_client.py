@@ -7,7 +7,7 @@ cannot fully turn into code fails here); program.py, type-checked against that p
 --strict, then uses it as an integrator would.
 Everything generated stays in the temporary directory, outside the repository and its linters.
 
-    .venv/bin/python tests/client/check_generated_client.py [--keep]
+    .venv/bin/python -m tests.client.check_generated_client [--keep]
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,7 +23,8 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-import httpx
+from tests.live_server import StepFailed, free_port, stop, wait_until_up
+from tests.live_server import run as run_step
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -34,27 +34,11 @@ SCOPES = "asn:read asn:write reference:read learning:read"
 STEP_TIMEOUT = 180  # seconds for any one command; the whole check takes well under a minute
 
 
-class CheckFailed(Exception):
-    pass
+CheckFailed = StepFailed
 
 
 def run(args: list[str], env: dict[str, str], cwd: Path, what: str) -> str:
-    try:
-        done = subprocess.run(
-            args, env=env, cwd=cwd, capture_output=True, text=True, timeout=STEP_TIMEOUT, check=False
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise CheckFailed(f"{what}: no answer after {STEP_TIMEOUT} s") from exc
-    if done.returncode != 0:
-        raise CheckFailed(f"{what} exited {done.returncode}:\n{done.stdout}{done.stderr}")
-    return done.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    return run_step(args, env, cwd, what, STEP_TIMEOUT)
 
 
 def environment(work: Path) -> dict[str, str]:
@@ -76,30 +60,6 @@ def client_credentials(output: str) -> tuple[str, str]:
     if set(found) != {"client_id", "client_secret"}:
         raise CheckFailed(f"bangkom clients create printed no credentials:\n{output}")
     return found["client_id"], found["client_secret"]
-
-
-def wait_until_up(server: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise CheckFailed(f"bangkom serve exited {server.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise CheckFailed(f"bangkom serve did not answer /healthz within 60 s:\n{log.read_text()}")
-
-
-def stop(server: subprocess.Popen[bytes]) -> None:
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def check(work: Path) -> str:

@@ -6,8 +6,8 @@ database per engine (a temporary SQLite file, or a temporary PostgreSQL database
 afterwards) holding a small demo province. Settings and the documented exceptions are in
 schemathesis.toml beside this file; hooks.py gives each Idempotency-Key a fresh value.
 
-    .venv/bin/python tests/contract/run_contract.py --db sqlite
-    .venv/bin/python tests/contract/run_contract.py --db postgres --pg-admin postgresql://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python -m tests.contract.run_contract --db sqlite
+    .venv/bin/python -m tests.contract.run_contract --db postgres --pg-admin postgresql://postgres@127.0.0.1:5432/postgres
 
 Exit 0 only when no check failed and nothing but schemathesis' own known internal error (hypothesis
 failing to read a lambda's source) went wrong; the summary of each run is printed.
@@ -22,7 +22,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+from tests.live_server import StepFailed, free_port, stop, wait_until_up
+from tests.live_server import run as run_step
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -58,8 +60,11 @@ PLAN: tuple[tuple[str, str, int], ...] = (
 )
 
 
-class ContractFailed(Exception):
-    pass
+ContractFailed = StepFailed
+
+
+def run(args: list[str], env: dict[str, str], what: str) -> str:
+    return run_step(args, env, ROOT, what, STEP_TIMEOUT)
 
 
 @dataclass
@@ -76,25 +81,6 @@ class Outcome:
     @property
     def passed(self) -> bool:
         return self.failures == 0 and not self.app_errors
-
-
-def run(args: list[str], env: dict[str, str], what: str) -> str:
-    try:
-        done = subprocess.run(
-            args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=STEP_TIMEOUT, check=False
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise ContractFailed(f"{what}: no answer after {STEP_TIMEOUT} s") from exc
-    if done.returncode != 0:
-        raise ContractFailed(f"{what} exited {done.returncode}:\n{done.stdout}{done.stderr}")
-    return done.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 async def _pg(admin_dsn: str, sql: str) -> None:
@@ -145,30 +131,6 @@ def asn_login(demo_output: str) -> str:
     if not found:
         raise ContractFailed(f"bangkom demo load printed no ASN login:\n{demo_output}")
     return found.group(1)
-
-
-def wait_until_up(server: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise ContractFailed(f"bangkom serve exited {server.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise ContractFailed(f"bangkom serve did not answer /healthz within 60 s:\n{log.read_text()}")
-
-
-def stop(server: subprocess.Popen[bytes]) -> None:
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def token(base_url: str, username: str) -> str:

@@ -8,13 +8,12 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.core.config import Settings
-from app.core.db import Database
-from app.core.fastread import FastReader
 from app.core.ratelimit import RateLimitMiddleware
 from app.main import create_app
+from tests.conftest import bind_to_test
 
 
 class Clock:
@@ -46,16 +45,7 @@ def bound_app(
         for middleware in app.user_middleware:
             if middleware.cls is RateLimitMiddleware:
                 middleware.kwargs["clock"] = clock
-    maker = async_sessionmaker(
-        bind=connection, expire_on_commit=False, autoflush=False, join_transaction_mode="create_savepoint"
-    )
-    sessions: async_sessionmaker[AsyncSession] = maker
-    app.state.db = Database(
-        engine=engine,
-        read_sessions=sessions,
-        write_sessions=sessions,
-        fast=FastReader(changed, engine, bind=connection),
-    )
+    bind_to_test(app, changed, engine, connection)
     return app
 
 
