@@ -195,3 +195,16 @@ def save(name: str, result: dict[str, object]) -> Path:
     path = ROOT / "bench" / "results" / f"{name}.json"
     path.write_text(json.dumps(result, indent=2) + "\n")
     return path
+
+
+def create_client(env: dict[str, str], name: str, scopes: str) -> tuple[str, str]:
+    """An integration client made with `bangkom clients create`: (client_id, client_secret)."""
+    out = subprocess.run(
+        [str(BIN / "bangkom"), "clients", "create", "--name", name, "--scopes", scopes],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    fields = dict(line.split("=", 1) for line in out.split() if "=" in line)
+    return fields["client_id"], fields["client_secret"]

@@ -21,7 +21,7 @@ import urllib.request
 import uuid
 from datetime import UTC, date, datetime
 
-from common import BIN, ROOT, fetch_values, password_token, prepare_database, save, server, wrk
+from common import BIN, ROOT, create_client, fetch_values, password_token, prepare_database, save, server, wrk
 
 BANGKOM_PORT, RAW_PORT = 8311, 8312
 
@@ -35,25 +35,7 @@ def _get(url: str, token: str) -> tuple[int, float]:
 
 
 def _client_token(base: str, env: dict[str, str]) -> tuple[str, str]:
-    import subprocess
-
-    out = subprocess.run(
-        [
-            str(BIN / "bangkom"),
-            "clients",
-            "create",
-            "--name",
-            "bench LMS",
-            "--scopes",
-            "learning:write learning:read",
-        ],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    fields = dict(line.split("=", 1) for line in out.split() if "=" in line)
-    return fields["client_id"], fields["client_secret"]
+    return create_client(env, "bench LMS", "learning:write learning:read")
 
 
 def _statements(nips: list[str], count: int, day: date) -> list[dict[str, object]]:

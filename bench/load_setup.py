@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
 from typing import Any
 
 import asyncpg
+import common
 import httpx
-from common import BIN, DEMO_PASSWORD
+from common import DEMO_PASSWORD
 from load_traffic import Actor
 
 # Each claimant with the OPD (top-level unit) its unit belongs to.
@@ -55,23 +55,7 @@ def updatable(dsn: str, exclude: set[str], limit: int = 4000) -> list[dict[str, 
 
 
 def create_client(env: dict[str, str]) -> tuple[str, str]:
-    out = subprocess.run(
-        [
-            str(BIN / "bangkom"),
-            "clients",
-            "create",
-            "--name",
-            "bench mixed load",
-            "--scopes",
-            "asn:write asn:read",
-        ],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    fields = dict(line.split("=", 1) for line in out.split() if "=" in line)
-    return fields["client_id"], fields["client_secret"]
+    return common.create_client(env, "bench mixed load", "asn:write asn:read")
 
 
 async def _token(http: httpx.AsyncClient, form: dict[str, str]) -> str:

@@ -27,7 +27,6 @@ import os
 import platform
 import random
 import statistics
-import subprocess
 import time
 import urllib.parse
 import urllib.request
@@ -36,7 +35,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
-from common import BIN, ROOT, fetch_values, prepare_database, save, server
+from common import BIN, ROOT, create_client, fetch_values, prepare_database, save, server
 
 PORT = 8321
 FIELDS = (
@@ -99,23 +98,7 @@ def _profiles(
 
 
 def _client(env: dict[str, str]) -> tuple[str, str]:
-    out = subprocess.run(
-        [
-            str(BIN / "bangkom"),
-            "clients",
-            "create",
-            "--name",
-            "bench SIMPEG",
-            "--scopes",
-            "asn:write asn:read",
-        ],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    fields = dict(line.split("=", 1) for line in out.split() if "=" in line)
-    return fields["client_id"], fields["client_secret"]
+    return create_client(env, "bench SIMPEG", "asn:write asn:read")
 
 
 def _token(base: str, client_id: str, secret: str) -> str:

@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import json
 import time
-import uuid
 from typing import Any
 
 import httpx
@@ -22,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from app.core.config import Settings
 from app.core.security import MAX_TOKEN_LENGTH
 from tests import factories
+from tests.auth.test_bearer_tokens import valid_claims
 from tests.factories import World
 from tests.http import as_, problem
 
@@ -38,23 +38,8 @@ def _b64(data: bytes) -> str:
 
 
 def claims(settings: Settings, world: World, **changes: Any) -> dict[str, Any]:
-    """The claims a real token of asn_a carries."""
-    user = world.users["asn_a"]
-    now = int(time.time())
-    base = {
-        "sub": user.username,
-        "role": "asn",
-        "iss": settings.jwt_issuer,
-        "aud": settings.jwt_audience,
-        "iat": now,
-        "nbf": now,
-        "exp": now + 600,
-        "jti": uuid.uuid4().hex,
-        "uid": user.id,
-        "unit_id": user.unit_id,
-        "nip": user.nip,
-    }
-    return {k: v for k, v in (base | changes).items() if v is not None}
+    """The claims a real token of asn_a carries, with `changes` (None drops a claim)."""
+    return {k: v for k, v in (valid_claims(settings, world) | changes).items() if v is not None}
 
 
 def token(payload: dict[str, Any], *, alg: str = "HS256", key: bytes | None = None) -> str:
