@@ -10,9 +10,7 @@ from app.core.params import Trimmed
 
 Username = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, to_lower=True, min_length=3, max_length=100, pattern=r"^[A-Za-z0-9._@\-]+$"
-    ),
+    StringConstraints(to_lower=True, min_length=3, max_length=100, pattern=r"^[A-Za-z0-9._@\-]+$"),
 ]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=200)]
 UserRole = Literal["asn", "opd_admin", "bpsdm_admin", "auditor"]

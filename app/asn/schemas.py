@@ -6,26 +6,26 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from app.core.pagination import Page
-from app.core.params import IsoDate
+from app.core.params import IsoDate, Trimmed, trimmed
 
-Nip = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+Nip = Annotated[str, StringConstraints(min_length=1, max_length=32), Trimmed]
 PersonName = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f<>]+$"),
+    StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f<>]+$"),
+    Trimmed,
 ]
 Email = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True,
         to_lower=True,
         max_length=254,
         pattern=r"^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+$",
     ),
 ]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")]
+Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")]
 EmploymentType = Literal["pns", "cpns", "pppk"]
 Gender = Literal["male", "female"]
-Golongan = Annotated[str, StringConstraints(strip_whitespace=True, max_length=6)]
+Golongan = Annotated[str, StringConstraints(max_length=6), trimmed()]
 EducationLevel = Literal["SD", "SMP", "SMA", "D1", "D2", "D3", "D4", "S1", "S2", "S3"]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 

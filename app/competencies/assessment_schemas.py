@@ -6,19 +6,18 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.core.pagination import Page
-from app.core.params import IsoDate
+from app.core.params import IsoDate, Trimmed, trimmed
 
 Method = Literal["assessment_center", "uji_kompetensi", "atasan", "self"]
-CompetencyCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_.\-]+$")
-]
+CompetencyCode = Annotated[str, StringConstraints(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_.\-]+$")]
 # Strict: a level is a JSON integer 1..5, never "3", 3.0 or true.
 Level = Annotated[int, Field(ge=1, le=5, strict=True, description="Level 1–5")]
 Assessor = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"),
+    StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"),
+    Trimmed,
 ]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Note = Annotated[str, StringConstraints(max_length=2000), trimmed()]
 
 CREATE_EXAMPLE: dict[str, Any] = {
     "assessed_on": "2025-08-14",

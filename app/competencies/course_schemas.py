@@ -8,28 +8,28 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from app.competencies.gap_schemas import Group
 from app.core.pagination import Page
-from app.core.params import IsoDate
+from app.core.params import IsoDate, Trimmed
 from app.core.types import JsonDecimal
 
 CourseCode = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.\-/]+$"),
+    StringConstraints(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.\-/]+$"),
 ]
 Title = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=r"^[^\x00-\x1f\x7f]+$"),
+    StringConstraints(min_length=1, max_length=300, pattern=r"^[^\x00-\x1f\x7f]+$"),
+    Trimmed,
 ]
 Organizer = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"),
+    StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"),
+    Trimmed,
 ]
 FormCode = Annotated[
     str,
     Field(min_length=1, max_length=4, description="SIASN jenisDiklat code, see /reference/learning_forms"),
 ]
-CompetencyCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_.\-]+$")
-]
+CompetencyCode = Annotated[str, StringConstraints(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_.\-]+$")]
 CourseJp = Annotated[
     Decimal,
     Field(gt=0, le=2000, max_digits=6, decimal_places=2, description="JP the course gives (0 < jp ≤ 2000)"),

@@ -8,22 +8,22 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator
 
 from app.core.pagination import Page
+from app.core.params import Trimmed
 
 Group = Literal["manajerial", "sosial_kultural", "teknis"]
 Mode = Literal["replace", "merge", "defaults"]
 Level = Annotated[int, Field(ge=1, le=5, description="Competency level, 1–5")]
 Code = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=20, pattern=r"^[A-Z0-9_.\-]+$"),
+    StringConstraints(min_length=1, max_length=20, pattern=r"^[A-Z0-9_.\-]+$"),
 ]
-CodeRef = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_.\-]+$")
-]
+CodeRef = Annotated[str, StringConstraints(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_.\-]+$")]
 Name = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"),
+    StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"),
+    Trimmed,
 ]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Description = Annotated[str, StringConstraints(min_length=1, max_length=4000), Trimmed]
 JenisJabatan = Annotated[str, Field(max_length=20, examples=["administrator"])]
 Jenjang = Annotated[str, Field(max_length=20, examples=["ahli_madya"])]
 

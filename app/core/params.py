@@ -41,14 +41,19 @@ def segment_except(name: str, *reserved: str) -> str:
     return name
 
 
-def _trimmed(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("String should have at least 1 character besides spaces")
-    return value
+def trimmed(min_length: int = 0) -> AfterValidator:
+    """Text trimmed of surrounding spaces after its length and pattern were checked on what was sent,
+    as the OpenAPI document says: StringConstraints(strip_whitespace=True, max_length=…) trims first,
+    so 201 characters with a leading space passed a documented maxLength of 200. The trimmed text
+    must still have `min_length` characters."""
+
+    def trim(value: str) -> str:
+        value = value.strip()
+        if len(value) < min_length:
+            raise ValueError(f"String should have at least {min_length} characters besides spaces")
+        return value
+
+    return AfterValidator(trim)
 
 
-# Text trimmed of surrounding spaces, whose maxLength applies to what was sent, as the OpenAPI document
-# says: with StringConstraints(strip_whitespace=True, max_length=…) pydantic trims first, so 201
-# characters with a leading space passed a documented maxLength of 200.
-Trimmed = AfterValidator(_trimmed)
+Trimmed = trimmed(1)

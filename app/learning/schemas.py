@@ -7,25 +7,23 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.core.pagination import Page
-from app.core.params import IsoDate
+from app.core.params import IsoDate, Trimmed, trimmed
 from app.core.types import JsonDecimal
 
 Text200 = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"),
+    StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"),
+    Trimmed,
 ]
 Title = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=r"^[^\x00-\x1f\x7f]+$"),
+    StringConstraints(min_length=1, max_length=300, pattern=r"^[^\x00-\x1f\x7f]+$"),
+    Trimmed,
 ]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
-CompetencyCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_.\-]+$")
-]
-SourceName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30, pattern=r"^[a-z0-9_\-]+$")
-]
-ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Note = Annotated[str, StringConstraints(max_length=2000), trimmed()]
+CompetencyCode = Annotated[str, StringConstraints(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_.\-]+$")]
+SourceName = Annotated[str, StringConstraints(min_length=1, max_length=30, pattern=r"^[a-z0-9_\-]+$")]
+ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=200), Trimmed]
 JpIn = Annotated[Decimal, Field(gt=0, le=2000, max_digits=7, decimal_places=2)]
 Status = Literal["pending", "verified", "rejected", "voided"]
 
@@ -55,9 +53,7 @@ class RecordCreate(BaseModel):
     jp: JpIn | None = None
     duration_minutes: Annotated[int, Field(gt=0, le=2000 * 60)] | None = None
     competency_codes: list[CompetencyCode] = Field(default_factory=list, max_length=30)
-    certificate_number: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None
-    ) = None
+    certificate_number: Annotated[str, StringConstraints(min_length=1, max_length=100), Trimmed] | None = None
     cost_idr: Annotated[int, Field(ge=0, le=10**13)] | None = None
     source: SourceName | None = Field(
         default=None, description="Where the record comes from; defaults by caller"
@@ -171,4 +167,4 @@ class VoidRequest(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"reason": "Tercatat ganda dengan data SIMPEG"}]}
     )
 
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+    reason: Annotated[str, StringConstraints(min_length=3, max_length=2000), trimmed(3)]

@@ -6,13 +6,13 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.core.pagination import Page
+from app.core.params import Trimmed
 
-Code = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.\-]+$")
-]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.\-]+$")]
 Name = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"),
+    StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"),
+    Trimmed,
 ]
 JenisJabatan = Annotated[
     str,
@@ -103,7 +103,7 @@ class PositionCreate(BaseModel):
 
     code: Annotated[
         str,
-        StringConstraints(strip_whitespace=True, min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.\-]+$"),
+        StringConstraints(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.\-]+$"),
     ]
     name: Name
     jenis_jabatan: JenisJabatan
@@ -122,9 +122,7 @@ class PositionUpdate(BaseModel):
     code: (
         Annotated[
             str,
-            StringConstraints(
-                strip_whitespace=True, min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.\-]+$"
-            ),
+            StringConstraints(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.\-]+$"),
         ]
         | None
     ) = None
