@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { ApiError } from "../api/problem";
+import i18n from "../i18n";
+import { problemText } from "./problemText";
+
+// The answers of the API's abuse limits and failure modes must reach the user in words, not as
+// "code rate_limited": a civil servant who hits the claim quota has to know to wait.
+function problem(status: number, code: string, detail: string, requestId: string | null) {
+  return { type: `https://bangkom.id/problems/${code}`, title: "", status, code, detail, instance: "/api/v1/x", request_id: requestId };
+}
+
+const HARDENING_CODES = ["rate_limited", "claim_rate_exceeded", "unreadable_request", "database_unavailable"];
+
+describe("problemText", () => {
+  it.each(["id", "en"])("translates the limit and outage codes in %s", async (language) => {
+    await i18n.changeLanguage(language);
+    const t = i18n.getFixedT(language);
+    for (const code of HARDENING_CODES) {
+      const error = new ApiError(429, problem(429, code, "server words", "r1"));
+      const text = problemText(t, error);
+      expect(text.message).not.toBe(t("problem.generic", { code }));
+      expect(text.message.length).toBeGreaterThan(10);
+      expect(text.code).toBe(code);
+      expect(text.requestId).toBe("r1");
+      expect(text.detail).toBe("server words");
+    }
+  });
+
+  it("falls back to the generic message with the code for an unknown code", () => {
+    const t = i18n.getFixedT("en");
+    const error = new ApiError(418, problem(418, "teapot", "d", null));
+    expect(problemText(t, error).message).toBe(t("problem.generic", { code: "teapot" }));
+  });
+});
