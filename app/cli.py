@@ -26,7 +26,7 @@ cli = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
+db_cli = typer.Typer(help="Database migrations and the application's PostgreSQL role.", no_args_is_help=True)
 users_cli = typer.Typer(help="User accounts.", no_args_is_help=True)
 clients_cli = typer.Typer(help="Integration clients (SIMPEG, LMS).", no_args_is_help=True)
 demo_cli = typer.Typer(help="Demo data.", no_args_is_help=True)
