@@ -74,9 +74,22 @@ def decode_cursor(cursor: str, arity: int) -> list[Any]:
         raise InvalidCursor("The cursor is not valid; use next_cursor as given") from exc
     if not isinstance(values, list) or len(values) != arity:
         raise InvalidCursor("The cursor is not valid; use next_cursor as given")
-    if not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
+    if not all(_plausible(v) for v in values):
         raise InvalidCursor("The cursor is not valid; use next_cursor as given")
     return values
+
+
+# Every key column is at most a signed 64-bit integer; a larger number in a forged cursor would
+# overflow the driver (SQLite raises OverflowError) instead of simply matching nothing.
+_INT64 = 2**63
+
+
+def _plausible(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -_INT64 <= value < _INT64
+    return isinstance(value, str) and len(value) <= 256
 
 
 def _typed(key: InstrumentedAttribute[Any], value: Any) -> Any:
@@ -90,7 +103,9 @@ def _typed(key: InstrumentedAttribute[Any], value: Any) -> Any:
             return kind.fromisoformat(str(value))
         except ValueError as exc:
             raise InvalidCursor("The cursor is not valid; use next_cursor as given") from exc
-    if kind is int and not isinstance(value, int):
+    # A value of another type than its column would be compared across types: PostgreSQL refuses
+    # `character varying > bigint` (a 500 before), SQLite silently orders by type.
+    if (kind is int and not isinstance(value, int)) or (kind is str and not isinstance(value, str)):
         raise InvalidCursor("The cursor is not valid; use next_cursor as given")
     return value
 
