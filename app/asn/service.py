@@ -109,6 +109,10 @@ class UnitOutOfScope(Forbidden):
     code = "unit_out_of_scope"
 
 
+class PositionOutOfScope(Forbidden):
+    code = "position_out_of_scope"
+
+
 class NullNotAllowed(Unprocessable):
     code = "null_not_allowed"
 
@@ -238,6 +242,16 @@ async def _check_unit(session: AsyncSession, principal: Principal, unit_id: int)
         raise UnitOutOfScope(f"unit {unit_id} is outside the units you administer")
 
 
+async def _check_position(session: AsyncSession, principal: Principal, position_id: int) -> None:
+    # A position belongs to a unit; an OPD admin placing its ASN in another agency's position
+    # (say, that agency's Sekretaris Daerah) would reach outside its own tree.
+    position = await org_service.require_position(session, position_id)
+    if not await org_service.unit_in_scope(session, principal, position.unit_id):
+        raise PositionOutOfScope(
+            f"position {position_id} belongs to unit {position.unit_id}, outside the units you administer"
+        )
+
+
 # -- writes ---------------------------------------------------------------------------------------
 
 
@@ -246,7 +260,7 @@ async def create(session: AsyncSession, principal: Principal, data: AsnCreate) -
     _check_golongan(data.golongan, data.employment_type)
     await _check_unit(session, principal, data.unit_id)
     if data.position_id is not None:
-        await org_service.require_position(session, data.position_id)
+        await _check_position(session, principal, data.position_id)
     if await session.get(Asn, data.nip) is not None:
         raise AsnExists(f"An ASN with NIP {data.nip} exists")
     asn = Asn(**(data.model_dump() | {"gender": gender, "birth_date": birth_date}))
@@ -278,8 +292,8 @@ async def update(session: AsyncSession, principal: Principal, asn: Asn, data: As
         _check_golongan(changes.get("golongan", asn.golongan), employment_type)
     if "unit_id" in changes and changes["unit_id"] != asn.unit_id:
         await _check_unit(session, principal, changes["unit_id"])
-    if changes.get("position_id") is not None:
-        await org_service.require_position(session, changes["position_id"])
+    if changes.get("position_id") is not None and changes["position_id"] != asn.position_id:
+        await _check_position(session, principal, changes["position_id"])
     changed = {k: v for k, v in changes.items() if getattr(asn, k) != v}
     if not changed:
         return asn
