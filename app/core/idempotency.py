@@ -10,8 +10,8 @@ from fastapi import Depends, Header, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import Integer, String, UniqueConstraint, delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Integer, String, UniqueConstraint, delete, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.audit import BigId
@@ -20,6 +20,7 @@ from app.core.errors import Conflict, Unprocessable
 from app.core.types import JsonColumn, UTCDateTime, utcnow
 
 KEY_LIFETIME = timedelta(hours=24)
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: lock_timeout expired
 
 
 class IdempotencyRecord(Base):
@@ -42,8 +43,22 @@ class IdempotencyKeyReused(Unprocessable):
     code = "idempotency_key_reused"
 
 
-class IdempotencyKeyInProgress(Conflict):
-    code = "idempotency_key_in_progress"
+class IdempotencyKeyInUse(Conflict):
+    code = "idempotency_key_in_use"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Another request with this Idempotency-Key is still being processed; retry after a moment "
+            "to receive its response",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+
+# How long a retry waits for the original request holding its key before being told to come back.
+# Long enough for an ordinary create to finish (so parallel retries simply get the replay), short
+# enough not to pin a connection on a slow one.
+WAIT_FOR_ORIGINAL = "5s"
+RETRY_AFTER_SECONDS = 1
 
 
 IdempotencyKeyHeader = Annotated[
@@ -77,6 +92,7 @@ class Idempotency:
         self._hash = hashlib.sha256(
             self.request.method.encode() + b" " + self.request.url.path.encode() + b"\n" + body
         ).hexdigest()
+        await self._hold_key()
         found = (
             await self.session.execute(
                 select(IdempotencyRecord).where(
@@ -97,6 +113,40 @@ class Idempotency:
         headers["Idempotent-Replayed"] = "true"
         return JSONResponse(found.body, status_code=found.status_code, headers=headers)
 
+    async def _hold_key(self) -> None:
+        """Serialise requests carrying the same key until the first one's transaction ends.
+
+        Without it, parallel retries all find no stored response and all run the create (the
+        first wins, the others meet its row as a `possible_duplicate`). Held, a retry waits for the
+        original to commit and then replays its stored response, as the IETF Idempotency-Key draft
+        describes; if the original takes too long, the retry is told to come back (409 with
+        Retry-After). SQLite needs nothing: a write transaction starts with BEGIN IMMEDIATE, which
+        already serialises writers before this point.
+        """
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        lock_key = f"idempotency:{self._principal()}:{self.key}"
+        previous = (
+            await self.session.execute(
+                text("SELECT current_setting('lock_timeout'), set_config('lock_timeout', :wait, true)"),
+                {"wait": WAIT_FOR_ORIGINAL},
+            )
+        ).scalar_one()
+        try:
+            # A savepoint keeps the transaction usable when the wait times out.
+            async with self.session.begin_nested():
+                await self.session.execute(
+                    text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": lock_key}
+                )
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+                raise IdempotencyKeyInUse() from exc
+            raise
+        finally:
+            await self.session.execute(
+                text("SELECT set_config('lock_timeout', :previous, true)"), {"previous": previous}
+            )
+
     async def respond(self, status_code: int, body: BaseModel | Any, headers: dict[str, str]) -> JSONResponse:
         content = jsonable_encoder(body)
         if self.key is not None:
@@ -116,9 +166,7 @@ class Idempotency:
             try:
                 await self.session.flush()
             except IntegrityError as exc:
-                raise IdempotencyKeyInProgress(
-                    "Another request with this Idempotency-Key is being processed; retry shortly"
-                ) from exc
+                raise IdempotencyKeyInUse() from exc
         return JSONResponse(content, status_code=status_code, headers=headers)
 
 

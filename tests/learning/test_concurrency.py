@@ -16,13 +16,15 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 
 from app.asn.models import Asn
+from app.core import idempotency
 from app.core.audit import AuditEntry
 from app.core.changes import Change
 from app.core.config import Settings
 from app.core.db import Database, create_database
+from app.core.idempotency import IdempotencyRecord
 from app.core.security import Principal, Role
 from app.learning.models import JpTotal, JpYearTotal, LearningEvent, LearningRecord
 from app.main import create_app
@@ -146,3 +148,56 @@ class TestConcurrentWriters:
                 assert (r.json()["code"], r.json()["duplicate_of"]) == ("possible_duplicate", winner)
         assert [r.id for r in await live.records()] == [winner]
         assert await live.totals() == [(2026, "8", Decimal("10.00"), 1)]
+
+
+class TestConcurrentIdempotencyKey:
+    """Parallel retries carrying one Idempotency-Key: the original runs once, the others replay it."""
+
+    async def test_parallel_retries_replay_the_original(self, live: Live) -> None:
+        key = f"parallel-{uuid.uuid4().hex}"
+        headers = live.headers | {"Idempotency-Key": key}
+        try:
+            responses = await asyncio.gather(
+                *(
+                    live.client.post(
+                        f"/api/v1/asn/{live.nip}/learning-records",
+                        json=body(certificate_number="BPSDM/KALTIM/2026/0777"),
+                        headers=headers,
+                    )
+                    for _ in range(12)
+                )
+            )
+            assert [r.status_code for r in responses] == [201] * 12, [r.text for r in responses]
+            assert len({r.json()["id"] for r in responses}) == 1
+            replayed = [r for r in responses if r.headers.get("idempotent-replayed") == "true"]
+            assert len(replayed) == 11
+            assert len(await live.records()) == 1
+        finally:
+            async with live.db.write_sessions() as session:
+                await session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.key == key))
+                await session.commit()
+
+    async def test_key_held_too_long_answers_in_use(
+        self, live: Live, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        if settings.is_sqlite:
+            pytest.skip("SQLite serialises writers at BEGIN IMMEDIATE, before the key is looked at")
+        monkeypatch.setattr(idempotency, "WAIT_FOR_ORIGINAL", "200ms")
+        key = f"held-{uuid.uuid4().hex}"
+        # Another transaction holds the key, as the original request would while it runs.
+        async with live.db.engine.connect() as holder:
+            await holder.execute(
+                text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+                {"k": f"idempotency:bpsdm:{key}"},
+            )
+            r = await live.client.post(
+                f"/api/v1/asn/{live.nip}/learning-records",
+                json=body(),
+                headers=live.headers | {"Idempotency-Key": key},
+            )
+            await holder.rollback()
+        assert r.status_code == 409, r.text
+        assert r.headers["content-type"] == "application/problem+json"
+        assert r.json()["code"] == "idempotency_key_in_use"
+        assert r.headers["retry-after"] == "1"
+        assert await live.records() == []
