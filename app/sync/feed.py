@@ -40,10 +40,12 @@ CURSOR_VERSION = "c1"
 ENTITIES = ("asn", "learning_record", "assessment")
 # Which client scopes read which entity: the scopes the entity's own GET routes accept from clients
 # (GET /assessments/{id} takes asn:read), widened by the matching write scope.
+# Only read scopes open the feed: its items carry whole profiles (birth dates, contacts), which a
+# client trusted to push data (say an LMS holding only `learning:write`) has no business reading.
 ENTITY_SCOPES: dict[str, frozenset[str]] = {
-    "asn": frozenset({"asn:read", "asn:write"}),
-    "assessment": frozenset({"asn:read", "asn:write"}),
-    "learning_record": frozenset({"learning:read", "learning:write"}),
+    "asn": frozenset({"asn:read"}),
+    "assessment": frozenset({"asn:read"}),
+    "learning_record": frozenset({"learning:read"}),
 }
 READS_EVERYTHING = frozenset({Role.bpsdm_admin, Role.auditor})
 

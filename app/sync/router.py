@@ -57,14 +57,13 @@ async def sync_asn(
 
 
 async def _feed_reader(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
-    # allow() admits clients by one scope; the feed takes any of four, each opening some entities.
-    principal = principal_from_token(request, token)
+    # allow() admits clients by one scope; the feed takes either read scope, each opening some entities.
+    principal = await principal_from_token(request, token)
     if not principal.is_client:
         return authorize(principal, feed.READS_EVERYTHING, None)
     if not feed.readable_entities(principal):
         raise InsufficientRights(
-            "This client lacks a read scope for the change feed (asn:read, asn:write, learning:read "
-            "or learning:write)"
+            "This client lacks a read scope for the change feed (asn:read or learning:read)"
         )
     return principal
 
@@ -108,10 +107,11 @@ async def sync_changes(
     `op` is `void` when a learning record was voided, `upsert` for every other change.
 
     For integration systems and BPSDM: `bpsdm_admin` and `auditor` read every change; a client reads
-    ASN profiles and assessments with `asn:read` or `asn:write`, learning records with
-    `learning:read` or `learning:write`, and its cursor moves past the changes its scopes do not
-    reach (it never sees them, and never stalls on them). A client with none of these scopes, an
-    OPD admin or an ASN → 403 (they read through the entities' own routes, within their scope).
+    ASN profiles and assessments with `asn:read`, learning records with `learning:read` (a write
+    scope alone does not open the feed: its items carry personal data), and its cursor moves past
+    the changes its scopes do not reach (it never sees them, and never stalls on them). A client
+    with neither read scope, an OPD admin or an ASN → 403 (they read through the entities' own
+    routes, within their scope).
     """
     entities = feed.readable_entities(principal)
     page = await feed.read_page(session, entities, feed.decode_position(since), limit)

@@ -387,9 +387,9 @@ class TestScopes:
             ("bpsdm", {"asn", "learning_record", "assessment"}),
             ("auditor", {"asn", "learning_record", "assessment"}),
             ("client:learning:read", {"learning_record"}),
-            ("client:learning:write", {"learning_record"}),
+            ("client:learning:read learning:write", {"learning_record"}),
             ("client:asn:read", {"asn", "assessment"}),
-            ("client:asn:write budget:read", {"asn", "assessment"}),
+            ("client:asn:read budget:read", {"asn", "assessment"}),
             ("client:asn:read learning:read", {"asn", "learning_record", "assessment"}),
         ],
     )
@@ -432,7 +432,17 @@ class TestScopes:
         assert cursor == feed.encode_position(start + 8)
 
     @pytest.mark.parametrize(
-        "who", ["client:", "client:budget:read reference:read budget:write", "opd_a", "asn_a"]
+        "who",
+        [
+            "client:",
+            "client:budget:read reference:read budget:write",
+            # Write scopes push data; they do not read the profiles the feed carries.
+            "client:asn:write",
+            "client:learning:write",
+            "client:asn:write learning:write",
+            "opd_a",
+            "asn_a",
+        ],
     )
     async def test_forbidden(
         self, client: httpx.AsyncClient, settings: Settings, world: World, who: str
