@@ -25,10 +25,17 @@ def record_jp(
     start_date: date,
     end_date: date,
 ) -> Decimal:
-    """`fixed_jp` if set, else (jp or minutes / jp_minutes) × jp_factor, capped per day, half-up to 2 places."""
+    """`fixed_jp` if set, else (jp or minutes / jp_minutes) × jp_factor, capped per day, half-up to 2 places.
+
+    Every path that stores a record (REST, spreadsheet import, xAPI, attendance) comes here, so none
+    stores more than its days can hold.
+    """
+    days = (end_date - start_date).days + 1
+    year_cap = Decimal(rules.max_jp_per_day) * days
     rule = form_rule(rules, form_code)
+    # A fixed JP replaces the form's own conversion and cap, but not what a day physically holds.
     if rule is not None and rule.fixed_jp is not None:
-        return round_jp(Decimal(rule.fixed_jp))
+        return round_jp(min(Decimal(rule.fixed_jp), year_cap))
     if jp is not None:
         base = Decimal(jp)
     elif duration_minutes is not None:
@@ -37,10 +44,12 @@ def record_jp(
         raise ValueError("a record needs jp or duration_minutes")
     if rule is not None and rule.jp_factor is not None:
         base *= Decimal(rule.jp_factor)
+    # Both caps bound the same thing, so the stricter wins: a form rule may tighten the year-wide
+    # cap (e-learning 3 JP a day) but never loosen it past a day's length.
+    cap = year_cap
     if rule is not None and rule.max_jp_per_day is not None:
-        days = (end_date - start_date).days + 1
-        base = min(base, Decimal(rule.max_jp_per_day) * days)
-    return round_jp(base)
+        cap = min(cap, Decimal(rule.max_jp_per_day) * days)
+    return round_jp(min(base, cap))
 
 
 def yearly_caps(rules: RuleSetBody) -> dict[str, Decimal]:

@@ -60,7 +60,7 @@ class TestRecordJp:
         ],
     )
     async def test_minutes_over_45_half_up(self, minutes: int, expected: str) -> None:
-        result = jp_of(rules(), minutes=minutes)
+        result = jp_of(rules(), minutes=minutes, days=5)  # days enough that 32 JP a day cuts nothing
         assert result == D(expected)
         assert result.as_tuple().exponent == -2
 
@@ -75,7 +75,7 @@ class TestRecordJp:
 
     async def test_given_jp_is_kept(self) -> None:
         assert jp_of(rules(), jp="12.5") == D("12.50")
-        assert jp_of(rules(), jp="830", minutes=45) == D("830.00")  # jp wins over minutes
+        assert jp_of(rules(), jp="830", minutes=45, days=30) == D("830.00")  # jp wins over minutes
 
     async def test_factor(self) -> None:
         assert jp_of(rules(forms={"8": {"jp_factor": 1.5}}), jp="10") == D("15.00")
@@ -153,7 +153,9 @@ class TestRulesThroughTheApi:
         }
 
     async def test_jp_up_to_2000(self, client: httpx.AsyncClient, settings: Settings, world: World) -> None:
-        rec = await create(client, world.asn_a.nip, as_(settings, world, "bpsdm"), form_code="1", jp=2000)
+        headers = as_(settings, world, "bpsdm")
+        # 63 days hold 2,016 JP at 32 a day.
+        rec = await create(client, world.asn_a.nip, headers, form_code="1", jp=2000, start_date="2026-01-01")
         assert rec["jp"] == 2000
 
     @pytest.mark.parametrize(
@@ -168,7 +170,11 @@ class TestRulesThroughTheApi:
             ({"jp": None, "duration_minutes": 0}, "validation_error", ["body", "duration_minutes"]),
             ({"nilai": 90}, "validation_error", ["body", "nilai"]),
             ({"form_code": "99"}, "unknown_form_code", None),
-            ({"jp": None, "duration_minutes": 2000 * 60}, "invalid_jp", None),  # 2666.67 JP
+            (
+                {"jp": None, "duration_minutes": 2000 * 60, "start_date": "2025-06-02"},
+                "invalid_jp",
+                None,
+            ),  # 2666.67 JP, over days that hold it
         ],
     )
     async def test_invalid(
@@ -198,7 +204,7 @@ class TestRulesThroughTheApi:
         await put_rules(client, settings, world, 2026, form_rules=[{"form_code": "1", "jp_factor": 2}])
         r = await client.post(
             records_of(world.asn_a.nip),
-            json=body(form_code="1", jp=1141),
+            json=body(form_code="1", jp=1141, start_date="2025-06-02"),
             headers=as_(settings, world, "bpsdm"),
         )
         assert r.status_code == 422
