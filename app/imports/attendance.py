@@ -28,7 +28,7 @@ from app.core.security import Principal
 from app.core.types import latest_indonesian_date
 from app.imports import models
 from app.imports.attendance_layouts import parse_report
-from app.imports.attendance_people import Participant, attended_seconds, group, nip_in
+from app.imports.attendance_people import Participant, attended_seconds, group, nip_in, resembles
 from app.imports.lines import AttendanceOutcome, ReportLine
 from app.learning import service as learning
 from app.learning.models import VERIFIED
@@ -250,6 +250,9 @@ class _Match:
     asn: Asn | None
     nip: str | None  # the matched NIP, or the one written in the name
     detail: str | None
+    # The profile whose NIP is in the name when the name does not resemble its own: an admin decides.
+    review: Asn | None = None
+    nameless: bool = False  # the display name has the NIP but no name to check it against
 
 
 async def run(
@@ -259,7 +262,9 @@ async def run(
     meeting = _Session.of(options)
     report = parse_report(content)
     matches = await _match(session, principal, group(report.stays))
-    outcome = AttendanceOutcome(summary={models.MATCHED: 0, models.UNMATCHED: 0, models.BELOW_THRESHOLD: 0})
+    outcome = AttendanceOutcome(
+        summary={models.MATCHED: 0, models.UNMATCHED: 0, models.BELOW_THRESHOLD: 0, models.NEEDS_REVIEW: 0}
+    )
     for match in _merge_by_nip(matches):
         line = await _line(session, principal, meeting, match, outcome)
         if line.outcome in outcome.summary:
@@ -299,11 +304,20 @@ async def _match(session: AsyncSession, principal: Principal, people: list[Parti
     for person in people:
         nip = written[id(person)]
         notes: list[str] = []
+        review: Asn | None = None
+        verdict: bool | None = None
         if nip is not None:
-            if nip in by_nip:
-                matches.append(_Match(person, by_nip[nip], nip, None))
-                continue
-            notes.append(_nip_note(nip))
+            if nip not in by_nip:
+                notes.append(_nip_note(nip))
+            else:
+                # Anyone can type a NIP, their own mistyped or a colleague's; the name beside it
+                # is what says the NIP is theirs.
+                verdict = _resemblance(person, by_nip[nip])
+                if verdict:
+                    matches.append(_Match(person, by_nip[nip], nip, None))
+                    continue
+                review = by_nip[nip]
+                notes.append(_review_note(review, nameless=verdict is None))
         owners = by_email.get(person.email or "", [])
         if len(owners) == 1:
             matches.append(_Match(person, owners[0], owners[0].nip, "; ".join(notes) or None))
@@ -316,8 +330,30 @@ async def _match(session: AsyncSession, principal: Principal, people: list[Parti
             notes.append(f"no active ASN in your scope has the email {person.email}")
         elif nip is None:
             notes.append("neither an email nor an 18-digit NIP in the display name")
-        matches.append(_Match(person, None, nip, "; ".join(notes)))
+        nameless = review is not None and verdict is None
+        matches.append(_Match(person, None, nip, "; ".join(notes), review, nameless=nameless))
     return matches
+
+
+def _resemblance(person: Participant, asn: Asn) -> bool | None:
+    """True when one of the person's display names resembles the profile's name, None when none
+    of them has a name besides the NIP."""
+    verdicts = {resembles(stay.name, asn.name) for stay in person.stays if stay.name}
+    if True in verdicts:
+        return True
+    return False if False in verdicts else None
+
+
+def _review_note(asn: Asn, *, nameless: bool) -> str:
+    if nameless:
+        return (
+            f"the display name gives the NIP {asn.nip} ({asn.name}) but no name to check it against; "
+            "credit it by hand if it is them"
+        )
+    return (
+        f"the display name does not resemble {asn.name}, whose NIP {asn.nip} it gives; "
+        "credit it by hand if it is them"
+    )
 
 
 def _nip_note(nip: str) -> str:
@@ -346,7 +382,15 @@ def _merge_by_nip(matches: Sequence[_Match]) -> list[_Match]:
         else:
             merged[match.asn.nip] = match
             out.append(match)
-    return out
+    # A NIP with no name beside it ("1987… (HP)") whose person the report identifies otherwise is
+    # that person's phone; a NIP beside another name stays apart, or it would add a stranger's minutes.
+    kept: list[_Match] = []
+    for match in out:
+        if match.nameless and match.review is not None and match.review.nip in merged:
+            merged[match.review.nip].person.add(match.person)
+        else:
+            kept.append(match)
+    return kept
 
 
 def _percent(share: Decimal) -> str:
@@ -377,15 +421,21 @@ async def _line(
     if attended > meeting.minutes:
         notes.append(f"attended {attended} minutes; credited the session's {meeting.minutes}")
     line.detail = "; ".join(notes) or None
-    if match.asn is None:
+    if match.asn is None and match.review is None:
         line.outcome = models.UNMATCHED
         return line
+    # Below the threshold nothing would be credited, so there is nothing to review either.
     if Decimal(minutes) < meeting.min_share * meeting.minutes:
         line.outcome = models.BELOW_THRESHOLD
         line.detail = (
             f"attended {minutes} of {meeting.minutes} minutes ({_percent(share)}); "
             f"at least {_percent(meeting.min_share)} counts"
         )
+        if match.asn is None:
+            line.detail += f"; {match.detail}"
+        return line
+    if match.asn is None:
+        line.outcome = models.NEEDS_REVIEW
         return line
     return await _record(session, principal, meeting, match.asn, minutes, line, outcome)
 

@@ -11,7 +11,7 @@ class ReportLine:
     """One line of a job's report (stored as an ImportRow): a rejected row, or an attendance participant."""
 
     row: int  # the spreadsheet row number (header = 1) or, for attendance, the report's line
-    outcome: str  # models.ERROR | MATCHED | UNMATCHED | BELOW_THRESHOLD
+    outcome: str  # models.ERROR | MATCHED | UNMATCHED | BELOW_THRESHOLD | NEEDS_REVIEW
     nip: str | None = None
     name: str | None = None
     code: str | None = None  # the problem code, as the API would answer it (e.g. invalid_nip)
@@ -25,7 +25,7 @@ class AttendanceOutcome:
     total: int = 0  # participants after merging one person's rejoins
     created: int = 0  # new verified records
     unchanged: int = 0  # records an earlier upload of the same session already made
-    summary: dict[str, int] = field(default_factory=dict)  # matched, unmatched, below_threshold
+    summary: dict[str, int] = field(default_factory=dict)  # matched, unmatched, below_threshold, needs_review
     lines: list[ReportLine] = field(default_factory=list)  # one per participant
 
 

@@ -20,8 +20,10 @@ KINDS = (ASN, LEARNING_RECORDS, ATTENDANCE)
 QUEUED, RUNNING, SUCCEEDED, FAILED = "queued", "running", "succeeded", "failed"
 INTERRUPTED = "interrupted"
 # Row outcomes kept in the report. Plain successes are counted, not listed, except for attendance,
-# whose report lists every person (matched, unmatched, below the threshold).
+# whose report lists every person (matched, unmatched, below the threshold, or a NIP whose name does
+# not resemble the display name's: needs_review, credited by hand if at all).
 ERROR, MATCHED, UNMATCHED, BELOW_THRESHOLD = "error", "matched", "unmatched", "below_threshold"
+NEEDS_REVIEW = "needs_review"
 
 
 class ImportJob(Base):

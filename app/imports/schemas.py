@@ -34,7 +34,10 @@ class ReportLineRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     row: int = Field(description="Spreadsheet row number (the header is row 1); attendance: the report line")
-    outcome: str = Field(description="error; for attendance also matched, unmatched or below_threshold")
+    outcome: str = Field(
+        description="error; for attendance also matched, unmatched, below_threshold or needs_review (a NIP in "
+        "the display name beside a name unlike the profile's: not credited, for an admin to decide)"
+    )
     nip: str | None
     name: str | None
     code: str | None = Field(description="The problem code the API would answer, e.g. invalid_nip")
@@ -99,7 +102,7 @@ class ImportJobRead(BaseModel):
     )
     summary: dict[str, Any] = Field(
         description="Notes on the file (encoding, ignored_columns); attendance: matched, unmatched, "
-        "below_threshold"
+        "below_threshold, needs_review"
     )
     message: str | None = Field(description="Why the whole job failed")
     created_by: str

@@ -161,7 +161,7 @@ class TestVendors:
         outcome = await import_report(session, world.principal("bpsdm"), fixture(name))
         assert [brief(line) for line in outcome.lines] == expected(rows)
         assert (outcome.total, outcome.created, outcome.unchanged) == (8, 3, 0)
-        assert outcome.summary == {"matched": 3, "unmatched": 4, "below_threshold": 1}
+        assert outcome.summary == {"matched": 3, "unmatched": 4, "below_threshold": 1, "needs_review": 0}
         made = await records(session)
         assert [
             (r.nip, r.title, r.form_code, r.start_date, r.end_date, r.year, r.duration_minutes, r.jp)
@@ -330,12 +330,12 @@ class TestMatching:
         # Yohanes (OPD B) reads exactly like someone with no profile at all.
         assert lines[10].detail == "no active ASN in your scope has the email yohanes.lawing@kaltimprov.go.id"
         assert lines[12].detail == "no active ASN in your scope has the email joko.w@yahoo.com"
-        assert outcome.summary == {"matched": 2, "unmatched": 5, "below_threshold": 1}
+        assert outcome.summary == {"matched": 2, "unmatched": 5, "below_threshold": 1, "needs_review": 0}
         assert [r.nip for r in await records(session)] == [SITI, BUDI]  # Budi is in A's sub-unit
 
     async def test_opd_admin_of_a_sub_unit(self, session: AsyncSession, world: World, people: People) -> None:
         outcome = await import_report(session, world.principal("opd_a1"), fixture("zoom_participants.csv"))
-        assert outcome.summary == {"matched": 1, "unmatched": 7, "below_threshold": 0}
+        assert outcome.summary == {"matched": 1, "unmatched": 7, "below_threshold": 0, "needs_review": 0}
         assert [r.nip for r in await records(session)] == [BUDI]
 
     async def test_integration_client_reaches_everyone(
@@ -433,7 +433,7 @@ class TestThresholdAndJp:
         )
         rina = next(line for line in outcome.lines if line.nip == RINA)
         assert brief(rina) == (8, "matched", RINA, 50, 0.5556, 1.11)
-        assert outcome.summary == {"matched": 4, "unmatched": 4, "below_threshold": 0}
+        assert outcome.summary == {"matched": 4, "unmatched": 4, "below_threshold": 0, "needs_review": 0}
 
     async def test_the_whole_session_required(
         self, session: AsyncSession, world: World, people: People
@@ -526,7 +526,7 @@ class TestRecordProblems:
             "Join Time",
         )
         assert siti.detail == "line 3: Join Time: 'soon' is not a time"
-        assert outcome.summary == {"matched": 1, "unmatched": 0, "below_threshold": 0}
+        assert outcome.summary == {"matched": 1, "unmatched": 0, "below_threshold": 0, "needs_review": 0}
         assert [r.nip for r in await records(session)] == [RINA]
 
     async def test_an_admins_own_attendance_is_a_claim(

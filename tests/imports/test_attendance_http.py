@@ -66,7 +66,7 @@ class TestUpload:
             0,
             0,
         )
-        assert job["summary"] == {"matched": 3, "unmatched": 4, "below_threshold": 1}
+        assert job["summary"] == {"matched": 3, "unmatched": 4, "below_threshold": 1, "needs_review": 0}
         assert job["errors"] == []
         (siti,) = await records_of(client, headers, SITI)
         assert (siti["source"], siti["status"], siti["jp"], siti["external_id"]) == (
@@ -117,7 +117,7 @@ class TestUpload:
         headers = as_(settings, world, "opd_a")
         job = await run_import(client, PATH, fixture("teams_attendance.csv"), headers, data=SESSION)
         assert job["status"] == "succeeded"
-        assert job["summary"] == {"matched": 2, "unmatched": 5, "below_threshold": 1}
+        assert job["summary"] == {"matched": 2, "unmatched": 5, "below_threshold": 1, "needs_review": 0}
         assert job["created"] == 2
         bpsdm = as_(settings, world, "bpsdm")
         assert await records_of(client, bpsdm, YOHANES) == []  # OPD B's: not this admin's to record
@@ -134,7 +134,7 @@ class TestUpload:
         headers = as_(settings, world, "bpsdm")
         data = {"course_id": str(course.id), "min_share": "0.5"}
         job = await run_import(client, PATH, fixture("teams_legacy.csv"), headers, data=data)
-        assert job["summary"] == {"matched": 3, "unmatched": 3, "below_threshold": 0}
+        assert job["summary"] == {"matched": 3, "unmatched": 3, "below_threshold": 0, "needs_review": 0}
         (rina,) = await records_of(client, headers, RINA)
         assert (rina["title"], rina["competency_codes"], rina["jp"]) == (course.title, ["M3", "M6"], 1.11)
         assert rina["external_id"] == f"att:c{course.id}-2026-03-10:{RINA}"
