@@ -19,7 +19,11 @@ Email = Annotated[
     StringConstraints(
         to_lower=True,
         max_length=254,
-        pattern=r"^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+$",
+        # No format characters (category Cf) either: an invisible zero-width space would make an
+        # address that matches no LMS actor or attendance report while looking like the real one.
+        pattern=r"^[^@\s\x00-\x1f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]+@"
+        r"[^@\s\x00-\x1f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]+\."
+        r"[^@\s\x00-\x1f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]+$",
     ),
 ]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")]

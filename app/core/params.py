@@ -11,8 +11,10 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 from starlette.convertors import StringConvertor, register_url_convertor
+
+from app.core.text import strip_format
 
 _NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
 
@@ -26,6 +28,36 @@ def _iso_text(value: Any) -> Any:
 
 IsoDate = Annotated[date, BeforeValidator(_iso_text)]
 IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
+
+# Every `year` filter reads from 1950 on (a record counts in its end date's year); a date written
+# before that was stored and then found by no filter, so writes have the same floor.
+EARLIEST_YEAR = 1950
+EARLIEST_DATE = date(EARLIEST_YEAR, 1, 1)
+
+
+def before_floor(value: date) -> str | None:
+    """Why `value` is refused as a dated fact, or None when a year filter can reach it."""
+    if value < EARLIEST_DATE:
+        return (
+            f"{value.isoformat()} is before {EARLIEST_DATE.isoformat()}: Bangkom records dates from "
+            f"{EARLIEST_YEAR} on, as far back as its year filters reach"
+        )
+    return None
+
+
+def _floored(value: date) -> date:
+    if (problem := before_floor(value)) is not None:
+        raise ValueError(problem)
+    return value
+
+
+# A date a record is filed under: ISO text, on or after EARLIEST_DATE.
+FlooredDate = Annotated[
+    date,
+    BeforeValidator(_iso_text),
+    AfterValidator(_floored),
+    Field(description=f"A date on or after {EARLIEST_DATE.isoformat()}"),
+]
 
 
 def segment_except(name: str, *reserved: str) -> str:
@@ -45,12 +77,17 @@ def trimmed(min_length: int = 0) -> AfterValidator:
     """Text trimmed of surrounding spaces after its length and pattern were checked on what was sent,
     as the OpenAPI document says: StringConstraints(strip_whitespace=True, max_length=…) trims first,
     so 201 characters with a leading space passed a documented maxLength of 200. The trimmed text
-    must still have `min_length` characters."""
+    must still have `min_length` characters.
+
+    Format characters (zero-width space, bidi controls, soft hyphen…) go too: invisible, they made
+    `CERT/2025/001` and `CERT/2025/001\u200b` two certificates and a name unfindable by search."""
 
     def trim(value: str) -> str:
-        value = value.strip()
+        value = strip_format(value).strip()
         if len(value) < min_length:
-            raise ValueError(f"String should have at least {min_length} characters besides spaces")
+            raise ValueError(
+                f"String should have at least {min_length} characters besides spaces and invisible characters"
+            )
         return value
 
     return AfterValidator(trim)

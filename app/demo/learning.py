@@ -22,7 +22,7 @@ from app.asn.models import Asn
 from app.core.db import Base
 from app.learning import totals
 from app.learning.models import LearningRecord
-from app.learning.service import title_key
+from app.learning.service import certificate_key, title_key
 from app.reference.codes import data_file
 
 CHUNK = 5_000
@@ -137,7 +137,10 @@ def _records_for(
             "duration_minutes": None,
             "jp": jp,
             "competency_codes": [],
-            "certificate_number": f"{form}/{end.year}/{nip[-6:]}{n:03d}" if rng.random() < 0.4 else None,
+            "certificate_number": (
+                number := f"{form}/{end.year}/{nip[-6:]}{n:03d}" if rng.random() < 0.4 else None
+            ),
+            "certificate_key": certificate_key(number),
             "cost_idr": rng.choice((None, 0, 150_000, 750_000, 2_500_000)),
             "source": source,
             "external_id": f"{source}-{nip}-{n}" if source in ("simpeg", "xapi") else None,

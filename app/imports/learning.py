@@ -270,8 +270,8 @@ async def _skip_duplicates(
     by_certificate: dict[tuple[str, str], int] = {}
     for rid, nip, number in await service.probe(
         session,
-        (r.id, r.nip, r.certificate_number),
-        (r.nip, r.certificate_number),
+        (r.id, r.nip, r.certificate_key),
+        (r.nip, r.certificate_key),
         list({(c.nip, c.certificate) for c in candidates if c.certificate}),
         r.status.in_(LIVE_STATUSES),
     ):

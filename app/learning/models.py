@@ -37,7 +37,7 @@ class LearningRecord(Base):
         UniqueConstraint("nip", "source", "external_id"),
         Index("ix_learning_records_nip_year", "nip", "year"),
         Index("ix_learning_records_status_created", "status", "created_at"),
-        Index("ix_learning_records_nip_certificate", "nip", "certificate_number"),
+        Index("ix_learning_records_nip_certificate_key", "nip", "certificate_key"),
         Index("ix_learning_records_nip_title_dates", "nip", "title_key", "start_date", "end_date"),
         # xAPI voids name only the statement id; without this they would scan the ledger.
         Index("ix_learning_records_source_external", "source", "external_id"),
@@ -54,7 +54,7 @@ class LearningRecord(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     nip: Mapped[str] = mapped_column(ForeignKey("asn.nip"))
     title: Mapped[str] = mapped_column(String(300))
-    # Lower-cased, punctuation-free, single-spaced title: what "the same title" means for duplicates.
+    # The title folded (case, accents, punctuation, look-alikes): what "the same title" means for duplicates.
     title_key: Mapped[str] = mapped_column(String(300))
     form_code: Mapped[str] = mapped_column(String(4))
     organizer: Mapped[str | None] = mapped_column(String(200), nullable=True)
@@ -67,6 +67,8 @@ class LearningRecord(Base):
     jp: Mapped[Decimal] = mapped_column(Numeric(8, 2))
     competency_codes: Mapped[list[str]] = mapped_column(JsonColumn, default=list)
     certificate_number: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # The number folded (case, spacing, look-alikes): what "the same certificate" means for duplicates.
+    certificate_key: Mapped[str | None] = mapped_column(String(300), nullable=True)
     cost_idr: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     source: Mapped[str] = mapped_column(String(30))
     external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)

@@ -6,8 +6,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from app.core.decimals import PlainDecimal
 from app.core.pagination import Page
-from app.core.params import IsoDate, Trimmed, trimmed
+from app.core.params import FlooredDate, Trimmed, trimmed
 from app.core.types import JsonDecimal
 
 Text200 = Annotated[
@@ -24,7 +25,7 @@ Note = Annotated[str, StringConstraints(max_length=2000), trimmed()]
 CompetencyCode = Annotated[str, StringConstraints(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_.\-]+$")]
 SourceName = Annotated[str, StringConstraints(min_length=1, max_length=30, pattern=r"^[a-z0-9_\-]+$")]
 ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=200), Trimmed]
-JpIn = Annotated[Decimal, Field(gt=0, le=2000, max_digits=7, decimal_places=2)]
+JpIn = Annotated[Decimal, Field(gt=0, le=2000, max_digits=7, decimal_places=2), PlainDecimal()]
 Status = Literal["pending", "verified", "rejected", "voided"]
 
 CREATE_EXAMPLE: dict[str, Any] = {
@@ -48,8 +49,8 @@ class RecordCreate(BaseModel):
     title: Title
     form_code: str = Field(max_length=4, description="SIASN jenisDiklat code, see /reference/learning_forms")
     organizer: Text200 | None = None
-    start_date: IsoDate
-    end_date: IsoDate
+    start_date: FlooredDate
+    end_date: FlooredDate
     jp: JpIn | None = None
     duration_minutes: Annotated[int, Field(gt=0, le=2000 * 60)] | None = None
     competency_codes: list[CompetencyCode] = Field(default_factory=list, max_length=30)

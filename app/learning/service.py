@@ -22,6 +22,7 @@ from app.core.db import Base
 from app.core.errors import Conflict, Forbidden, Unprocessable
 from app.core.requestid import current_request_id
 from app.core.security import Principal, Role
+from app.core.text import fold, strip_format
 from app.core.types import latest_indonesian_date, utcnow
 from app.learning import totals
 from app.learning.jp import record_jp
@@ -78,15 +79,32 @@ class SelfApproval(Forbidden):
     code = "self_approval"
 
 
+# The accents of Latin, Greek and Cyrillic letters (generic combining diacritics). Marks of other
+# scripts stay: in a Japanese or Thai title a mark is a different word (か/が, ปา/ป่า).
+_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def title_key(title: str) -> str:
-    """Case, accents, punctuation and spacing do not make a different title."""
-    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", folded).split())[:300]
+    """Case, accents, punctuation, spacing, invisible characters and look-alike letters of another
+    script do not make a different title; a title in any script keeps its letters."""
+    folded = _ACCENTS.sub("", fold(title))
+    words = "".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in folded).split()
+    return " ".join(words)[:300]
+
+
+def stored_certificate(number: str | None) -> str | None:
+    """How a certificate number is stored and shown: upper case, single spaces, nothing invisible."""
+    if not number:
+        return None
+    return " ".join(strip_format(number).split()).upper() or None
 
 
 def certificate_key(number: str | None) -> str | None:
-    """How certificate numbers are stored and compared: upper case, single spaces."""
-    return " ".join(number.split()).upper() if number else None
+    """How certificate numbers are compared: case, spacing, invisible characters and look-alikes
+    (Cyrillic А for A, O for 0) do not make a different number."""
+    if not number:
+        return None
+    return "".join(fold(number).split())[:300] or None
 
 
 def is_own_claim(principal: Principal, nip: str) -> bool:
@@ -151,11 +169,7 @@ async def find_duplicate(
         & (LearningRecord.start_date == start)
         & (LearningRecord.end_date == end)
     )
-    match = (
-        or_(same_title, func.upper(LearningRecord.certificate_number) == certificate)
-        if certificate
-        else same_title
-    )
+    match = or_(same_title, LearningRecord.certificate_key == certificate) if certificate else same_title
     stmt = (
         select(LearningRecord)
         .where(LearningRecord.nip == nip, LearningRecord.status.in_(LIVE_STATUSES), match)
@@ -222,7 +236,8 @@ async def create(
         duration_minutes=data.duration_minutes,
         jp=jp,
         competency_codes=list(dict.fromkeys(data.competency_codes)),
-        certificate_number=certificate,
+        certificate_number=stored_certificate(data.certificate_number),
+        certificate_key=certificate,
         cost_idr=data.cost_idr,
         source=source,
         external_id=data.external_id,
@@ -394,10 +409,10 @@ async def insert_verified(
     rows: list[dict[str, Any]] = [
         {
             "nip": r.nip,
-            "title": r.title,
+            "title": strip_format(r.title),
             "title_key": title_key(r.title),
             "form_code": r.form_code,
-            "organizer": r.organizer,
+            "organizer": strip_format(r.organizer) if r.organizer else r.organizer,
             "start_date": r.start_date,
             "end_date": r.end_date,
             "year": r.end_date.year,
@@ -405,7 +420,8 @@ async def insert_verified(
             "duration_minutes": r.duration_minutes,
             "jp": r.jp,
             "competency_codes": list(dict.fromkeys(r.competency_codes)),
-            "certificate_number": certificate_key(r.certificate_number),
+            "certificate_number": stored_certificate(r.certificate_number),
+            "certificate_key": certificate_key(r.certificate_number),
             "cost_idr": r.cost_idr,
             "source": source,
             "external_id": r.external_id,

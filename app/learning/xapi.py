@@ -23,7 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
 from app.core.errors import BadRequest, Conflict, DomainError, Unprocessable
+from app.core.params import before_floor
 from app.core.security import Principal
+from app.core.text import strip_format
 from app.learning import service
 from app.learning.jp import record_jp
 from app.learning.models import LIVE_STATUSES, VOIDED, LearningEvent, LearningRecord
@@ -171,7 +173,7 @@ def _extension(statement: dict[str, Any], name: str) -> Any:
 
 
 def _clean(value: str, limit: int) -> str:
-    return " ".join(_CONTROL.sub(" ", value).split())[:limit]
+    return " ".join(_CONTROL.sub(" ", strip_format(value)).split())[:limit]
 
 
 def _title(activity: dict[str, Any], activity_id: str) -> str:
@@ -206,6 +208,8 @@ def _start_date(value: Any, end: date) -> date:
     if not isinstance(value, str):
         raise InvalidStatement("the start_date extension must be a date (YYYY-MM-DD)")
     start = _timestamp(value, "the start_date extension").date()
+    if (problem := before_floor(start)) is not None:
+        raise service.InvalidRecordDates(f"the start_date extension {problem}")
     if start > end:
         raise service.InvalidRecordDates(
             f"the start_date extension {start.isoformat()} is after the statement's date {end.isoformat()}"
@@ -254,7 +258,8 @@ def _actor_nip(statement: dict[str, Any]) -> str | None:
     if not isinstance(account, dict):
         return None
     name = account.get("name")
-    return name.strip() if isinstance(name, str) and name.strip() else None
+    nip = strip_format(name).strip() if isinstance(name, str) else ""
+    return nip or None
 
 
 def parse(statement: Any, index: int, *, now: datetime) -> Create | Void:
@@ -300,6 +305,8 @@ def parse(statement: Any, index: int, *, now: datetime) -> Create | Void:
         )
     # The learner's own calendar day: the date as written in the timestamp's offset (WIB/WITA/WIT).
     end = when.date()
+    if (problem := before_floor(end)) is not None:
+        raise service.InvalidRecordDates(f"the statement's date {problem}")
     start_value = _extension(statement, "start_date")
     start = end if start_value is _MISSING else _start_date(start_value, end)
     form_value = _extension(statement, "form_code")
