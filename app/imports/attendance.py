@@ -24,7 +24,9 @@ from app.asn.models import Asn
 from app.asn.nip import NipInvalid, parse_nip
 from app.competencies import courses
 from app.core.errors import DomainError, Unprocessable
+from app.core.params import before_floor
 from app.core.security import Principal
+from app.core.text import strip_format
 from app.core.types import latest_indonesian_date
 from app.imports import models
 from app.imports.attendance_layouts import parse_report
@@ -58,7 +60,7 @@ def _text(options: dict[str, Any], key: str) -> str | None:
     value = options.get(key)
     if value is None:
         return None
-    text = str(value).strip()
+    text = strip_format(str(value)).strip()
     return text or None
 
 
@@ -83,6 +85,8 @@ def _date(options: dict[str, Any], key: str) -> date | None:
         value = date.fromisoformat(text)
     except ValueError:
         raise _invalid(key, f"{text[:40]!r} is not a date (YYYY-MM-DD)") from None
+    if (too_early := before_floor(value)) is not None:
+        raise _invalid(key, too_early)
     if value > latest_indonesian_date():
         raise _invalid(
             key, f"{value.isoformat()} is in the future; import attendance once the session is held"

@@ -190,6 +190,8 @@ class TestRejectedUploads:
             (SESSION | {"session_minutes": "2000"}, 422, "invalid_option", "session_minutes"),
             (SESSION | {"min_share": "2"}, 422, "invalid_option", "min_share"),
             (SESSION | {"session_date": "2099-12-31"}, 422, "invalid_option", "session_date"),
+            # Before the year filters' floor: stored, it would be found by no report.
+            (SESSION | {"session_date": "1949-12-31"}, 422, "invalid_option", "session_date"),
             (SESSION | {"form_code": "99"}, 422, "unknown_form_code", "form_code"),
             ({"course_id": "987654"}, 404, "course_not_found", None),
         ],
