@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.schemas import ClientCreate, ClientRead, ClientUpdate, UserCreate, UserUpdate
+from app.auth import access
 from app.auth import service as auth_service
 from app.auth.admin import validate_user_fields
 from app.auth.models import IntegrationClient, RefreshToken, User
@@ -83,9 +84,13 @@ async def update_user(session: AsyncSession, principal: Principal, user: User, d
         setattr(user, field, value)
     if password is not None:
         user.password_hash = hash_password(password)
-    if password is not None or changes.get("active") is False or "role" in changes or "unit_id" in changes:
-        # New rights or a new password: refresh tokens issued before no longer work.
+    rights = ("role", "unit_id", "nip")
+    if password is not None or changes.get("active") is False or any(f in changes for f in rights):
+        # New rights or a new password: tokens issued before no longer work, access tokens included
+        # (their claims carry the old role, unit and NIP).
         await _end_sessions(session, user.id)
+        user.token_generation += 1
+        access.forget_after_commit(session, subject=user.username)
     await session.flush()
     after = audit.snapshot(user, USER_FIELDS) | ({"password_changed": True} if password is not None else {})
     audit.record(session, principal, "update", "user", user.username, before=before, after=after)
@@ -127,6 +132,9 @@ async def update_client(
         client.scopes = " ".join(sorted(set(changes["scopes"])))
     if changes.get("active") is not None:
         client.active = changes["active"]
+    if client.scopes != before["scopes"] or (before["active"] and not client.active):
+        # Its access tokens carry the old scopes, or it may no longer call at all.
+        _end_client_tokens(session, client)
     await session.flush()
     after = {"name": client.name, "scopes": client.scopes, "active": client.active}
     audit.record(
@@ -135,9 +143,16 @@ async def update_client(
     return client
 
 
+def _end_client_tokens(session: AsyncSession, client: IntegrationClient) -> None:
+    client.token_generation += 1
+    access.forget_after_commit(session, subject=access.client_subject(client.client_id))
+
+
 async def rotate_secret(session: AsyncSession, principal: Principal, client: IntegrationClient) -> str:
     secret = new_secret()
     client.secret_hash = hash_password(secret)
+    # A secret is rotated when it may have leaked: tokens obtained with it end too.
+    _end_client_tokens(session, client)
     await session.flush()
     audit.record(session, principal, "rotate_secret", "integration_client", client.client_id)
     return secret

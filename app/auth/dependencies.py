@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
+from app.auth.access import AccessState
 from app.core.config import Settings
 from app.core.errors import Forbidden, Unauthorized
 from app.core.security import Principal, Role, TokenInvalid, decode_access_token
@@ -43,11 +44,11 @@ class VerifiedTokens:
         self._items: dict[str, tuple[Principal, float]] = {}
         self._max = max_entries
 
-    def get(self, token: str) -> Principal | None:
+    def get(self, token: str, now: float | None = None) -> Principal | None:
         item = self._items.get(token)
         if item is None:
             return None
-        if item[1] <= time.time():
+        if item[1] <= (time.time() if now is None else now):
             self._items.pop(token, None)
             return None
         return item[0]
@@ -59,23 +60,40 @@ class VerifiedTokens:
 
 
 async def get_principal(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
-    return principal_from_token(request, token)
+    return await principal_from_token(request, token)
 
 
-def principal_from_token(request: Request, token: str | None) -> Principal:
+async def principal_from_token(request: Request, token: str | None) -> Principal:
     if not token:
         raise Unauthorized("Send a bearer access token from /api/v1/auth/token")
-    cache: VerifiedTokens = request.app.state.verified_tokens
-    principal = cache.get(token)
+    state = request.app.state
+    now = time.time()
+    cache: VerifiedTokens = state.verified_tokens
+    principal = cache.get(token, now)
     if principal is None:
-        settings: Settings = request.app.state.settings
+        settings: Settings = state.settings
         try:
-            principal, expires_at = decode_access_token(settings, token, request.app.state.secret_key)
+            principal, expires_at = decode_access_token(settings, token, state.secret_key)
         except TokenInvalid as exc:
             raise Unauthorized("The access token is invalid or expired; log in again") from exc
         cache.put(token, principal, expires_at)
+    return await still_current(request, principal, now)
+
+
+async def still_current(request: Request, principal: Principal, now: float | None = None) -> Principal:
+    """The principal, unless its account was deactivated or changed, or its login revoked, since."""
+    if not await is_current(request, principal, now):
+        raise Unauthorized("This access token was revoked or the account changed; log in again")
     request.state.principal = principal
     return principal
+
+
+async def is_current(request: Request, principal: Principal, now: float | None = None) -> bool:
+    access: AccessState = request.app.state.access
+    allowed = access.verdict(principal, time.time() if now is None else now)
+    if allowed is None:
+        allowed = await access.read_verdict(request.app.state.db.fast, principal)
+    return allowed
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
@@ -110,7 +128,7 @@ def allow(
     ) -> Principal:
         # The bearer token is read in place rather than through get_principal: one dependency less
         # on every request of the busiest routes.
-        return authorize(principal_from_token(request, token), allowed, scope)
+        return authorize(await principal_from_token(request, token), allowed, scope)
 
     async def check_other(principal: Principal = Depends(authenticate)) -> Principal:
         return authorize(principal, allowed, scope)

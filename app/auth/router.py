@@ -6,11 +6,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, Response
 
-from app.auth.dependencies import CurrentPrincipal
+from app.auth.dependencies import CurrentPrincipal, oauth2_scheme, principal_from_token
 from app.auth.schemas import Me, TokenResponse
-from app.auth.service import AuthService, InvalidClient, InvalidRequest, UnsupportedGrantType
+from app.auth.service import (
+    AuthService,
+    InvalidClient,
+    InvalidRequest,
+    UnsupportedGrantType,
+    principal_for_client,
+)
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.security import Principal
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -87,21 +94,55 @@ async def auth_token(
     )
 
 
+async def revoking_caller(
+    request: Request,
+    service: AuthServiceDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    client_id: FormStr = None,
+    client_secret: FormStr = None,
+) -> Principal:
+    """Who asks to revoke (RFC 7009 §2.1): an integration client by its credentials (HTTP Basic or
+    form fields), or, as the SPA does, a user by a bearer access token."""
+    basic = _basic_credentials(request)
+    if basic is not None or client_id is not None:
+        creds = basic or (client_id, client_secret)
+        if not creds[0] or creds[1] is None:
+            raise InvalidClient("Send client_id and client_secret (form fields or HTTP Basic)")
+        return principal_for_client(await service.authenticate_client(creds[0], creds[1]))
+    return await principal_from_token(request, token)
+
+
 @router.post(
     "/revoke",
     operation_id="auth_revoke",
-    status_code=204,
-    responses=problem_responses(401, 422),
+    response_class=Response,
+    responses={
+        200: {"description": "Revoked, or nothing to revoke (the same answer for either)"},
+        **problem_responses(400, 401, 422),
+    },
 )
 async def auth_revoke(
-    principal: CurrentPrincipal,
+    caller: Annotated[Principal, Depends(revoking_caller)],
     service: AuthServiceDep,
-    # min_length: FastAPI reads an empty form field as a missing one.
-    token: Annotated[str, Form(min_length=1, max_length=4096, description="The refresh token to revoke")],
+    token: Annotated[
+        str | None, Form(max_length=4096, description="A refresh token or access token of the caller")
+    ] = None,
+    token_type_hint: Annotated[
+        str | None, Form(max_length=40, description="refresh_token or access_token: where to look first")
+    ] = None,
 ) -> Response:
-    """Log out: revoke a refresh token and every token rotated from the same login."""
-    await service.revoke(principal, token)
-    return Response(status_code=204)
+    """Log out (RFC 7009): revoke a token and every token of the same login.
+
+    Revoking a user's refresh or access token ends that login: its refresh tokens and its access
+    tokens stop working. An integration client revoking one of its access tokens ends all of them.
+    A token that is unknown, expired or someone else's changes nothing, and gets the same 200.
+    Integration clients authenticate with HTTP Basic `client_id:client_secret` or the `client_id` and
+    `client_secret` form fields; users with their bearer access token.
+    """
+    if not token:
+        raise InvalidRequest("token is required (form-encoded body)")
+    await service.revoke(caller, token, token_type_hint)
+    return Response(status_code=200, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/me", operation_id="auth_me", response_model=Me, responses=problem_responses(401))

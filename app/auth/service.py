@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.auth import access
 from app.auth.models import IntegrationClient, LoginThrottle, RefreshToken, User
 from app.core import audit
 from app.core.config import Settings
@@ -20,7 +21,9 @@ from app.core.security import (
     SCOPES,
     Principal,
     Role,
+    TokenInvalid,
     create_access_token,
+    decode_access_token,
     hash_password,
     hash_secret,
     new_secret,
@@ -79,9 +82,24 @@ class IssuedTokens:
     scope: str | None
 
 
-def principal_for_user(user: User) -> Principal:
+def principal_for_user(user: User, family: str | None = None) -> Principal:
     return Principal(
-        subject=user.username, role=Role(user.role), user_id=user.id, unit_id=user.unit_id, nip=user.nip
+        subject=user.username,
+        role=Role(user.role),
+        user_id=user.id,
+        unit_id=user.unit_id,
+        nip=user.nip,
+        generation=user.token_generation,
+        family=family,
+    )
+
+
+def principal_for_client(client: IntegrationClient, scopes: frozenset[str] | None = None) -> Principal:
+    return Principal(
+        subject=access.client_subject(client.client_id),
+        role=Role.client,
+        scopes=frozenset(client.scopes.split()) if scopes is None else scopes,
+        generation=client.token_generation,
     )
 
 
@@ -111,63 +129,93 @@ class AuthService:
         if len(name) > MAX_USERNAME:  # no account can have it, and it would not fit the throttle table
             verify_password(password, None)
             raise InvalidGrant("The username or password is wrong")
-        await self._refuse_if_locked(name)
+        attempt = await self._count_attempt(name)
         user = (await self.session.execute(select(User).where(User.username == name))).scalar_one_or_none()
         ok = verify_password(password, user.password_hash if user else None)
         if not ok or user is None or not user.active:
-            await self._record_failure(name)
+            if attempt >= self.settings.login_max_failures:
+                await self._end_failed_request_transaction()
+                await self._lock(name)
             raise InvalidGrant("The username or password is wrong")
         await self.session.execute(delete(LoginThrottle).where(LoginThrottle.username == name))
-        principal = principal_for_user(user)
-        audit.record(self.session, principal, "login", "user", user.username)
-        return await self._issue_for_user(user, family_id=uuid.uuid4().hex)
+        family = uuid.uuid4().hex
+        audit.record(self.session, principal_for_user(user, family), "login", "user", user.username)
+        return await self._issue_for_user(user, family_id=family)
 
-    async def _refuse_if_locked(self, name: str) -> None:
-        row = (
-            await self.session.execute(
-                select(LoginThrottle.locked_until).where(LoginThrottle.username == name)
-            )
-        ).scalar_one_or_none()
-        now = utcnow()
-        if row is not None and row > now:
-            wait = max(1, math.ceil((row - now).total_seconds()))
-            raise LoginThrottled(
-                f"Too many failed logins for this username; try again in {wait} seconds",
-                headers={"Retry-After": str(wait)},
-            )
+    async def _count_attempt(self, name: str) -> int:
+        """Counts this login attempt before its password is checked; 429 past the limit.
 
-    async def _record_failure(self, name: str) -> None:
-        await self._end_failed_request_transaction()
+        Counting only failures let parallel guesses all pass the check before the first failure was
+        written. The count is committed at once, so every worker sees it; a success clears it.
+        """
         now = utcnow()
         window_open = LoginThrottle.window_start >= now - timedelta(
             seconds=self.settings.login_window_seconds
         )
-        async with self.security_sessions() as s, s.begin():
-            result = await s.execute(
-                update(LoginThrottle)
-                .where(LoginThrottle.username == name)
-                .values(
-                    failures=case((window_open, LoginThrottle.failures + 1), else_=1),
-                    window_start=case((window_open, LoginThrottle.window_start), else_=now),
-                )
-                .returning(LoginThrottle.failures)
+        count = (
+            update(LoginThrottle)
+            .where(
+                LoginThrottle.username == name,
+                or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until <= now),
             )
-            failures = result.scalar_one_or_none()
-            if failures is None:
+            .values(
+                failures=case((window_open, LoginThrottle.failures + 1), else_=1),
+                window_start=case((window_open, LoginThrottle.window_start), else_=now),
+                locked_until=None,
+            )
+            .returning(LoginThrottle.failures)
+        )
+        counted: int | None = None
+        async with self.security_sessions() as s, s.begin():
+            while counted is None:
+                counted = (await s.execute(count)).scalar_one_or_none()
+                if counted is not None:
+                    break
+                locked_until = (
+                    await s.execute(select(LoginThrottle.locked_until).where(LoginThrottle.username == name))
+                ).scalar_one_or_none()
+                if locked_until is not None and locked_until > now:  # the count skipped a locked row
+                    raise self._throttled(locked_until, now)
+                if locked_until is not None:  # unlocked by another attempt meanwhile: count again
+                    continue
                 try:
                     async with s.begin_nested():
                         s.add(LoginThrottle(username=name, failures=1, window_start=now))
-                    failures = 1
-                except IntegrityError:  # a concurrent failure created the row first
-                    failures = self.settings.login_max_failures
-            if failures >= self.settings.login_max_failures:
-                locked_until = now + timedelta(seconds=self.settings.login_lockout_seconds)
-                await s.execute(
-                    update(LoginThrottle)
-                    .where(LoginThrottle.username == name)
-                    .values(locked_until=locked_until, failures=0, window_start=now)
+                    counted = 1
+                except IntegrityError:  # a concurrent attempt created the row first: count on it
+                    pass
+        if counted > self.settings.login_max_failures:
+            raise self._throttled(await self._lock(name), now)
+        return counted
+
+    async def _lock(self, name: str) -> datetime:
+        """Locks the username out (once per lockout: the first to lock it writes the audit row)."""
+        now = utcnow()
+        until = now + timedelta(seconds=self.settings.login_lockout_seconds)
+        async with self.security_sessions() as s, s.begin():
+            locked = await s.execute(
+                update(LoginThrottle)
+                .where(
+                    LoginThrottle.username == name,
+                    or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until <= now),
                 )
+                .values(locked_until=until, failures=0, window_start=now)
+            )
+            if locked.rowcount == 1:  # type: ignore[attr-defined]
                 audit.record(s, f"login:{name[:100]}", "login_locked", "user", name[:80])
+                return until
+            current = (
+                await s.execute(select(LoginThrottle.locked_until).where(LoginThrottle.username == name))
+            ).scalar_one_or_none()
+        return current or until
+
+    @staticmethod
+    def _throttled(locked_until: datetime, now: datetime) -> LoginThrottled:
+        wait = max(1, math.ceil((locked_until - now).total_seconds()))
+        return LoginThrottled(
+            f"Too many failed logins for this username; try again in {wait} seconds",
+            headers={"Retry-After": str(wait)},
+        )
 
     # -- refresh grant --------------------------------------------------------------------------
 
@@ -210,25 +258,73 @@ class AuthService:
                 .values(revoked_at=utcnow())
             )
             audit.record(s, "system", reason, "refresh_token_family", family_id)
+        access.forget(family=family_id)
 
-    async def revoke(self, principal: Principal, refresh_token: str) -> None:
-        """Logout: the refresh token's whole family stops working (RFC 7009: unknown tokens are fine)."""
+    async def revoke(self, caller: Principal, token: str, token_type_hint: str | None) -> None:
+        """RFC 7009: end the login a refresh or access token belongs to.
+
+        A token that is unknown, expired, malformed or not the caller's own is left alone without
+        saying so (the answer is the same 200), so the endpoint reveals nothing about other tokens.
+        """
+        lookups = [self._revoke_refresh_token, self._revoke_access_token]
+        if token_type_hint == "access_token":
+            lookups.reverse()
+        for lookup in lookups:
+            if await lookup(caller, token):
+                return
+
+    async def _revoke_refresh_token(self, caller: Principal, token: str) -> bool:
         row = (
             await self.session.execute(
-                select(RefreshToken).where(RefreshToken.token_hash == hash_secret(refresh_token))
+                select(RefreshToken).where(RefreshToken.token_hash == hash_secret(token))
             )
         ).scalar_one_or_none()
-        if row is None or row.user_id != principal.user_id:
-            return
+        if row is None:
+            return False
+        if not caller.is_client and row.user_id == caller.user_id:
+            await self._end_login(caller, row.family_id)
+        return True
+
+    async def _revoke_access_token(self, caller: Principal, token: str) -> bool:
+        try:
+            holder, _expires_at = decode_access_token(
+                self.settings, token, self.settings.effective_secret_key()
+            )
+        except TokenInvalid:
+            return False  # malformed or expired: it grants nothing already
+        if holder.subject != caller.subject or holder.is_client != caller.is_client:
+            return True
+        if holder.family is not None:
+            await self._end_login(caller, holder.family)
+        elif holder.is_client:
+            client_id = holder.subject.removeprefix(access.CLIENT_PREFIX)
+            # A client's tokens all come from the same grant (its credentials); RFC 7009 §2.1 lets
+            # revoking one revoke those too, and there is no finer handle on a single one.
+            await self.session.execute(
+                update(IntegrationClient)
+                .where(IntegrationClient.client_id == client_id)
+                # The version too, so an administrator's concurrent change of the client (which
+                # would write back the generation it read) fails with 412 instead of undoing this.
+                .values(
+                    token_generation=IntegrationClient.token_generation + 1,
+                    version=IntegrationClient.version + 1,
+                )
+            )
+            audit.record(self.session, caller, "revoke_tokens", "integration_client", client_id)
+            access.forget_after_commit(self.session, subject=holder.subject)
+        return True
+
+    async def _end_login(self, caller: Principal, family_id: str) -> None:
         await self.session.execute(
             update(RefreshToken)
-            .where(RefreshToken.family_id == row.family_id, RefreshToken.revoked_at.is_(None))
+            .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
-        audit.record(self.session, principal, "logout", "refresh_token_family", row.family_id)
+        audit.record(self.session, caller, "logout", "refresh_token_family", family_id)
+        access.forget_after_commit(self.session, family=family_id)
 
     async def _issue_for_user(self, user: User, family_id: str) -> IssuedTokens:
-        access, expires_in = create_access_token(self.settings, principal_for_user(user))
+        access_token, expires_in = create_access_token(self.settings, principal_for_user(user, family_id))
         refresh = new_secret()
         self.session.add(
             RefreshToken(
@@ -240,7 +336,7 @@ class AuthService:
             )
         )
         await self.session.flush()
-        return IssuedTokens(access, expires_in, refresh, None)
+        return IssuedTokens(access_token, expires_in, refresh, None)
 
     # -- client credentials ---------------------------------------------------------------------
 
@@ -252,9 +348,8 @@ class AuthService:
         requested = frozenset(scope.split()) if scope and scope.strip() else granted
         if not requested <= granted:
             raise InvalidScope(f"This client may not request: {' '.join(sorted(requested - granted))}")
-        principal = Principal(subject=f"client:{client.client_id}", role=Role.client, scopes=requested)
-        access, expires_in = create_access_token(self.settings, principal)
-        return IssuedTokens(access, expires_in, None, " ".join(sorted(requested)))
+        token, expires_in = create_access_token(self.settings, principal_for_client(client, requested))
+        return IssuedTokens(token, expires_in, None, " ".join(sorted(requested)))
 
     async def authenticate_client(self, client_id: str, client_secret: str) -> IntegrationClient:
         client = (

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import stat
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -30,6 +33,10 @@ class Settings(BaseSettings):
     jwt_audience: str = "bangkom-api"
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(default=14, ge=1, le=365)
+    # How long a worker trusts what it last read about a token's subject (active, generation, login
+    # family) before reading it again: the longest a deactivation or logout made through another
+    # worker takes to reach this one. 0 reads it on every request.
+    access_recheck_seconds: float = Field(default=5.0, ge=0, le=300)
 
     # Failed logins for one username within the window lock it out for lockout_seconds.
     login_max_failures: int = Field(default=5, ge=1)
@@ -91,17 +98,35 @@ class Settings(BaseSettings):
         return built if (built / "index.html").is_file() else None
 
 
+class SecretKeyFileError(RuntimeError):
+    """The development signing key file is unsafe (others may read it) or unusable."""
+
+
 @lru_cache
 def _dev_secret(data_dir: Path) -> str:
     path = data_dir / "dev-secret-key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with path.open("x") as fh:
-                fh.write(secrets.token_urlsafe(48))
-        except FileExistsError:  # another worker won the race
-            pass
-    return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # 0600 from the first byte: a key written first and chmod-ed after could be read in between.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # an earlier run, or another worker winning the race
+        pass
+    else:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    mode = path.stat().st_mode
+    if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
+        # Anyone who can read the key can sign tokens as any user.
+        raise SecretKeyFileError(
+            f"{path} is readable or writable by other users (mode {stat.S_IMODE(mode):o}); "
+            f"run `chmod 600 {path}` or set BANGKOM_SECRET_KEY"
+        )
+    for _ in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.02)  # the worker that created the file has not written the key yet
+    raise SecretKeyFileError(f"{path} is empty; delete it to have a new key made, or set BANGKOM_SECRET_KEY")
 
 
 @lru_cache

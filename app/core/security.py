@@ -77,6 +77,10 @@ class Principal:
     unit_id: int | None = None
     nip: str | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
+    # The subject's token generation when the token was issued; raising it ends every earlier token.
+    generation: int = 0
+    # The login (refresh-token family) a user's token was issued for; revoking it ends the token.
+    family: str | None = None
 
     @property
     def is_client(self) -> bool:
@@ -103,7 +107,10 @@ def create_access_token(settings: Settings, principal: Principal) -> tuple[str, 
         "nbf": int(now.timestamp()),
         "exp": int((now + ttl).timestamp()),
         "jti": uuid.uuid4().hex,
+        "gen": principal.generation,
     }
+    if principal.family is not None:
+        claims["fam"] = principal.family
     if principal.user_id is not None:
         claims["uid"] = principal.user_id
     if principal.unit_id is not None:
@@ -144,10 +151,18 @@ def decode_access_token(settings: Settings, token: str, secret_key: str) -> tupl
         raise TokenInvalid(str(exc)) from exc
     unit_id = claims.get("unit_id")
     user_id = claims.get("uid")
-    if (unit_id is not None and not isinstance(unit_id, int)) or (
-        user_id is not None and not isinstance(user_id, int)
+    generation = claims.get("gen")
+    family = claims.get("fam")
+    if (
+        (unit_id is not None and not isinstance(unit_id, int))
+        or (user_id is not None and not isinstance(user_id, int))
+        or (family is not None and not isinstance(family, str))
     ):
         raise TokenInvalid("malformed claims")
+    # A token from before generations existed cannot be checked against a deactivation or a logout;
+    # refusing it costs its holder one refresh (or login), once.
+    if not isinstance(generation, int) or isinstance(generation, bool):
+        raise TokenInvalid("no token generation")
     scope = claims.get("scope", "")
     exp = claims["exp"]
     if not isinstance(exp, int | float):
@@ -159,4 +174,6 @@ def decode_access_token(settings: Settings, token: str, secret_key: str) -> tupl
         unit_id=unit_id,
         nip=claims.get("nip"),
         scopes=frozenset(scope.split()) if isinstance(scope, str) else frozenset(),
+        generation=generation,
+        family=family,
     ), float(exp)

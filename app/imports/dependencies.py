@@ -19,7 +19,7 @@ def _users_or_importing_clients(*roles: Role) -> Callable[..., Awaitable[Princip
     allowed = frozenset(roles)
 
     async def check(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
-        principal = principal_from_token(request, token)
+        principal = await principal_from_token(request, token)
         if principal.is_client and principal.scopes & IMPORT_SCOPES:
             return principal
         return authorize(principal, allowed, None)

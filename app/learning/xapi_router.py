@@ -15,12 +15,12 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.security.http import HTTPAuthorizationCredentials, HTTPBase
 
-from app.auth.dependencies import VerifiedTokens, allow, get_principal, oauth2_scheme
-from app.auth.service import AuthService, InvalidClient
+from app.auth.dependencies import VerifiedTokens, allow, get_principal, is_current, oauth2_scheme
+from app.auth.service import AuthService, InvalidClient, principal_for_client
 from app.core.db import SessionDep
 from app.core.errors import BadRequest, DomainError, Unauthorized, problem_responses
 from app.core.idempotency import IdempotencyDep
-from app.core.security import Principal, Role
+from app.core.security import Principal
 from app.learning import xapi
 from app.learning.xapi_schemas import (
     STATEMENT_EXAMPLE,
@@ -75,7 +75,8 @@ async def _basic_principal(request: Request, session: SessionDep, credentials: s
     cache = _basic_cache(request)
     key = hashlib.sha256(credentials.encode()).hexdigest()
     principal = cache.get(key)
-    if principal is not None:
+    # A client changed since (new scopes, a new secret, deactivated) is authenticated afresh.
+    if principal is not None and await is_current(request, principal):
         return principal
     try:
         client_id, sep, secret = base64.b64decode(credentials.strip(), validate=True).decode().partition(":")
@@ -88,9 +89,7 @@ async def _basic_principal(request: Request, session: SessionDep, credentials: s
         client = await service.authenticate_client(client_id, secret)
     except InvalidClient as exc:
         raise XapiUnauthorized("The client id or secret is wrong, or the client is disabled") from exc
-    principal = Principal(
-        subject=f"client:{client.client_id}", role=Role.client, scopes=frozenset(client.scopes.split())
-    )
+    principal = principal_for_client(client)
     cache.put(key, principal, time.time() + BASIC_CACHE_SECONDS)
     return principal
 

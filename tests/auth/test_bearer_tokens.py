@@ -69,6 +69,7 @@ def valid_claims(settings: Settings, world: World) -> Claims:
         "nbf": now,
         "exp": now + 600,
         "jti": uuid.uuid4().hex,
+        "gen": user.token_generation,
         "uid": user.id,
         "unit_id": user.unit_id,
         "nip": user.nip,
@@ -113,6 +114,11 @@ FORGERIES: dict[str, Forge] = {
     "missing_role": lambda s, c: sign(s, without(c, "role")),
     "unknown_role": lambda s, c: sign(s, c | {"role": "superuser"}),
     "non_integer_uid": lambda s, c: sign(s, c | {"uid": str(c["uid"])}),
+    # Issued before access tokens carried the account's generation: it cannot be checked, so the
+    # holder refreshes (or logs in) once.
+    "missing_gen": lambda s, c: sign(s, without(c, "gen")),
+    "non_integer_gen": lambda s, c: sign(s, c | {"gen": "0"}),
+    "non_string_fam": lambda s, c: sign(s, c | {"fam": 7}),
     "header_not_an_object": lambda s, c: hs256(s.secret_key, ["HS256"], c),
     "payload_not_an_object": lambda s, c: hs256(s.secret_key, {"alg": "HS256", "typ": "JWT"}, "bpsdm_admin"),
     "garbage": lambda s, c: "garbage",

@@ -18,6 +18,7 @@ from fastapi import params as fastapi_params
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from app.auth.dependencies import get_principal
+from app.auth.router import revoking_caller
 from app.core.config import Settings
 from app.core.security import Role
 from app.main import create_app
@@ -156,7 +157,8 @@ def _declared(dependant: Any) -> frozenset[str] | None:
             roles, _scope = check.access
             audience &= {ROLE_CALLER[r] for r in roles if r in ROLE_CALLER}
         return frozenset(audience)  # allow() never admits a client without the route's scope
-    if get_principal in calls:
+    # A bearer token; to revoke, client credentials too.
+    if get_principal in calls or revoking_caller in calls:
         return PRINCIPALS
     return None
 
