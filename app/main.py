@@ -19,7 +19,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
 from app.api import include_api
+from app.auth.access import AccessState
 from app.auth.dependencies import VerifiedTokens, auth_problem_before_body
+from app.core import openapi
 from app.core.config import Settings, get_settings
 from app.core.db import create_database
 from app.core.errors import (
@@ -128,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.secret_key = settings.effective_secret_key()
     app.state.verified_tokens = VerifiedTokens()
+    app.state.access = AccessState(settings.access_recheck_seconds)
     app.state.auth_precheck = auth_problem_before_body
     app.state.migration_heads = head_revisions()
 
@@ -227,6 +230,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             for media in operation.get("requestBody", {}).get("content", {}).values():
                 if "schema" in media:
                     media["schema"] = _shared_body_schemas(media["schema"], components)
+    openapi.conform(schema)
     app.openapi_schema = schema
     return schema
 
@@ -273,6 +277,31 @@ def _shared_body_schemas(node: Any, components: dict[str, Any]) -> Any:
     return {key: _shared_body_schemas(value, components) for key, value in node.items()}
 
 
+# Sent with the SPA's pages (a policy governs documents, not the scripts they load). The built SPA
+# is one module script, its chunks and stylesheets, all from this origin, and it calls
+# only this origin's API. React sets `style` props through the CSSOM, which style-src does not
+# govern, so no inline script or style needs allowing. Evidence previews show the user's own file
+# from a blob: URL: images in <img>, PDFs in an <iframe> (OPD) or an <object> (the ASN's claim form),
+# hence blob: for img-src, frame-src and object-src (which otherwise stays closed to plugins).
+SPA_CSP = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "frame-src 'self' blob:",
+        "object-src blob:",
+        "worker-src 'none'",
+        "manifest-src 'self'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+
 def _mount_spa(app: FastAPI, spa: Path) -> None:
     """Serve the built SPA; unknown non-API paths get index.html so client-side routes work."""
     assets = spa / "assets"
@@ -290,5 +319,5 @@ def _mount_spa(app: FastAPI, spa: Path) -> None:
             raise NotFound(f"No route for {request.method} /{path}")
         candidate = (spa / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(root):
-            return FileResponse(candidate)
-        return FileResponse(index, headers={"Cache-Control": "no-cache"})
+            return FileResponse(candidate, headers={"Content-Security-Policy": SPA_CSP})
+        return FileResponse(index, headers={"Cache-Control": "no-cache", "Content-Security-Policy": SPA_CSP})

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator
 
 from app.competencies.gap_schemas import Group
+from app.core.decimals import PlainDecimal
 from app.core.pagination import Page
 from app.core.params import IsoDate, Trimmed
 from app.core.types import JsonDecimal
@@ -33,6 +34,7 @@ CompetencyCode = Annotated[str, StringConstraints(min_length=1, max_length=20, p
 CourseJp = Annotated[
     Decimal,
     Field(gt=0, le=2000, max_digits=6, decimal_places=2, description="JP the course gives (0 < jp ≤ 2000)"),
+    PlainDecimal(),
 ]
 Quota = Annotated[int, Field(ge=1, le=1_000_000, description="Seats offered")]
 CompetencyCodes = Annotated[

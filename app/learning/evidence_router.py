@@ -35,6 +35,27 @@ def _binary(content_type: str) -> dict[str, Any]:
     return {"schema": {"type": "string", "format": "binary", "contentMediaType": content_type}}
 
 
+# Client generators turn a response into bytes only for media types they know as binary
+# (openapi-python-client knows application/octet-stream, not PDF or images), so the download is also
+# offered as plain bytes, to callers whose Accept asks for that and none of the file's own type.
+_BYTES = "application/octet-stream"
+
+
+def _served_type(stored: str, accept: str | None) -> str:
+    ranges: dict[str, float] = {}
+    for part in (accept or "*/*").split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        weight = next((p[2:] for p in params if p.lower().startswith("q=")), "1")
+        try:
+            ranges[media.lower()] = float(weight)
+        except ValueError:
+            ranges[media.lower()] = 0.0
+    kind = stored.split("/")[0]
+    if any(ranges.get(media, 0) > 0 for media in (stored, f"{kind}/*", "*/*")):
+        return stored
+    return _BYTES if ranges.get(_BYTES, 0) > 0 else stored
+
+
 @router.post(
     "/learning-records/{record_id}/evidence",
     operation_id="learning_records_evidence_upload",
@@ -73,21 +94,27 @@ async def learning_records_evidence_upload(
     response_class=FileResponse,
     responses={
         200: {
-            "description": "The evidence file, as an attachment",
-            "content": {content_type: _binary(content_type) for content_type in evidence.CONTENT_TYPES},
+            "description": "The evidence file, as an attachment, typed as what its content is (PDF, PNG "
+            "or JPEG); as application/octet-stream when Accept asks for that and not for the file's type",
+            "content": {
+                content_type: _binary(content_type) for content_type in (*evidence.CONTENT_TYPES, _BYTES)
+            },
         },
         **problem_responses(401, 403, 404, 422),
     },
 )
-async def learning_records_evidence_download(record: ReadableRecord, root: EvidenceDir) -> FileResponse:
+async def learning_records_evidence_download(
+    record: ReadableRecord, root: EvidenceDir, request: Request
+) -> FileResponse:
     """Download a record's evidence file."""
     path = await evidence.file_for(record, root)
     return FileResponse(
         path,
-        media_type=record.evidence_type,
+        media_type=_served_type(record.evidence_type or _BYTES, request.headers.get("accept")),
         headers={
             "Content-Disposition": evidence.content_disposition(evidence.download_name(record)),
             "Cache-Control": "private, no-store",
+            "Vary": "Accept",
             "Content-Security-Policy": "default-src 'none'; sandbox",
         },
     )

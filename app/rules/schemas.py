@@ -6,10 +6,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.core.decimals import PlainDecimal
 from app.core.types import JsonDecimal
+from app.rules.defaults import MAX_JP_PER_DAY
 
-Jp = Annotated[JsonDecimal, Field(gt=0, le=2000, max_digits=8, decimal_places=2)]
-Pct = Annotated[JsonDecimal, Field(gt=0, le=100, max_digits=7, decimal_places=4)]
+Jp = Annotated[JsonDecimal, Field(gt=0, le=2000, max_digits=8, decimal_places=2), PlainDecimal()]
+Pct = Annotated[JsonDecimal, Field(gt=0, le=100, max_digits=7, decimal_places=4), PlainDecimal()]
 
 
 class FormRule(BaseModel):
@@ -18,8 +20,14 @@ class FormRule(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     form_code: str = Field(max_length=4, examples=["9"])
-    jp_factor: Annotated[JsonDecimal, Field(gt=0, le=10, max_digits=6, decimal_places=4)] | None = None
-    max_jp_per_day: Jp | None = None
+    jp_factor: (
+        Annotated[JsonDecimal, Field(gt=0, le=10, max_digits=6, decimal_places=4), PlainDecimal()] | None
+    ) = None
+    max_jp_per_day: Jp | None = Field(
+        default=None,
+        description="This form's JP per day of the record; where the rule set's own `max_jp_per_day` is "
+        "stricter, that one applies",
+    )
     fixed_jp: Jp | None = None
     max_jp_per_year: Jp | None = None
 
@@ -28,7 +36,7 @@ class JpmBand(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     label: str = Field(min_length=1, max_length=60)
-    min: Annotated[JsonDecimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+    min: Annotated[JsonDecimal, Field(ge=0, le=100, max_digits=5, decimal_places=2), PlainDecimal()]
 
 
 class BudgetMinPct(BaseModel):
@@ -49,6 +57,7 @@ class RuleSetBody(BaseModel):
                     "jp_minutes": 45,
                     "pns_min_jp": 20,
                     "pppk_max_jp": 24,
+                    "max_jp_per_day": 32,
                     "budget_min_pct": {"provinsi": 0.34, "kabupaten_kota": 0.16},
                     "jpm_bands": [
                         {"label": "Optimal", "min": 90},
@@ -67,6 +76,12 @@ class RuleSetBody(BaseModel):
     jp_minutes: int = Field(ge=1, le=600, description="Minutes in one JP (Peraturan LAN 5/2018: 45)")
     pns_min_jp: Jp = Field(description="Yearly minimum for PNS/CPNS (PP 11/2017 art. 203: 20)")
     pppk_max_jp: Jp = Field(description="Yearly cap for PPPK (PP 49/2018 art. 40: 24)")
+    max_jp_per_day: Jp = Field(
+        default=MAX_JP_PER_DAY,
+        description="The most JP any record stores per day it spans (end − start + 1), on every path; "
+        "more is cut down to it. A form rule's own `max_jp_per_day` applies where it is stricter. "
+        "Default 32: what 24 hours hold at 45 minutes a JP",
+    )
     budget_min_pct: BudgetMinPct
     jpm_bands: list[JpmBand] = Field(min_length=1, max_length=10)
     form_rules: list[FormRule] = Field(default_factory=list, max_length=100)

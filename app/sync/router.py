@@ -42,10 +42,12 @@ async def sync_asn(
 ) -> Response:
     """Upsert up to 5,000 ASN profiles from SIMPEG, keyed by NIP.
 
-    Every item is validated like `POST /asn` (invalid_nip, nip_mismatch, invalid_golongan,
-    unit_not_found, position_not_found, validation_error) and a NIP sent twice is rejected at its
-    later row (duplicate_in_batch); rejected items are listed in `errors` and nothing of them is
-    written, the valid ones are applied together. For an existing profile the fields present in an
+    Each item is validated on its own, like the body of `POST /asn` (invalid_nip, nip_mismatch,
+    invalid_golongan, unit_not_found, position_not_found, validation_error), and a NIP sent twice is
+    rejected at its later row (duplicate_in_batch). So the schema takes any JSON value as an item:
+    an item that is not a valid profile, whatever its shape (not an object, a field missing, mistyped
+    or unknown), is still a 200, listed in `errors` with its index, the field at fault and why;
+    nothing of it is written, and the valid items are applied together. For an existing profile the fields present in an
     item are set and omitted fields keep their stored values; a profile whose fields all equal the
     stored ones counts as `unchanged` (no write, no audit row). More than 5,000 items → 422
     `batch_too_large`. A retry with the same `Idempotency-Key` and body returns the first response.

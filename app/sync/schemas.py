@@ -14,14 +14,20 @@ from app.learning.schemas import RecordDetail
 
 MAX_ITEMS = 5000
 
-# Each item is checked on its own (a bad row is reported, not a 422 for the whole body), so the
-# body only promises a list; the schema documents what an item must be.
+# Each item is checked on its own (a bad row is reported in the 200, not a 422 for the whole batch),
+# so the body takes any JSON value as an item and the schema says so: a schema that demanded
+# AsnCreate here would call requests invalid that the API rightly answers with 200.
 Items = Annotated[
     list[Any],
     WithJsonSchema(
         {
             "type": "array",
-            "items": {"$ref": "#/components/schemas/AsnCreate"},
+            "items": {
+                "description": "A profile with the fields of `AsnCreate`. Any JSON value is taken: the "
+                "item is validated on its own, and one that is not a valid profile (a missing or "
+                "mistyped field, an unknown field, a value that is not an object) is reported in the "
+                "response's `errors` under its index, while the other items are applied",
+            },
             "maxItems": MAX_ITEMS,
             "description": f"Up to {MAX_ITEMS} profiles keyed by NIP",
         }
@@ -35,7 +41,8 @@ class SyncAsnBody(BaseModel):
     Each item has the fields of `AsnCreate`; `nip`, `name`, `employment_type` and `unit_id` are always
     required. A new NIP creates a profile. For an existing one the fields present in the item are
     set (an explicit `null` clears an optional field) and fields the item leaves out keep their
-    stored values.
+    stored values. Items are validated one by one, after the body is read: the body's own shape
+    (an object with `items`, a list of at most 5,000) is all that can make the whole request a 422.
     """
 
     model_config = ConfigDict(

@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 CONFIG = HERE / "openapi-python-client.yaml"
 PACKAGE = "bangkom_client"
-SCOPES = "asn:read asn:write reference:read learning:read"
+SCOPES = "asn:read asn:write reference:read learning:read learning:write"
 STEP_TIMEOUT = 180  # seconds for any one command; the whole check takes well under a minute
 
 

@@ -3,8 +3,9 @@ OpenAPI document (run by check_generated_client.py, `make check-client`; not col
 
 It does what SIMPEG does: a token with client_credentials, a batch of profiles pushed with
 `sync_asn` (one of them invalid) under an Idempotency-Key, the change feed read page by page to its
-end with `sync_changes`, a profile read back with `asn_get`, and the feed resumed from the stored
-cursor after one more change. Everything goes through the generated functions and models, so a
+end with `sync_changes`, a profile read back with `asn_get`, the feed resumed from the stored
+cursor after one more change, and a training certificate recorded for that profile, uploaded as
+evidence and downloaded again byte for byte. Everything goes through the generated functions and models, so a
 change to the document that breaks a generated client fails here. Exits 1 with the first mismatch.
 
     PYTHONPATH=<dir holding bangkom_client> python program.py BASE_URL CLIENT_ID CLIENT_SECRET
@@ -12,13 +13,21 @@ change to the document that breaks a generated client fails here. Exits 1 with t
 
 from __future__ import annotations
 
+import datetime
+import os
 import sys
+from io import BytesIO
 from itertools import pairwise
 from typing import NoReturn, TypeVar
 
 from bangkom_client import AuthenticatedClient, Client
 from bangkom_client.api.asn import asn_get
 from bangkom_client.api.auth import auth_token
+from bangkom_client.api.learning import (
+    learning_records_create,
+    learning_records_evidence_download,
+    learning_records_evidence_upload,
+)
 from bangkom_client.api.organisation import positions_list, units_list
 from bangkom_client.api.sync import sync_asn, sync_changes
 from bangkom_client.errors import UnexpectedStatus
@@ -27,20 +36,23 @@ from bangkom_client.models import (
     AsnCreateEmploymentType,
     AsnRead,
     BodyAuthToken,
+    BodyLearningRecordsEvidenceUpload,
     ChangeItem,
     ChangeItemEntity,
     ChangeItemOp,
     ChangesPage,
     PositionPage,
     Problem,
+    RecordCreate,
+    RecordRead,
     SyncAsnBody,
     SyncResult,
     TokenResponse,
     UnitPage,
 )
-from bangkom_client.types import UNSET
+from bangkom_client.types import UNSET, File
 
-SCOPES = "asn:read asn:write reference:read"
+SCOPES = "asn:read asn:write reference:read learning:read learning:write"
 BATCH = 20
 INVALID_AT = 7  # the invalid row sits inside the batch: the rows after it must still be applied
 PAGE = 25  # small pages, so reading the feed takes several requests and next_cursor is exercised
@@ -122,7 +134,9 @@ def batch(unit_id: int, position_id: int, names: dict[str, str]) -> SyncAsnBody:
         unit_id=unit_id,
     )
     items.insert(INVALID_AT, bad)
-    return SyncAsnBody(items=items)
+    # The document takes any value as an item (each is validated on its own row), so the generated
+    # model holds plain JSON: the profiles go in as AsnCreate's dicts.
+    return SyncAsnBody(items=[item.to_dict() for item in items])
 
 
 def push(client: AuthenticatedClient, body: SyncAsnBody, key: str, *, replay: bool) -> SyncResult:
@@ -181,6 +195,48 @@ def check_feed(items: list[ChangeItem], names: dict[str, str]) -> None:
         )
 
 
+def certificate() -> bytes:
+    """A small PDF with bytes of its own, so the download is compared with this upload and no other."""
+    return b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n" + os.urandom(
+        32
+    )
+
+
+def evidence_round_trip(client: AuthenticatedClient, nip: str) -> int:
+    """An LMS's flow: record a completed training (verified, as a system with learning:write), attach
+    its certificate, and read the certificate back as the SPA's download does."""
+    body = RecordCreate(
+        title="Pelatihan Integrasi SIMPEG",
+        form_code="8",
+        start_date=datetime.date(2026, 3, 2),
+        end_date=datetime.date(2026, 3, 4),
+        jp="12.5",  # a decimal string of plain digits, as the schema's pattern spells it
+        source="ci_check",
+        external_id="evidence-round-trip",
+    )
+    created = parsed(
+        learning_records_create.sync(nip, client=client, body=body, idempotency_key="ci-check-record"),
+        RecordRead,
+        "learning_records_create",
+    )
+    check(created.jp == 12.5, f"learning_records_create: jp {created.jp}")
+    content = certificate()
+    upload = BodyLearningRecordsEvidenceUpload(
+        file=File(payload=BytesIO(content), file_name="sertifikat.pdf", mime_type="application/pdf")
+    )
+    response = learning_records_evidence_upload.sync_detailed(created.id, client=client, body=upload)
+    attached = parsed(response.parsed, RecordRead, "learning_records_evidence_upload")
+    check(attached.evidence is not None, f"learning_records_evidence_upload: {attached.to_dict()}")
+    check(response.headers.get("ETag", "").startswith('"'), "learning_records_evidence_upload: no ETag")
+    downloaded = parsed(
+        learning_records_evidence_download.sync(created.id, client=client),
+        File,
+        "learning_records_evidence_download",
+    )
+    check(downloaded.payload.read() == content, "learning_records_evidence_download: not the uploaded bytes")
+    return len(content)
+
+
 def main(base_url: str, client_id: str, secret: str) -> str:
     access = token(base_url, client_id, secret)
     with AuthenticatedClient(base_url=base_url, token=access, raise_on_unexpected_status=True) as client:
@@ -210,7 +266,7 @@ def main(base_url: str, client_id: str, secret: str) -> str:
 
         # The sync loop: one more change, and the feed from the stored cursor holds just that change.
         names[nip] = "Pegawai Uji 01, S.Kom."
-        renamed = SyncAsnBody(items=[AsnCreate.from_dict({**body.items[0].to_dict(), "name": names[nip]})])
+        renamed = SyncAsnBody(items=[AsnCreate.from_dict({**body.items[0], "name": names[nip]}).to_dict()])
         result = parsed(
             sync_asn.sync(client=client, body=renamed, idempotency_key="ci-check-rename"),
             SyncResult,
@@ -225,9 +281,12 @@ def main(base_url: str, client_id: str, secret: str) -> str:
         check(later[0].seq > items[-1].seq, "sync_changes: the new change is not numbered after the old ones")
         check_feed(later, {nip: names[nip]})
 
+        size = evidence_round_trip(client, nip)
+
     return (
         f"token ok; sync_asn created {BATCH} + 1 invalid_nip, replay and unchanged ok; "
-        f"sync_changes {len(items)} changes in {pages} pages, then 1 from the stored cursor; asn_get ok"
+        f"sync_changes {len(items)} changes in {pages} pages, then 1 from the stored cursor; asn_get ok; "
+        f"evidence of {size} bytes uploaded and downloaded intact"
     )
 
 

@@ -156,12 +156,13 @@ class TestConcurrentIdempotencyKey:
     async def test_parallel_retries_replay_the_original(self, live: Live) -> None:
         key = f"parallel-{uuid.uuid4().hex}"
         headers = live.headers | {"Idempotency-Key": key}
+        same = body(certificate_number="BPSDM/KALTIM/2026/0777")  # one body: body() varies the title
         try:
             responses = await asyncio.gather(
                 *(
                     live.client.post(
                         f"/api/v1/asn/{live.nip}/learning-records",
-                        json=body(certificate_number="BPSDM/KALTIM/2026/0777"),
+                        json=same,
                         headers=headers,
                     )
                     for _ in range(12)
