@@ -60,7 +60,9 @@ export function useUpdateAsn(nip: string) {
   return useMutation({
     mutationFn: async ({ changes, etag }: { changes: AsnUpdate; etag: string | null }) => {
       const call = api.PATCH("/api/v1/asn/{nip}", {
-        params: { path: { nip }, header: { "If-Match": etag } },
+        // A profile read without an ETag cannot be updated safely; a blank If-Match gets the
+        // server's 428, which the form shows, instead of an unconditional overwrite.
+        params: { path: { nip }, header: { "If-Match": etag ?? "" } },
         body: changes,
       });
       const profile = await unwrap(call);

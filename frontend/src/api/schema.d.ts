@@ -185,7 +185,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log out: revoke a refresh token and every token rotated from the same login */
+        /**
+         * Log out (RFC 7009): revoke a token and every token of the same login
+         * @description Revoking a user's refresh or access token ends that login: its refresh tokens and its access
+         *     tokens stop working. An integration client revoking one of its access tokens ends all of them.
+         *     A token that is unknown, expired or someone else's changes nothing, and gets the same 200.
+         *     Integration clients authenticate with HTTP Basic `client_id:client_secret` or the `client_id` and
+         *     `client_secret` form fields; users with their bearer access token.
+         */
         post: operations["auth_revoke"];
         delete?: never;
         options?: never;
@@ -646,7 +653,8 @@ export interface paths {
          * @description Give `course_id`, or `title`, `form_code`, `session_date` and `session_minutes`. People matched by
          *     their profile email or an 18-digit NIP in their display name who attended at least `min_share` of
          *     the session get verified records (source "attendance"); the job's report lists every participant
-         *     as matched, unmatched or below_threshold. Uploading the same report again creates nothing new.
+         *     as matched, unmatched, below_threshold or needs_review (a NIP beside a name unlike the profile's,
+         *     not credited). Uploading the same report again creates nothing new.
          */
         post: operations["imports_attendance"];
         delete?: never;
@@ -954,10 +962,12 @@ export interface paths {
         put?: never;
         /**
          * Upsert up to 5,000 ASN profiles from SIMPEG, keyed by NIP
-         * @description Every item is validated like `POST /asn` (invalid_nip, nip_mismatch, invalid_golongan,
-         *     unit_not_found, position_not_found, validation_error) and a NIP sent twice is rejected at its
-         *     later row (duplicate_in_batch); rejected items are listed in `errors` and nothing of them is
-         *     written, the valid ones are applied together. For an existing profile the fields present in an
+         * @description Each item is validated on its own, like the body of `POST /asn` (invalid_nip, nip_mismatch,
+         *     invalid_golongan, unit_not_found, position_not_found, validation_error), and a NIP sent twice is
+         *     rejected at its later row (duplicate_in_batch). So the schema takes any JSON value as an item:
+         *     an item that is not a valid profile, whatever its shape (not an object, a field missing, mistyped
+         *     or unknown), is still a 200, listed in `errors` with its index, the field at fault and why;
+         *     nothing of it is written, and the valid items are applied together. For an existing profile the fields present in an
          *     item are set and omitted fields keep their stored values; a profile whose fields all equal the
          *     stored ones counts as `unchanged` (no write, no audit row). More than 5,000 items → 422
          *     `batch_too_large`. A retry with the same `Idempotency-Key` and body returns the first response.
@@ -991,10 +1001,11 @@ export interface paths {
          *     `op` is `void` when a learning record was voided, `upsert` for every other change.
          *
          *     For integration systems and BPSDM: `bpsdm_admin` and `auditor` read every change; a client reads
-         *     ASN profiles and assessments with `asn:read` or `asn:write`, learning records with
-         *     `learning:read` or `learning:write`, and its cursor moves past the changes its scopes do not
-         *     reach (it never sees them, and never stalls on them). A client with none of these scopes, an
-         *     OPD admin or an ASN → 403 (they read through the entities' own routes, within their scope).
+         *     ASN profiles and assessments with `asn:read`, learning records with `learning:read` (a write
+         *     scope alone does not open the feed: its items carry personal data), and its cursor moves past
+         *     the changes its scopes do not reach (it never sees them, and never stalls on them). A client
+         *     with neither read scope, an OPD admin or an ASN → 403 (they read through the entities' own
+         *     routes, within their scope).
          */
         get: operations["sync_changes"];
         put?: never;
@@ -1582,11 +1593,20 @@ export interface components {
         };
         /** Body_auth_revoke */
         Body_auth_revoke: {
+            /** Client Id */
+            client_id?: string | null;
+            /** Client Secret */
+            client_secret?: string | null;
             /**
              * Token
-             * @description The refresh token to revoke
+             * @description A refresh token or access token of the caller
              */
-            token: string;
+            token?: string | null;
+            /**
+             * Token Type Hint
+             * @description refresh_token or access_token: where to look first
+             */
+            token_type_hint?: string | null;
         };
         /** Body_auth_token */
         Body_auth_token: {
@@ -1612,6 +1632,7 @@ export interface components {
         Body_imports_asn: {
             /**
              * File
+             * Format: binary
              * @description CSV (UTF-8, UTF-16 or Windows-1252; `,`, `;` or tab separated) or XLSX (first sheet), at most 20 MB; the format is read from the content, not the name
              */
             file: string;
@@ -1625,6 +1646,7 @@ export interface components {
             course_id?: string | null;
             /**
              * File
+             * Format: binary
              * @description A Zoom, Google Meet or Microsoft Teams participant report
              */
             file: string;
@@ -1658,6 +1680,7 @@ export interface components {
         Body_imports_learning_records: {
             /**
              * File
+             * Format: binary
              * @description CSV (UTF-8, UTF-16 or Windows-1252; `,`, `;` or tab separated) or XLSX (first sheet), at most 20 MB; the format is read from the content, not the name
              */
             file: string;
@@ -1666,6 +1689,7 @@ export interface components {
         Body_learning_records_evidence_upload: {
             /**
              * File
+             * Format: binary
              * @description PDF, PNG or JPEG, at most 5 MB; the type is read from the content, not the name
              */
             file: string;
@@ -1686,7 +1710,7 @@ export interface components {
             jurisdiction: "provinsi" | "kabupaten_kota";
             /**
              * Total Belanja Daerah Idr
-             * @description Whole rupiah, a JSON integer
+             * @description Whole rupiah: a JSON integer (a number without fraction such as 1.0 counts; above 2^53 write the digits, as a float cannot hold every whole number there)
              * @example 21690000000000
              */
             total_belanja_daerah_idr: number;
@@ -2965,7 +2989,10 @@ export interface components {
             form_code: string;
             /** Jp Factor */
             jp_factor?: number | string | null;
-            /** Max Jp Per Day */
+            /**
+             * Max Jp Per Day
+             * @description This form's JP per day of the record; where the rule set's own `max_jp_per_day` is stricter, that one applies
+             */
             max_jp_per_day?: number | string | null;
             /** Max Jp Per Year */
             max_jp_per_year?: number | string | null;
@@ -2984,7 +3011,10 @@ export interface components {
             form_code: string;
             /** Jp Factor */
             jp_factor?: number | null;
-            /** Max Jp Per Day */
+            /**
+             * Max Jp Per Day
+             * @description This form's JP per day of the record; where the rule set's own `max_jp_per_day` is stricter, that one applies
+             */
             max_jp_per_day?: number | null;
             /** Max Jp Per Year */
             max_jp_per_year?: number | null;
@@ -3155,7 +3185,7 @@ export interface components {
             status: components["schemas"]["JobStatus"];
             /**
              * Summary
-             * @description Notes on the file (encoding, ignored_columns); attendance: matched, unmatched, below_threshold
+             * @description Notes on the file (encoding, ignored_columns); attendance: matched, unmatched, below_threshold, needs_review
              */
             summary: {
                 [key: string]: unknown;
@@ -3774,6 +3804,7 @@ export interface components {
             /**
              * End Date
              * Format: date
+             * @description A date on or after 1950-01-01
              */
             end_date: string;
             /**
@@ -3798,6 +3829,7 @@ export interface components {
             /**
              * Start Date
              * Format: date
+             * @description A date on or after 1950-01-01
              */
             start_date: string;
             /** Title */
@@ -4064,7 +4096,7 @@ export interface components {
             nip: string | null;
             /**
              * Outcome
-             * @description error; for attendance also matched, unmatched or below_threshold
+             * @description error; for attendance also matched, unmatched, below_threshold or needs_review (a NIP in the display name beside a name unlike the profile's: not credited, for an admin to decide)
              */
             outcome: string;
             /**
@@ -4123,6 +4155,7 @@ export interface components {
          *           "min": 0
          *         }
          *       ],
+         *       "max_jp_per_day": 32,
          *       "pns_min_jp": 20,
          *       "pppk_max_jp": 24
          *     }
@@ -4138,6 +4171,12 @@ export interface components {
             jp_minutes: number;
             /** Jpm Bands */
             jpm_bands: components["schemas"]["JpmBand-Input"][];
+            /**
+             * Max Jp Per Day
+             * @description The most JP any record stores per day it spans (end − start + 1), on every path; more is cut down to it. A form rule's own `max_jp_per_day` applies where it is stricter. Default 32: what 24 hours hold at 45 minutes a JP
+             * @default 32
+             */
+            max_jp_per_day: number | string;
             /**
              * Pns Min Jp
              * @description Yearly minimum for PNS/CPNS (PP 11/2017 art. 203: 20)
@@ -4181,6 +4220,7 @@ export interface components {
          *           "min": 0
          *         }
          *       ],
+         *       "max_jp_per_day": 32,
          *       "pns_min_jp": 20,
          *       "pppk_max_jp": 24
          *     }
@@ -4196,6 +4236,12 @@ export interface components {
             jp_minutes: number;
             /** Jpm Bands */
             jpm_bands: components["schemas"]["JpmBand-Output"][];
+            /**
+             * Max Jp Per Day
+             * @description The most JP any record stores per day it spans (end − start + 1), on every path; more is cut down to it. A form rule's own `max_jp_per_day` applies where it is stricter. Default 32: what 24 hours hold at 45 minutes a JP
+             * @default 32
+             */
+            max_jp_per_day: number;
             /**
              * Pns Min Jp
              * @description Yearly minimum for PNS/CPNS (PP 11/2017 art. 203: 20)
@@ -4350,7 +4396,8 @@ export interface components {
          *     Each item has the fields of `AsnCreate`; `nip`, `name`, `employment_type` and `unit_id` are always
          *     required. A new NIP creates a profile. For an existing one the fields present in the item are
          *     set (an explicit `null` clears an optional field) and fields the item leaves out keep their
-         *     stored values.
+         *     stored values. Items are validated one by one, after the body is read: the body's own shape
+         *     (an object with `items`, a list of at most 5,000) is all that can make the whole request a 422.
          * @example {
          *       "items": [
          *         {
@@ -4382,7 +4429,7 @@ export interface components {
              * Items
              * @description Up to 5000 profiles keyed by NIP
              */
-            items: components["schemas"]["AsnCreate"][];
+            items: unknown[];
         };
         /** SyncError */
         SyncError: {
@@ -4494,7 +4541,7 @@ export interface components {
         UnitBudgetBody: {
             /**
              * Pagu Idr
-             * @description Whole rupiah, a JSON integer
+             * @description Whole rupiah: a JSON integer (a number without fraction such as 1.0 counts; above 2^53 write the digits, as a float cannot hold every whole number there)
              * @example 73746000000
              */
             pagu_idr: number;
@@ -4904,6 +4951,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5016,6 +5065,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5098,9 +5149,9 @@ export interface operations {
     asn_update: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The ETag from your last read; required for updates */
-                "If-Match"?: string | null;
+            header: {
+                /** @description The ETag from your last read (GET, or the previous write's ETag); a stale one → 412. Sending none → 428 `precondition_required` */
+                "If-Match": string;
             };
             path: {
                 /** @description 18-digit NIP */
@@ -5117,6 +5168,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5195,7 +5248,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match header required */
+            /** @description If-Match is missing */
             428: {
                 headers: {
                     [name: string]: unknown;
@@ -5873,6 +5926,8 @@ export interface operations {
             /** @description The same (source, external_id) was recorded before */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5882,6 +5937,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6248,20 +6305,20 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/x-www-form-urlencoded": components["schemas"]["Body_auth_revoke"];
             };
         };
         responses: {
-            /** @description Successful Response */
-            204: {
+            /** @description Revoked, or nothing to revoke (the same answer for either) */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            /** @description Bad request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6531,6 +6588,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6614,7 +6673,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag from your last read; required for updates */
+                /** @description The ETag from your last read. Required to replace an existing resource (428 `precondition_required` without it); leave it out to create one */
                 "If-Match"?: string | null;
             };
             path: {
@@ -6632,6 +6691,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6641,6 +6702,8 @@ export interface operations {
             /** @description Recorded the year's budget */
             201: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6710,7 +6773,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match header required */
+            /** @description Replacing an existing resource needs If-Match */
             428: {
                 headers: {
                     [name: string]: unknown;
@@ -6956,6 +7019,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7039,7 +7104,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag from your last read; required for updates */
+                /** @description The ETag from your last read. Required to replace an existing resource (428 `precondition_required` without it); leave it out to create one */
                 "If-Match"?: string | null;
             };
             path: {
@@ -7058,6 +7123,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7067,6 +7134,8 @@ export interface operations {
             /** @description Recorded the unit's budget */
             201: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7136,7 +7205,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match header required */
+            /** @description Replacing an existing resource needs If-Match */
             428: {
                 headers: {
                     [name: string]: unknown;
@@ -7373,6 +7442,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7464,9 +7535,9 @@ export interface operations {
     clients_update: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The ETag from your last read; required for updates */
-                "If-Match"?: string | null;
+            header: {
+                /** @description The ETag from your last read (GET, or the previous write's ETag); a stale one → 412. Sending none → 428 `precondition_required` */
+                "If-Match": string;
             };
             path: {
                 client_pk: number;
@@ -7482,6 +7553,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7551,7 +7624,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match header required */
+            /** @description If-Match is missing */
             428: {
                 headers: {
                     [name: string]: unknown;
@@ -7801,6 +7874,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7912,6 +7987,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7994,9 +8071,9 @@ export interface operations {
     competencies_update: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The ETag from your last read; required for updates */
-                "If-Match"?: string | null;
+            header: {
+                /** @description The ETag from your last read (GET, or the previous write's ETag); a stale one → 412. Sending none → 428 `precondition_required` */
+                "If-Match": string;
             };
             path: {
                 code: string;
@@ -8012,6 +8089,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8081,7 +8160,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match header required */
+            /** @description If-Match is missing */
             428: {
                 headers: {
                     [name: string]: unknown;
@@ -8130,6 +8209,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8194,9 +8275,9 @@ export interface operations {
     standard_defaults_put: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The ETag from your last read; required for updates */
-                "If-Match"?: string | null;
+            header: {
+                /** @description The ETag from your last read (GET, or the previous write's ETag); a stale one → 412. Sending none → 428 `precondition_required` */
+                "If-Match": string;
             };
             path?: never;
             cookie?: never;
@@ -8210,6 +8291,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8270,7 +8353,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match header required */
+            /** @description If-Match is missing */
             428: {
                 headers: {
                     [name: string]: unknown;
@@ -8425,6 +8508,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8537,6 +8622,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8619,9 +8706,9 @@ export interface operations {
     courses_update: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The ETag from your last read; required for updates */
-                "If-Match"?: string | null;
+            header: {
+                /** @description The ETag from your last read (GET, or the previous write's ETag); a stale one → 412. Sending none → 428 `precondition_required` */
+                "If-Match": string;
             };
             path: {
                 /** @description Course id */
@@ -8638,6 +8725,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8716,7 +8805,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match header required */
+            /** @description If-Match is missing */
             428: {
                 headers: {
                     [name: string]: unknown;
@@ -10007,6 +10096,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10098,12 +10189,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The evidence file, as an attachment */
+            /** @description The evidence file, as an attachment, typed as what its content is (PDF, PNG or JPEG); as application/octet-stream when Accept asks for that and not for the file's type */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/octet-stream": string;
                     "application/pdf": string;
                     "image/jpeg": string;
                     "image/png": string;
@@ -10201,6 +10293,8 @@ export interface operations {
             /** @description The record, with its new evidence */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10780,6 +10874,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10891,6 +10987,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10973,9 +11071,9 @@ export interface operations {
     positions_update: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The ETag from your last read; required for updates */
-                "If-Match"?: string | null;
+            header: {
+                /** @description The ETag from your last read (GET, or the previous write's ETag); a stale one → 412. Sending none → 428 `precondition_required` */
+                "If-Match": string;
             };
             path: {
                 position_id: number;
@@ -10991,6 +11089,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11069,7 +11169,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match header required */
+            /** @description If-Match is missing */
             428: {
                 headers: {
                     [name: string]: unknown;
@@ -11120,6 +11220,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11203,7 +11305,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag from your last read; required for updates */
+                /** @description The ETag from your last read. Required to replace an existing resource (428 `precondition_required` without it); leave it out to create one */
                 "If-Match"?: string | null;
             };
             path: {
@@ -11220,6 +11322,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11229,6 +11333,8 @@ export interface operations {
             /** @description The position had no standard; this one was created */
             201: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11298,7 +11404,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match header required */
+            /** @description Replacing an existing resource needs If-Match */
             428: {
                 headers: {
                     [name: string]: unknown;
@@ -11727,6 +11833,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11810,7 +11918,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag from your last read; required for updates */
+                /** @description The ETag from your last read. Required to replace an existing resource (428 `precondition_required` without it); leave it out to create one */
                 "If-Match"?: string | null;
             };
             path: {
@@ -11828,6 +11936,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11837,6 +11947,8 @@ export interface operations {
             /** @description Created the year's own rule set */
             201: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11906,7 +12018,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match header required */
+            /** @description Replacing an existing resource needs If-Match */
             428: {
                 headers: {
                     [name: string]: unknown;
@@ -12258,6 +12370,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12369,6 +12483,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12451,9 +12567,9 @@ export interface operations {
     units_update: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The ETag from your last read; required for updates */
-                "If-Match"?: string | null;
+            header: {
+                /** @description The ETag from your last read (GET, or the previous write's ETag); a stale one → 412. Sending none → 428 `precondition_required` */
+                "If-Match": string;
             };
             path: {
                 unit_id: number;
@@ -12469,6 +12585,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12547,7 +12665,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match header required */
+            /** @description If-Match is missing */
             428: {
                 headers: {
                     [name: string]: unknown;
@@ -12694,6 +12812,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12805,6 +12925,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12887,9 +13009,9 @@ export interface operations {
     users_update: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The ETag from your last read; required for updates */
-                "If-Match"?: string | null;
+            header: {
+                /** @description The ETag from your last read (GET, or the previous write's ETag); a stale one → 412. Sending none → 428 `precondition_required` */
+                "If-Match": string;
             };
             path: {
                 user_id: number;
@@ -12905,6 +13027,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12974,7 +13098,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match header required */
+            /** @description If-Match is missing */
             428: {
                 headers: {
                     [name: string]: unknown;

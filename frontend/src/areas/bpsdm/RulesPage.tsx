@@ -131,6 +131,8 @@ function RulesForm({ rules, etag, onDone }: { rules: RuleSet; etag: string | nul
           budget_min_pct: { provinsi: decimal(values.provinsi), kabupaten_kota: decimal(values.kabupaten_kota) },
           jpm_bands: rules.jpm_bands,
           form_rules: rules.form_rules,
+          // PUT replaces the rule set: fields this form does not edit are sent back as they are.
+          max_jp_per_day: rules.max_jp_per_day,
         },
       },
       { onSuccess: onDone },
