@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 
 from app.core.errors import Unprocessable
 from app.imports.layouts import MissingColumns
-from app.imports.reading import UnreadableFile
+from app.imports.reading import XLSX, UnreadableFile, check_size, measure
 
 ZOOM, MEET, TEAMS, TEAMS_LEGACY = "zoom", "google_meet", "teams", "teams_legacy"
 SUPPORTED = (
@@ -198,6 +198,9 @@ def _cell(value: object) -> str:
 def _xlsx_rows(content: bytes) -> list[list[tuple[int, list[str]]]]:
     from openpyxl import load_workbook  # only XLSX uploads pay for importing it
 
+    # openpyxl pads every row to the sheet's declared width: refuse a sheet declared or spread
+    # beyond the import limits before it does.
+    check_size(measure(content, XLSX))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know

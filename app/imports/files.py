@@ -28,6 +28,7 @@ from app.imports.models import (
     BELOW_THRESHOLD,
     ERROR,
     MATCHED,
+    NEEDS_REVIEW,
     UNMATCHED,
     ImportJob,
     ImportRow,
@@ -42,6 +43,7 @@ OUTCOMES = {
     MATCHED: "Cocok",
     UNMATCHED: "Tidak cocok",
     BELOW_THRESHOLD: "Di bawah ambang",
+    NEEDS_REVIEW: "Perlu ditinjau",
 }
 REPORT_COLUMNS = (
     Column("Baris", Kind.integer, 8),

@@ -1,10 +1,15 @@
-"""Uploaded spreadsheets as rows: the format sniffed from the content, CSV decoded, XLSX read.
+"""Uploaded spreadsheets as rows: the format sniffed from the content, CSV decoded, workbooks read.
 
 A CSV may come from any Excel: UTF-8 with or without a byte-order mark, UTF-16 ("Unicode text",
 tab-separated), or the Windows ANSI code page (Windows-1252) when its bytes are not UTF-8; fields
-are separated by `,`, `;` (Indonesian Excel's list separator) or tabs. An XLSX is read from its
-first sheet, the header being its first non-empty row. Everything here is synchronous and
-CPU-bound: callers run it in a worker thread.
+are separated by `,`, `;` (Indonesian Excel's list separator) or tabs. A workbook (XLSX, ODS from
+LibreOffice / WPS, or the Excel 97-2003 .xls and binary .xlsb that offices still send) is read from
+its first sheet by python-calamine, the header being its first non-empty row; before the reader
+loads anything, `sheet_scan` (`sheet_scan_binary` for .xls and .xlsb) measures where the sheet's
+cells really are and the sheet is refused when that, or what it declares, is beyond the limits below.
+The reader picks the format itself, trying .xls, XLSX, .xlsb and ODS in turn until one opens, so a
+file that more than one of them could open is refused: the one scanned must be the one read.
+Everything here is synchronous and CPU-bound: callers run it in a worker thread.
 """
 
 from __future__ import annotations
@@ -12,24 +17,47 @@ from __future__ import annotations
 import csv
 import io
 import re
-import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import load_workbook
+from python_calamine import CalamineError, CalamineWorkbook
 
 from app.core.errors import PayloadTooLarge, Unprocessable
+from app.imports import sheet_scan, sheet_scan_binary
+from app.imports.sheet_scan import Footprint, SheetTooLarge
 
-CSV, XLSX = "csv", "xlsx"
+CSV, XLSX, ODS, XLS, XLSB = "csv", "xlsx", "ods", "xls", "xlsb"
+WORKBOOKS = (XLSX, ODS, XLS, XLSB)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # Far more than a province has ASN; a workbook this size that unpacks to more rows is refused.
+# A sheet may reach row MAX_ROWS + 1 (a header and MAX_ROWS rows), blank rows included.
 MAX_ROWS = 250_000
+# No import has more than a few dozen columns; 256 is the whole width of an Excel 97-2003 sheet.
+MAX_COLUMNS = 256
+# The reader holds a dense grid of 32-byte cells over the sheet's used box: up to 2 million cells
+# (64 MB) whatever the file holds, beyond that only when at least a quarter of the box is filled,
+# so the grid costs at most four times what the file holds. Text copied out of shared strings and
+# repeated ODS cells is held per copy: at most 64 MB (250,000 rows of 256 characters).
+FREE_GRID = 2_000_000
+GRID_PER_CELL = 4
+MAX_TEXT = 64 * 1024 * 1024
+# The .xls reader reserves 40 bytes for every cell of a sheet's declared DIMENSIONS (virtual memory
+# until filled); an Excel 97-2003 sheet has at most 65,536 rows, so 671 MB at most.
+MAX_XLS_ROWS = 65_536
 _ZIP = b"PK\x03\x04"
+_ZIP_END = b"PK\x05\x06"
+_ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
+_PACKAGE_RELS = re.compile(rb"<(?:[\w.\-]+:)?Relationship\b([^>]*)>")
+_REL_TYPE = re.compile(rb"""(?:^|\s)Type\s*=\s*["']([^"']*)""")
+_REL_TARGET = re.compile(rb"""(?:^|\s)Target\s*=\s*["']([^"']*)""")
 # Files people pick by mistake, named so the error can say what was sent.
 _SIGNATURES = (
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel 97-2003 workbook (.xls); save it as .xlsx or CSV"),
+    (
+        sheet_scan_binary.OLE_MAGIC,
+        "an Office 97-2003 document that is not a readable workbook (a Word file, or a damaged .xls)",
+    ),
     (b"%PDF-", "a PDF document"),
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
@@ -72,16 +100,24 @@ class Table:
 
 
 def sniff(content: bytes) -> str:
-    """`csv` or `xlsx`, from the bytes alone (never the name); raises what is wrong otherwise."""
+    """`csv`, `xlsx`, `ods`, `xls` or `xlsb`, from the bytes alone (never the name); raises what is wrong
+    otherwise."""
     if not content:
         raise EmptyFile("The file is empty")
     if len(content) > MAX_UPLOAD_BYTES:
         raise FileTooLarge(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
     if content.startswith(_ZIP):
-        return XLSX
+        return _package(content)
+    if sheet_scan_binary.is_xls(content):
+        # The reader tries XLSX next when .xls fails, and finds a ZIP from its end.
+        if _ZIP_END in content[-(1 << 16) - 22 :]:
+            raise UnreadableFile(
+                "The file is an .xls workbook with a ZIP archive inside; save it again as .xlsx"
+            )
+        return XLS
     for magic, what in _SIGNATURES:
         if content.startswith(magic):
-            raise UnreadableFile(f"The file is {what}; upload a CSV or XLSX file")
+            raise UnreadableFile(f"The file is {what}; upload a CSV, XLSX, XLS or ODS file")
     return CSV
 
 
@@ -166,50 +202,196 @@ def read_csv(content: bytes) -> Table:
     return Table(header, header_row, rows, encoding)
 
 
-# -- XLSX ----------------------------------------------------------------------------------------------
+# -- workbooks ----------------------------------------------------------------------------------------
 
 
-def _open_sheet(content: bytes) -> Any:
+def _package(content: bytes) -> str:
+    """Which workbook a ZIP archive is, as the reader will see it (a DOCX is a ZIP too)."""
+    damaged = UnreadableFile(
+        "The file is a damaged ZIP archive, not a readable workbook; save it again as XLSX"
+    )
     try:
-        with warnings.catch_warnings():
-            # openpyxl warns about workbooks written by other tools (no default style, data
-            # validation extensions); those still read correctly.
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            raw = archive.namelist()
+            # The reader looks parts up by name with `\\` as `/` and in any case; two entries that
+            # look alike to it could be one part to it and another to the scan.
+            names = {name.replace("\\", "/").lower(): name for name in raw}
+            if len(names) != len(raw):
+                raise UnreadableFile("The file holds two parts of the same name; save it again as XLSX")
+            xl_path = _xlsx_path(archive, names)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, RuntimeError) as exc:
+        raise damaged from exc
+    except sheet_scan.Malformed as exc:
+        raise damaged from exc
+    kinds = []
+    if xl_path is not None:
+        # The scan reads the workbook where Excel puts it; the reader reads it where the package says.
+        if xl_path.lower() != "xl/" or "xl/workbook.xml" not in raw:
+            raise UnreadableFile("The XLSX workbook has an unusual layout; save it again from Excel")
+        kinds.append(XLSX)
+    if "xl/workbook.bin" in names:
+        kinds.append(XLSB)
+    if content[30:].startswith(_ODS_MIMETYPE) or "mimetype" in raw or "content.xml" in raw:
+        kinds.append(ODS)
+    if len(kinds) > 1:
         raise UnreadableFile(
-            "The file is a ZIP archive but not a readable XLSX workbook; save it again from Excel"
-        ) from exc
-    except Exception as exc:  # openpyxl raises assorted errors on malformed parts
-        raise UnreadableFile("The XLSX workbook cannot be read; save it again from Excel") from exc
-    if not workbook.worksheets:
-        raise EmptyFile("The workbook has no sheet")
-    return workbook
+            f"The file holds parts of more than one kind of workbook ({', '.join(kinds).upper()}); "
+            "save it again from Excel or LibreOffice"
+        )
+    if kinds:
+        return kinds[0]
+    raise UnreadableFile(
+        "The file is a ZIP archive but not an XLSX, XLSB or ODS workbook; upload a CSV, XLSX or ODS file"
+    )
 
 
-def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
-    workbook = _open_sheet(content)
+def _xlsx_path(archive: zipfile.ZipFile, names: dict[str, str]) -> str | None:
+    """The folder the reader opens an XLSX workbook in, when it can open the archive as one: its
+    package relationships name an office document and that folder has the workbook's relationships."""
+    rels = names.get("_rels/.rels")
+    if rels is None:
+        return None
+    target = None
+    chunks = sheet_scan.stream_part(archive, rels, sheet_scan.MAX_PART_XML, "package relationships")
+    for attrs in _PACKAGE_RELS.findall(b"".join(chunks)):
+        kind, found = _REL_TYPE.search(attrs), _REL_TARGET.search(attrs)
+        if kind and found and kind.group(1).endswith(b"/relationships/officeDocument"):
+            target = found.group(1).decode("utf-8", "replace")
+    if target is None:
+        return None
+    folder = target[: target.rfind("/") + 1].removeprefix("/")
+    return folder if f"{folder}_rels/workbook.xml.rels".lower() in names else None
+
+
+def _column_name(number: int) -> str:
+    name = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def _extent(rows: int, columns: int) -> str:
+    return f"{rows:,} rows and {columns:,} columns (to column {_column_name(columns) or '-'})"
+
+
+def check_size(footprint: Footprint) -> None:
+    """Refuse, before anything is loaded, a sheet whose declared or real size is beyond the limits."""
+    max_rows = MAX_ROWS + 1
+    limits = f"at most {max_rows:,} rows (a header and {MAX_ROWS:,} rows) and {MAX_COLUMNS} columns"
+    advice = (
+        "Delete the empty rows and columns after the data (or copy only the data into a new "
+        "workbook) and upload again"
+    )
+    extra: dict[str, Any] = {"limits": {"rows": max_rows, "columns": MAX_COLUMNS}}
+    if footprint.rows > max_rows:
+        raise TooManyRows(
+            f"The first sheet has data down to row {footprint.rows:,}; a sheet may have {limits}, "
+            f"blank rows included. Split it, or delete the empty rows between the data",
+            found={"rows": footprint.rows, "columns": footprint.columns},
+            **extra,
+        )
+    if footprint.columns > MAX_COLUMNS:
+        raise SheetTooLarge(
+            f"The first sheet has data in {_extent(footprint.rows, footprint.columns)}; a sheet may "
+            f"have {limits}. {advice}",
+            found={"rows": footprint.rows, "columns": footprint.columns},
+            **extra,
+        )
+    declared_rows, declared_columns = footprint.declared_rows, footprint.declared_columns
+    if declared_rows > max_rows or declared_columns > MAX_COLUMNS:
+        raise SheetTooLarge(
+            f"The first sheet declares {_extent(declared_rows, declared_columns)}; a sheet may have "
+            f"{limits}. {advice}",
+            found={"rows": declared_rows, "columns": declared_columns},
+            **extra,
+        )
+    if footprint.grid > max(FREE_GRID, GRID_PER_CELL * footprint.cells):
+        raise SheetTooLarge(
+            f"The data of the first sheet is spread over {footprint.grid:,} cells ("
+            f"{_extent(footprint.rows, footprint.columns)}) but only {footprint.cells:,} of them are "
+            f"filled. {advice}",
+            found={"rows": footprint.rows, "columns": footprint.columns, "cells": footprint.cells},
+            **extra,
+        )
+    if footprint.text > MAX_TEXT:
+        raise SheetTooLarge(
+            f"The cells of the workbook repeat {footprint.text // (1024 * 1024):,} MB of text "
+            f"(shared or repeated cells); at most {MAX_TEXT // (1024 * 1024)} MB can be imported. "
+            "Split the file or paste the data as values into a new workbook",
+            found={"text_bytes": footprint.text},
+            **extra,
+        )
+
+
+def measure(content: bytes, file_format: str) -> Footprint:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
-                yield number, list(values)
-    except UnreadableFile:
-        raise
-    except Exception as exc:
+        if file_format == ODS:
+            return sheet_scan.measure_ods(content)
+        if file_format == XLS:
+            footprint = sheet_scan_binary.measure_xls(content)
+            check_size(footprint)
+            if footprint.declared_rows > MAX_XLS_ROWS:
+                raise SheetTooLarge(
+                    f"A sheet of the workbook declares {footprint.declared_rows:,} rows; an Excel 97-2003 "
+                    f"sheet has at most {MAX_XLS_ROWS:,}. Save it again from Excel",
+                    found={"rows": footprint.declared_rows, "columns": footprint.declared_columns},
+                    limits={"rows": MAX_XLS_ROWS, "columns": MAX_COLUMNS},
+                )
+            return footprint
+        if file_format == XLSB:
+            return sheet_scan_binary.measure_xlsb(content)
+        return sheet_scan.measure_xlsx(content)
+    except sheet_scan.Malformed as exc:
         raise UnreadableFile(
-            "The XLSX workbook is damaged (its first sheet cannot be read to the end); save it again from Excel"
+            f"The {file_format.upper()} workbook is damaged ({exc}); save it again from Excel or LibreOffice"
         ) from exc
-    finally:
-        workbook.close()
 
 
-def read_xlsx(content: bytes, *, header_only: bool = False) -> Table:
-    """The first sheet; with `header_only`, just the header and the first data row (a cheap check)."""
+def _sheet_rows(content: bytes, file_format: str) -> Iterator[tuple[int, list[Any]]]:
+    """The first sheet's rows, numbered as the spreadsheet numbers them, trailing empty cells cut."""
+    check_size(measure(content, file_format))
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        if not book.sheet_names:
+            raise EmptyFile("The workbook has no sheet")
+        sheet = book.get_sheet_by_index(0)
+        # The reader starts at row 1 but at the sheet's first used column: a header in column B
+        # and its rows stay aligned.
+        for number, values in enumerate(sheet.iter_rows(), start=1):
+            cells = [None if v == "" else v for v in values]
+            while cells and cells[-1] is None:
+                cells.pop()
+            yield number, cells
+    except (CalamineError, ValueError, OSError) as exc:
+        raise _damaged(file_format) from exc
+    except BaseException as exc:
+        # A Rust panic inside calamine surfaces as pyo3's PanicException, a BaseException: the scan
+        # refuses every malformed layout known to panic, and this keeps an unknown one a 422, not a 500.
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise _damaged(file_format) from exc
+
+
+def _damaged(file_format: str) -> UnreadableFile:
+    return UnreadableFile(
+        f"The {file_format.upper()} workbook is damaged and cannot be read to the end; save it again "
+        "from Excel or LibreOffice"
+    )
+
+
+def read_workbook(content: bytes, file_format: str = XLSX, *, header_only: bool = False) -> Table:
+    """The first sheet; with `header_only`, just the header and the first data row (a cheap check).
+
+    Blank rows are skipped but count toward the row limit, as the sheet's row numbers do."""
     header: list[str] | None = None
     header_row = 0
     rows: list[tuple[int, list[Any]]] = []
-    for number, values in _xlsx_rows(content):
+    for number, values in _sheet_rows(content, file_format):
+        if header is not None and number - header_row > MAX_ROWS:
+            raise TooManyRows(
+                f"The sheet has more than {MAX_ROWS:,} rows below its header (blank rows included); split it"
+            )
         if _blank(values):
             continue
         if header is None:
@@ -218,14 +400,16 @@ def read_xlsx(content: bytes, *, header_only: bool = False) -> Table:
         rows.append((number, values))
         if header_only:
             break
-        if len(rows) > MAX_ROWS:
-            raise TooManyRows(f"The sheet has more than {MAX_ROWS} rows; split it")
     if header is None:
         raise EmptyFile("The first sheet of the workbook is empty")
     return Table(header, header_row, rows)
 
 
+def read_xlsx(content: bytes, *, header_only: bool = False) -> Table:
+    return read_workbook(content, XLSX, header_only=header_only)
+
+
 def read(content: bytes, file_format: str, *, header_only: bool = False) -> Table:
-    if file_format == XLSX:
-        return read_xlsx(content, header_only=header_only)
+    if file_format in WORKBOOKS:
+        return read_workbook(content, file_format, header_only=header_only)
     return read_csv(content)

@@ -30,7 +30,9 @@ router = APIRouter(tags=["imports"])
 segment_except("import_job", "asn", "learning-records", "attendance")
 
 _UPLOAD_HELP = (
-    "CSV (UTF-8, UTF-16 or Windows-1252; `,`, `;` or tab separated) or XLSX (first sheet), at most "
+    "CSV (UTF-8, UTF-16 or Windows-1252; `,`, `;` or tab separated) or a workbook (XLSX, XLS, XLSB or "
+    "ODS; first sheet; a sheet larger than its limits is refused at upload with 422 `sheet_too_large`), "
+    "at most "
     f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB; the format is read from the content, not the name"
 )
 _UPLOAD_ERRORS = problem_responses(401, 403, 404, 413, 422)
@@ -173,7 +175,8 @@ async def imports_attendance(
     Give `course_id`, or `title`, `form_code`, `session_date` and `session_minutes`. People matched by
     their profile email or an 18-digit NIP in their display name who attended at least `min_share` of
     the session get verified records (source "attendance"); the job's report lists every participant
-    as matched, unmatched or below_threshold. Uploading the same report again creates nothing new.
+    as matched, unmatched, below_threshold or needs_review (a NIP beside a name unlike the profile's,
+    not credited). Uploading the same report again creates nothing new.
     """
     given = {
         "course_id": course_id,

@@ -371,15 +371,20 @@ class TestFailuresAndRetries:
         problem(await client.post(path, headers=headers), 409, "import_not_retryable")
         assert await job_audit(session, job["id"]) == [("create", "bpsdm"), ("finish", "bpsdm")]
 
-    async def test_a_damaged_workbook_found_late_fails_the_job(
+    async def test_a_damaged_workbook_is_refused_at_upload(
         self, client: httpx.AsyncClient, settings: Settings, world: World, session: AsyncSession
     ) -> None:
+        # The whole sheet is measured and parsed before the job is queued, so damage anywhere in it
+        # is found while the upload is still open.
         nips = [make_nip(birth=date_of(i)) for i in range(3000)]
         content = truncated_sheet(xlsx_bytes(profiles(world, nips)))
-        job = await run_import(client, "asn", content, as_(settings, world, "bpsdm"), filename="rusak.xlsx")
-        assert (job["status"], job["processed"], job["total"], job["created"]) == ("failed", 0, None, 0)
-        assert "damaged" in job["message"]
-        assert await job_audit(session, job["id"]) == [("create", "bpsdm"), ("finish", "bpsdm")]
+        r = await client.post(
+            "/api/v1/imports/asn",
+            files={"file": ("rusak.xlsx", content, "application/octet-stream")},
+            headers=as_(settings, world, "bpsdm"),
+        )
+        assert (r.status_code, r.json()["code"]) == (422, "unreadable_file")
+        assert "damaged" in r.json()["detail"]
         assert await count(session, Asn, Asn.nip.in_(nips[:10])) == 0
 
 
