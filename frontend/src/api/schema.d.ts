@@ -1633,7 +1633,7 @@ export interface components {
             /**
              * File
              * Format: binary
-             * @description CSV (UTF-8, UTF-16 or Windows-1252; `,`, `;` or tab separated) or XLSX (first sheet), at most 20 MB; the format is read from the content, not the name
+             * @description CSV (UTF-8, UTF-16 or Windows-1252; `,`, `;` or tab separated) or a workbook (XLSX, XLS, XLSB or ODS; first sheet; a sheet larger than its limits is refused at upload with 422 `sheet_too_large`), at most 20 MB; the format is read from the content, not the name
              */
             file: string;
         };
@@ -1681,7 +1681,7 @@ export interface components {
             /**
              * File
              * Format: binary
-             * @description CSV (UTF-8, UTF-16 or Windows-1252; `,`, `;` or tab separated) or XLSX (first sheet), at most 20 MB; the format is read from the content, not the name
+             * @description CSV (UTF-8, UTF-16 or Windows-1252; `,`, `;` or tab separated) or a workbook (XLSX, XLS, XLSB or ODS; first sheet; a sheet larger than its limits is refused at upload with 422 `sheet_too_large`), at most 20 MB; the format is read from the content, not the name
              */
             file: string;
         };
