@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
@@ -20,6 +21,11 @@ PASSWORD = "Rahasia#2026"
 PASSWORD_HASH = hash_password(PASSWORD)
 CLIENT_SECRET = "client-secret-for-tests-0123456789"
 CLIENT_SECRET_HASH = hash_password(CLIENT_SECRET)
+# Argon2 at its production cost takes ~0.15 s per login. A stored hash carries its own parameters,
+# so login-heavy tests give the accounts a cheap one without changing the code path they test.
+_FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+FAST_HASH = _FAST_HASHER.hash(PASSWORD)
+FAST_CLIENT_HASH = _FAST_HASHER.hash(CLIENT_SECRET)
 
 # A complete rule set with DOMAIN.md's values, for tests that PUT /api/v1/rules/{year}.
 RULES_BODY: dict[str, Any] = {

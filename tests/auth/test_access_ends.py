@@ -9,29 +9,21 @@ from typing import Any
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import IntegrationClient, User
 from app.core.config import Settings
 from tests import factories
-from tests.factories import World
+from tests.factories import FAST_CLIENT_HASH, World
 from tests.http import PROBLEM, as_
 from tests.learning.helpers import body
 
 TOKEN_URL = "/api/v1/auth/token"
 RECORDS = "/api/v1/learning-records"
 
-_FAST = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-FAST_HASH = _FAST.hash(factories.PASSWORD)
-FAST_CLIENT_HASH = _FAST.hash(factories.CLIENT_SECRET)
 
-
-@pytest.fixture(autouse=True)
-async def fast_logins(world: World, session: AsyncSession) -> None:
-    await session.execute(update(User).values(password_hash=FAST_HASH))
-    await session.commit()
+pytestmark = pytest.mark.usefixtures("fast_logins")
 
 
 @pytest.fixture

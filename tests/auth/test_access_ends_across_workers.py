@@ -20,7 +20,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import delete
 
 from app.auth.models import RefreshToken, User
@@ -31,10 +30,10 @@ from app.core.security import Role
 from app.main import create_app
 from tests import factories
 from tests.audit.helpers import append_only_lifted
+from tests.factories import FAST_HASH
 from tests.live_server import free_port, stop
 
 RECHECK_SECONDS = 1
-FAST_HASH = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1).hash(factories.PASSWORD)
 
 
 @dataclass

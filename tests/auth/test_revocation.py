@@ -9,23 +9,19 @@ from typing import Any
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import IntegrationClient, User
 from app.core.audit import AuditEntry
 from tests import factories
-from tests.factories import World
+from tests.factories import FAST_CLIENT_HASH, FAST_HASH, World
 from tests.http import PROBLEM
 
 TOKEN_URL = "/api/v1/auth/token"
 REVOKE_URL = "/api/v1/auth/revoke"
 CLIENT_ID = "bk_revoking_client"
 
-_FAST = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-FAST_HASH = _FAST.hash(factories.PASSWORD)
-FAST_CLIENT_HASH = _FAST.hash(factories.CLIENT_SECRET)
 BASIC = httpx.BasicAuth(CLIENT_ID, factories.CLIENT_SECRET)
 
 

@@ -7,11 +7,10 @@ from typing import Any
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.models import LoginThrottle, User
+from app.auth.models import LoginThrottle
 from app.core.audit import AuditEntry
 from app.core.config import Settings
 from app.core.types import utcnow
@@ -25,13 +24,9 @@ WRONG = "not-the-password"
 
 # Argon2 at its production cost takes ~0.15 s per login. A stored hash carries its own parameters,
 # so giving the accounts a cheap one keeps these login-heavy tests fast without changing the code path.
-FAST_HASH = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1).hash(factories.PASSWORD)
 
 
-@pytest.fixture(autouse=True)
-async def fast_logins(world: World, session: AsyncSession) -> None:
-    await session.execute(update(User).values(password_hash=FAST_HASH))
-    await session.commit()
+pytestmark = pytest.mark.usefixtures("fast_logins")
 
 
 async def login(

@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,24 +16,14 @@ from app.core.config import Settings
 from app.core.security import Role, hash_secret
 from app.core.types import utcnow
 from tests import factories
-from tests.factories import World
+from tests.factories import FAST_CLIENT_HASH, World
 
 TOKEN_URL = "/api/v1/auth/token"
 PROBLEM = "application/problem+json"
 RULES_BODY = factories.RULES_BODY
 
 
-# Argon2 at its production cost takes ~0.15 s per login. A stored hash carries its own parameters,
-# so giving the accounts a cheap one keeps these login-heavy tests fast without changing the code path.
-_FAST = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-FAST_HASH = _FAST.hash(factories.PASSWORD)
-FAST_CLIENT_HASH = _FAST.hash(factories.CLIENT_SECRET)
-
-
-@pytest.fixture(autouse=True)
-async def fast_logins(world: World, session: AsyncSession) -> None:
-    await session.execute(update(User).values(password_hash=FAST_HASH))
-    await session.commit()
+pytestmark = pytest.mark.usefixtures("fast_logins")
 
 
 async def create_client(
