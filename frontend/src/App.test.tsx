@@ -51,7 +51,7 @@ function backend(overrides: Record<string, Handler> = {}) {
       issued += 1;
       return tokens(`access-${issued}`, `refresh-${issued}`);
     },
-    "POST /api/v1/auth/revoke": () => new Response(null, { status: 204 }),
+    "POST /api/v1/auth/revoke": () => new Response(null, { status: 200 }),
     "GET /api/v1/auth/me": () => json({ username: NIP, role: "asn", nip: NIP, unit_id: 101, scopes: [] }),
     [`GET /api/v1/asn/${NIP}`]: () => json(PROFILE, 200, { ETag: '"1"' }),
     [`GET /api/v1/asn/${NIP}/jp-summary`]: () => json(SUMMARY),
