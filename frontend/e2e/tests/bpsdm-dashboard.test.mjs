@@ -86,7 +86,10 @@ function freshNip() {
   const birth = new Date(Date.UTC(1970, 0, 1) + Math.floor(Math.random() * 9000) * 86_400_000);
   const ymd = birth.toISOString().slice(0, 10).replaceAll("-", "");
   const seq = String(100 + Math.floor(Math.random() * 899));
-  return `${ymd}${2000 + Math.floor(Math.random() * 20)}0${1 + Math.floor(Math.random() * 9)}2${seq}`;
+  // The TMT year must be at least the birth year + 15 (an 18-year-old's first appointment and up),
+  // or the NIP is invalid and the "good" row is rejected too (born 1994, TMT 2000 was possible).
+  const tmt = birth.getUTCFullYear() + 18 + Math.floor(Math.random() * 10);
+  return `${ymd}${tmt}0${1 + Math.floor(Math.random() * 9)}2${seq}`;
 }
 
 test("an ASN CSV imports as a job followed to 'Selesai' with the progress bar full and the rejected row inline", async () => {
