@@ -9,7 +9,18 @@ function problem(status: number, code: string, detail: string, requestId: string
   return { type: `https://bangkom.id/problems/${code}`, title: "", status, code, detail, instance: "/api/v1/x", request_id: requestId };
 }
 
-const HARDENING_CODES = ["rate_limited", "claim_rate_exceeded", "unreadable_request", "database_unavailable"];
+const HARDENING_CODES = [
+  "rate_limited",
+  "claim_rate_exceeded",
+  "unreadable_request",
+  "database_unavailable",
+  // Hardening II (issue 13): answers an admin or an ASN can meet in the SPA.
+  "sheet_too_large",
+  "too_many_rows",
+  "position_out_of_scope",
+  "idempotency_key_in_use",
+  "invalid_cursor",
+];
 
 describe("problemText", () => {
   it.each(["id", "en"])("translates the limit and outage codes in %s", async (language) => {
