@@ -26,7 +26,6 @@ from sqlalchemy import Table, and_, func, insert, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
-from app.competencies import standings
 from app.competencies.models import (
     Assessment,
     Competency,
@@ -34,6 +33,7 @@ from app.competencies.models import (
     PositionStandard,
     StandardDefault,
 )
+from app.competencies.standards import standings
 from app.core.db import Base
 from app.core.types import utcnow
 from app.org.models import Position, Unit

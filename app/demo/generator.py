@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.asn.models import Asn
 from app.auth.models import User
 from app.auth.service import create_user
-from app.competencies import standings
 from app.competencies.models import (
     Assessment,
     AssessmentResult,
@@ -23,6 +22,7 @@ from app.competencies.models import (
     CompetencyLevel,
     PositionStandard,
 )
+from app.competencies.standards import standings
 from app.core import audit, changes
 from app.core.changes import Change
 from app.core.db import Base

@@ -25,12 +25,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
 from app.budgets import service as budgets_service
-from app.competencies import reports as competency_reports
+from app.competencies.reports import service as competency_reports
 from app.core.security import Principal
 from app.core.types import round_jp
 from app.exports.sheets import Column, CsvWriter, Kind, Row, Sheet, XlsxBuilder
-from app.learning import reports as learning_reports
 from app.learning.models import JpYearTotal, LearningRecord
+from app.learning.reports import service as learning_reports
 from app.org.models import Unit
 from app.reference import codes
 from app.rules import service as rules_service

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.asn import service as asn_service
 from app.asn.models import Asn
 from app.asn.nip import NipInvalid, parse_nip
-from app.competencies import courses
+from app.competencies.courses import service as courses
 from app.core.errors import DomainError, Unprocessable
 from app.core.params import before_floor
 from app.core.security import Principal

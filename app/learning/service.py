@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.asn.models import Asn
-from app.competencies.lookup import require_codes
+from app.competencies.standards.lookup import require_codes
 from app.core import audit
 from app.core import changes as change_feed
 from app.core.db import Base

@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
 from app.asn.schemas import AsnRead
-from app.competencies import assessments
-from app.competencies.assessment_schemas import AssessmentRead
+from app.competencies.assessments import service as assessments
+from app.competencies.assessments.schemas import AssessmentRead
 from app.competencies.models import Assessment
 from app.core.changes import Change
 from app.core.pagination import InvalidCursor, decode_cursor, encode_cursor

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from app.asn.schemas import EXAMPLE, AsnRead
-from app.competencies.assessment_schemas import AssessmentRead
+from app.competencies.assessments.schemas import AssessmentRead
 from app.learning.schemas import RecordDetail
 
 MAX_ITEMS = 5000

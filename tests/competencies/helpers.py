@@ -8,7 +8,6 @@ import httpx
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.competencies import standings
 from app.competencies.models import (
     Assessment,
     Competency,
@@ -16,6 +15,7 @@ from app.competencies.models import (
     CompetencyUnitTotal,
     PositionStandard,
 )
+from app.competencies.standards import standings
 from app.org.models import Position
 
 MANAJERIAL = ("M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8")

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.competencies import reports
+from app.competencies.reports import service as reports
 from app.core.config import Settings
 from tests.competencies.test_standings import (
     TEKNIS,

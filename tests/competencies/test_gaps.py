@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.competencies import gaps as gaps_service
+from app.competencies.gaps import service as gaps_service
 from app.core.config import Settings
 from app.core.types import latest_indonesian_date
 from app.rules.schemas import JpmBand

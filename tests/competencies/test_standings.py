@@ -15,7 +15,6 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
-from app.competencies import standings
 from app.competencies.models import (
     Assessment,
     AssessmentResult,
@@ -25,6 +24,7 @@ from app.competencies.models import (
     CompetencyUnitTotal,
     PositionStandard,
 )
+from app.competencies.standards import standings
 from app.core.config import Settings
 from app.org.models import Position, Unit
 from tests.factories import World, bearer, create_asn, create_position

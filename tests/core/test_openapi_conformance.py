@@ -18,7 +18,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from app.api import ROUTERS
 from app.budgets.schemas import UnitBudgetBody
-from app.competencies.course_schemas import CourseCreate
+from app.competencies.courses.schemas import CourseCreate
 from app.core.config import Settings
 from app.core.openapi import ETAG_OPERATIONS
 from app.learning.schemas import RecordCreate

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from app.learning import evidence
+from app.learning.evidence import service as evidence
 from app.learning.models import LearningRecord
 from tests.factories import World, bearer, client_principal
 from tests.http import as_, audit_rows, problem

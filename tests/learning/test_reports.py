@@ -18,8 +18,8 @@ from app.asn.service import AsnNotFound
 from app.core.config import Settings
 from app.core.fastread import FastReader
 from app.core.security import Principal, Role
-from app.learning import reports
 from app.learning.models import JpTotal, JpYearTotal, LearningRecord
+from app.learning.reports import service as reports
 from app.org.models import Unit
 from app.rules.defaults import DEFAULT_RULES
 from tests.factories import (

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.audit import AuditEntry
 from app.core.config import Settings
-from app.learning import xapi
 from app.learning.models import LearningEvent, LearningRecord
+from app.learning.xapi import service as xapi
 from tests import factories
 from tests.factories import World, bearer, client_principal
 from tests.http import as_, audit_rows, problem

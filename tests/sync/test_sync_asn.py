@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
-from app.competencies import standings
 from app.competencies.models import CompetencyStanding, PositionStandard
+from app.competencies.standards import standings
 from app.core.audit import AuditEntry
 from app.core.config import Settings
 from tests.factories import World

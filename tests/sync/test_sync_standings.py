@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
-from app.competencies import standings
+from app.competencies.standards import standings
 from app.core.changes import Change
 from app.core.config import Settings
 from app.sync import service

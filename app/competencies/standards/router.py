@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from app.auth.dependencies import ANY_USER, allow
-from app.competencies import service
-from app.competencies.lookup import get_competency
-from app.competencies.schemas import (
+from app.competencies.standards import service
+from app.competencies.standards.lookup import get_competency
+from app.competencies.standards.schemas import (
     BulkApply,
     BulkResult,
     CompetencyCreate,

@@ -8,9 +8,9 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
-from app.competencies.gap_schemas import CompetencyGaps, GapItem
-from app.competencies.lookup import dictionary_order
+from app.competencies.gaps.schemas import CompetencyGaps, GapItem
 from app.competencies.models import Competency, CompetencyLevel, PositionStandard
+from app.competencies.standards.lookup import dictionary_order
 from app.rules import service as rules_service
 from app.rules.schemas import JpmBand
 

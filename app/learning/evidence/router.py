@@ -9,8 +9,9 @@ from fastapi.responses import FileResponse
 from app.core.concurrency import etag
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.learning import evidence, service
+from app.learning import service
 from app.learning.dependencies import LearningWriter, ReadableRecord, WritableRecord
+from app.learning.evidence import service as evidence
 from app.learning.schemas import RecordRead
 
 router = APIRouter(tags=["learning"])

@@ -35,7 +35,7 @@ from app.core.types import round_jp
 from app.learning import service
 from app.learning.jp import yearly_caps
 from app.learning.models import PENDING, JpTotal, JpYearTotal, LearningRecord
-from app.learning.report_schemas import (
+from app.learning.reports.schemas import (
     Figures,
     FormJp,
     JpComplianceReport,

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from app.auth.dependencies import allow
-from app.competencies import reports
-from app.competencies.report_schemas import CompetencyGapMatrix, CompetencyGapReport
+from app.competencies.reports import service as reports
+from app.competencies.reports.schemas import CompetencyGapMatrix, CompetencyGapReport
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.security import Principal, Role

@@ -10,10 +10,10 @@ from app.asn import service as asn_service
 from app.asn.dependencies import NipPath
 from app.asn.models import Asn
 from app.auth.dependencies import ANY_USER, allow
-from app.competencies import assessments
-from app.competencies.assessment_schemas import AssessmentCreate, AssessmentPage, AssessmentRead
-from app.competencies.gap_schemas import CompetencyGaps
-from app.competencies.gaps import competency_gaps
+from app.competencies.assessments import service as assessments
+from app.competencies.assessments.schemas import AssessmentCreate, AssessmentPage, AssessmentRead
+from app.competencies.gaps.schemas import CompetencyGaps
+from app.competencies.gaps.service import competency_gaps
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.idempotency import IdempotencyDep

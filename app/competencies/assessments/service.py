@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn import service as asn_service
 from app.asn.models import Asn
-from app.competencies import lookup, standings
-from app.competencies.assessment_schemas import AssessmentCreate, AssessmentRead, ResultRead
+from app.competencies.assessments.schemas import AssessmentCreate, AssessmentRead, ResultRead
 from app.competencies.models import Assessment, AssessmentResult, Competency, CompetencyLevel
+from app.competencies.standards import lookup, standings
 from app.core import audit
 from app.core.errors import NotFound, Unprocessable
 from app.core.pagination import PageParams, paginate

@@ -11,9 +11,9 @@ from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.competencies.course_schemas import CourseCreate, CourseRead, CourseUpdate
-from app.competencies.lookup import dictionary_order, require_codes
+from app.competencies.courses.schemas import CourseCreate, CourseRead, CourseUpdate
 from app.competencies.models import Competency, Course, CourseCompetency
+from app.competencies.standards.lookup import dictionary_order, require_codes
 from app.core import audit
 from app.core.errors import Conflict, NotFound, Unprocessable
 from app.core.security import Principal

@@ -21,8 +21,8 @@ from app.core.db import SessionDep
 from app.core.errors import BadRequest, DomainError, Unauthorized, problem_responses
 from app.core.idempotency import IdempotencyDep
 from app.core.security import Principal
-from app.learning import xapi
-from app.learning.xapi_schemas import (
+from app.learning.xapi import service as xapi
+from app.learning.xapi.schemas import (
     STATEMENT_EXAMPLE,
     STATEMENT_SCHEMA,
     About,

@@ -10,9 +10,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
-from app.competencies import courses
-from app.competencies.course_schemas import CourseRead, DevelopmentPlan, PlanItem
-from app.competencies.gaps import competency_gaps
+from app.competencies.courses import service as courses
+from app.competencies.courses.schemas import CourseRead, DevelopmentPlan, PlanItem
+from app.competencies.gaps.service import competency_gaps
 from app.competencies.models import Course, CourseCompetency
 from app.core.types import round_jp
 from app.learning.models import JpYearTotal

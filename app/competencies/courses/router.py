@@ -7,8 +7,9 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from app.asn import service as asn_service
 from app.asn.dependencies import AsnReader, NipPath
 from app.auth.dependencies import ANY_USER, allow
-from app.competencies import courses
-from app.competencies.course_schemas import (
+from app.competencies.courses import service as courses
+from app.competencies.courses.plan import development_plan
+from app.competencies.courses.schemas import (
     CourseCreate,
     CoursePage,
     CourseRead,
@@ -16,7 +17,6 @@ from app.competencies.course_schemas import (
     DevelopmentPlan,
 )
 from app.competencies.models import Course
-from app.competencies.plan import development_plan
 from app.core.concurrency import IfMatchHeader, check_if_match, etag
 from app.core.db import SessionDep
 from app.core.errors import problem_responses

@@ -11,10 +11,10 @@ from app.core.db import FastReaderDep, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import PageDep, paginate
 from app.core.security import Principal, Role
-from app.learning import reports
 from app.learning.dependencies import LearningReader
 from app.learning.models import LearningRecord
-from app.learning.report_schemas import JpComplianceReport, JpSummary, QueuePage
+from app.learning.reports import service as reports
+from app.learning.reports.schemas import JpComplianceReport, JpSummary, QueuePage
 
 router = APIRouter()
 

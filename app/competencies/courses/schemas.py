@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator
 
-from app.competencies.gap_schemas import Group
+from app.competencies.gaps.schemas import Group
 from app.core.decimals import PlainDecimal
 from app.core.pagination import Page
 from app.core.params import IsoDate, Trimmed

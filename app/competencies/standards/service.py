@@ -16,10 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
-from app.competencies import standings
-from app.competencies.lookup import dictionary_order, require_codes
 from app.competencies.models import Competency, PositionStandard, StandardDefault
-from app.competencies.schemas import (
+from app.competencies.standards import standings
+from app.competencies.standards.lookup import dictionary_order, require_codes
+from app.competencies.standards.schemas import (
     BulkApply,
     BulkResult,
     CompetencyCreate,
@@ -30,7 +30,7 @@ from app.competencies.schemas import (
     StandardItem,
     StandardLine,
 )
-from app.competencies.schemas import StandardDefault as StandardDefaultItem
+from app.competencies.standards.schemas import StandardDefault as StandardDefaultItem
 from app.core import audit
 from app.core.audit import AuditEntry
 from app.core.errors import Conflict, PreconditionFailed, PreconditionRequired, Unprocessable

@@ -16,11 +16,8 @@ from sqlalchemy import Integer, bindparam, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-# Imported for its effect too: it registers the hook that keeps the totals in step with ASN moves.
-from app.competencies import standings  # noqa: F401
-from app.competencies.lookup import dictionary_order
 from app.competencies.models import Competency, CompetencyUnitTotal
-from app.competencies.report_schemas import (
+from app.competencies.reports.schemas import (
     CompetencyGapItem,
     CompetencyGapMatrix,
     CompetencyGapReport,
@@ -29,8 +26,12 @@ from app.competencies.report_schemas import (
     GapMatrixRow,
     MatrixCompetency,
 )
+
+# Imported for its effect too: it registers the hook that keeps the totals in step with ASN moves.
+from app.competencies.standards import standings  # noqa: F401
+from app.competencies.standards.lookup import dictionary_order
 from app.core.security import Principal
-from app.learning.reports import unit_in_reach
+from app.learning.reports.service import unit_in_reach
 from app.org import service as org_service
 from app.org.models import Unit
 

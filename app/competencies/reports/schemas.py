@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.competencies.gap_schemas import Group
+from app.competencies.gaps.schemas import Group
 from app.core.types import JsonDecimal
 
 _MEAN_GAP = (
