@@ -7,13 +7,15 @@ Create Date: 2026-11-28 15:40:00
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
-from datetime import UTC
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from alembic import op
-
-from app.core.audit import GENESIS, canonical_stored, row_hash
 
 revision: str = "0006_audit_chain"
 down_revision: str | None = "0005_integration"
@@ -40,6 +42,81 @@ _SQLITE = [
     f"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, '{_MESSAGE}'); END",
     f"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, '{_MESSAGE}'); END",
 ]
+
+
+# The chain's hash as app.core.audit computed it at this revision, copied so that the rows this
+# revision chains keep the hashes it gave them whatever the app's code becomes.
+GENESIS = "0" * 64
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, set | frozenset):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def canonical_json(value: Any) -> bytes:
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS, default=_default)
+    except TypeError:
+        # Integers beyond 64 bits: orjson refuses them, and reading JSON back gives them as floats.
+        return orjson.dumps(_wide_ints_as_floats(value), option=orjson.OPT_SORT_KEYS, default=_default)
+
+
+def _wide_ints_as_floats(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64:
+        return float(value)
+    if isinstance(value, dict):
+        return {k: _wide_ints_as_floats(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_wide_ints_as_floats(v) for v in value]
+    return value
+
+
+def canonical_stored(stored: str | None) -> bytes:
+    return b"null" if stored is None else canonical_json(orjson.loads(stored))
+
+
+def canonical_at(at: datetime) -> str:
+    if at.tzinfo is None:
+        raise ValueError("naive datetime")
+    if at.utcoffset():
+        at = at.astimezone(UTC)
+    return at.isoformat(timespec="microseconds")
+
+
+def row_hash(
+    seq: int,
+    at: datetime,
+    actor: str,
+    role: str,
+    action: str,
+    entity: str,
+    key: str,
+    before: bytes,
+    after: bytes,
+    request_id: str | None,
+    prev_hash: str,
+) -> str:
+    fragment = orjson.Fragment
+    payload = orjson.dumps(
+        [
+            seq,
+            canonical_at(at),
+            actor,
+            role,
+            action,
+            entity,
+            key,
+            fragment(before),
+            fragment(after),
+            request_id,
+            prev_hash,
+        ]
+    )
+    return hashlib.sha256(payload).hexdigest()
 
 
 def _backfill(connection: sa.Connection) -> None:

@@ -13,8 +13,6 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-import app.core.types
-
 revision: str = "0005_integration"
 down_revision: str | None = "0004_budgets"
 branch_labels: str | Sequence[str] | None = None
@@ -26,7 +24,7 @@ def upgrade() -> None:
     op.create_table(
         "change_log",
         sa.Column("seq", sa.BigInteger(), autoincrement=False, nullable=False),
-        sa.Column("at", app.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("entity", sa.String(length=20), nullable=False),
         sa.Column("key", sa.String(length=80), nullable=False),
         sa.Column("op", sa.String(length=10), nullable=False),
@@ -63,10 +61,10 @@ def upgrade() -> None:
         sa.Column("unit_id", sa.Integer(), nullable=True),
         sa.Column("nip", sa.String(length=32), nullable=True),
         sa.Column("scopes", sa.String(length=200), nullable=True),
-        sa.Column("created_at", app.core.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("started_at", app.core.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("finished_at", app.core.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("heartbeat_at", app.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("runs", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_import_jobs")),
     )
