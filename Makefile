@@ -15,7 +15,7 @@ PG_ADMIN ?= postgresql://postgres@127.0.0.1:5432/postgres
 
 .PHONY: help install backend frontend run serve db demo test test-backend test-sqlite test-postgres test-contract \
         test-contract-sqlite test-contract-postgres \
-        check-client check-ts-client test-frontend test-e2e chromium lint pg-up clean
+        check-client check-ts-client test-frontend test-e2e chromium lint lint-frontend pg-up clean
 
 help:
 	@echo "make run    - install everything, build the SPA, migrate SQLite, load demo data, serve on http://$(HOST):$(PORT)"
@@ -71,10 +71,10 @@ pg-up:
 	  for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; \
 	fi
 
-lint: backend
+lint: backend lint-frontend
 	$(BIN)/ruff check app tests bench migrations
 	$(BIN)/ruff format --check app tests bench migrations
-	$(BIN)/mypy app
+	$(BIN)/mypy app tests bench
 
 test-sqlite: backend
 	BANGKOM_TEST_DB=sqlite $(BIN)/pytest -q -p no:cacheprovider
@@ -106,6 +106,10 @@ check-client: backend
 # with `cd frontend && npm run generate`.
 check-ts-client: backend frontend/node_modules/.installed
 	cd frontend && BANGKOM_BIN=$(CURDIR)/$(BIN)/bangkom node scripts/generate-client.mjs --check
+
+# Biome over the SPA: lint and formatting, no writes (`cd frontend && npm run format` fixes the format).
+lint-frontend: frontend/node_modules/.installed
+	cd frontend && npm run lint
 
 test-frontend: frontend/node_modules/.installed
 	cd frontend && npm test

@@ -27,13 +27,24 @@ export function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+    ],
   });
 }
 
 /** A fresh browser context (its own sessionStorage and localStorage) and page. */
 export async function newPage(browser, viewport = DESKTOP) {
-  const context = await browser.newContext({ viewport, baseURL: BASE_URL, locale: "id-ID", timezoneId: "Asia/Makassar" });
+  const context = await browser.newContext({
+    viewport,
+    baseURL: BASE_URL,
+    locale: "id-ID",
+    timezoneId: "Asia/Makassar",
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   return page;
@@ -55,7 +66,10 @@ export async function logIn(page, login) {
 export async function screenshots(page, name, { only } = {}) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const original = page.viewportSize();
-  const sizes = [["desktop", DESKTOP], ["phone", PHONE]].filter(([label]) => !only || label === only);
+  const sizes = [
+    ["desktop", DESKTOP],
+    ["phone", PHONE],
+  ].filter(([label]) => !only || label === only);
   for (const [label, size] of sizes) {
     await page.setViewportSize(size);
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));

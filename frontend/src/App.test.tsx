@@ -1,11 +1,11 @@
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { session } from "./api/client";
 import App from "./App";
+import { session } from "./api/client";
 import "./i18n";
 import { createQueryClient } from "./queryClient";
-import { fakeApi, json, problem, tokens, type Handler } from "./test/fakeApi";
+import { fakeApi, type Handler, json, problem, tokens } from "./test/fakeApi";
 
 const NIP = "198901062015011008";
 const PASSWORD = "Bangkom#2026";
@@ -96,7 +96,7 @@ describe("login", () => {
 
     const username = screen.getByLabelText(/NIP atau nama pengguna/);
     expect(username.getAttribute("aria-invalid")).toBe("true");
-    const describedBy = username.getAttribute("aria-describedby")!;
+    const describedBy = username.getAttribute("aria-describedby") ?? "";
     expect(document.getElementById(describedBy)?.textContent).toBe("Wajib diisi.");
     expect(server.to("POST /api/v1/auth/token")).toHaveLength(0);
   });

@@ -1,4 +1,4 @@
-import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
+import { type QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
 // RouterProvider from "react-router" itself: "react-router/dom" resolves to a second copy of the
 // router under Node (tests), whose context the route components would not see.

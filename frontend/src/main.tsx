@@ -1,7 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { session } from "./api/client";
 import App from "./App";
+import { session } from "./api/client";
 import "./i18n";
 import "./styles/base.css";
 import "./ui/ui.css";

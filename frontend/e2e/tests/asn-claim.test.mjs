@@ -14,7 +14,6 @@ after(async () => {
   await browser?.close();
 });
 
-
 /** Today in the browser's zone (Asia/Makassar, as newPage sets it): never in the future for the API (WIT). */
 function today() {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Makassar" }).format(new Date());
@@ -86,7 +85,12 @@ test("an ASN files a claim with a PDF certificate and sees it pending on home an
     headers: { Authorization: `Bearer ${token}` },
   });
   assert.equal(file.status, 200);
-  assert.equal(Buffer.from(await file.arrayBuffer()).subarray(0, 5).toString(), "%PDF-");
+  assert.equal(
+    Buffer.from(await file.arrayBuffer())
+      .subarray(0, 5)
+      .toString(),
+    "%PDF-",
+  );
 
   // The ledger lists it with its status chip.
   await page.getByRole("link", { name: "Lihat semua riwayat" }).click();

@@ -43,12 +43,18 @@ test("the province dashboard draws the API's figures: bars, gauge, trend and hea
   await page.getByRole("heading", { name: `Anggaran pengembangan kompetensi ${latest.year}` }).waitFor();
   assert.equal(await page.getByTestId("budget-share").innerText(), pct2.format(latest.pagu_pct / 100));
   assert.equal(plain(await page.getByTestId("budget-pagu").innerText()), plain(rupiah.format(latest.bangkom_pagu_idr)));
-  assert.equal(plain(await page.getByTestId("budget-required").innerText()), plain(rupiah.format(latest.required_min_idr)));
+  assert.equal(
+    plain(await page.getByTestId("budget-required").innerText()),
+    plain(rupiah.format(latest.required_min_idr)),
+  );
   assert.match(await page.getByTestId("budget-status").innerText(), latest.compliant ? /^Memenuhi/ : /^Belum memenuhi/);
   const drawn = Number(await page.getByTestId("gauge-value").getAttribute("data-fraction"));
   const scale = Math.max(latest.threshold_pct * 2, latest.pagu_pct);
   assert.ok(Math.abs(drawn - Math.min(1, latest.pagu_pct / scale)) < 1e-3, `gauge at ${drawn}`);
-  await page.getByText(`Batas ${pct2.format(latest.threshold_pct / 100)}`).first().waitFor();
+  await page
+    .getByText(`Batas ${pct2.format(latest.threshold_pct / 100)}`)
+    .first()
+    .waitFor();
 
   // The trend: one bar per budget year.
   assert.equal(await page.getByTestId("trend-chart").locator("rect").count(), trend.items.length);
@@ -108,7 +114,10 @@ test("an ASN CSV imports as a job followed to 'Selesai' with the progress bar fu
   await screenshots(page, "bpsdm-import");
 
   await page.getByLabel("Jenis data").selectOption("asn");
-  await page.getByRole("region", { name: "Unggah berkas" }).locator("input[type=file]").setInputFiles({ name: "asn-e2e.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page
+    .getByRole("region", { name: "Unggah berkas" })
+    .locator("input[type=file]")
+    .setInputFiles({ name: "asn-e2e.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
   await page.getByRole("button", { name: "Unggah dan impor" }).click();
 
   const status = page.getByTestId("job-status");
@@ -127,13 +136,21 @@ test("an ASN CSV imports as a job followed to 'Selesai' with the progress bar fu
     page.getByRole("button", { name: "Unduh laporan" }).click(),
   ]);
   assert.match(report.suggestedFilename(), /\.xlsx$/);
-  assert.equal(readFileSync(await report.path()).subarray(0, 2).toString("latin1"), "PK");
+  assert.equal(
+    readFileSync(await report.path())
+      .subarray(0, 2)
+      .toString("latin1"),
+    "PK",
+  );
   // The imported ASN exists.
   const profile = await api(`/api/v1/asn/${nip}`, { token });
   assert.equal(profile.status, 200);
   assert.equal(profile.body.name, name);
   // The job is in the recent list.
-  await page.getByRole("button", { name: /Lihat impor #\d+ \(asn-e2e\.csv\)/ }).first().waitFor();
+  await page
+    .getByRole("button", { name: /Lihat impor #\d+ \(asn-e2e\.csv\)/ })
+    .first()
+    .waitFor();
   await screenshots(page, "bpsdm-import-done");
   await page.context().close();
 });
@@ -147,7 +164,10 @@ test("rules, users and integration clients screens", async () => {
   await page.goto("/bpsdm/aturan");
   const values = page.getByTestId("rules-values");
   await values.waitFor();
-  await values.getByText(`${decimal.format(rules.pns_min_jp)}`, { exact: true }).first().waitFor();
+  await values
+    .getByText(`${decimal.format(rules.pns_min_jp)}`, { exact: true })
+    .first()
+    .waitFor();
   await values.getByText(pct2.format(rules.budget_min_pct.provinsi / 100), { exact: true }).waitFor();
   await screenshots(page, "bpsdm-rules");
 

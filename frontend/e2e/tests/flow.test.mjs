@@ -3,7 +3,20 @@
 // claim's JP on their home page.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { BASE_URL, DESKTOP, PHONE, accessToken, api, demoLogin, eventually, launch, logIn, newPage, screenshots, tinyPdf } from "../lib.mjs";
+import {
+  accessToken,
+  api,
+  BASE_URL,
+  DESKTOP,
+  demoLogin,
+  eventually,
+  launch,
+  logIn,
+  newPage,
+  PHONE,
+  screenshots,
+  tinyPdf,
+} from "../lib.mjs";
 
 const asn = demoLogin("asn", "PNS");
 // The demo ASN work in Diskominfo (bidang Aptika); opd.diskominfo verifies its claims.
@@ -20,7 +33,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
 
 /** A pending claim of the demo ASN with a PDF certificate, made through the API as the ASN. */
 async function fileClaim(title, jp = CLAIM_JP) {
@@ -85,13 +97,13 @@ test("an OPD admin previews the certificate and approves the claim; the ASN's JP
   await screenshots(page, "opd-claim-detail");
 
   // "Setujui" has the focus: one key approves.
-  await eventually(async () =>
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Setujui"),
-  );
+  await eventually(async () => assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Setujui"));
   await page.keyboard.press("Enter");
   await dialog.waitFor({ state: "detached" });
   await page.getByText(`Klaim "${title}" disetujui.`).waitFor();
-  await eventually(async () => assert.equal(await page.getByRole("button", { name: `Periksa "${title}"`, exact: false }).count(), 0));
+  await eventually(async () =>
+    assert.equal(await page.getByRole("button", { name: `Periksa "${title}"`, exact: false }).count(), 0),
+  );
 
   const record = (await api(`/api/v1/learning-records/${claim.id}`, { token: asnToken })).body;
   assert.equal(record.status, "verified");

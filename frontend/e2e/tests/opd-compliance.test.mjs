@@ -2,7 +2,18 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
-import { DESKTOP, PHONE, accessToken, api, demoLogin, eventually, launch, logIn, newPage, screenshots } from "../lib.mjs";
+import {
+  accessToken,
+  api,
+  DESKTOP,
+  demoLogin,
+  eventually,
+  launch,
+  logIn,
+  newPage,
+  PHONE,
+  screenshots,
+} from "../lib.mjs";
 
 const admin = demoLogin("opd_admin");
 const asn = demoLogin("asn", "PNS");
@@ -49,16 +60,17 @@ async function unitNames(page) {
 test("the compliance page shows the unit's figures, and its unit table searches and sorts", async () => {
   const page = await openCompliance();
   const me = (await api("/api/v1/auth/me", { token: await accessToken(admin) })).body;
-  const report = (
-    await api(`/api/v1/reports/jp-compliance?unit_id=${me.unit_id}`, { token: await accessToken(admin) })
-  ).body;
+  const report = (await api(`/api/v1/reports/jp-compliance?unit_id=${me.unit_id}`, { token: await accessToken(admin) }))
+    .body;
   const summary = page.getByTestId("compliance-summary");
   await summary.getByText(`dari ${report.headcount} orang`, { exact: false }).waitFor();
   await page.getByTestId("pppk-summary").waitFor();
   assert.ok(report.units.length >= 2, "Diskominfo has bidang to list");
 
   const expected = report.units.map((u) => u.name);
-  await eventually(async () => assert.deepEqual((await unitNames(page)).filter((n) => expected.includes(n)).sort(), [...expected].sort()));
+  await eventually(async () =>
+    assert.deepEqual((await unitNames(page)).filter((n) => expected.includes(n)).sort(), [...expected].sort()),
+  );
 
   // Sort by compliance: descending after two clicks, by the API's figures.
   const header = unitTable(page).getByRole("button", { name: /Kepatuhan/ });
@@ -66,7 +78,9 @@ test("the compliance page shows the unit's figures, and its unit table searches 
   await header.click();
   await eventually(async () =>
     assert.equal(
-      await unitTable(page).getByRole("columnheader", { name: /Kepatuhan/ }).getAttribute("aria-sort"),
+      await unitTable(page)
+        .getByRole("columnheader", { name: /Kepatuhan/ })
+        .getAttribute("aria-sort"),
       "descending",
     ),
   );

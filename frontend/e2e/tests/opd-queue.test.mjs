@@ -76,9 +76,7 @@ test("bulk approval approves the selected claims and reports one decided meanwhi
     await fileClaim(`Seminar Massal C ${stamp}`, 2),
   ];
   const page = await openQueue();
-  const boxes = claims.map((claim) =>
-    page.getByRole("checkbox", { name: `Pilih "${claim.title}"`, exact: false }),
-  );
+  const boxes = claims.map((claim) => page.getByRole("checkbox", { name: `Pilih "${claim.title}"`, exact: false }));
   while (!(await boxes[2].count())) await page.getByRole("button", { name: "Berikutnya" }).click();
   for (const box of boxes) await box.check();
   const bulk = page.getByRole("button", { name: "Setujui terpilih (3)" });

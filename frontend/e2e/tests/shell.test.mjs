@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { PHONE, accessToken, api, demoLogin, eventually, launch, logIn, newPage, screenshots } from "../lib.mjs";
+import { accessToken, api, demoLogin, eventually, launch, logIn, newPage, PHONE, screenshots } from "../lib.mjs";
 
 let browser;
 

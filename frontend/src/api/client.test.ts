@@ -56,7 +56,11 @@ describe("login", () => {
 
     const [call] = server.to(TOKEN);
     expect(call.headers.get("Content-Type")).toBe("application/x-www-form-urlencoded");
-    expect(formOf(call.body)).toEqual({ grant_type: "password", username: "198901062015011008", password: "Bangkom#2026" });
+    expect(formOf(call.body)).toEqual({
+      grant_type: "password",
+      username: "198901062015011008",
+      password: "Bangkom#2026",
+    });
     expect(call.headers.get("Authorization")).toBeNull();
     expect(session.status).toBe("active");
     expect(sessionStorage.getItem(REFRESH_TOKEN_KEY)).toBe("refresh-1");
@@ -219,7 +223,10 @@ describe("restore and logout", () => {
 
   it("keeps the stored login when the server can't be reached at start-up", async () => {
     sessionStorage.setItem(REFRESH_TOKEN_KEY, "refresh-7");
-    vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))),
+    );
     const { session } = createApi();
 
     expect(await session.restore()).toBe(false);
@@ -238,7 +245,10 @@ describe("restore and logout", () => {
   });
 
   it("revokes the refresh token with the bearer token and forgets both", async () => {
-    const server = fakeApi({ [TOKEN]: tokenServer(), "POST /api/v1/auth/revoke": () => new Response(null, { status: 204 }) });
+    const server = fakeApi({
+      [TOKEN]: tokenServer(),
+      "POST /api/v1/auth/revoke": () => new Response(null, { status: 204 }),
+    });
     const { session } = createApi();
     await session.login("198901062015011008", "Bangkom#2026");
 
@@ -256,7 +266,10 @@ describe("restore and logout", () => {
     fakeApi({ [TOKEN]: tokenServer() });
     const { session } = createApi();
     await session.login("198901062015011008", "Bangkom#2026");
-    vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))),
+    );
 
     await session.logout();
 

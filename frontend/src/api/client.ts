@@ -1,7 +1,7 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
-import type { paths } from "./schema";
 import { unwrap } from "./problem";
-import { Session, type GrantRequest, type TokenGrant } from "./session";
+import type { paths } from "./schema";
+import { type GrantRequest, Session, type TokenGrant } from "./session";
 
 export type ApiClient = Client<paths>;
 

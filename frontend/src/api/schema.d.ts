@@ -1199,79 +1199,6 @@ export interface components {
             /** Version */
             version: string[];
         };
-        /** BudgetsUnitCompliance */
-        app__budgets__schemas__UnitCompliance: {
-            /** Code */
-            code: string;
-            /**
-             * Cost Per Asn Idr
-             * @description realisasi / headcount, half-up; null without ASN
-             */
-            cost_per_asn_idr: number | null;
-            /**
-             * Cost Per Jp Idr
-             * @description realisasi / verified_jp, half-up; null without JP
-             */
-            cost_per_jp_idr: number | null;
-            /**
-             * Headcount
-             * @description Active ASN of the unit and its descendants
-             */
-            headcount: number;
-            /** Name */
-            name: string;
-            /** Over Pagu */
-            over_pagu: boolean;
-            /** Pagu Idr */
-            pagu_idr: number;
-            /** Realisasi Idr */
-            realisasi_idr: number;
-            /** Realisation Rate Pct */
-            realisation_rate_pct: number | null;
-            /** Unit Id */
-            unit_id: number;
-            /**
-             * Verified Jp
-             * @description Their verified JP of the year (forms' yearly caps applied)
-             */
-            verified_jp: number;
-        };
-        /** LearningUnitCompliance */
-        app__learning__report_schemas__UnitCompliance: {
-            /** Code */
-            code: string;
-            /**
-             * Compliance Pct
-             * @description 100 × compliant / headcount, 2 decimals (0 when empty)
-             */
-            compliance_pct: number;
-            /**
-             * Compliant
-             * @description Of those, how many reached the yearly minimum
-             */
-            compliant: number;
-            /**
-             * Headcount
-             * @description Active PNS/CPNS
-             */
-            headcount: number;
-            /**
-             * Mean Jp
-             * @description total_jp / headcount, half-up to 2 decimals (0 when empty)
-             */
-            mean_jp: number;
-            /** Name */
-            name: string;
-            /** Non Compliant */
-            non_compliant: number;
-            /**
-             * Total Jp
-             * @description Verified JP, each ASN's forms capped by max_jp_per_year
-             */
-            total_jp: number;
-            /** Unit Id */
-            unit_id: number;
-        };
         /**
          * AsnCreate
          * @example {
@@ -1809,7 +1736,7 @@ export interface components {
              * Units
              * @description Units with a budget for the year, by name
              */
-            units: components["schemas"]["app__budgets__schemas__UnitCompliance"][];
+            units: components["schemas"]["UnitBudgetCompliance"][];
             /**
              * Verified Jp
              * @description Verified JP of the year over active ASN
@@ -2391,7 +2318,7 @@ export interface components {
         };
         /**
          * CompetencyGaps
-         * @description One ASN's competencies against the standard of the position held (API.md, Competencies and gaps).
+         * @description One ASN's competencies against the standard of the position held.
          * @example {
          *       "ikk": 16.67,
          *       "items": [
@@ -3292,7 +3219,7 @@ export interface components {
              * Units
              * @description One row per child unit (per top-level unit without unit_id), descendants included
              */
-            units: components["schemas"]["app__learning__report_schemas__UnitCompliance"][];
+            units: components["schemas"]["UnitJpCompliance"][];
             /** Year */
             year: number;
         };
@@ -4552,6 +4479,43 @@ export interface components {
              */
             realisasi_idr: number;
         };
+        /** UnitBudgetCompliance */
+        UnitBudgetCompliance: {
+            /** Code */
+            code: string;
+            /**
+             * Cost Per Asn Idr
+             * @description realisasi / headcount, half-up; null without ASN
+             */
+            cost_per_asn_idr: number | null;
+            /**
+             * Cost Per Jp Idr
+             * @description realisasi / verified_jp, half-up; null without JP
+             */
+            cost_per_jp_idr: number | null;
+            /**
+             * Headcount
+             * @description Active ASN of the unit and its descendants
+             */
+            headcount: number;
+            /** Name */
+            name: string;
+            /** Over Pagu */
+            over_pagu: boolean;
+            /** Pagu Idr */
+            pagu_idr: number;
+            /** Realisasi Idr */
+            realisasi_idr: number;
+            /** Realisation Rate Pct */
+            realisation_rate_pct: number | null;
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Verified Jp
+             * @description Their verified JP of the year (forms' yearly caps applied)
+             */
+            verified_jp: number;
+        };
         /**
          * UnitBudgetRead
          * @example {
@@ -4617,6 +4581,42 @@ export interface components {
             name: string;
             /** Parent Id */
             parent_id?: number | null;
+        };
+        /** UnitJpCompliance */
+        UnitJpCompliance: {
+            /** Code */
+            code: string;
+            /**
+             * Compliance Pct
+             * @description 100 × compliant / headcount, 2 decimals (0 when empty)
+             */
+            compliance_pct: number;
+            /**
+             * Compliant
+             * @description Of those, how many reached the yearly minimum
+             */
+            compliant: number;
+            /**
+             * Headcount
+             * @description Active PNS/CPNS
+             */
+            headcount: number;
+            /**
+             * Mean Jp
+             * @description total_jp / headcount, half-up to 2 decimals (0 when empty)
+             */
+            mean_jp: number;
+            /** Name */
+            name: string;
+            /** Non Compliant */
+            non_compliant: number;
+            /**
+             * Total Jp
+             * @description Verified JP, each ASN's forms capped by max_jp_per_year
+             */
+            total_jp: number;
+            /** Unit Id */
+            unit_id: number;
         };
         /** UnitPage */
         UnitPage: {
@@ -7470,6 +7470,15 @@ export interface operations {
             };
             /** @description Authenticated but not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13537,6 +13546,15 @@ export interface operations {
             };
             /** @description Authenticated but not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,6 @@
 // Names for the generated schema types the UI uses; add a line here rather than spelling out
 // components["schemas"][...] in pages.
-import type { components } from "./schema";
+import type { components, paths } from "./schema";
 
 type Schemas = components["schemas"];
 
@@ -13,7 +13,28 @@ export type AsnUpdate = Schemas["AsnUpdate"];
 export type QueueItem = Schemas["QueueItem"];
 export type QueuePage = Schemas["QueuePage"];
 export type JpComplianceReport = Schemas["JpComplianceReport"];
-export type UnitJpCompliance = Schemas["app__learning__report_schemas__UnitCompliance"];
+export type UnitJpCompliance = Schemas["UnitJpCompliance"];
+
+export type RecordRead = Schemas["RecordRead"];
+export type RecordCreate = Schemas["RecordCreate"];
+export type RecordDetail = Schemas["RecordDetail"];
+export type RecordStatus = RecordRead["status"];
+export type Decision = Schemas["Decision"];
+export type CompetencyGaps = Schemas["CompetencyGaps"];
+export type CompetencyRead = Schemas["CompetencyRead"];
+export type CodeItem = Schemas["CodeItem"];
+export type CodeList = Schemas["CodeList"];
+export type ImportJob = Schemas["ImportJobRead"];
+export type ImportKind = Schemas["ImportKind"];
+export type RuleSet = Schemas["RuleSetRead"];
+export type RuleSetBody = Schemas["RuleSetBody"];
+export type UserRead = Schemas["UserRead"];
+export type UserCreate = Schemas["UserCreate"];
+export type ClientRead = Schemas["ClientRead"];
+export type ClientCreate = Schemas["ClientCreate"];
+export type ClientWithSecret = Schemas["ClientWithSecret"];
+/** The code lists GET /reference/{kind} serves. */
+export type ReferenceKind = paths["/api/v1/reference/{kind}"]["get"]["parameters"]["path"]["kind"];
 
 /** The four user roles (GET /auth/me `role`). */
 export type Role = "asn" | "opd_admin" | "bpsdm_admin" | "auditor";

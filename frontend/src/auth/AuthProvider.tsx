@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { createContext, useCallback, useContext, useMemo, useSyncExternalStore, type ReactNode } from "react";
-import { meQuery } from "../api/hooks";
+import { createContext, type ReactNode, useCallback, useContext, useMemo, useSyncExternalStore } from "react";
+import { currentUser } from "../api/queries/auth";
 import type { Session, SessionStatus } from "../api/session";
 import type { Me } from "../api/types";
 import { ReloginDialog } from "./ReloginDialog";
@@ -21,7 +21,7 @@ export function AuthProvider({ session, children }: { session: Session; children
   const login = useCallback(
     async (username: string, password: string) => {
       await session.login(username, password);
-      return queryClient.fetchQuery(meQuery());
+      return queryClient.fetchQuery(currentUser());
     },
     [session, queryClient],
   );

@@ -1,7 +1,7 @@
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, useLocation, useNavigate } from "react-router";
-import { useMe } from "../api/hooks";
+import { useMe } from "../api/queries/auth";
 import { LanguageSwitch } from "../i18n/LanguageSwitch";
 import { ProblemAlert } from "../shell/ProblemAlert";
 import { usePageTitle } from "../shell/usePageTitle";

@@ -1,9 +1,8 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useRef, useState, type FormEvent } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { keys } from "../api/hooks";
+import { currentUser } from "../api/queries/auth";
 import type { Session } from "../api/session";
-import type { Me } from "../api/types";
 import { ProblemAlert } from "../shell/ProblemAlert";
 import { Button, Modal, TextField } from "../ui";
 
@@ -12,10 +11,18 @@ import { Button, Modal, TextField } from "../ui";
  * half-filled form keeps its contents) and the requests that met the expiry wait; logging in again
  * here sends them again. Only the same user may continue: another one would see this one's page.
  */
-export function ReloginDialog({ open, session, onLogout }: { open: boolean; session: Session; onLogout: () => Promise<void> }) {
+export function ReloginDialog({
+  open,
+  session,
+  onLogout,
+}: {
+  open: boolean;
+  session: Session;
+  onLogout: () => Promise<void>;
+}) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const me = queryClient.getQueryData<Me>(keys.me);
+  const me = queryClient.getQueryData(currentUser().queryKey);
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<unknown>(null);

@@ -1,9 +1,9 @@
 import { useTranslation } from "react-i18next";
 import { Link, Navigate, Outlet, useLocation } from "react-router";
-import { useMe } from "../api/hooks";
+import { useMe } from "../api/queries/auth";
 import { Spinner } from "../ui";
 import { useAuth } from "./AuthProvider";
-import { AREA_ROLES, homeFor, isRole, type Area } from "./roles";
+import { AREA_ROLES, type Area, homeFor, isRole } from "./roles";
 
 /**
  * Logged-in users only; others go to /login and come back afterwards. An expired session keeps

@@ -1,11 +1,11 @@
 import { useTranslation } from "react-i18next";
-import { LANGUAGES, setLanguage, type Language } from "./index";
+import { LANGUAGES, type Language, setLanguage } from "./index";
 
 /** A two-button switch (ID | EN); the pressed one is the current language. */
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
   return (
-    <div className="language-switch" role="group" aria-label={t("language.label")}>
+    <fieldset className="language-switch" aria-label={t("language.label")}>
       {LANGUAGES.map((language: Language) => (
         <button
           key={language}
@@ -18,6 +18,6 @@ export function LanguageSwitch() {
           {language.toUpperCase()}
         </button>
       ))}
-    </div>
+    </fieldset>
   );
 }

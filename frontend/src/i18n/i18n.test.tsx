@@ -2,8 +2,8 @@ import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { useTranslation } from "react-i18next";
 import { describe, expect, it } from "vitest";
-import { makeFormat } from "./format";
 import { en, id } from "./dictionaries";
+import { makeFormat } from "./format";
 import i18n, { LANGUAGE_KEY, storedLanguage } from "./index";
 import { LanguageSwitch } from "./LanguageSwitch";
 

@@ -1,9 +1,9 @@
-import { useEffect, useId, useState } from "react";
+import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, NavLink, Outlet, useLocation, useNavigation } from "react-router";
-import { useMe } from "../api/hooks";
+import { useMe } from "../api/queries/auth";
 import { useAuth } from "../auth/AuthProvider";
-import { AREA_PATH, areasFor, homeFor, isRole, type Area } from "../auth/roles";
+import { AREA_PATH, type Area, areasFor, homeFor, isRole } from "../auth/roles";
 import { LanguageSwitch } from "../i18n/LanguageSwitch";
 import { Button } from "../ui";
 
@@ -23,7 +23,12 @@ export function AppShell() {
   const [leaving, setLeaving] = useState(false);
   const menuId = useId();
 
-  useEffect(() => setMenuOpen(false), [location.pathname]);
+  // Following a link closes the menu: adjusted while rendering, so the next page never shows it open.
+  const [menuPath, setMenuPath] = useState(location.pathname);
+  if (menuPath !== location.pathname) {
+    setMenuPath(location.pathname);
+    setMenuOpen(false);
+  }
 
   const role = me?.role ?? "";
   const areas: Area[] = areasFor(role);
@@ -83,7 +88,9 @@ export function AppShell() {
           </div>
         </div>
       </header>
-      {navigation.state === "loading" && <div className="route-progress" role="progressbar" aria-label={t("app.loading")} />}
+      {navigation.state === "loading" && (
+        <div className="route-progress" role="progressbar" aria-label={t("app.loading")} />
+      )}
       <main id="main" className="shell__main" tabIndex={-1}>
         <Outlet />
       </main>

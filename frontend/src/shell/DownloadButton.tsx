@@ -49,7 +49,13 @@ export interface DownloadButtonProps extends Omit<ButtonProps, "onClick"> {
 }
 
 /** A button that downloads a file from the API, busy while it comes, with the error under it. */
-export function DownloadButton({ request, fallbackName, children, variant = "secondary", ...rest }: DownloadButtonProps) {
+export function DownloadButton({
+  request,
+  fallbackName,
+  children,
+  variant = "secondary",
+  ...rest
+}: DownloadButtonProps) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);

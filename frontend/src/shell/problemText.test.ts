@@ -6,7 +6,15 @@ import { problemText } from "./problemText";
 // The answers of the API's abuse limits and failure modes must reach the user in words, not as
 // "code rate_limited": a civil servant who hits the claim quota has to know to wait.
 function problem(status: number, code: string, detail: string, requestId: string | null) {
-  return { type: `https://bangkom.id/problems/${code}`, title: "", status, code, detail, instance: "/api/v1/x", request_id: requestId };
+  return {
+    type: `https://bangkom.id/problems/${code}`,
+    title: "",
+    status,
+    code,
+    detail,
+    instance: "/api/v1/x",
+    request_id: requestId,
+  };
 }
 
 const HARDENING_CODES = [

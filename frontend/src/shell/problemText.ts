@@ -23,5 +23,8 @@ export function problemText(t: TFunction, error: unknown): ProblemText {
   }
   // fetch() rejects with a TypeError when the server can't be reached at all.
   if (error instanceof TypeError) return { message: t("problem.network") };
-  return { message: t("problem.generic", { code: "client_error" }), detail: error instanceof Error ? error.message : undefined };
+  return {
+    message: t("problem.generic", { code: "client_error" }),
+    detail: error instanceof Error ? error.message : undefined,
+  };
 }

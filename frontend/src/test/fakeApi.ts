@@ -21,7 +21,14 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 
 export function problem(status: number, code: string, detail = code): Response {
   return new Response(
-    JSON.stringify({ type: `https://bangkom.id/problems/${code}`, title: "Error", status, code, detail, request_id: "req-1" }),
+    JSON.stringify({
+      type: `https://bangkom.id/problems/${code}`,
+      title: "Error",
+      status,
+      code,
+      detail,
+      request_id: "req-1",
+    }),
     { status, headers: { "Content-Type": "application/problem+json" } },
   );
 }

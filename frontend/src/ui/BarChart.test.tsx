@@ -29,7 +29,15 @@ describe("BarChart", () => {
   });
 
   it("scales to the largest value without a max", () => {
-    render(<BarChart title="JP" data={[{ key: "a", label: "A", value: 10 }, { key: "b", label: "B", value: 40 }]} />);
+    render(
+      <BarChart
+        title="JP"
+        data={[
+          { key: "a", label: "A", value: 10 },
+          { key: "b", label: "B", value: 40 },
+        ]}
+      />,
+    );
     expect(screen.getAllByTestId("bar").map((bar) => bar.getAttribute("width"))).toEqual(["25", "100"]);
   });
 });

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { useState } from "react";
 import { describe, expect, it, vi } from "vitest";
 import "../i18n";
-import { DataTable, type Column, type CursorPagination } from "./DataTable";
+import { type Column, type CursorPagination, DataTable } from "./DataTable";
 
 interface Unit {
   id: number;
@@ -26,6 +26,20 @@ const COLUMNS: Column<Unit>[] = [
 function firstColumn(): string[] {
   const rows = screen.getAllByRole("row").slice(1);
   return rows.map((row) => within(row).getAllByRole("cell")[0].textContent ?? "");
+}
+
+function Searchable() {
+  const [query, setQuery] = useState("");
+  const rows = UNITS.filter((u) => u.name.toLowerCase().includes(query.toLowerCase()));
+  return (
+    <DataTable
+      caption="Kepatuhan"
+      columns={COLUMNS}
+      rows={rows}
+      rowKey={(u) => u.id}
+      search={{ value: query, onChange: setQuery, label: "Cari perangkat daerah" }}
+    />
+  );
 }
 
 describe("DataTable", () => {
@@ -76,19 +90,6 @@ describe("DataTable", () => {
 
   it("filters through its labelled search box and says when nothing matches", async () => {
     const user = userEvent.setup();
-    function Searchable() {
-      const [query, setQuery] = useState("");
-      const rows = UNITS.filter((u) => u.name.toLowerCase().includes(query.toLowerCase()));
-      return (
-        <DataTable
-          caption="Kepatuhan"
-          columns={COLUMNS}
-          rows={rows}
-          rowKey={(u) => u.id}
-          search={{ value: query, onChange: setQuery, label: "Cari perangkat daerah" }}
-        />
-      );
-    }
     render(<Searchable />);
     const box = screen.getByRole("searchbox", { name: "Cari perangkat daerah" });
 
@@ -126,7 +127,15 @@ describe("DataTable", () => {
   });
 
   it("shows the given empty message when there are no rows", () => {
-    render(<DataTable caption="Antrean" columns={COLUMNS} rows={[]} rowKey={(u) => u.id} empty="Semua sudah diverifikasi." />);
+    render(
+      <DataTable
+        caption="Antrean"
+        columns={COLUMNS}
+        rows={[]}
+        rowKey={(u) => u.id}
+        empty="Semua sudah diverifikasi."
+      />,
+    );
     expect(screen.getByRole("cell", { name: "Semua sudah diverifikasi." })).toBeDefined();
   });
 });

@@ -1,6 +1,7 @@
-import { useId, useMemo, useState, type ReactNode } from "react";
+import { type ReactNode, useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Button } from "./Button";
+import { ScrollRegion } from "./ScrollRegion";
 
 export interface Column<T> {
   key: string;
@@ -105,7 +106,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
           />
         </div>
       )}
-      <div className="data-table__scroll" tabIndex={0} role="region" aria-label={caption}>
+      <ScrollRegion className="data-table__scroll" label={caption}>
         {/* Explicit roles: the phone layout restyles the rows as blocks, which would otherwise drop the
             table semantics in some browsers. */}
         <table role="table">
@@ -141,8 +142,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
             {shown.length === 0 && !loading ? (
               <tr role="row">
                 <td role="cell" colSpan={columns.length} className="data-table__empty">
-                  {empty ??
-                    (search?.value ? t("ui.noMatches", { query: search.value }) : t("ui.empty"))}
+                  {empty ?? (search?.value ? t("ui.noMatches", { query: search.value }) : t("ui.empty"))}
                 </td>
               </tr>
             ) : (
@@ -164,7 +164,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
             )}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       {pagination && <Pager pagination={pagination} shown={shown.length} />}
     </div>
   );
@@ -188,9 +188,7 @@ function Pager({ pagination, shown }: { pagination: CursorPagination; shown: num
         {t("ui.previous")}
       </Button>
       <span className="data-table__range" aria-live="polite">
-        {total !== undefined
-          ? t("ui.rangeOfTotal", { from, to, total })
-          : t("ui.pageOf", { page: pageIndex + 1 })}
+        {total !== undefined ? t("ui.rangeOfTotal", { from, to, total }) : t("ui.pageOf", { page: pageIndex + 1 })}
       </span>
       <Button variant="secondary" disabled={!hasNext} onClick={onNext}>
         {t("ui.next")}

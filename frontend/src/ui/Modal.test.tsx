@@ -9,7 +9,9 @@ function Harness({ onClose }: { onClose?: () => void }) {
   const [open, setOpen] = useState(false);
   return (
     <>
-      <button onClick={() => setOpen(true)}>Buka</button>
+      <button type="button" onClick={() => setOpen(true)}>
+        Buka
+      </button>
       <Modal
         open={open}
         title="Sesi berakhir"
@@ -22,7 +24,7 @@ function Harness({ onClose }: { onClose?: () => void }) {
         }
       >
         <input aria-label="Kata sandi" />
-        <button>Masuk</button>
+        <button type="button">Masuk</button>
       </Modal>
     </>
   );

@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { ProgressBar, ProgressRing, percentOf } from "./Progress";
 
 function arc(ring: HTMLElement) {
-  const value = ring.querySelector(".progress-ring__value")!;
-  const circumference = Number(value.getAttribute("stroke-dasharray"));
-  const offset = Number(value.getAttribute("stroke-dashoffset"));
+  const value = ring.querySelector(".progress-ring__value");
+  const circumference = Number(value?.getAttribute("stroke-dasharray"));
+  const offset = Number(value?.getAttribute("stroke-dashoffset"));
   return { circumference, drawn: 1 - offset / circumference };
 }
 

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
+import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 export type Tone = "info" | "success" | "warning" | "error";
@@ -53,7 +53,12 @@ export function ToastProvider({ children }: { children: ReactNode }) {
         {toasts.map((toast) => (
           <div key={toast.id} className={`toast alert alert--${toast.tone}`}>
             <div className="toast__message">{toast.message}</div>
-            <button type="button" className="toast__close" aria-label={t("ui.dismiss")} onClick={() => dismiss(toast.id)}>
+            <button
+              type="button"
+              className="toast__close"
+              aria-label={t("ui.dismiss")}
+              onClick={() => dismiss(toast.id)}
+            >
               ×
             </button>
           </div>

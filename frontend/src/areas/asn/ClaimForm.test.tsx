@@ -4,63 +4,70 @@ import userEvent from "@testing-library/user-event";
 import { MemoryRouter } from "react-router";
 import { describe, expect, it, vi } from "vitest";
 import "../../i18n";
+import type { RecordRead } from "../../api/types";
 import { createQueryClient } from "../../queryClient";
-import { fakeApi, json, type Handler } from "../../test/fakeApi";
+import { fakeApi, type Handler, json } from "../../test/fakeApi";
+import { recordRead } from "../../test/records";
 import { ToastProvider } from "../../ui";
 import { ClaimForm } from "./ClaimForm";
-import type { RecordRead } from "./types";
 
 const NIP = "198901062015011008";
 const CREATE = `POST /api/v1/asn/${NIP}/learning-records`;
 
 function record(overrides: Partial<RecordRead> = {}): RecordRead {
-  return {
+  return recordRead({
     id: 501,
-    nip: NIP,
     title: "Pelatihan Arsip Digital",
-    form_code: "9",
-    organizer: "BPSDM Kaltim",
     start_date: "2025-03-02",
     end_date: "2025-03-04",
     year: 2025,
     jp: 12,
     jp_claimed: 12,
-    duration_minutes: null,
-    competency_codes: [],
-    certificate_number: null,
-    cost_idr: null,
-    source: "self",
-    external_id: null,
-    status: "pending",
-    created_by: NIP,
     created_at: "2025-03-05T01:00:00Z",
-    decided_by: null,
-    decided_at: null,
-    decision_note: null,
-    voided_by: null,
-    voided_at: null,
-    void_reason: null,
-    evidence: null,
     ...overrides,
-  };
+  });
 }
 
 function backend(overrides: Record<string, Handler> = {}) {
   return fakeApi({
     "GET /api/v1/reference/learning_forms": () =>
-      json({ kind: "learning_forms", items: [{ code: "1", name: "Pelatihan Struktural" }, { code: "9", name: "Seminar" }] }),
+      json({
+        kind: "learning_forms",
+        items: [
+          { code: "1", name: "Pelatihan Struktural" },
+          { code: "9", name: "Seminar" },
+        ],
+      }),
     "GET /api/v1/competencies": () =>
       json({
         items: [
-          { code: "M1", name: "Integritas", group: "manajerial", description: null, levels: [], active: true, updated_at: "2026-01-01T00:00:00Z" },
-          { code: "M4", name: "Orientasi pada Hasil", group: "manajerial", description: null, levels: [], active: true, updated_at: "2026-01-01T00:00:00Z" },
+          {
+            code: "M1",
+            name: "Integritas",
+            group: "manajerial",
+            description: null,
+            levels: [],
+            active: true,
+            updated_at: "2026-01-01T00:00:00Z",
+          },
+          {
+            code: "M4",
+            name: "Orientasi pada Hasil",
+            group: "manajerial",
+            description: null,
+            levels: [],
+            active: true,
+            updated_at: "2026-01-01T00:00:00Z",
+          },
         ],
         next_cursor: null,
         total: 2,
       }),
     [CREATE]: () => json(record(), 201),
     "POST /api/v1/learning-records/501/evidence": () =>
-      json(record({ evidence: { content_type: "application/pdf", filename: "sertifikat.pdf", sha256: "ab", size: 9 } })),
+      json(
+        record({ evidence: { content_type: "application/pdf", filename: "sertifikat.pdf", sha256: "ab", size: 9 } }),
+      ),
     ...overrides,
   });
 }
@@ -121,7 +128,7 @@ describe("ClaimForm", { timeout: 20_000 }, () => {
     expect(upload.headers.get("Content-Type")).toMatch(/^multipart\/form-data; boundary=/);
     expect(upload.body).toContain('Content-Disposition: form-data; name="file"');
     expect(upload.body).toContain("Content-Type: application/pdf");
-    const [field, sent, filename] = append.mock.calls.find(([name]) => name === "file")!;
+    const [field, sent, filename] = append.mock.calls.find(([name]) => name === "file") ?? [];
     expect(field).toBe("file");
     expect((sent as File).name).toBe("sertifikat.pdf");
     expect(filename).toBe("sertifikat.pdf");
@@ -171,7 +178,7 @@ describe("ClaimForm", { timeout: 20_000 }, () => {
     await user.click(screen.getByRole("button", { name: "Kirim klaim" }));
     const end = screen.getByLabelText(/Tanggal selesai/);
     expect(end.getAttribute("aria-invalid")).toBe("true");
-    const endError = document.getElementById(end.getAttribute("aria-describedby")!.split(" ").pop()!);
+    const endError = document.getElementById(end.getAttribute("aria-describedby")?.split(" ").pop() ?? "");
     expect(endError?.textContent).toBe("Tanggal selesai tidak boleh sebelum tanggal mulai.");
 
     fireEvent.change(screen.getByLabelText(/Sertifikat/), {
@@ -223,7 +230,10 @@ describe("ClaimForm", { timeout: 20_000 }, () => {
           { status: 409, headers: { "Content-Type": "application/problem+json" } },
         ),
       "GET /api/v1/learning-records/77": () =>
-        json({ ...record({ id: 77, title: "Pelatihan Arsip Digital (lama)", status: "verified", jp: 10 }), history: [] }),
+        json({
+          ...record({ id: 77, title: "Pelatihan Arsip Digital (lama)", status: "verified", jp: 10 }),
+          history: [],
+        }),
     });
     const onFiled = renderForm();
     await fillValid(user);
@@ -233,7 +243,11 @@ describe("ClaimForm", { timeout: 20_000 }, () => {
     expect(within(warning).getByText("Kegiatan ini sepertinya sudah tercatat")).toBeTruthy();
     expect(await within(warning).findByText("Pelatihan Arsip Digital (lama)")).toBeTruthy();
     expect(within(warning).getByText("Terverifikasi")).toBeTruthy();
-    expect(within(warning).getByRole("link", { name: /riwayat pembelajaran/ }).getAttribute("href")).toBe("/saya/riwayat?tahun=2025");
+    expect(
+      within(warning)
+        .getByRole("link", { name: /riwayat pembelajaran/ })
+        .getAttribute("href"),
+    ).toBe("/saya/riwayat?tahun=2025");
     expect(api.to("POST /api/v1/learning-records/501/evidence")).toHaveLength(0);
     expect(onFiled).not.toHaveBeenCalled();
   });
@@ -246,11 +260,19 @@ describe("ClaimForm", { timeout: 20_000 }, () => {
         uploads += 1;
         if (uploads === 1) {
           return new Response(
-            JSON.stringify({ type: "x", title: "Too large", status: 413, code: "payload_too_large", detail: "too big" }),
+            JSON.stringify({
+              type: "x",
+              title: "Too large",
+              status: 413,
+              code: "payload_too_large",
+              detail: "too big",
+            }),
             { status: 413, headers: { "Content-Type": "application/problem+json" } },
           );
         }
-        return json(record({ evidence: { content_type: "application/pdf", filename: "sertifikat.pdf", sha256: "ab", size: 9 } }));
+        return json(
+          record({ evidence: { content_type: "application/pdf", filename: "sertifikat.pdf", sha256: "ab", size: 9 } }),
+        );
       },
     });
     const onFiled = renderForm();

@@ -1,26 +1,27 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/problem";
+import { UploadFailed, useFileClaim } from "../../api/queries/learningRecords";
+import type { RecordRead } from "../../api/types";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { Alert, Button, DateField, Select, TextField } from "../../ui";
 import {
+  type ClaimDraft,
+  type ClaimErrors,
+  type ClaimField,
   CODE_FIELDS,
-  EVIDENCE_TYPES,
   checkFile,
+  type DurationUnit,
+  EVIDENCE_TYPES,
   fieldOfApi,
   localToday,
   newIdempotencyKey,
   toRecordCreate,
   validateClaim,
-  type ClaimDraft,
-  type ClaimErrors,
-  type ClaimField,
-  type DurationUnit,
 } from "./claimValidation";
 import { DuplicateWarning } from "./DuplicateWarning";
 import { EvidencePreview } from "./EvidencePreview";
-import { UploadFailed, useCompetencies, useFileClaim, useLearningForms } from "./hooks";
-import type { RecordRead } from "./types";
+import { useCompetencies, useLearningForms } from "./hooks";
 
 const EMPTY: ClaimDraft = {
   formCode: "",
@@ -76,7 +77,10 @@ export function ClaimForm({ nip, onFiled }: { nip: string; onFiled: (record: Rec
     if (attempt === 0 || !formRef.current) return;
     const invalid = formRef.current.querySelector<HTMLElement>('[aria-invalid="true"]');
     if (invalid) invalid.focus();
-    else formRef.current.querySelector<HTMLElement>(".duplicate-warning, .alert--error")?.scrollIntoView?.({ block: "start" });
+    else
+      formRef.current
+        .querySelector<HTMLElement>(".duplicate-warning, .alert--error")
+        ?.scrollIntoView?.({ block: "start" });
   }, [attempt]);
 
   const serverErrors = useMemo(() => serverFieldErrors(fileClaim.error), [fileClaim.error]);
@@ -135,9 +139,7 @@ export function ClaimForm({ nip, onFiled }: { nip: string; onFiled: (record: Rec
         </Alert>
       )}
       {otherError && <ProblemAlert error={otherError} />}
-      {Object.keys(serverErrors).length > 0 && (
-        <Alert tone="error" title={t("asn.claim.serverInvalid")} />
-      )}
+      {Object.keys(serverErrors).length > 0 && <Alert tone="error" title={t("asn.claim.serverInvalid")} />}
       {forms.error && <ProblemAlert error={forms.error} onRetry={() => void forms.refetch()} />}
 
       <fieldset className="claim-form__group" disabled={locked}>
@@ -187,7 +189,10 @@ export function ClaimForm({ nip, onFiled }: { nip: string; onFiled: (record: Rec
         <fieldset className="segmented">
           <legend className="field__label">{t("asn.claim.unit")}</legend>
           {(["jp", "minutes"] as DurationUnit[]).map((unit) => (
-            <label key={unit} className={draft.unit === unit ? "segmented__option segmented__option--on" : "segmented__option"}>
+            <label
+              key={unit}
+              className={draft.unit === unit ? "segmented__option segmented__option--on" : "segmented__option"}
+            >
               <input
                 type="radio"
                 name="unit"
@@ -247,7 +252,15 @@ export function ClaimForm({ nip, onFiled }: { nip: string; onFiled: (record: Rec
   );
 }
 
-function FileField({ file, onChange, error }: { file: File | null; onChange: (file: File | null) => void; error?: string }) {
+function FileField({
+  file,
+  onChange,
+  error,
+}: {
+  file: File | null;
+  onChange: (file: File | null) => void;
+  error?: string;
+}) {
   const { t } = useTranslation();
   const id = useId();
   const describedBy = [`${id}-hint`, error ? `${id}-error` : null].filter(Boolean).join(" ");
@@ -307,7 +320,10 @@ function CompetencyPicker({
   const toggle = (code: string, on: boolean) =>
     onChange(on ? [...value, code] : value.filter((existing) => existing !== code));
   return (
-    <fieldset className={error ? "picker field--invalid" : "picker"} aria-describedby={error ? `${id}-error` : undefined}>
+    <fieldset
+      className={error ? "picker field--invalid" : "picker"}
+      aria-describedby={error ? `${id}-error` : undefined}
+    >
       <legend className="field__label">
         {t("asn.claim.competencies")} <span className="muted">{t("asn.claim.optional")}</span>
       </legend>

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
-import { useMe } from "../../api/hooks";
+import { useMe } from "../../api/queries/auth";
 import { usePageTitle } from "../../shell/usePageTitle";
 import { Alert, Card, useToast } from "../../ui";
 import { ClaimForm } from "./ClaimForm";

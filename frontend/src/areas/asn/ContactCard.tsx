@@ -1,14 +1,15 @@
-import { useState, type FormEvent } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useAsnProfile, useUpdateAsn } from "../../api/hooks";
 import { ApiError } from "../../api/problem";
+import { asnProfile, useUpdateAsn } from "../../api/queries/asn";
 import type { AsnRead, AsnUpdate } from "../../api/types";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { Button, Card, Spinner, TextField, useToast } from "../../ui";
 
 export function ContactCard({ nip }: { nip: string }) {
   const { t } = useTranslation();
-  const profile = useAsnProfile(nip);
+  const profile = useQuery(asnProfile(nip));
   return (
     <Card title={t("asn.contactTitle")}>
       {profile.data ? <ContactForm nip={nip} saved={profile.data.profile} etag={profile.data.etag} /> : <Spinner />}

@@ -40,7 +40,9 @@ export function DuplicateWarning({ duplicateOf }: { duplicateOf: number | null }
           duplicateOf !== null && <p>{t("asn.claim.duplicateId", { id: duplicateOf })}</p>
         )}
         <p>
-          <Link to={record ? `/saya/riwayat?tahun=${record.year}` : "/saya/riwayat"}>{t("asn.claim.duplicateLink")}</Link>
+          <Link to={record ? `/saya/riwayat?tahun=${record.year}` : "/saya/riwayat"}>
+            {t("asn.claim.duplicateLink")}
+          </Link>
         </p>
       </div>
     </div>

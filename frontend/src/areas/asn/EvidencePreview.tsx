@@ -1,21 +1,6 @@
-import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "../../i18n/format";
-
-/** An object URL for a file, revoked when the file changes or the preview goes (none in jsdom). */
-function useObjectUrl(file: File | null): string | null {
-  const [url, setUrl] = useState<string | null>(null);
-  useEffect(() => {
-    if (!file || typeof URL.createObjectURL !== "function") {
-      setUrl(null);
-      return undefined;
-    }
-    const made = URL.createObjectURL(file);
-    setUrl(made);
-    return () => URL.revokeObjectURL(made);
-  }, [file]);
-  return url;
-}
+import { useObjectUrl } from "../../ui";
 
 /** The chosen certificate: name and size, a thumbnail for images, the first page for PDFs. */
 export function EvidencePreview({ file }: { file: File }) {
@@ -25,12 +10,22 @@ export function EvidencePreview({ file }: { file: File }) {
   const isPdf = file.type === "application/pdf";
   // Phones and headless browsers have no built-in PDF viewer: an <object> would be an empty box.
   const canEmbedPdf = typeof navigator !== "undefined" && navigator.pdfViewerEnabled !== false;
-  const size = file.size >= 1024 * 1024 ? `${f.number(file.size / (1024 * 1024), 1)} MB` : `${f.number(Math.max(1, Math.round(file.size / 1024)), 0)} KB`;
+  const size =
+    file.size >= 1024 * 1024
+      ? `${f.number(file.size / (1024 * 1024), 1)} MB`
+      : `${f.number(Math.max(1, Math.round(file.size / 1024)), 0)} KB`;
   return (
     <figure className="evidence-preview" aria-label={t("asn.claim.previewLabel")}>
-      {url && !isPdf && <img className="evidence-preview__image" src={url} alt={t("asn.claim.previewAlt", { name: file.name })} />}
+      {url && !isPdf && (
+        <img className="evidence-preview__image" src={url} alt={t("asn.claim.previewAlt", { name: file.name })} />
+      )}
       {url && isPdf && canEmbedPdf && (
-        <object className="evidence-preview__pdf" data={`${url}#page=1&toolbar=0&view=FitH`} type="application/pdf" aria-label={t("asn.claim.previewAlt", { name: file.name })}>
+        <object
+          className="evidence-preview__pdf"
+          data={`${url}#page=1&toolbar=0&view=FitH`}
+          type="application/pdf"
+          aria-label={t("asn.claim.previewAlt", { name: file.name })}
+        >
           <p className="cell-sub">{t("asn.claim.pdfNoPreview")}</p>
         </object>
       )}

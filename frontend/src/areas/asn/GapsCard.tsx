@@ -1,11 +1,11 @@
 import { useTranslation } from "react-i18next";
+import type { CompetencyGaps } from "../../api/types";
 import { useFormat } from "../../i18n/format";
 import { ProblemAlert } from "../../shell/ProblemAlert";
-import { Card, Stat } from "../../ui";
+import { Card, ScrollRegion, Stat } from "../../ui";
 import { Radar } from "./charts/Radar";
 import { useCompetencyGaps } from "./hooks";
 import { Skeleton } from "./Skeleton";
-import type { CompetencyGaps } from "./types";
 
 /** The ASN's competencies against the position standard: radar, the figures as a table, JPM and band. */
 export function GapsCard({ nip }: { nip: string }) {
@@ -28,13 +28,19 @@ export function GapsView({ gaps }: { gaps: CompetencyGaps }) {
   const { t } = useTranslation();
   const f = useFormat();
   if (gaps.position_id === null || gaps.items.length === 0) {
-    return <p className="empty-note">{gaps.position_id === null ? t("asn.gaps.noPosition") : t("asn.gaps.noStandard")}</p>;
+    return (
+      <p className="empty-note">{gaps.position_id === null ? t("asn.gaps.noPosition") : t("asn.gaps.noStandard")}</p>
+    );
   }
   const short = gaps.items.filter((item) => item.gap !== null && item.gap < 0).length;
   return (
     <div className="stack">
       <dl className="stats gaps-card__stats">
-        <Stat label={t("asn.gaps.jpm")} value={gaps.jpm !== null ? f.percent(gaps.jpm, 2) : "–"} note={gaps.jpm_category ?? undefined} />
+        <Stat
+          label={t("asn.gaps.jpm")}
+          value={gaps.jpm !== null ? f.percent(gaps.jpm, 2) : "–"}
+          note={gaps.jpm_category ?? undefined}
+        />
         <Stat label={t("asn.gaps.ikk")} value={gaps.ikk !== null ? f.percent(gaps.ikk, 2) : "–"} />
         <Stat label={t("asn.gaps.short")} value={t("asn.gaps.shortOf", { count: short, total: gaps.items.length })} />
       </dl>
@@ -55,7 +61,7 @@ export function GapsView({ gaps }: { gaps: CompetencyGaps }) {
             actual: item.actual_level,
           }))}
         />
-        <div className="gap-table__wrap" tabIndex={0} role="region" aria-label={t("asn.gaps.tableCaption")}>
+        <ScrollRegion className="gap-table__wrap" label={t("asn.gaps.tableCaption")}>
           <table className="gap-table">
             <caption className="visually-hidden">{t("asn.gaps.tableCaption")}</caption>
             <thead>
@@ -74,7 +80,10 @@ export function GapsView({ gaps }: { gaps: CompetencyGaps }) {
             </thead>
             <tbody>
               {gaps.items.map((item) => (
-                <tr key={item.competency_code} className={item.gap !== null && item.gap < 0 ? "gap-table__short" : undefined}>
+                <tr
+                  key={item.competency_code}
+                  className={item.gap !== null && item.gap < 0 ? "gap-table__short" : undefined}
+                >
                   <th scope="row">
                     <span className="cell-main">{item.name}</span>
                     <span className="cell-sub">{item.competency_code}</span>
@@ -86,7 +95,7 @@ export function GapsView({ gaps }: { gaps: CompetencyGaps }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       </div>
     </div>
   );

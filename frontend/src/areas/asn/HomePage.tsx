@@ -1,9 +1,11 @@
+import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { useAsnProfile, useJpSummary, useMe } from "../../api/hooks";
+import { Link } from "react-router";
+import { asnProfile, jpSummary } from "../../api/queries/asn";
+import { useMe } from "../../api/queries/auth";
 import type { JpSummary } from "../../api/types";
 import { useFormat } from "../../i18n/format";
 import { usePageTitle } from "../../shell/usePageTitle";
-import { Link } from "react-router";
 import { Alert, Card, ProgressRing } from "../../ui";
 import { ContactCard } from "./ContactCard";
 import { GapsCard } from "./GapsCard";
@@ -20,7 +22,7 @@ export function HomePage() {
   usePageTitle(t("asn.homeTitle"));
   const { data: me } = useMe();
   const nip = me?.nip;
-  const profile = useAsnProfile(nip);
+  const profile = useQuery(asnProfile(nip));
   if (!nip) {
     return (
       <div className="page">
@@ -57,7 +59,7 @@ export function HomePage() {
 
 function JpCard({ nip }: { nip: string }) {
   const { t } = useTranslation();
-  const summary = useJpSummary(nip);
+  const summary = useQuery(jpSummary(nip));
   if (!summary.data) {
     return (
       <Card title={t("asn.jpTitle", { year: new Date().getFullYear() })}>

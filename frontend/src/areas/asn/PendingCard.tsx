@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useFormat } from "../../i18n/format";
@@ -15,8 +16,9 @@ export function PendingCard({ nip }: { nip: string }) {
   const f = useFormat();
   const year = new Date().getFullYear();
   const pending = useLearningRecords(nip, { year, status: "pending", limit: SHOWN }, { localErrors: true });
-  let body;
-  if (pending.error && !pending.data) body = <ProblemAlert error={pending.error} onRetry={() => void pending.refetch()} />;
+  let body: ReactNode;
+  if (pending.error && !pending.data)
+    body = <ProblemAlert error={pending.error} onRetry={() => void pending.refetch()} />;
   else if (!pending.data) body = <Skeleton lines={3} label={t("asn.loadingPending")} />;
   else if (pending.data.items.length === 0) body = <p className="empty-note">{t("asn.pending.empty")}</p>;
   else {

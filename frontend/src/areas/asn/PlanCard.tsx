@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "../../i18n/format";
 import { ProblemAlert } from "../../shell/ProblemAlert";
@@ -10,7 +11,7 @@ export function PlanCard({ nip }: { nip: string }) {
   const { t } = useTranslation();
   const f = useFormat();
   const plan = useDevelopmentPlan(nip);
-  let body;
+  let body: ReactNode;
   if (plan.error && !plan.data) body = <ProblemAlert error={plan.error} onRetry={() => void plan.refetch()} />;
   else if (!plan.data) body = <Skeleton lines={5} label={t("asn.loadingPlan")} />;
   else if (plan.data.items.length === 0) {
@@ -32,7 +33,10 @@ export function PlanCard({ nip }: { nip: string }) {
                 projected: f.number(data.projected_jp),
                 target: f.number(data.target_jp),
               })
-            : t("asn.plan.summaryNoTarget", { planned: f.number(data.planned_jp), projected: f.number(data.projected_jp) })}
+            : t("asn.plan.summaryNoTarget", {
+                planned: f.number(data.planned_jp),
+                projected: f.number(data.projected_jp),
+              })}
         </p>
         <ol className="plan-list">
           {data.items.map((item) => (

@@ -1,14 +1,15 @@
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
-import { useMe } from "../../api/hooks";
+import { useMe } from "../../api/queries/auth";
+import { useVoidRecord } from "../../api/queries/learningRecords";
+import type { RecordRead, RecordStatus } from "../../api/types";
 import { useFormat } from "../../i18n/format";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
-import { Alert, Button, DataTable, Modal, Select, useCursorPages, useToast, type Column } from "../../ui";
-import { useLearningForms, useLearningRecords, useVoidRecord } from "./hooks";
+import { Alert, Button, type Column, DataTable, Modal, Select, useCursorPages, useToast } from "../../ui";
+import { useLearningFormNames, useLearningRecords } from "./hooks";
 import { StatusChip } from "./StatusChip";
-import type { RecordRead, RecordStatus } from "./types";
 
 const PAGE_SIZE = 20;
 const STATUSES: RecordStatus[] = ["pending", "verified", "rejected", "voided"];
@@ -45,8 +46,8 @@ function Ledger({ nip }: { nip: string }) {
   const status = STATUSES.includes(statusParam as RecordStatus) ? (statusParam as RecordStatus) : undefined;
   const pages = useCursorPages();
   const records = useLearningRecords(nip, { year, status, cursor: pages.cursor, limit: PAGE_SIZE });
-  const forms = useLearningForms();
-  const formName = (code: string) => forms.data?.items.find((item) => item.code === code)?.name ?? code;
+  const formNames = useLearningFormNames();
+  const formName = (code: string) => formNames.data?.get(code) ?? code;
   const [withdrawing, setWithdrawing] = useState<RecordRead | null>(null);
 
   const years = Array.from({ length: 6 }, (_, i) => thisYear - i);
@@ -72,7 +73,8 @@ function Ledger({ nip }: { nip: string }) {
     {
       key: "dates",
       header: t("asn.records.dates"),
-      cell: (r) => (r.start_date === r.end_date ? f.date(r.end_date) : `${f.date(r.start_date)} – ${f.date(r.end_date)}`),
+      cell: (r) =>
+        r.start_date === r.end_date ? f.date(r.end_date) : `${f.date(r.start_date)} – ${f.date(r.end_date)}`,
     },
     { key: "jp", header: t("asn.records.jp"), align: "end", cell: (r) => f.number(r.jp) },
     {
@@ -89,14 +91,18 @@ function Ledger({ nip }: { nip: string }) {
     {
       key: "evidence",
       header: t("asn.records.evidence"),
-      cell: (r) => (r.evidence ? r.evidence.filename ?? t("asn.records.evidenceYes") : t("asn.records.evidenceNone")),
+      cell: (r) => (r.evidence ? (r.evidence.filename ?? t("asn.records.evidenceYes")) : t("asn.records.evidenceNone")),
     },
     {
       key: "actions",
       header: t("asn.records.actions"),
       cell: (r) =>
         r.status === "pending" ? (
-          <Button variant="secondary" onClick={() => setWithdrawing(r)} aria-label={t("asn.records.withdrawNamed", { title: r.title })}>
+          <Button
+            variant="secondary"
+            onClick={() => setWithdrawing(r)}
+            aria-label={t("asn.records.withdrawNamed", { title: r.title })}
+          >
             {t("asn.records.withdraw")}
           </Button>
         ) : null,
@@ -110,7 +116,10 @@ function Ledger({ nip }: { nip: string }) {
           label={t("asn.records.year")}
           value={year === undefined ? "semua" : String(year)}
           onChange={(event) => setFilter("tahun", event.target.value === String(thisYear) ? "" : event.target.value)}
-          options={[...years.map((y) => ({ value: String(y), label: String(y) })), { value: "semua", label: t("asn.records.allYears") }]}
+          options={[
+            ...years.map((y) => ({ value: String(y), label: String(y) })),
+            { value: "semua", label: t("asn.records.allYears") },
+          ]}
         />
         <Select
           label={t("asn.records.status")}
@@ -186,7 +195,13 @@ function WithdrawDialog({ nip, record, onClose }: { nip: string; record: RecordR
           <Button variant="secondary" onClick={close}>
             {t("asn.records.cancel")}
           </Button>
-          <Button variant="danger" type="submit" form="withdraw-form" busy={voidRecord.isPending} busyLabel={t("asn.records.withdrawing")}>
+          <Button
+            variant="danger"
+            type="submit"
+            form="withdraw-form"
+            busy={voidRecord.isPending}
+            busyLabel={t("asn.records.withdrawing")}
+          >
             {t("asn.records.withdrawConfirm")}
           </Button>
         </>
@@ -195,7 +210,14 @@ function WithdrawDialog({ nip, record, onClose }: { nip: string; record: RecordR
       <form id="withdraw-form" className="stack" onSubmit={submit} noValidate>
         <p>{t("asn.records.withdrawBody", { title: record?.title ?? "" })}</p>
         {voidRecord.error && <ProblemAlert error={voidRecord.error} />}
-        <ReasonField value={reason} onChange={(v) => { setReason(v); setError(undefined); }} error={error} />
+        <ReasonField
+          value={reason}
+          onChange={(v) => {
+            setReason(v);
+            setError(undefined);
+          }}
+          error={error}
+        />
       </form>
     </Modal>
   );

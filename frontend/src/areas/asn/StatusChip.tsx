@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import type { RecordStatus } from "./types";
+import type { RecordStatus } from "../../api/types";
 
 /** A record's status as a coloured chip with a word (never colour alone). */
 export function StatusChip({ status }: { status: RecordStatus }) {

@@ -1,6 +1,6 @@
 // Client-side checks of the claim form, mirroring the API's (RecordCreate and the ledger's rules), so
 // most mistakes are flagged before a round trip. The server stays the judge: its 422s are shown too.
-import type { RecordCreate } from "./types";
+import type { RecordCreate } from "../../api/types";
 
 export type DurationUnit = "jp" | "minutes";
 
@@ -16,7 +16,16 @@ export interface ClaimDraft {
   competencyCodes: string[];
 }
 
-export type ClaimField = "formCode" | "title" | "startDate" | "endDate" | "amount" | "organizer" | "certificateNumber" | "competencyCodes" | "file";
+export type ClaimField =
+  | "formCode"
+  | "title"
+  | "startDate"
+  | "endDate"
+  | "amount"
+  | "organizer"
+  | "certificateNumber"
+  | "competencyCodes"
+  | "file";
 
 /** Error message keys (under asn.claim.errors) per field. */
 export type ClaimErrors = Partial<Record<ClaimField, string>>;

@@ -1,21 +1,37 @@
+import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { budgetCompliance } from "../../api/queries/reports";
 import { useFormat } from "../../i18n/format";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { Card, Spinner } from "../../ui";
 import { Gauge } from "./charts/Gauge";
 import { TrendChart } from "./charts/TrendChart";
-import { useBudgetTrend } from "./hooks";
 
 /** The latest budget year's competency-development pagu against the mandatory share of belanja daerah. */
 export function BudgetGaugeCard() {
   const { t } = useTranslation();
   const f = useFormat();
-  const trend = useBudgetTrend();
+  const trend = useQuery(budgetCompliance());
   const title = t("bpsdm.budget.gaugeTitle");
-  if (trend.error) return <Card title={title}><ProblemAlert error={trend.error} onRetry={() => void trend.refetch()} /></Card>;
-  if (!trend.data) return <Card title={title}><Spinner /></Card>;
+  if (trend.error)
+    return (
+      <Card title={title}>
+        <ProblemAlert error={trend.error} onRetry={() => void trend.refetch()} />
+      </Card>
+    );
+  if (!trend.data)
+    return (
+      <Card title={title}>
+        <Spinner />
+      </Card>
+    );
   const latest = trend.data.items.at(-1);
-  if (!latest) return <Card title={title}><p>{t("bpsdm.budget.none")}</p></Card>;
+  if (!latest)
+    return (
+      <Card title={title}>
+        <p>{t("bpsdm.budget.none")}</p>
+      </Card>
+    );
   const pct = (value: number) => f.percent(value, 2);
   return (
     <Card title={t("bpsdm.budget.gaugeTitleYear", { year: latest.year })}>
@@ -32,8 +48,13 @@ export function BudgetGaugeCard() {
             threshold: pct(latest.threshold_pct),
           })}
         />
-        <p className={latest.compliant ? "budget-status budget-status--met" : "budget-status budget-status--short"} data-testid="budget-status">
-          {latest.compliant ? t("bpsdm.budget.met") : t("bpsdm.budget.short", { amount: f.rupiah(latest.shortfall_idr) })}
+        <p
+          className={latest.compliant ? "budget-status budget-status--met" : "budget-status budget-status--short"}
+          data-testid="budget-status"
+        >
+          {latest.compliant
+            ? t("bpsdm.budget.met")
+            : t("bpsdm.budget.short", { amount: f.rupiah(latest.shortfall_idr) })}
         </p>
         <dl className="budget-figures">
           <div>
@@ -69,9 +90,14 @@ export function BudgetGaugeCard() {
 export function BudgetTrendCard() {
   const { t } = useTranslation();
   const f = useFormat();
-  const trend = useBudgetTrend();
+  const trend = useQuery(budgetCompliance());
   const title = t("bpsdm.budget.trendTitle");
-  if (!trend.data) return trend.error ? null : <Card title={title}><Spinner /></Card>;
+  if (!trend.data)
+    return trend.error ? null : (
+      <Card title={title}>
+        <Spinner />
+      </Card>
+    );
   const items = trend.data.items;
   if (items.length === 0) return null;
   const latest = items[items.length - 1];
@@ -79,8 +105,16 @@ export function BudgetTrendCard() {
     <Card title={title}>
       <TrendChart
         title={title}
-        points={items.map((item) => ({ key: item.year, label: String(item.year), value: item.pagu_pct, met: item.compliant }))}
-        reference={{ value: latest.threshold_pct, label: t("bpsdm.budget.thresholdShort", { pct: f.percent(latest.threshold_pct, 2) }) }}
+        points={items.map((item) => ({
+          key: item.year,
+          label: String(item.year),
+          value: item.pagu_pct,
+          met: item.compliant,
+        }))}
+        reference={{
+          value: latest.threshold_pct,
+          label: t("bpsdm.budget.thresholdShort", { pct: f.percent(latest.threshold_pct, 2) }),
+        }}
         formatValue={(v) => f.percent(v, 2)}
         labelHeader={t("bpsdm.budget.year")}
         valueHeader={t("bpsdm.budget.share")}

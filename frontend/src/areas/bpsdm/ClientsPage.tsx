@@ -1,11 +1,13 @@
-import { useState, type FormEvent } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useMe } from "../../api/hooks";
+import { useMe } from "../../api/queries/auth";
+import { clientList, useCreateClient, useRotateSecret } from "../../api/queries/clients";
+import type { ClientCreate, ClientRead, ClientWithSecret } from "../../api/types";
 import { useFormat } from "../../i18n/format";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
-import { Alert, Button, DataTable, Modal, TextField, useCursorPages, type Column } from "../../ui";
-import { useClients, useCreateClient, useRotateSecret, type ClientCreate, type ClientRead, type ClientWithSecret } from "./hooks";
+import { Alert, Button, type Column, DataTable, Modal, TextField, useCursorPages } from "../../ui";
 
 const SCOPES: ClientCreate["scopes"] = [
   "asn:read",
@@ -25,13 +27,22 @@ export function ClientsPage() {
   const { data: me } = useMe();
   const admin = me?.role === "bpsdm_admin";
   const pages = useCursorPages();
-  const clients = useClients(pages.cursor);
+  const clients = useQuery(clientList(pages.cursor));
   const rotate = useRotateSecret();
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<ClientWithSecret | null>(null);
 
   const columns: Column<ClientRead>[] = [
-    { key: "name", header: t("bpsdm.clients.name"), cell: (c) => <><span className="cell-main">{c.name}</span><code className="cell-sub">{c.client_id}</code></> },
+    {
+      key: "name",
+      header: t("bpsdm.clients.name"),
+      cell: (c) => (
+        <>
+          <span className="cell-main">{c.name}</span>
+          <code className="cell-sub">{c.client_id}</code>
+        </>
+      ),
+    },
     { key: "scopes", header: t("bpsdm.clients.scopes"), cell: (c) => c.scopes.join(", ") },
     { key: "active", header: t("bpsdm.users.active"), cell: (c) => (c.active ? t("bpsdm.yes") : t("bpsdm.no")) },
     { key: "created", header: t("bpsdm.users.created"), cell: (c) => f.date(c.created_at) },
@@ -105,8 +116,20 @@ export function ClientsPage() {
           <div className="stack">
             <Alert tone="warning">{t("bpsdm.clients.secretOnce")}</Alert>
             <dl className="budget-figures">
-              <div><dt>{t("bpsdm.clients.clientId")}</dt><dd><code>{secret.client_id}</code></dd></div>
-              <div><dt>{t("bpsdm.clients.clientSecret")}</dt><dd><code className="secret" data-testid="client-secret">{secret.client_secret}</code></dd></div>
+              <div>
+                <dt>{t("bpsdm.clients.clientId")}</dt>
+                <dd>
+                  <code>{secret.client_id}</code>
+                </dd>
+              </div>
+              <div>
+                <dt>{t("bpsdm.clients.clientSecret")}</dt>
+                <dd>
+                  <code className="secret" data-testid="client-secret">
+                    {secret.client_secret}
+                  </code>
+                </dd>
+              </div>
             </dl>
           </div>
         )}
@@ -128,7 +151,12 @@ function ClientForm({ onCancel, onCreated }: { onCancel: () => void; onCreated: 
 
   return (
     <form className="stack" onSubmit={submit}>
-      <TextField label={t("bpsdm.clients.name")} required value={name} onChange={(event) => setName(event.target.value)} />
+      <TextField
+        label={t("bpsdm.clients.name")}
+        required
+        value={name}
+        onChange={(event) => setName(event.target.value)}
+      />
       <fieldset className="bpsdm-fieldset">
         <legend>{t("bpsdm.clients.scopes")}</legend>
         {SCOPES.map((scope) => (

@@ -1,13 +1,13 @@
+import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client";
-import { useJpCompliance } from "../../api/hooks";
+import { jpCompliance, jpComplianceExport } from "../../api/queries/reports";
 import type { UnitJpCompliance } from "../../api/types";
 import { useFormat } from "../../i18n/format";
-import { usePageTitle } from "../../shell/usePageTitle";
-import { BarChart, Card, DataTable, ProgressBar, Spinner, Stat, type Column } from "../../ui";
-import { BudgetGaugeCard, BudgetTrendCard } from "./BudgetCards";
 import { DownloadButton } from "../../shell/DownloadButton";
+import { usePageTitle } from "../../shell/usePageTitle";
+import { BarChart, Card, type Column, DataTable, ProgressBar, Spinner, Stat } from "../../ui";
+import { BudgetGaugeCard, BudgetTrendCard } from "./BudgetCards";
 import { GapHeatMapCard } from "./GapHeatMapCard";
 
 /** /bpsdm: the province's JP compliance per OPD, the budget check and the competency gaps. */
@@ -15,7 +15,7 @@ export function DashboardPage() {
   const { t } = useTranslation();
   const f = useFormat();
   usePageTitle(t("bpsdm.dashboardTitle"));
-  const report = useJpCompliance();
+  const report = useQuery(jpCompliance());
   const [query, setQuery] = useState("");
 
   const units = useMemo(() => report.data?.units ?? [], [report.data]);
@@ -29,8 +29,20 @@ export function DashboardPage() {
 
   const columns: Column<UnitJpCompliance>[] = [
     { key: "name", header: t("bpsdm.colUnit"), cell: (u) => u.name, sortValue: (u) => u.name },
-    { key: "headcount", header: t("bpsdm.colHeadcount"), align: "end", cell: (u) => f.number(u.headcount), sortValue: (u) => u.headcount },
-    { key: "compliant", header: t("bpsdm.colCompliant"), align: "end", cell: (u) => f.number(u.compliant), sortValue: (u) => u.compliant },
+    {
+      key: "headcount",
+      header: t("bpsdm.colHeadcount"),
+      align: "end",
+      cell: (u) => f.number(u.headcount),
+      sortValue: (u) => u.headcount,
+    },
+    {
+      key: "compliant",
+      header: t("bpsdm.colCompliant"),
+      align: "end",
+      cell: (u) => f.number(u.compliant),
+      sortValue: (u) => u.compliant,
+    },
     {
       key: "pct",
       header: t("bpsdm.colPct"),
@@ -42,7 +54,13 @@ export function DashboardPage() {
       ),
       sortValue: (u) => u.compliance_pct,
     },
-    { key: "mean", header: t("bpsdm.colMeanJp"), align: "end", cell: (u) => f.number(u.mean_jp), sortValue: (u) => u.mean_jp },
+    {
+      key: "mean",
+      header: t("bpsdm.colMeanJp"),
+      align: "end",
+      cell: (u) => f.number(u.mean_jp),
+      sortValue: (u) => u.mean_jp,
+    },
   ];
 
   const bars = [...units]
@@ -54,12 +72,7 @@ export function DashboardPage() {
     <div className="page page--wide">
       <div className="bpsdm-heading">
         <h1>{t("bpsdm.dashboardTitle")}</h1>
-        <DownloadButton
-          request={() =>
-            api.GET("/api/v1/exports/jp-compliance", { params: { query: { year: data.year, format: "xlsx" } }, parseAs: "blob" })
-          }
-          fallbackName={`kepatuhan-jp-${data.year}.xlsx`}
-        >
+        <DownloadButton request={() => jpComplianceExport(data.year)} fallbackName={`kepatuhan-jp-${data.year}.xlsx`}>
           {t("bpsdm.downloadXlsx")}
         </DownloadButton>
       </div>
@@ -69,13 +82,23 @@ export function DashboardPage() {
       <dl className="stats">
         <Stat label={t("bpsdm.headcount")} value={f.number(data.headcount)} />
         <Stat label={t("bpsdm.compliant")} value={f.number(data.compliant)} />
-        <Stat label={t("bpsdm.compliancePct")} value={<span data-testid="province-compliance">{f.percent(data.compliance_pct)}</span>} />
+        <Stat
+          label={t("bpsdm.compliancePct")}
+          value={<span data-testid="province-compliance">{f.percent(data.compliance_pct)}</span>}
+        />
         <Stat label={t("bpsdm.meanJp")} value={f.number(data.mean_jp)} />
       </dl>
       <div className="stack">
         <div className="bpsdm-grid">
           <Card title={t("bpsdm.chartTitle")}>
-            <BarChart title={t("bpsdm.chartTitle")} data={bars} max={100} target={100} formatValue={(v) => f.percent(v)} hideTitle />
+            <BarChart
+              title={t("bpsdm.chartTitle")}
+              data={bars}
+              max={100}
+              target={100}
+              formatValue={(v) => f.percent(v)}
+              hideTitle
+            />
           </Card>
           <div className="stack">
             <BudgetGaugeCard />

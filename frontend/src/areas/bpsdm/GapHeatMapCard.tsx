@@ -1,18 +1,29 @@
+import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { competencyGapMatrix } from "../../api/queries/reports";
 import { useFormat } from "../../i18n/format";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { Card, Spinner } from "../../ui";
-import { GAP_BANDS, HeatMap, type GapBand } from "./charts/HeatMap";
-import { useGapMatrix } from "./hooks";
+import { GAP_BANDS, type GapBand, HeatMap } from "./charts/HeatMap";
 
 /** The province's competency gap per top-level unit × competency. */
 export function GapHeatMapCard() {
   const { t } = useTranslation();
   const f = useFormat();
-  const matrix = useGapMatrix();
+  const matrix = useQuery(competencyGapMatrix());
   const title = t("bpsdm.gaps.title");
-  if (matrix.error) return <Card title={title}><ProblemAlert error={matrix.error} onRetry={() => void matrix.refetch()} /></Card>;
-  if (!matrix.data) return <Card title={title}><Spinner /></Card>;
+  if (matrix.error)
+    return (
+      <Card title={title}>
+        <ProblemAlert error={matrix.error} onRetry={() => void matrix.refetch()} />
+      </Card>
+    );
+  if (!matrix.data)
+    return (
+      <Card title={title}>
+        <Spinner />
+      </Card>
+    );
   const { competencies, rows } = matrix.data;
   const bands: GapBand[] = [...GAP_BANDS.map((b) => b.id), "none"];
   return (

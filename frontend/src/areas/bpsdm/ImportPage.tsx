@@ -1,26 +1,28 @@
-import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState, type FormEvent } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client";
-import { useMe } from "../../api/hooks";
+import { useMe } from "../../api/queries/auth";
+import {
+  type AttendanceFields,
+  importJob,
+  importJobs,
+  importReport,
+  importTemplate,
+  isActive,
+  useStartImport,
+} from "../../api/queries/imports";
+import type { ImportJob, ImportKind } from "../../api/types";
 import { useFormat } from "../../i18n/format";
+import { DownloadButton } from "../../shell/DownloadButton";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
-import { Alert, Button, Card, DataTable, DateField, ProgressBar, Select, TextField, type Column } from "../../ui";
-import { DownloadButton } from "../../shell/DownloadButton";
-import {
-  bpsdmKeys,
-  isActive,
-  useImportJob,
-  useImportJobs,
-  useStartImport,
-  type AttendanceFields,
-  type ImportJob,
-  type ImportKind,
-} from "./hooks";
+import { Alert, Button, Card, type Column, DataTable, DateField, ProgressBar, Select, TextField } from "../../ui";
 
 const KINDS: ImportKind[] = ["asn", "learning_records", "attendance"];
-const TEMPLATE: Partial<Record<ImportKind, "asn" | "learning-records">> = { asn: "asn", learning_records: "learning-records" };
+const TEMPLATE: Partial<Record<ImportKind, "asn" | "learning-records">> = {
+  asn: "asn",
+  learning_records: "learning-records",
+};
 
 /** /bpsdm/impor: upload a spreadsheet as an import job and follow it to its report. */
 export function ImportPage() {
@@ -96,10 +98,25 @@ function ImportForm({ onStarted }: { onStarted: (id: number) => void }) {
           <fieldset className="bpsdm-fieldset">
             <legend>{t("bpsdm.import.sessionLegend")}</legend>
             <TextField label={t("bpsdm.import.sessionTitle")} required {...field("title")} />
-            <TextField label={t("bpsdm.import.formCode")} required hint={t("bpsdm.import.formCodeHint")} {...field("form_code")} />
+            <TextField
+              label={t("bpsdm.import.formCode")}
+              required
+              hint={t("bpsdm.import.formCodeHint")}
+              {...field("form_code")}
+            />
             <DateField label={t("bpsdm.import.sessionDate")} required {...field("session_date")} />
-            <TextField label={t("bpsdm.import.sessionMinutes")} required inputMode="numeric" {...field("session_minutes")} />
-            <TextField label={t("bpsdm.import.minShare")} inputMode="decimal" hint={t("bpsdm.import.minShareHint")} {...field("min_share")} />
+            <TextField
+              label={t("bpsdm.import.sessionMinutes")}
+              required
+              inputMode="numeric"
+              {...field("session_minutes")}
+            />
+            <TextField
+              label={t("bpsdm.import.minShare")}
+              inputMode="decimal"
+              hint={t("bpsdm.import.minShareHint")}
+              {...field("min_share")}
+            />
           </fieldset>
         )}
         {start.error && <ProblemAlert error={start.error} />}
@@ -122,12 +139,7 @@ function Templates() {
         {(Object.entries(TEMPLATE) as Array<[ImportKind, "asn" | "learning-records"]>).map(([kind, template]) => (
           <DownloadButton
             key={kind}
-            request={() =>
-              api.GET("/api/v1/imports/templates/{kind}", {
-                params: { path: { kind: template }, query: { format: "xlsx" } },
-                parseAs: "blob",
-              })
-            }
+            request={() => importTemplate(template)}
             fallbackName={`template-${template}.xlsx`}
           >
             {t("bpsdm.import.template", { kind: t(`bpsdm.import.kinds.${kind}`) })}
@@ -143,13 +155,13 @@ function JobCard({ jobId }: { jobId: number }) {
   const { t } = useTranslation();
   const f = useFormat();
   const queryClient = useQueryClient();
-  const job = useImportJob(jobId);
+  const job = useQuery(importJob(jobId));
   const data = job.data;
   const active = isActive(data);
 
   // The list shows the job's final status once it has one.
   useEffect(() => {
-    if (data && !isActive(data)) void queryClient.invalidateQueries({ queryKey: bpsdmKeys.imports, exact: true });
+    if (data && !isActive(data)) void queryClient.invalidateQueries({ queryKey: importJobs().queryKey, exact: true });
   }, [data, queryClient]);
 
   if (job.error && !data) return <ProblemAlert error={job.error} />;
@@ -163,7 +175,8 @@ function JobCard({ jobId }: { jobId: number }) {
           <span className={`job-status job-status--${data.status}`} data-testid="job-status">
             {t(`bpsdm.import.status.${data.status}`)}
           </span>{" "}
-          {data.total !== null && t("bpsdm.import.progressText", { processed: f.number(data.processed), total: f.number(data.total) })}
+          {data.total !== null &&
+            t("bpsdm.import.progressText", { processed: f.number(data.processed), total: f.number(data.total) })}
         </p>
         <div className="import-progress">
           <ProgressBar
@@ -192,8 +205,7 @@ function JobCard({ jobId }: { jobId: number }) {
               {data.errors.slice(0, 10).map((line) => (
                 <li key={line.row}>
                   {t("bpsdm.import.errorLine", { row: line.row })} {line.nip && <code>{line.nip}</code>}{" "}
-                  {line.field && <code>{line.field}</code>}{" "}
-                  {/* The server's detail is English; the code is stable. */}
+                  {line.field && <code>{line.field}</code>} {/* The server's detail is English; the code is stable. */}
                   <span lang="en">{line.detail ?? line.code}</span>
                 </li>
               ))}
@@ -202,15 +214,7 @@ function JobCard({ jobId }: { jobId: number }) {
         )}
         {!active && (
           <div className="form-actions">
-            <DownloadButton
-              request={() =>
-                api.GET("/api/v1/imports/{job_id}/report", {
-                  params: { path: { job_id: data.id }, query: { format: "xlsx" } },
-                  parseAs: "blob",
-                })
-              }
-              fallbackName={`laporan-impor-${data.id}.xlsx`}
-            >
+            <DownloadButton request={() => importReport(data.id)} fallbackName={`laporan-impor-${data.id}.xlsx`}>
               {t("bpsdm.import.downloadReport")}
             </DownloadButton>
           </div>
@@ -223,18 +227,45 @@ function JobCard({ jobId }: { jobId: number }) {
 function RecentJobs({ onShow }: { onShow: (id: number) => void }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const jobs = useImportJobs();
+  const jobs = useQuery(importJobs());
   const columns: Column<ImportJob>[] = [
-    { key: "file", header: t("bpsdm.import.colFile"), cell: (j) => <><span className="cell-main">{j.filename}</span><span className="cell-sub">{t(`bpsdm.import.kinds.${j.kind}`)}</span></> },
+    {
+      key: "file",
+      header: t("bpsdm.import.colFile"),
+      cell: (j) => (
+        <>
+          <span className="cell-main">{j.filename}</span>
+          <span className="cell-sub">{t(`bpsdm.import.kinds.${j.kind}`)}</span>
+        </>
+      ),
+    },
     { key: "status", header: t("bpsdm.import.colStatus"), cell: (j) => t(`bpsdm.import.status.${j.status}`) },
-    { key: "rows", header: t("bpsdm.import.colRows"), align: "end", cell: (j) => `${f.number(j.processed)} / ${j.total === null ? "–" : f.number(j.total)}` },
+    {
+      key: "rows",
+      header: t("bpsdm.import.colRows"),
+      align: "end",
+      cell: (j) => `${f.number(j.processed)} / ${j.total === null ? "–" : f.number(j.total)}`,
+    },
     { key: "failed", header: t("bpsdm.import.counts.failed"), align: "end", cell: (j) => f.number(j.failed) },
-    { key: "when", header: t("bpsdm.import.colWhen"), cell: (j) => <><span className="cell-main">{f.dateTime(j.created_at)}</span><span className="cell-sub">{j.created_by}</span></> },
+    {
+      key: "when",
+      header: t("bpsdm.import.colWhen"),
+      cell: (j) => (
+        <>
+          <span className="cell-main">{f.dateTime(j.created_at)}</span>
+          <span className="cell-sub">{j.created_by}</span>
+        </>
+      ),
+    },
     {
       key: "show",
       header: t("bpsdm.import.colShow"),
       cell: (j) => (
-        <Button variant="ghost" onClick={() => onShow(j.id)} aria-label={t("bpsdm.import.showJob", { id: j.id, file: j.filename })}>
+        <Button
+          variant="ghost"
+          onClick={() => onShow(j.id)}
+          aria-label={t("bpsdm.import.showJob", { id: j.id, file: j.filename })}
+        >
           {t("bpsdm.import.show")}
         </Button>
       ),

@@ -23,7 +23,10 @@ const GOLONGAN = {
     { code: "IX", name: "Golongan IX", employment: "pppk", siasn_id: 49 },
   ],
 };
-const ESELON = { kind: "eselon", items: [{ code: "II.a", name: "Eselon II.a", jenis_jabatan: ["jpt_pratama", "jpt_madya"] }] };
+const ESELON = {
+  kind: "eselon",
+  items: [{ code: "II.a", name: "Eselon II.a", jenis_jabatan: ["jpt_pratama", "jpt_madya"] }],
+};
 
 function competency(code: string, name: string, group: string, active = true) {
   return { code, name, group, active, description: null, levels: [], updated_at: "2026-01-01T00:00:00Z" };
@@ -41,7 +44,9 @@ function backend() {
     "GET /api/v1/reference/eselon": () => json(ESELON),
     "GET /api/v1/competencies": (request) => {
       const q = (request.query.get("q") ?? "").toLowerCase();
-      const items = DICTIONARY.filter((c) => !q || c.code.toLowerCase().includes(q) || c.name.toLowerCase().includes(q));
+      const items = DICTIONARY.filter(
+        (c) => !q || c.code.toLowerCase().includes(q) || c.name.toLowerCase().includes(q),
+      );
       return json({ items, next_cursor: null, total: items.length });
     },
   });

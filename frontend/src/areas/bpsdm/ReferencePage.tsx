@@ -2,16 +2,11 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
-import { api } from "../../api/client";
-import { unwrap } from "../../api/problem";
-import type { components, operations } from "../../api/schema";
+import { competencies, referenceList } from "../../api/queries/reference";
+import type { CodeItem, CompetencyRead, ReferenceKind } from "../../api/types";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
-import { Card, DataTable, Select, useCursorPages, useDebouncedValue, type Column } from "../../ui";
-
-export type ReferenceKind = operations["reference_get"]["parameters"]["path"]["kind"];
-type CodeItem = components["schemas"]["CodeItem"];
-type Competency = components["schemas"]["CompetencyRead"];
+import { Card, type Column, DataTable, Select, useCursorPages, useDebouncedValue } from "../../ui";
 
 /** Every kind the API serves, in the order of the selector; the check below fails if the API adds one. */
 export const REFERENCE_KINDS = [
@@ -37,28 +32,6 @@ const COMPETENCY_PAGE = 100;
 
 function isKind(value: string | null): value is ReferenceKind {
   return value !== null && (REFERENCE_KINDS as readonly string[]).includes(value);
-}
-
-export function useReferenceList(kind: ReferenceKind) {
-  return useQuery({
-    queryKey: ["bpsdm", "reference", kind] as const,
-    queryFn: ({ signal }) => unwrap(api.GET("/api/v1/reference/{kind}", { params: { path: { kind } }, signal })),
-    staleTime: 60 * 60 * 1000, // code lists change with a deployment, not during a session
-  });
-}
-
-export function useCompetencyDictionary(q: string, cursor: string | null) {
-  return useQuery({
-    queryKey: ["bpsdm", "reference", "competencies", q, cursor] as const,
-    queryFn: ({ signal }) =>
-      unwrap(
-        api.GET("/api/v1/competencies", {
-          params: { query: { q: q || undefined, cursor: cursor ?? undefined, limit: COMPETENCY_PAGE } },
-          signal,
-        }),
-      ),
-    placeholderData: keepPreviousData,
-  });
 }
 
 /** A field value of a code item as text: lists joined, blanks as a dash. */
@@ -87,10 +60,13 @@ export function ReferencePage() {
               label={t("bpsdm.reference.kind")}
               value={kind}
               onChange={(event) =>
-                setParams((p) => {
-                  p.set("jenis", event.target.value);
-                  return p;
-                }, { replace: true })
+                setParams(
+                  (p) => {
+                    p.set("jenis", event.target.value);
+                    return p;
+                  },
+                  { replace: true },
+                )
               }
               options={REFERENCE_KINDS.map((k) => ({ value: k, label: t(`bpsdm.reference.kinds.${k}`) }))}
             />
@@ -105,7 +81,8 @@ export function ReferencePage() {
 
 function CodeListTable({ kind }: { kind: ReferenceKind }) {
   const { t } = useTranslation();
-  const list = useReferenceList(kind);
+  // This page shows the lists as served: re-read hourly rather than kept for the session.
+  const list = useQuery({ ...referenceList(kind), staleTime: 60 * 60 * 1000 });
   if (list.error && !list.data) return <ProblemAlert error={list.error} onRetry={() => void list.refetch()} />;
   const items = list.data?.items ?? [];
   // Columns follow the items: code and name first, then every other field any item carries.
@@ -141,8 +118,11 @@ function CompetencyCard() {
   const [query, setQuery] = useState("");
   const q = useDebouncedValue(query.trim(), 300);
   const pages = useCursorPages();
-  const list = useCompetencyDictionary(q, pages.cursor);
-  const columns: Column<Competency>[] = [
+  const list = useQuery({
+    ...competencies({ q, cursor: pages.cursor, limit: COMPETENCY_PAGE }),
+    placeholderData: keepPreviousData,
+  });
+  const columns: Column<CompetencyRead>[] = [
     { key: "code", header: t("bpsdm.reference.code"), cell: (c) => c.code },
     { key: "name", header: t("bpsdm.reference.name"), cell: (c) => c.name },
     { key: "group", header: t("bpsdm.reference.group"), cell: (c) => t(`bpsdm.reference.groups.${c.group}`) },

@@ -1,11 +1,13 @@
-import { useState, type FormEvent } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useMe } from "../../api/hooks";
+import { useMe } from "../../api/queries/auth";
+import { ruleSet, useSaveRules } from "../../api/queries/rules";
+import type { RuleSet } from "../../api/types";
 import { useFormat } from "../../i18n/format";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
 import { Alert, Button, Card, DataTable, Select, Spinner, TextField } from "../../ui";
-import { useRules, useSaveRules, type RuleSet } from "./hooks";
 
 /** /bpsdm/aturan: the regulation values in force for a year, editable by a BPSDM admin. */
 export function RulesPage() {
@@ -34,7 +36,7 @@ function RulesForYear({ year }: { year: number }) {
   const { t } = useTranslation();
   const f = useFormat();
   const { data: me } = useMe();
-  const rules = useRules(year);
+  const rules = useQuery(ruleSet(year));
   const [editing, setEditing] = useState(false);
   if (rules.error && !rules.data) return <ProblemAlert error={rules.error} onRetry={() => void rules.refetch()} />;
   if (!rules.data) return <Spinner />;
@@ -56,12 +58,30 @@ function RulesForYear({ year }: { year: number }) {
           <RulesForm rules={r} etag={r.source_year === r.year ? etag : null} onDone={() => setEditing(false)} />
         ) : (
           <dl className="budget-figures" data-testid="rules-values">
-            <div><dt>{t("bpsdm.rules.jpMinutes")}</dt><dd>{f.number(r.jp_minutes)}</dd></div>
-            <div><dt>{t("bpsdm.rules.pnsMinJp")}</dt><dd>{f.number(r.pns_min_jp)}</dd></div>
-            <div><dt>{t("bpsdm.rules.pppkMaxJp")}</dt><dd>{f.number(r.pppk_max_jp)}</dd></div>
-            <div><dt>{t("bpsdm.rules.budgetProvinsi")}</dt><dd>{f.percent(r.budget_min_pct.provinsi, 2)}</dd></div>
-            <div><dt>{t("bpsdm.rules.budgetKabKota")}</dt><dd>{f.percent(r.budget_min_pct.kabupaten_kota, 2)}</dd></div>
-            <div><dt>{t("bpsdm.rules.updatedAt")}</dt><dd>{f.dateTime(r.updated_at)}</dd></div>
+            <div>
+              <dt>{t("bpsdm.rules.jpMinutes")}</dt>
+              <dd>{f.number(r.jp_minutes)}</dd>
+            </div>
+            <div>
+              <dt>{t("bpsdm.rules.pnsMinJp")}</dt>
+              <dd>{f.number(r.pns_min_jp)}</dd>
+            </div>
+            <div>
+              <dt>{t("bpsdm.rules.pppkMaxJp")}</dt>
+              <dd>{f.number(r.pppk_max_jp)}</dd>
+            </div>
+            <div>
+              <dt>{t("bpsdm.rules.budgetProvinsi")}</dt>
+              <dd>{f.percent(r.budget_min_pct.provinsi, 2)}</dd>
+            </div>
+            <div>
+              <dt>{t("bpsdm.rules.budgetKabKota")}</dt>
+              <dd>{f.percent(r.budget_min_pct.kabupaten_kota, 2)}</dd>
+            </div>
+            <div>
+              <dt>{t("bpsdm.rules.updatedAt")}</dt>
+              <dd>{f.dateTime(r.updated_at)}</dd>
+            </div>
           </dl>
         )}
       </Card>
@@ -85,7 +105,12 @@ function RulesForYear({ year }: { year: number }) {
               { key: "factor", header: t("bpsdm.rules.jpFactor"), align: "end", cell: (x) => num(f, x.jp_factor) },
               { key: "fixed", header: t("bpsdm.rules.fixedJp"), align: "end", cell: (x) => num(f, x.fixed_jp) },
               { key: "day", header: t("bpsdm.rules.maxPerDay"), align: "end", cell: (x) => num(f, x.max_jp_per_day) },
-              { key: "year", header: t("bpsdm.rules.maxPerYear"), align: "end", cell: (x) => num(f, x.max_jp_per_year) },
+              {
+                key: "year",
+                header: t("bpsdm.rules.maxPerYear"),
+                align: "end",
+                cell: (x) => num(f, x.max_jp_per_year),
+              },
             ]}
             rows={r.form_rules ?? []}
             rowKey={(x) => x.form_code}

@@ -1,12 +1,24 @@
-import { useState, type FormEvent } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useMe } from "../../api/hooks";
+import { useMe } from "../../api/queries/auth";
+import { useCreateUser, userList } from "../../api/queries/users";
+import type { UserCreate, UserRead } from "../../api/types";
 import { isRole } from "../../auth/roles";
 import { useFormat } from "../../i18n/format";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
-import { Button, DataTable, Modal, Select, TextField, useCursorPages, useDebouncedValue, useToast, type Column } from "../../ui";
-import { useCreateUser, useUsers, type UserCreate, type UserRead } from "./hooks";
+import {
+  Button,
+  type Column,
+  DataTable,
+  Modal,
+  Select,
+  TextField,
+  useCursorPages,
+  useDebouncedValue,
+  useToast,
+} from "../../ui";
 
 const ROLES = ["asn", "opd_admin", "bpsdm_admin", "auditor"] as const;
 const PAGE = 50;
@@ -20,13 +32,18 @@ export function UsersPage() {
   const [query, setQuery] = useState("");
   const q = useDebouncedValue(query.trim(), 300);
   const pages = useCursorPages();
-  const users = useUsers(q, pages.cursor, PAGE);
+  const users = useQuery(userList(q, pages.cursor, PAGE));
   const [creating, setCreating] = useState(false);
 
   const columns: Column<UserRead>[] = [
     { key: "username", header: t("bpsdm.users.username"), cell: (u) => u.username },
     { key: "role", header: t("bpsdm.users.role"), cell: (u) => (isRole(u.role) ? t(`roles.${u.role}`) : u.role) },
-    { key: "unit", header: t("bpsdm.users.unitId"), align: "end", cell: (u) => (u.unit_id === null ? "–" : String(u.unit_id)) },
+    {
+      key: "unit",
+      header: t("bpsdm.users.unitId"),
+      align: "end",
+      cell: (u) => (u.unit_id === null ? "–" : String(u.unit_id)),
+    },
     { key: "active", header: t("bpsdm.users.active"), cell: (u) => (u.active ? t("bpsdm.yes") : t("bpsdm.no")) },
     { key: "created", header: t("bpsdm.users.created"), cell: (u) => f.date(u.created_at) },
   ];
@@ -102,10 +119,26 @@ function UserForm({ onDone }: { onDone: () => void }) {
   return (
     <form className="stack" onSubmit={submit}>
       <TextField label={t("bpsdm.users.username")} required autoComplete="off" {...bind("username")} />
-      <TextField label={t("bpsdm.users.password")} type="password" required autoComplete="new-password" minLength={8} hint={t("bpsdm.users.passwordHint")} {...bind("password")} />
-      <Select label={t("bpsdm.users.role")} options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} {...bind("role")} />
-      {values.role === "opd_admin" && <TextField label={t("bpsdm.users.unitId")} required inputMode="numeric" {...bind("unit_id")} />}
-      {values.role === "asn" && <TextField label={t("bpsdm.users.nip")} required inputMode="numeric" maxLength={18} {...bind("nip")} />}
+      <TextField
+        label={t("bpsdm.users.password")}
+        type="password"
+        required
+        autoComplete="new-password"
+        minLength={8}
+        hint={t("bpsdm.users.passwordHint")}
+        {...bind("password")}
+      />
+      <Select
+        label={t("bpsdm.users.role")}
+        options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+        {...bind("role")}
+      />
+      {values.role === "opd_admin" && (
+        <TextField label={t("bpsdm.users.unitId")} required inputMode="numeric" {...bind("unit_id")} />
+      )}
+      {values.role === "asn" && (
+        <TextField label={t("bpsdm.users.nip")} required inputMode="numeric" maxLength={18} {...bind("nip")} />
+      )}
       {create.error && <ProblemAlert error={create.error} />}
       <div className="form-actions">
         <Button type="submit" busy={create.isPending} busyLabel={t("bpsdm.saving")}>

@@ -1,18 +1,19 @@
+import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
-import { useAsnProfile, useJpSummary } from "../../api/hooks";
-import type { JpSummary } from "../../api/types";
+import { asnLearningRecords, asnProfile, competencyGaps, jpSummary } from "../../api/queries/asn";
+import { learningFormNames } from "../../api/queries/reference";
+import type { CompetencyGaps, JpSummary, RecordRead } from "../../api/types";
 import { useFormat } from "../../i18n/format";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
-import { Alert, BarChart, Card, DataTable, ProgressRing, Spinner, Stat, type Column } from "../../ui";
-import { useAsnRecords, useCompetencyGaps, useLearningForms, type CompetencyGaps, type RecordRead } from "./hooks";
+import { Alert, BarChart, Card, type Column, DataTable, ProgressRing, ScrollRegion, Spinner, Stat } from "../../ui";
 
 /** /opd/asn/:nip — one ASN as their OPD admin sees them: profile, this year's JP, records, gaps. */
 export function AsnDetailPage() {
   const { t } = useTranslation();
   const { nip = "" } = useParams();
-  const profile = useAsnProfile(nip);
+  const profile = useQuery(asnProfile(nip));
   const name = profile.data?.profile.name;
   usePageTitle(name ?? t("opd.asnDetailTitle"));
   const year = new Date().getFullYear();
@@ -73,11 +74,9 @@ function Fact({ label, value }: { label: string; value: string | null }) {
 
 function JpCard({ nip, year }: { nip: string; year: number }) {
   const { t } = useTranslation();
-  const summary = useJpSummary(nip, year);
+  const summary = useQuery(jpSummary(nip, year));
   return (
-    <Card title={t("opd.jpTitle", { year })}>
-      {summary.data ? <JpFigures summary={summary.data} /> : <Spinner />}
-    </Card>
+    <Card title={t("opd.jpTitle", { year })}>{summary.data ? <JpFigures summary={summary.data} /> : <Spinner />}</Card>
   );
 }
 
@@ -116,8 +115,8 @@ function JpFigures({ summary }: { summary: JpSummary }) {
 function RecordsCard({ nip, year }: { nip: string; year: number }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const records = useAsnRecords(nip, year);
-  const forms = useLearningForms();
+  const records = useQuery(asnLearningRecords(nip, { year, limit: 200 }));
+  const formNames = useQuery(learningFormNames());
   const columns: Column<RecordRead>[] = [
     {
       key: "title",
@@ -130,7 +129,7 @@ function RecordsCard({ nip, year }: { nip: string; year: number }) {
         </>
       ),
     },
-    { key: "form", header: t("opd.colForm"), cell: (r) => forms.data?.get(r.form_code) ?? r.form_code },
+    { key: "form", header: t("opd.colForm"), cell: (r) => formNames.data?.get(r.form_code) ?? r.form_code },
     { key: "dates", header: t("opd.colDates"), sortValue: (r) => r.end_date, cell: (r) => f.date(r.end_date) },
     { key: "jp", header: t("opd.colJp"), align: "end", sortValue: (r) => r.jp, cell: (r) => f.number(r.jp) },
     {
@@ -161,7 +160,7 @@ function RecordsCard({ nip, year }: { nip: string; year: number }) {
 
 function GapsCard({ nip }: { nip: string }) {
   const { t } = useTranslation();
-  const gaps = useCompetencyGaps(nip);
+  const gaps = useQuery(competencyGaps(nip));
   return (
     <Card title={t("opd.gapsTitle")}>
       {gaps.error ? <ProblemAlert error={gaps.error} /> : !gaps.data ? <Spinner /> : <Gaps gaps={gaps.data} />}
@@ -177,8 +176,16 @@ function Gaps({ gaps }: { gaps: CompetencyGaps }) {
   return (
     <>
       <dl className="stats">
-        <Stat label={t("opd.jpm")} value={gaps.jpm === null ? "–" : f.percent(gaps.jpm)} note={gaps.jpm_category ?? undefined} />
-        <Stat label={t("opd.belowStandard")} value={f.number(short.length)} note={t("opd.ofCompetencies", { count: gaps.items.length })} />
+        <Stat
+          label={t("opd.jpm")}
+          value={gaps.jpm === null ? "–" : f.percent(gaps.jpm)}
+          note={gaps.jpm_category ?? undefined}
+        />
+        <Stat
+          label={t("opd.belowStandard")}
+          value={f.number(short.length)}
+          note={t("opd.ofCompetencies", { count: gaps.items.length })}
+        />
       </dl>
       <BarChart
         title={t("opd.gapsChart")}
@@ -190,15 +197,21 @@ function Gaps({ gaps }: { gaps: CompetencyGaps }) {
         max={5}
         formatValue={(value) => t("opd.levelOf", { level: f.number(value) })}
       />
-      <div className="opd-gaps-scroll" tabIndex={0} role="region" aria-label={t("opd.gapsTable")}>
+      <ScrollRegion className="opd-gaps-scroll" label={t("opd.gapsTable")}>
         <table className="opd-gaps">
           <caption className="visually-hidden">{t("opd.gapsTable")}</caption>
           <thead>
             <tr>
               <th scope="col">{t("opd.competency")}</th>
-              <th scope="col" className="align-end">{t("opd.required")}</th>
-              <th scope="col" className="align-end">{t("opd.actual")}</th>
-              <th scope="col" className="align-end">{t("opd.gap")}</th>
+              <th scope="col" className="align-end">
+                {t("opd.required")}
+              </th>
+              <th scope="col" className="align-end">
+                {t("opd.actual")}
+              </th>
+              <th scope="col" className="align-end">
+                {t("opd.gap")}
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -216,7 +229,7 @@ function Gaps({ gaps }: { gaps: CompetencyGaps }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </>
   );
 }

@@ -1,8 +1,10 @@
+import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
-import { api } from "../../api/client";
-import { useJpCompliance, useJpSummary, useMe } from "../../api/hooks";
+import { asnList, jpSummary } from "../../api/queries/asn";
+import { useMe } from "../../api/queries/auth";
+import { jpCompliance, jpComplianceExport } from "../../api/queries/reports";
 import type { AsnRead, JpComplianceReport, UnitJpCompliance } from "../../api/types";
 import { useFormat } from "../../i18n/format";
 import { DownloadButton } from "../../shell/DownloadButton";
@@ -10,18 +12,17 @@ import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
 import {
   Card,
+  type Column,
   compareValues,
   DataTable,
   ProgressBar,
   Select,
+  type Sort,
   Spinner,
   Stat,
   useCursorPages,
   useDebouncedValue,
-  type Column,
-  type Sort,
 } from "../../ui";
-import { useAsnList } from "./hooks";
 
 export const UNIT_PAGE_SIZE = 10;
 const ASN_PAGE_SIZE = 20;
@@ -81,7 +82,7 @@ function Compliance({ ownUnitId }: { ownUnitId?: number }) {
   const year = Number(params.get("tahun")) || thisYear;
   const unitParam = Number(params.get("unit")) || undefined;
   const unitId = unitParam ?? ownUnitId;
-  const report = useJpCompliance(year, unitId);
+  const report = useQuery(jpCompliance(year, unitId));
 
   function setParam(name: string, value: string | null) {
     const next = new URLSearchParams(params);
@@ -136,10 +137,17 @@ function Summary({ report }: { report: JpComplianceReport }) {
           <Stat
             label={t("opd.compliancePct")}
             value={f.percent(report.compliance_pct)}
-            note={t("opd.compliantOf", { compliant: f.number(report.compliant), headcount: f.number(report.headcount) })}
+            note={t("opd.compliantOf", {
+              compliant: f.number(report.compliant),
+              headcount: f.number(report.headcount),
+            })}
           />
           <Stat label={t("opd.nonCompliant")} value={f.number(report.non_compliant)} />
-          <Stat label={t("opd.meanJp")} value={f.number(report.mean_jp)} note={t("opd.targetJp", { jp: f.number(report.target_jp) })} />
+          <Stat
+            label={t("opd.meanJp")}
+            value={f.number(report.mean_jp)}
+            note={t("opd.targetJp", { jp: f.number(report.target_jp) })}
+          />
           <Stat label={t("opd.totalJp")} value={f.number(report.total_jp)} />
         </dl>
         <ProgressBar
@@ -171,38 +179,64 @@ function UnitTable({ report, year }: { report: JpComplianceReport; year: number 
   const rows = useMemo(() => unitRows(report, t("opd.directRow", { name: report.name ?? "" })), [report, t]);
   const suffix = year === new Date().getFullYear() ? "" : `&tahun=${year}`;
 
-  const columns: Column<UnitRow>[] = useMemo(() => [
-    {
-      key: "name",
-      header: t("opd.colUnit"),
-      sortValue: (row) => row.name,
-      cell: (row) =>
-        row.direct ? (
-          <span className="cell-main">{row.name}</span>
-        ) : (
-          <>
-            <Link className="cell-main" to={`/opd/kepatuhan?unit=${row.unit_id}${suffix}`}>
-              {row.name}
-            </Link>
-            <span className="cell-sub">{row.code}</span>
-          </>
+  const columns: Column<UnitRow>[] = useMemo(
+    () => [
+      {
+        key: "name",
+        header: t("opd.colUnit"),
+        sortValue: (row) => row.name,
+        cell: (row) =>
+          row.direct ? (
+            <span className="cell-main">{row.name}</span>
+          ) : (
+            <>
+              <Link className="cell-main" to={`/opd/kepatuhan?unit=${row.unit_id}${suffix}`}>
+                {row.name}
+              </Link>
+              <span className="cell-sub">{row.code}</span>
+            </>
+          ),
+      },
+      {
+        key: "headcount",
+        header: t("opd.colHeadcount"),
+        align: "end",
+        sortValue: (row) => row.headcount,
+        cell: (row) => f.number(row.headcount),
+      },
+      {
+        key: "compliant",
+        header: t("opd.colCompliant"),
+        align: "end",
+        sortValue: (row) => row.compliant,
+        cell: (row) => f.number(row.compliant),
+      },
+      {
+        key: "pct",
+        header: t("opd.colPct"),
+        sortValue: (row) => row.compliance_pct,
+        cell: (row) => (
+          <span className="cell-progress">
+            <ProgressBar
+              value={row.compliance_pct}
+              max={100}
+              label={t("opd.pctOf", { name: row.name })}
+              valueText={f.percent(row.compliance_pct)}
+            />
+            {f.percent(row.compliance_pct)}
+          </span>
         ),
-    },
-    { key: "headcount", header: t("opd.colHeadcount"), align: "end", sortValue: (row) => row.headcount, cell: (row) => f.number(row.headcount) },
-    { key: "compliant", header: t("opd.colCompliant"), align: "end", sortValue: (row) => row.compliant, cell: (row) => f.number(row.compliant) },
-    {
-      key: "pct",
-      header: t("opd.colPct"),
-      sortValue: (row) => row.compliance_pct,
-      cell: (row) => (
-        <span className="cell-progress">
-          <ProgressBar value={row.compliance_pct} max={100} label={t("opd.pctOf", { name: row.name })} valueText={f.percent(row.compliance_pct)} />
-          {f.percent(row.compliance_pct)}
-        </span>
-      ),
-    },
-    { key: "mean", header: t("opd.colMeanJp"), align: "end", sortValue: (row) => row.mean_jp, cell: (row) => f.number(row.mean_jp) },
-  ], [t, f, suffix]);
+      },
+      {
+        key: "mean",
+        header: t("opd.colMeanJp"),
+        align: "end",
+        sortValue: (row) => row.mean_jp,
+        cell: (row) => f.number(row.mean_jp),
+      },
+    ],
+    [t, f, suffix],
+  );
 
   // Sorted and searched over all rows here, then paged: the table shows one page of the result.
   const matching = useMemo(() => sortRows(filterUnits(rows, query), columns, sort), [rows, query, columns, sort]);
@@ -250,7 +284,7 @@ function AsnTable({ unitId, year }: { unitId?: number; year: number }) {
   const [query, setQuery] = useState("");
   const q = useDebouncedValue(query.trim(), 300);
   const pages = useCursorPages();
-  const list = useAsnList({ unitId, q, cursor: pages.cursor, limit: ASN_PAGE_SIZE });
+  const list = useQuery(asnList({ unitId, q, cursor: pages.cursor, limit: ASN_PAGE_SIZE }));
 
   const columns: Column<AsnRead>[] = [
     {
@@ -304,7 +338,7 @@ function AsnTable({ unitId, year }: { unitId?: number; year: number }) {
 function JpCell({ nip, year }: { nip: string; year: number }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const summary = useJpSummary(nip, year);
+  const summary = useQuery(jpSummary(nip, year));
   if (!summary.data) return <span className="cell-sub">…</span>;
   const s = summary.data;
   const max = s.target_jp ?? s.cap_jp ?? 0;
@@ -321,15 +355,7 @@ function ComplianceDownload({ unitId, year }: { unitId?: number; year: number })
   const { t } = useTranslation();
   return (
     <div className="opd-download">
-      <DownloadButton
-        request={() =>
-          api.GET("/api/v1/exports/jp-compliance", {
-            params: { query: { unit_id: unitId, year, format: "xlsx" } },
-            parseAs: "blob",
-          })
-        }
-        fallbackName={`kepatuhan-jp-${year}.xlsx`}
-      >
+      <DownloadButton request={() => jpComplianceExport(year, unitId)} fallbackName={`kepatuhan-jp-${year}.xlsx`}>
         {t("opd.downloadXlsx")}
       </DownloadButton>
     </div>

@@ -1,13 +1,14 @@
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { recordEvidence } from "../../api/queries/learningRecords";
+import type { RecordDetail } from "../../api/types";
 import { ProblemAlert } from "../../shell/ProblemAlert";
-import { Spinner } from "../../ui";
-import { useEvidence, type RecordDetail } from "./hooks";
+import { Spinner, useObjectUrl } from "../../ui";
 
 /** The record's certificate: a PDF in a frame, an image as an image, both from a blob: URL. */
 export function EvidencePreview({ record }: { record: RecordDetail }) {
   const { t } = useTranslation();
-  const evidence = useEvidence(record.id, Boolean(record.evidence));
+  const evidence = useQuery(recordEvidence(record.evidence ? record.id : null));
   const url = useObjectUrl(evidence.data);
 
   if (!record.evidence) return <p className="opd-evidence__none">{t("opd.evidenceNone")}</p>;
@@ -27,18 +28,4 @@ export function EvidencePreview({ record }: { record: RecordDetail }) {
       </a>
     </div>
   );
-}
-
-function useObjectUrl(blob: Blob | undefined): string | null {
-  const [url, setUrl] = useState<string | null>(null);
-  useEffect(() => {
-    if (!blob) {
-      setUrl(null);
-      return undefined;
-    }
-    const made = URL.createObjectURL(blob);
-    setUrl(made);
-    return () => URL.revokeObjectURL(made);
-  }, [blob]);
-  return url;
 }

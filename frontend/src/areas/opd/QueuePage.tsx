@@ -1,13 +1,14 @@
+import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { useVerificationQueue } from "../../api/hooks";
+import { learningFormNames } from "../../api/queries/reference";
+import { useAfterDecision, verificationQueue, verifyRecord } from "../../api/queries/verification";
 import type { QueueItem } from "../../api/types";
 import { useFormat } from "../../i18n/format";
 import { usePageTitle } from "../../shell/usePageTitle";
-import { Alert, Button, DataTable, ProgressBar, Spinner, useCursorPages, useToast, type Column } from "../../ui";
-import { runBulk, type BulkResult } from "./bulk";
-import { useAfterDecision, useLearningForms, verifyRecord } from "./hooks";
+import { Alert, Button, type Column, DataTable, ProgressBar, Spinner, useCursorPages, useToast } from "../../ui";
+import { type BulkResult, runBulk } from "./bulk";
 import { RecordPanel } from "./RecordPanel";
 
 const PAGE_SIZE = 25;
@@ -22,8 +23,8 @@ export function QueuePage() {
   const toast = useToast();
   usePageTitle(t("opd.queueTitle"));
   const pages = useCursorPages();
-  const queue = useVerificationQueue({ cursor: pages.cursor, limit: PAGE_SIZE });
-  const forms = useLearningForms();
+  const queue = useQuery(verificationQueue({ cursor: pages.cursor, limit: PAGE_SIZE }));
+  const formNames = useQuery(learningFormNames());
   const afterDecision = useAfterDecision();
   const [openId, setOpenId] = useState<number | null>(null);
   const [selected, setSelected] = useState<Set<number>>(new Set());
@@ -111,13 +112,15 @@ export function QueuePage() {
     {
       key: "form",
       header: t("opd.colForm"),
-      cell: (item) => forms.data?.get(item.form_code) ?? item.form_code,
+      cell: (item) => formNames.data?.get(item.form_code) ?? item.form_code,
     },
     {
       key: "dates",
       header: t("opd.colDates"),
       cell: (item) =>
-        item.start_date === item.end_date ? f.date(item.start_date) : `${f.date(item.start_date)} – ${f.date(item.end_date)}`,
+        item.start_date === item.end_date
+          ? f.date(item.start_date)
+          : `${f.date(item.start_date)} – ${f.date(item.end_date)}`,
     },
     { key: "jp", header: t("opd.colJp"), align: "end", cell: (item) => f.number(item.jp) },
     { key: "submitted", header: t("opd.colSubmitted"), cell: (item) => f.date(item.created_at) },

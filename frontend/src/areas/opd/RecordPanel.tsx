@@ -1,11 +1,15 @@
-import { useEffect, useId, useRef, useState, type RefObject } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { type RefObject, useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { learningRecord } from "../../api/queries/learningRecords";
+import { learningFormNames } from "../../api/queries/reference";
+import { useVerify } from "../../api/queries/verification";
+import type { RecordDetail } from "../../api/types";
 import { useFormat } from "../../i18n/format";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { Button, Modal, Spinner } from "../../ui";
 import { EvidencePreview } from "./EvidencePreview";
-import { useLearningForms, useRecord, useVerify } from "./hooks";
 
 export interface RecordPanelProps {
   recordId: number | null;
@@ -20,7 +24,7 @@ export interface RecordPanelProps {
  */
 export function RecordPanel({ recordId, onClose, onDecided }: RecordPanelProps) {
   const { t } = useTranslation();
-  const record = useRecord(recordId);
+  const record = useQuery(learningRecord(recordId));
   const approveRef = useRef<HTMLButtonElement>(null);
   return (
     <Modal
@@ -34,31 +38,24 @@ export function RecordPanel({ recordId, onClose, onDecided }: RecordPanelProps) 
       ) : !record.data ? (
         <Spinner />
       ) : (
-        <RecordBody
-          key={record.data.id}
-          record={record.data}
-          approveRef={approveRef}
-          onDecided={onDecided}
-        />
+        <RecordBody key={record.data.id} record={record.data} approveRef={approveRef} onDecided={onDecided} />
       )}
     </Modal>
   );
 }
-
-type Claim = NonNullable<ReturnType<typeof useRecord>["data"]>;
 
 function RecordBody({
   record,
   approveRef,
   onDecided,
 }: {
-  record: Claim;
+  record: RecordDetail;
   approveRef: RefObject<HTMLButtonElement | null>;
   onDecided: RecordPanelProps["onDecided"];
 }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const forms = useLearningForms();
+  const formNames = useQuery(learningFormNames());
   const verify = useVerify();
   const noteId = useId();
   const noteRef = useRef<HTMLTextAreaElement>(null);
@@ -83,7 +80,7 @@ function RecordBody({
     );
   }
 
-  const formName = forms.data?.get(record.form_code);
+  const formName = formNames.data?.get(record.form_code);
   return (
     <div className="opd-record">
       <dl className="opd-record__facts">

@@ -63,7 +63,11 @@ describe("runBulk", () => {
 
   it("does nothing for an empty selection", async () => {
     const progress: number[] = [];
-    const result = await runBulk([], async () => undefined, (done) => progress.push(done));
+    const result = await runBulk(
+      [],
+      async () => undefined,
+      (done) => progress.push(done),
+    );
     expect(result).toEqual({ succeeded: [], failed: [] });
     expect(progress).toEqual([0]);
   });

@@ -6,44 +6,19 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { JpComplianceReport, QueueItem } from "../../api/types";
 import "../../i18n";
 import { createQueryClient } from "../../queryClient";
-import { fakeApi, json, problem, type Handler } from "../../test/fakeApi";
+import { fakeApi, type Handler, json, problem } from "../../test/fakeApi";
+import { recordRead } from "../../test/records";
 import { ToastProvider } from "../../ui";
 import { CompliancePage, UNIT_PAGE_SIZE } from "./CompliancePage";
 import { QueuePage } from "./QueuePage";
 
-const NIP = "198901062015011008";
 const ME = { username: "opd.diskominfo", role: "opd_admin", nip: null, unit_id: 7, scopes: [] };
 
 function item(id: number, title: string, overrides: Partial<QueueItem> = {}): QueueItem {
   return {
-    id,
-    nip: NIP,
+    ...recordRead({ id, title, organizer: null }),
     asn_name: "Antonius Sampe, S.Kom.",
     unit_id: 9,
-    title,
-    form_code: "9",
-    organizer: null,
-    start_date: "2026-03-02",
-    end_date: "2026-03-02",
-    year: 2026,
-    jp: 2,
-    jp_claimed: 2,
-    duration_minutes: null,
-    competency_codes: [],
-    certificate_number: null,
-    cost_idr: null,
-    source: "self",
-    external_id: null,
-    status: "pending",
-    created_by: NIP,
-    created_at: "2026-03-05T01:00:00Z",
-    decided_by: null,
-    decided_at: null,
-    decision_note: null,
-    voided_by: null,
-    voided_at: null,
-    void_reason: null,
-    evidence: null,
     ...overrides,
   };
 }
@@ -173,11 +148,15 @@ describe("the verification queue", () => {
     const claim = item(4, "Bimtek SPBE", {
       evidence: { content_type: "application/pdf", size: 9, sha256: "x", filename: "sertifikat.pdf" },
     });
-    const server = backend([claim], (request) => json({ ...claim, status: "rejected", decision_note: JSON.parse(request.body).note }), {
-      "GET /api/v1/learning-records/4": () => json({ ...claim, history: [] }),
-      "GET /api/v1/learning-records/4/evidence": () =>
-        new Response("%PDF-1.4\n", { headers: { "Content-Type": "application/pdf" } }),
-    });
+    const server = backend(
+      [claim],
+      (request) => json({ ...claim, status: "rejected", decision_note: JSON.parse(request.body).note }),
+      {
+        "GET /api/v1/learning-records/4": () => json({ ...claim, history: [] }),
+        "GET /api/v1/learning-records/4/evidence": () =>
+          new Response("%PDF-1.4\n", { headers: { "Content-Type": "application/pdf" } }),
+      },
+    );
     renderAt("/opd", <QueuePage />, "/opd");
 
     await user.click(await screen.findByRole("button", { name: /Periksa "Bimtek SPBE"/ }));
@@ -277,7 +256,11 @@ describe("the compliance page", () => {
     // Sorting goes back to the first page and orders every row, not just the page shown.
     await user.click(within(table()).getByRole("button", { name: /Kepatuhan/ }));
     await user.click(within(table()).getByRole("button", { name: /Kepatuhan/ }));
-    expect(within(table()).getByRole("columnheader", { name: /Kepatuhan/ }).getAttribute("aria-sort")).toBe("descending");
+    expect(
+      within(table())
+        .getByRole("columnheader", { name: /Kepatuhan/ })
+        .getAttribute("aria-sort"),
+    ).toBe("descending");
     expect(names().slice(0, 2)).toEqual(["Bidang Informasi 12", "Bidang Persandian 11"]);
 
     await user.type(screen.getByLabelText("Cari unit"), "statistik");

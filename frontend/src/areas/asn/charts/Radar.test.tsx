@@ -82,14 +82,27 @@ describe("GapsView", () => {
     expect(screen.getByRole("img", { name: /Grafik radar/ })).toBeTruthy();
     const table = screen.getByRole("table", { name: /Level standar, aktual/ });
     const row = within(table).getByRole("row", { name: /Kerja Sama/ });
-    expect(within(row).getAllByRole("cell").map((c) => c.textContent)).toEqual(["4", "2", "-2"]);
+    expect(
+      within(row)
+        .getAllByRole("cell")
+        .map((c) => c.textContent),
+    ).toEqual(["4", "2", "-2"]);
     expect(within(within(table).getByRole("row", { name: /Komunikasi/ })).getByText("Belum dinilai")).toBeTruthy();
   });
 
   it("says so when the position has no standard", () => {
     render(
       <GapsView
-        gaps={{ nip: "1", position_id: null, year: 2026, jpm: null, ikk: null, jpm_category: null, missing: [], items: [] }}
+        gaps={{
+          nip: "1",
+          position_id: null,
+          year: 2026,
+          jpm: null,
+          ikk: null,
+          jpm_category: null,
+          missing: [],
+          items: [],
+        }}
       />,
     );
     expect(screen.getByText(/Jabatan Anda belum tercatat/)).toBeTruthy();

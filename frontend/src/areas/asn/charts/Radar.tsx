@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from "react";
+import { type ReactNode, useId } from "react";
 
 export interface RadarAxis {
   key: string;
@@ -66,12 +66,19 @@ export function Radar({ title, axes, max: fixedMax, requiredLabel, actualLabel, 
         <title id={titleId}>{title}</title>
         {description && <desc id={descId}>{description}</desc>}
         {rings.map((level) => (
-          <polygon key={level} className="radar__ring" points={polygon(axes.map(() => level), max)} />
+          <polygon
+            key={level}
+            className="radar__ring"
+            points={polygon(
+              axes.map(() => level),
+              max,
+            )}
+          />
         ))}
         {rings.map((level) => {
           const [x, y] = radarPoint(0, count, level, max);
           return (
-            <text key={level} className="radar__tick" x={x + 4} y={y} dominantBaseline="middle" aria-hidden="true">
+            <text key={level} className="radar__tick" x={x + 4} y={y} dominantBaseline="middle">
               {level}
             </text>
           );
@@ -93,19 +100,27 @@ export function Radar({ title, axes, max: fixedMax, requiredLabel, actualLabel, 
         <polygon
           className="radar__required"
           data-testid="radar-required"
-          points={polygon(axes.map((a) => a.required), max)}
+          points={polygon(
+            axes.map((a) => a.required),
+            max,
+          )}
         />
         <polygon
           className="radar__actual"
           data-testid="radar-actual"
-          points={polygon(axes.map((a) => a.actual ?? 0), max)}
+          points={polygon(
+            axes.map((a) => a.actual ?? 0),
+            max,
+          )}
         />
         {axes.map((axis, index) => {
           const [x, y] = radarPoint(index, count, axis.actual ?? 0, max);
           return (
             <circle
               key={axis.key}
-              className={axis.actual !== null && axis.actual < axis.required ? "radar__dot radar__dot--short" : "radar__dot"}
+              className={
+                axis.actual !== null && axis.actual < axis.required ? "radar__dot radar__dot--short" : "radar__dot"
+              }
               cx={x}
               cy={y}
               r={3.5}

@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from "react";
+import { type ReactNode, useId } from "react";
 
 /** Where value and threshold sit on the dial, as fractions 0…1 of its scale. */
 export function gaugeScale(value: number, threshold: number): { max: number; value: number; threshold: number } {

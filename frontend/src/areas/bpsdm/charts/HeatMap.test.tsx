@@ -1,6 +1,6 @@
 import { render, screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { HeatMap, gapBand } from "./HeatMap";
+import { gapBand, HeatMap } from "./HeatMap";
 
 describe("gapBand", () => {
   it.each([

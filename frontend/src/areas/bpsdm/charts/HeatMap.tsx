@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { ScrollRegion } from "../../../ui";
 
 /** Colour bands of a mean gap (actual − required level; negative is a shortfall), worst last. */
 export const GAP_BANDS = [
@@ -14,7 +15,7 @@ export type GapBand = (typeof GAP_BANDS)[number]["id"] | "none";
 /** The band of a mean gap; "none" when nobody was assessed (null). */
 export function gapBand(gap: number | null | undefined): GapBand {
   if (gap === null || gap === undefined || Number.isNaN(gap)) return "none";
-  return GAP_BANDS.find((band) => gap >= band.min)!.id;
+  return GAP_BANDS.find((band) => gap >= band.min)?.id ?? "severe";
 }
 
 export interface HeatRow {
@@ -52,7 +53,7 @@ export function HeatMap({ caption, columns, rowHeader, rows, legend, empty }: He
       {rows.length === 0 || columns.length === 0 ? (
         <p className="heat-map__empty">{empty}</p>
       ) : (
-        <div className="heat-map__scroll" tabIndex={0} role="region" aria-label={caption}>
+        <ScrollRegion className="heat-map__scroll" label={caption}>
           <table data-testid="heat-map">
             <caption className="visually-hidden">{caption}</caption>
             <thead>
@@ -72,7 +73,12 @@ export function HeatMap({ caption, columns, rowHeader, rows, legend, empty }: He
                   {row.cells.map((cell, index) => {
                     const band = gapBand(cell.gap);
                     return (
-                      <td key={columns[index]?.key ?? index} className={`heat--${band}`} title={cell.title} data-band={band}>
+                      <td
+                        key={columns[index]?.key ?? index}
+                        className={`heat--${band}`}
+                        title={cell.title}
+                        data-band={band}
+                      >
                         {cell.text}
                       </td>
                     );
@@ -81,7 +87,7 @@ export function HeatMap({ caption, columns, rowHeader, rows, legend, empty }: He
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
     </div>
   );

@@ -45,7 +45,9 @@ export function TrendChart({ title, points, reference, formatValue, labelHeader,
           return (
             <g key={point.key}>
               <rect
-                className={point.met ? "trend-chart__bar trend-chart__bar--met" : "trend-chart__bar trend-chart__bar--short"}
+                className={
+                  point.met ? "trend-chart__bar trend-chart__bar--met" : "trend-chart__bar trend-chart__bar--short"
+                }
                 x={x}
                 y={top}
                 width={bar}

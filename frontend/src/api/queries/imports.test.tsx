@@ -1,10 +1,10 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
 import { renderHook, waitFor } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { describe, expect, it } from "vitest";
-import { fakeApi, json, problem } from "../../test/fakeApi";
-import { isActive, toFormData, useImportJob, useStartImport } from "./hooks";
 import { fileNameOf } from "../../shell/DownloadButton";
+import { fakeApi, json, problem } from "../../test/fakeApi";
+import { importJob, isActive, toFormData, useStartImport } from "./imports";
 
 function job(overrides: Record<string, unknown>) {
   return {
@@ -32,10 +32,12 @@ function job(overrides: Record<string, unknown>) {
 
 function wrapper() {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return ({ children }: { children: ReactNode }) => <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  return ({ children }: { children: ReactNode }) => (
+    <QueryClientProvider client={client}>{children}</QueryClientProvider>
+  );
 }
 
-describe("useImportJob", () => {
+describe("importJob", () => {
   it("re-reads a running job until it has finished, then stops", async () => {
     // The job advances one row per read: running 1/3, 2/3, then succeeded 3/3.
     const states = [
@@ -46,7 +48,7 @@ describe("useImportJob", () => {
     ];
     let reads = 0;
     const api = fakeApi({ "GET /api/v1/imports/5": () => json(states[Math.min(reads++, states.length - 1)]) });
-    const { result } = renderHook(() => useImportJob(5, 10), { wrapper: wrapper() });
+    const { result } = renderHook(() => useQuery(importJob(5, 10)), { wrapper: wrapper() });
 
     await waitFor(() => expect(result.current.data?.status).toBe("succeeded"), { timeout: 2000 });
     expect(result.current.data?.processed).toBe(3);
@@ -59,7 +61,7 @@ describe("useImportJob", () => {
 
   it("stops on a failed job too, and asks nothing without a job id", async () => {
     const api = fakeApi({ "GET /api/v1/imports/5": () => json(job({ status: "failed", message: "unreadable" })) });
-    const { result, rerender } = renderHook(({ id }: { id: number | null }) => useImportJob(id, 10), {
+    const { result, rerender } = renderHook(({ id }: { id: number | null }) => useQuery(importJob(id, 10)), {
       wrapper: wrapper(),
       initialProps: { id: null as number | null },
     });
@@ -74,13 +76,21 @@ describe("useImportJob", () => {
 
 describe("useStartImport", () => {
   it("uploads the file and the attendance fields as multipart form data", async () => {
-    const api = fakeApi({ "POST /api/v1/imports/attendance": () => json(job({ kind: "attendance", status: "queued" }), 202) });
+    const api = fakeApi({
+      "POST /api/v1/imports/attendance": () => json(job({ kind: "attendance", status: "queued" }), 202),
+    });
     const { result } = renderHook(() => useStartImport(), { wrapper: wrapper() });
     const file = new File(["Name,Email\n"], "zoom.csv", { type: "text/csv" });
     result.current.mutate({
       kind: "attendance",
       file,
-      attendance: { title: "Webinar SPBE", form_code: "16", session_date: "2026-11-20", session_minutes: "120", min_share: "" },
+      attendance: {
+        title: "Webinar SPBE",
+        form_code: "16",
+        session_date: "2026-11-20",
+        session_minutes: "120",
+        min_share: "",
+      },
     });
     await waitFor(() => expect(result.current.isSuccess).toBe(true));
     const [sent] = api.to("POST /api/v1/imports/attendance");
@@ -103,13 +113,11 @@ describe("useStartImport", () => {
 
 describe("helpers", () => {
   it("isActive is true only for queued and running jobs", () => {
-    expect(["queued", "running", "succeeded", "failed", "interrupted"].map((status) => isActive({ status: status as never }))).toEqual([
-      true,
-      true,
-      false,
-      false,
-      false,
-    ]);
+    expect(
+      ["queued", "running", "succeeded", "failed", "interrupted"].map((status) =>
+        isActive({ status: status as never }),
+      ),
+    ).toEqual([true, true, false, false, false]);
   });
 
   it("toFormData keeps files and non-empty values", () => {
@@ -119,7 +127,9 @@ describe("helpers", () => {
 
   it("fileNameOf reads the server's file name, preferring filename*", () => {
     expect(fileNameOf('attachment; filename="kepatuhan-jp-2026.xlsx"', "x.xlsx")).toBe("kepatuhan-jp-2026.xlsx");
-    expect(fileNameOf("attachment; filename=a.xlsx; filename*=UTF-8''laporan%20impor.xlsx", "x")).toBe("laporan impor.xlsx");
+    expect(fileNameOf("attachment; filename=a.xlsx; filename*=UTF-8''laporan%20impor.xlsx", "x")).toBe(
+      "laporan impor.xlsx",
+    );
     expect(fileNameOf(null, "cadangan.xlsx")).toBe("cadangan.xlsx");
   });
 });

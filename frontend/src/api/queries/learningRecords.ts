@@ -1,0 +1,112 @@
+import { queryOptions, skipToken, useMutation, useQueryClient } from "@tanstack/react-query";
+import { api } from "../client";
+import { unwrap } from "../problem";
+import type { RecordCreate, RecordRead } from "../types";
+import { asnKey } from "./asn";
+
+/** A record's evidence sits under the record's key: refreshing the record refreshes its file too. */
+export const learningRecordKey = (id: number) => ["learning-records", id] as const;
+
+const isId = (id: number | null | undefined): id is number => typeof id === "number" && id > 0;
+
+/** One learning record with its history. */
+export const learningRecord = (id: number | null | undefined) =>
+  queryOptions({
+    queryKey: learningRecordKey(id ?? 0),
+    queryFn: isId(id)
+      ? ({ signal }) =>
+          unwrap(api.GET("/api/v1/learning-records/{record_id}", { params: { path: { record_id: id } }, signal }))
+      : skipToken,
+  });
+
+/** The evidence file of a record as a Blob (PDF or image), fetched with the session's token. */
+export const recordEvidence = (id: number | null | undefined) =>
+  queryOptions({
+    queryKey: [...learningRecordKey(id ?? 0), "evidence"],
+    queryFn: isId(id)
+      ? async ({ signal }) => {
+          const call = api.GET("/api/v1/learning-records/{record_id}/evidence", {
+            params: { path: { record_id: id } },
+            parseAs: "blob",
+            signal,
+          });
+          return (await unwrap(call)) as unknown as Blob;
+        }
+      : skipToken,
+    staleTime: Infinity,
+    // A missing file is an answer (shown where the file would be), not a page error.
+    throwOnError: false,
+    retry: false,
+  });
+
+type EvidenceBody = { file: string };
+
+/** The record was created but its certificate did not upload. */
+export class UploadFailed extends Error {
+  readonly record: RecordRead;
+  readonly cause: unknown;
+
+  constructor(record: RecordRead, cause: unknown) {
+    super("evidence upload failed");
+    this.name = "UploadFailed";
+    this.record = record;
+    this.cause = cause;
+  }
+}
+
+/**
+ * Files a claim: creates the record (with an Idempotency-Key, so a retried submit cannot make two),
+ * then uploads the certificate. When only the upload failed, call again with `created` to retry it
+ * without creating the record twice.
+ */
+export function useFileClaim(nip: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (input: {
+      body: RecordCreate;
+      file: File | null;
+      idempotencyKey: string;
+      created?: RecordRead | null;
+    }): Promise<{ record: RecordRead; stage: "done" }> => {
+      const record =
+        input.created ??
+        (await unwrap(
+          api.POST("/api/v1/asn/{nip}/learning-records", {
+            params: { path: { nip }, header: { "Idempotency-Key": input.idempotencyKey } },
+            body: input.body,
+          }),
+        ));
+      if (!input.file) return { record, stage: "done" };
+      try {
+        const form = new FormData();
+        form.append("file", input.file, input.file.name);
+        const withEvidence = await unwrap(
+          api.POST("/api/v1/learning-records/{record_id}/evidence", {
+            params: { path: { record_id: record.id } },
+            // openapi-fetch passes FormData through and lets the browser set the multipart boundary.
+            body: form as unknown as EvidenceBody,
+          }),
+        );
+        return { record: withEvidence, stage: "done" };
+      } catch (error) {
+        throw new UploadFailed(record, error);
+      }
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: asnKey(nip) }),
+  });
+}
+
+/** Withdraws a pending claim (POST /void with a reason). */
+export function useVoidRecord(nip: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, reason }: { id: number; reason: string }) =>
+      unwrap(
+        api.POST("/api/v1/learning-records/{record_id}/void", {
+          params: { path: { record_id: id } },
+          body: { reason },
+        }),
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: asnKey(nip) }),
+  });
+}
