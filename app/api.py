@@ -16,6 +16,7 @@ from app.competencies.standards.router import router as competencies_router
 from app.exports.router import router as exports_router
 from app.imports.router import router as imports_router
 from app.learning.evidence.router import router as evidence_router
+from app.learning.plan.router import router as plan_router
 from app.learning.reports.router import router as learning_reports_router
 from app.learning.router import router as learning_router
 from app.learning.xapi.router import router as xapi_router
@@ -40,6 +41,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     org_router,
     competencies_router,
     courses_router,
+    plan_router,
     budgets_router,
     exports_router,
     imports_router,

@@ -52,8 +52,17 @@ def _actor() -> str:
         return "cli"
 
 
+def connect_reactions() -> None:
+    """What a command writes moves derived figures too (standings, JP year totals), as in the API."""
+    from app import reactions
+
+    reactions.connect()
+
+
 def run_in_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run `work` in one transaction; domain errors become a clean message and exit code 2."""
+
+    connect_reactions()
 
     async def main() -> T:
         db = create_database(get_settings())
@@ -162,8 +171,8 @@ def users_create(
     nip: Annotated[str | None, typer.Option(help="NIP of an asn user")] = None,
 ) -> None:
     """Create a user account."""
+    from app.accounts.validation import validate_user_fields
     from app.auth import service as auth_service
-    from app.auth.admin import validate_user_fields
 
     if role not in {r.value for r in USER_ROLES}:
         raise typer.BadParameter(f"role must be one of {', '.join(r.value for r in USER_ROLES)}")
@@ -247,6 +256,7 @@ def _import(kind: str, path: Path) -> None:
     from app.imports.console import import_file
 
     principal = Principal(subject=_actor(), role=Role.bpsdm_admin)
+    connect_reactions()
 
     async def main() -> int:
         db = create_database(get_settings())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -14,13 +13,14 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import __version__
+from app import __version__, reactions
 from app.api import include_api
 from app.auth.access import AccessState
-from app.auth.dependencies import VerifiedTokens, auth_problem_before_body
+from app.auth.dependencies import auth_problem_before_body
 from app.core import openapi
 from app.core.config import Settings, get_settings
 from app.core.db import create_database
@@ -39,6 +39,7 @@ from app.core.hostile import HostileInputMiddleware
 from app.core.logs import configure_logging
 from app.core.ratelimit import RateLimitMiddleware
 from app.core.requestid import RequestContextMiddleware
+from app.core.security import VerifiedTokens
 
 log = logging.getLogger("bangkom")
 
@@ -96,6 +97,7 @@ TAGS = [
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings)
+    reactions.connect()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -125,12 +127,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
         redoc_url=None,
         openapi_tags=TAGS,
+        generate_unique_id_function=openapi.operation_id,
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.secret_key = settings.effective_secret_key()
-    app.state.verified_tokens = VerifiedTokens()
-    app.state.access = AccessState(settings.access_recheck_seconds)
+    reset_caches(app, settings)
     app.state.auth_precheck = auth_problem_before_body
     app.state.migration_heads = head_revisions()
 
@@ -167,6 +169,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def reset_caches(app: FastAPI, settings: Settings) -> None:
+    """The worker's in-memory caches of verified credentials and account verdicts, empty.
+
+    The test suite shares one app between tests whose databases are rolled back in between, so a
+    verdict cached in one test must not answer for a row of the same id in the next.
+    """
+    app.state.verified_tokens = VerifiedTokens()
+    app.state.access = AccessState(settings.access_recheck_seconds)
+    app.state.xapi_basic_credentials = VerifiedTokens(max_entries=1000)
+
+
 def _openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
@@ -190,7 +203,6 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     }
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
-    _unique_titles(components)
     unavailable = _with_headers(problem_responses(503)[503], "Retry-After")
     unreadable = problem_responses(400)[400]
     unreadable["description"] = (
@@ -203,15 +215,24 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         "description": "Changed by another request at the same time (or If-Match is stale); read it again and retry"
     }
     too_many = _with_headers(problem_responses(429)[429], "Retry-After", "RateLimit", "RateLimit-Policy")
+    # What a route's dependencies answer (a login, a role, If-Match, an Idempotency-Key) is declared
+    # once on the dependency and documented on every route using it.
+    problems = {
+        route.unique_id: openapi.dependency_problems(route.dependant)
+        for route in iter_route_contexts(app.routes)
+        if isinstance(route.original_route, APIRoute)
+    }
     for path, item in schema["paths"].items():
         for method, operation in item.items():
-            # STYLE.md: a route's one-line docstring is its summary (FastAPI would use the function name).
+            # A route's one-line docstring is its summary (FastAPI would use the function name).
             lines = operation.pop("description", "").strip().splitlines()
             if lines:
                 operation["summary"] = lines[0].rstrip(".")
                 if len(lines) > 1:
                     operation["description"] = "\n".join(lines[1:]).strip()
             responses = operation["responses"]
+            for status in sorted(problems.get(operation["operationId"], ())):
+                responses.setdefault(str(status), problem_responses(status)[status])
             if "422" in responses and "application/json" in responses["422"].get("content", {}):
                 responses["422"] = problem_responses(422)[422]  # FastAPI's own validation entry
             # Every request passes the middleware (app/core/hostile.py, requestid.py, ratelimit.py) that
@@ -250,18 +271,6 @@ _HEADERS: dict[str, dict[str, Any]] = {
 
 def _with_headers(response: dict[str, Any], *names: str) -> dict[str, Any]:
     return {**response, "headers": {name: _HEADERS[name] for name in names}}
-
-
-# Client generators (openapi-python-client, `make check-client`) name a class after a schema's
-# title, and two schemas of one title are a clash that drops both from the client.
-def _unique_titles(components: dict[str, Any]) -> None:
-    """FastAPI titles `X-Input` and `X-Output`, and same-named models of two modules
-    (`app__budgets__schemas__UnitCompliance`), alike; give each its component name instead."""
-    titles = Counter(schema.get("title") for schema in components.values())
-    for name, schema in components.items():
-        if titles[schema.get("title")] > 1:
-            parts = name.split("__")
-            schema["title"] = parts[1].title() + parts[-1] if len(parts) > 2 else name.replace("-", "")
 
 
 def _shared_body_schemas(node: Any, components: dict[str, Any]) -> Any:

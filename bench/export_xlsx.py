@@ -168,12 +168,13 @@ def main() -> None:
             rss_after = _status_kb(proc.pid, "VmRSS")
         rows, first_nip = _rows_xlsx(dest) if fmt == "xlsx" else _rows_csv(dest)
         times = [r[0] for r in runs]
+        size = dest.stat().st_size
         figures = {
             "seconds": [round(t, 2) for t in times],
             "median_s": round(statistics.median(times), 2),
             "first_byte_s": [round(r[1], 2) for r in runs],
             "rows": rows,
-            "bytes": dest.stat().st_size,
+            "bytes": size,
             "server_vmhwm_baseline_mb": _mb(baseline_hwm),
             "server_rss_baseline_mb": _mb(baseline_rss),
             "server_vmhwm_peak_mb": _mb(peak),
@@ -185,7 +186,7 @@ def main() -> None:
         assert rows == active, f"{fmt}: {rows} rows for {active} active ASN"
         assert len(first_nip) == 18, first_nip
         print(
-            f"{fmt}: {rows} rows, {figures['bytes'] / 1e6:.1f} MB, {' / '.join(f'{t:.2f}' for t in times)} s "
+            f"{fmt}: {rows} rows, {size / 1e6:.1f} MB, {' / '.join(f'{t:.2f}' for t in times)} s "
             f"(median {figures['median_s']} s, target <= 10 s for xlsx); server VmHWM "
             f"{figures['server_vmhwm_baseline_mb']} MB before → {figures['server_vmhwm_peak_mb']} MB peak "
             f"(target <= 300 MB), RSS {figures['server_rss_baseline_mb']} MB before, at most "

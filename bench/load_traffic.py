@@ -173,6 +173,7 @@ class Traffic:
         n = self.world.next_number()
         end = self.world.today - timedelta(days=rng.randrange(1, 320))
         start = end - timedelta(days=rng.randrange(0, 4))
+        external_id = f"load-{self.world.run}-{n}"
         body = {
             "title": f"Bimtek uji beban {self.world.run}-{n}",
             "form_code": rng.choice(FORMS),
@@ -180,10 +181,10 @@ class Traffic:
             "start_date": start.isoformat(),
             "end_date": end.isoformat(),
             "jp": rng.randrange(2, 25),
-            "external_id": f"load-{self.world.run}-{n}",
+            "external_id": external_id,
         }
         assert me.nip is not None
-        claim = Claim(nip=me.nip, idempotency_key=str(uuid.uuid4()), external_id=body["external_id"])
+        claim = Claim(nip=me.nip, idempotency_key=str(uuid.uuid4()), external_id=external_id)
         self.out.claims.append(claim)
         url = f"/api/v1/asn/{me.nip}/learning-records"
         for attempt in range(RETRIES):

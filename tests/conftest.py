@@ -21,7 +21,7 @@ from app.core.config import Settings
 from app.core.db import Database, create_engine
 from app.core.fastread import FastReader
 from app.core.migrations import upgrade
-from app.main import create_app
+from app.main import create_app, reset_caches
 from tests import factories
 
 PG_ADMIN_DSN = os.environ.get("BANGKOM_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -112,7 +112,7 @@ async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
 def bind_to_test(
     application: Any, settings: Settings, engine: AsyncEngine, connection: AsyncConnection
 ) -> Any:
-    """Points an app's sessions and fast reads at the test's rolled-back connection."""
+    """Points an app's sessions and fast reads at the test's rolled-back connection, with empty caches."""
     maker = _maker(connection)
     application.state.db = Database(
         engine=engine,
@@ -120,11 +120,31 @@ def bind_to_test(
         write_sessions=maker,
         fast=FastReader(settings, engine, bind=connection),
     )
+    reset_caches(application, settings)
     return application
 
 
+@pytest.fixture(scope="session")
+def shared_app(settings: Settings) -> Any:
+    """One app for the session: FastAPI builds each route's matching state on its first request, which
+    cost about half of a test's time when every test had an app of its own."""
+    return create_app(settings)
+
+
 @pytest.fixture
-def app(settings: Settings, engine: AsyncEngine, connection: AsyncConnection) -> Any:
+def app(
+    shared_app: Any, settings: Settings, engine: AsyncEngine, connection: AsyncConnection
+) -> Iterator[Any]:
+    """The shared app bound to this test's connection. A test that adds routes or changes settings
+    asks for `own_app` (or builds one with tests.security.helpers.bound_app) instead."""
+    routes = list(shared_app.router.routes)
+    yield bind_to_test(shared_app, settings, engine, connection)
+    assert shared_app.router.routes == routes, "a test changed the shared app's routes; use own_app"
+
+
+@pytest.fixture
+def own_app(settings: Settings, engine: AsyncEngine, connection: AsyncConnection) -> Any:
+    """An app of the test's own, free to change."""
     return bind_to_test(create_app(settings), settings, engine, connection)
 
 
@@ -139,3 +159,11 @@ async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
 async def world(session: AsyncSession) -> factories.World:
     """Two OPDs (one with a sub-unit), positions, ASN in each, and a user of every role."""
     return await factories.build_world(session)
+
+
+@pytest.fixture
+async def own_client(own_app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of `own_app`."""
+    transport = httpx.ASGITransport(app=own_app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c

@@ -27,7 +27,7 @@ _FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
 FAST_HASH = _FAST_HASHER.hash(PASSWORD)
 FAST_CLIENT_HASH = _FAST_HASHER.hash(CLIENT_SECRET)
 
-# A complete rule set with DOMAIN.md's values, for tests that PUT /api/v1/rules/{year}.
+# A complete rule set with the values of docs/domain.md, for tests that PUT /api/v1/rules/{year}.
 RULES_BODY: dict[str, Any] = {
     "jp_minutes": 45,
     "pns_min_jp": 20,
@@ -89,8 +89,7 @@ async def create_position(
     return position
 
 
-async def create_asn(
-    session: AsyncSession,
+def new_asn(
     unit: Unit,
     *,
     employment_type: str = "pns",
@@ -101,13 +100,14 @@ async def create_asn(
     name: str = "Siti Rahmawati",
     active: bool = True,
 ) -> Asn:
+    """An ASN not yet added to a session (build_world adds several in one round trip)."""
     nip = make_nip(
         birth=birth,
         employment_type=employment_type,
         gender=gender,
         tmt=(2010, 1) if employment_type != "pppk" else (2023, 0),
     )
-    asn = Asn(
+    return Asn(
         nip=nip,
         name=name,
         gender=gender,
@@ -119,13 +119,16 @@ async def create_asn(
         email=f"asn{nip}@kaltimprov.go.id",
         active=active,
     )
+
+
+async def create_asn(session: AsyncSession, unit: Unit, **fields: Any) -> Asn:
+    asn = new_asn(unit, **fields)
     session.add(asn)
     await session.flush()
     return asn
 
 
-async def create_user(
-    session: AsyncSession,
+def new_user(
     username: str,
     role: Role,
     *,
@@ -133,7 +136,7 @@ async def create_user(
     asn: Asn | None = None,
     active: bool = True,
 ) -> User:
-    user = User(
+    return User(
         username=username,
         password_hash=PASSWORD_HASH,
         role=role.value,
@@ -141,6 +144,10 @@ async def create_user(
         nip=asn.nip if asn else None,
         active=active,
     )
+
+
+async def create_user(session: AsyncSession, username: str, role: Role, **fields: Any) -> User:
+    user = new_user(username, role, **fields)
     session.add(user)
     await session.flush()
     return user
@@ -189,25 +196,42 @@ class World:
 
 
 async def build_world(session: AsyncSession) -> World:
-    unit_a = await create_unit(session, "DINAS_A")
-    unit_a1 = await create_unit(session, "BIDANG_A1", parent=unit_a, kind="bidang")
-    unit_b = await create_unit(session, "DINAS_B")
-    position_a = await create_position(session, unit_a)
-    asn_a = await create_asn(session, unit_a, position=position_a)
-    asn_a1 = await create_asn(session, unit_a1, gender="male", name="Budi Santoso")
-    asn_b = await create_asn(session, unit_b, name="Yohanes Lawing")
-    pppk_a = await create_asn(
-        session, unit_a, employment_type="pppk", birth=date(1992, 7, 1), name="Andi Pratiwi"
+    # Every test of scope starts from this world, so it is written in six round trips, not nineteen;
+    # rows keep the order (and so the ids) they had when each was flushed on its own.
+    unit_a = Unit(code="DINAS_A", name="Unit DINAS_A", kind="dinas", parent_id=None, path="/")
+    session.add(unit_a)
+    await session.flush()
+    unit_a1 = Unit(code="BIDANG_A1", name="Unit BIDANG_A1", kind="bidang", parent_id=unit_a.id, path="/")
+    unit_b = Unit(code="DINAS_B", name="Unit DINAS_B", kind="dinas", parent_id=None, path="/")
+    session.add_all([unit_a1, unit_b])
+    await session.flush()
+    unit_a.path = f"/{unit_a.id}/"
+    unit_a1.path = f"{unit_a.path}{unit_a1.id}/"
+    unit_b.path = f"/{unit_b.id}/"
+    position_a = Position(
+        code=f"POS-{unit_a.code}-{next(_seq)}",
+        name="Jabatan pelaksana",
+        jenis_jabatan="pelaksana",
+        unit_id=unit_a.id,
     )
+    session.add(position_a)
+    await session.flush()
+    asn_a = new_asn(unit_a, position=position_a)
+    asn_a1 = new_asn(unit_a1, gender="male", name="Budi Santoso")
+    asn_b = new_asn(unit_b, name="Yohanes Lawing")
+    pppk_a = new_asn(unit_a, employment_type="pppk", birth=date(1992, 7, 1), name="Andi Pratiwi")
+    session.add_all([asn_a, asn_a1, asn_b, pppk_a])
+    await session.flush()
     world = World(unit_a, unit_a1, unit_b, position_a, asn_a, asn_a1, asn_b, pppk_a)
     world.users = {
-        "bpsdm": await create_user(session, "bpsdm", Role.bpsdm_admin),
-        "auditor": await create_user(session, "auditor", Role.auditor),
-        "opd_a": await create_user(session, "opd.a", Role.opd_admin, unit=unit_a),
-        "opd_a1": await create_user(session, "opd.a1", Role.opd_admin, unit=unit_a1),
-        "opd_b": await create_user(session, "opd.b", Role.opd_admin, unit=unit_b),
-        "asn_a": await create_user(session, asn_a.nip, Role.asn, asn=asn_a, unit=unit_a),
-        "asn_b": await create_user(session, asn_b.nip, Role.asn, asn=asn_b, unit=unit_b),
+        "bpsdm": new_user("bpsdm", Role.bpsdm_admin),
+        "auditor": new_user("auditor", Role.auditor),
+        "opd_a": new_user("opd.a", Role.opd_admin, unit=unit_a),
+        "opd_a1": new_user("opd.a1", Role.opd_admin, unit=unit_a1),
+        "opd_b": new_user("opd.b", Role.opd_admin, unit=unit_b),
+        "asn_a": new_user(asn_a.nip, Role.asn, asn=asn_a, unit=unit_a),
+        "asn_b": new_user(asn_b.nip, Role.asn, asn=asn_b, unit=unit_b),
     }
+    session.add_all(list(world.users.values()))
     await session.commit()
     return world

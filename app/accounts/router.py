@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy import select
 
 from app.accounts import service
@@ -23,21 +23,18 @@ from app.auth.models import IntegrationClient, User
 from app.core.concurrency import IfMatchHeader, check_if_match, etag
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.core.idempotency import IdempotencyDep
+from app.core.idempotency import Created, IdempotencyDep
 from app.core.pagination import PageDep, paginate
+from app.core.params import IdPath
 from app.core.security import Principal, Role
 
 router = APIRouter(tags=["accounts"])
 
 Admin = Annotated[Principal, Depends(allow(Role.bpsdm_admin))]
 Reader = Annotated[Principal, Depends(allow(*READERS_ALL))]
-UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-ClientPk = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
-@router.get(
-    "/users", operation_id="users_list", response_model=UserPage, responses=problem_responses(401, 403, 422)
-)
+@router.get("/users", response_model=UserPage)
 async def users_list(
     session: SessionDep,
     _: Reader,
@@ -56,32 +53,28 @@ async def users_list(
 
 @router.post(
     "/users",
-    operation_id="users_create",
     status_code=201,
     response_model=UserRead,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(409),
 )
 async def users_create(
     body: UserCreate, session: SessionDep, principal: Admin, idem: IdempotencyDep
 ) -> Response:
     """Create a user account."""
-    if (replay := await idem.replay()) is not None:
-        return replay
-    user = await service.create_user(session, principal, body)
-    return await idem.respond(
-        201,
-        UserRead.model_validate(user),
-        {"Location": f"/api/v1/users/{user.id}", "ETag": etag(user.version)},
-    )
+
+    async def create() -> Created:
+        user = await service.create_user(session, principal, body)
+        return Created(UserRead.model_validate(user), f"/api/v1/users/{user.id}", version=user.version)
+
+    return await idem.once(create)
 
 
 @router.get(
     "/users/{user_id}",
-    operation_id="users_get",
     response_model=UserRead,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
-async def users_get(user_id: UserId, session: SessionDep, _: Reader, response: Response) -> UserRead:
+async def users_get(user_id: IdPath, session: SessionDep, _: Reader, response: Response) -> UserRead:
     """Get one user account."""
     user = await service.get_user(session, user_id)
     response.headers["ETag"] = etag(user.version)
@@ -90,12 +83,11 @@ async def users_get(user_id: UserId, session: SessionDep, _: Reader, response: R
 
 @router.patch(
     "/users/{user_id}",
-    operation_id="users_update",
     response_model=UserRead,
-    responses=problem_responses(401, 403, 404, 412, 422, 428),
+    responses=problem_responses(404),
 )
 async def users_update(
-    user_id: UserId,
+    user_id: IdPath,
     body: UserUpdate,
     session: SessionDep,
     principal: Admin,
@@ -112,9 +104,7 @@ async def users_update(
 
 @router.get(
     "/clients",
-    operation_id="clients_list",
     response_model=ClientPage,
-    responses=problem_responses(401, 403, 422),
 )
 async def clients_list(session: SessionDep, _: Reader, page: PageDep) -> ClientPage:
     """List integration clients (bpsdm_admin, auditor); secrets are never shown again."""
@@ -124,38 +114,30 @@ async def clients_list(session: SessionDep, _: Reader, page: PageDep) -> ClientP
 
 @router.post(
     "/clients",
-    operation_id="clients_create",
     status_code=201,
     response_model=ClientWithSecret,
-    responses=problem_responses(401, 403, 422),
 )
 async def clients_create(
     body: ClientCreate, session: SessionDep, principal: Admin, idem: IdempotencyDep
 ) -> Response:
     """Create an integration client; the response carries its secret, shown only this once."""
-    if (replay := await idem.replay()) is not None:
-        return replay
-    client, secret = await service.create_client(session, principal, body)
-    out = ClientWithSecret(**service.client_read(client).model_dump(), client_secret=secret)
-    return await idem.respond(
-        201,
-        out,
-        {
-            "Location": f"/api/v1/clients/{client.id}",
-            "ETag": etag(client.version),
-            "Cache-Control": "no-store",
-        },
-    )
+
+    async def create() -> Created:
+        client, secret = await service.create_client(session, principal, body)
+        out = ClientWithSecret(**service.client_read(client).model_dump(), client_secret=secret)
+        location = f"/api/v1/clients/{client.id}"
+        return Created(out, location, version=client.version, headers={"Cache-Control": "no-store"})
+
+    return await idem.once(create)
 
 
 @router.patch(
     "/clients/{client_pk}",
-    operation_id="clients_update",
     response_model=ClientRead,
-    responses=problem_responses(401, 403, 404, 412, 422, 428),
+    responses=problem_responses(404),
 )
 async def clients_update(
-    client_pk: ClientPk,
+    client_pk: IdPath,
     body: ClientUpdate,
     session: SessionDep,
     principal: Admin,
@@ -172,12 +154,11 @@ async def clients_update(
 
 @router.post(
     "/clients/{client_pk}/secret",
-    operation_id="clients_rotate_secret",
     response_model=ClientWithSecret,
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(404),
 )
 async def clients_rotate_secret(
-    client_pk: ClientPk, session: SessionDep, principal: Admin, response: Response
+    client_pk: IdPath, session: SessionDep, principal: Admin, response: Response
 ) -> ClientWithSecret:
     """Issue a new client secret (the old one stops working); shown only this once."""
     client = await service.get_client(session, client_pk)

@@ -8,9 +8,9 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.schemas import ClientCreate, ClientRead, ClientUpdate, UserCreate, UserUpdate
+from app.accounts.validation import validate_user_fields
 from app.auth import access
 from app.auth import service as auth_service
-from app.auth.admin import validate_user_fields
 from app.auth.models import IntegrationClient, RefreshToken, User
 from app.core import audit
 from app.core.errors import NotFound

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 GENDER_BY_DIGIT = {"1": "male", "2": "female"}
-# Nobody is appointed before 15 (DOMAIN.md §NIP); nobody alive and serving was born before this.
+# Nobody is appointed before 15 (docs/domain.md, NIP); nobody alive and serving was born before this.
 MIN_APPOINTMENT_AGE = 15
 OLDEST_BIRTH_YEAR = 1920
 

@@ -11,13 +11,13 @@ from app.asn.schemas import AsnCreate, AsnPage, AsnRead, AsnUpdate, EmploymentTy
 from app.core.concurrency import IfMatchHeader, check_if_match, etag
 from app.core.db import FastReaderDep, SessionDep
 from app.core.errors import problem_responses
-from app.core.idempotency import IdempotencyDep
+from app.core.idempotency import Created, IdempotencyDep
 from app.core.pagination import PageDep, paginate
 
 router = APIRouter(prefix="/asn", tags=["asn"])
 
 
-@router.get("", operation_id="asn_list", response_model=AsnPage, responses=problem_responses(401, 403, 422))
+@router.get("", response_model=AsnPage)
 async def asn_list(
     session: SessionDep,
     principal: AsnReader,
@@ -37,26 +37,23 @@ async def asn_list(
 
 @router.post(
     "",
-    operation_id="asn_create",
     status_code=201,
     response_model=AsnRead,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(409),
 )
 async def asn_create(
     body: AsnCreate, session: SessionDep, principal: AsnCreator, idem: IdempotencyDep
 ) -> Response:
     """Create an ASN profile (birth date and gender derived from the NIP)."""
-    if (replay := await idem.replay()) is not None:
-        return replay
-    asn = await service.create(session, principal, body)
-    return await idem.respond(
-        201, AsnRead.model_validate(asn), {"Location": f"/api/v1/asn/{asn.nip}", "ETag": etag(asn.version)}
-    )
+
+    async def create() -> Created:
+        asn = await service.create(session, principal, body)
+        return Created(AsnRead.model_validate(asn), f"/api/v1/asn/{asn.nip}", version=asn.version)
+
+    return await idem.once(create)
 
 
-@router.get(
-    "/{nip}", operation_id="asn_get", response_model=AsnRead, responses=problem_responses(401, 403, 404, 422)
-)
+@router.get("/{nip}", response_model=AsnRead, responses=problem_responses(404))
 async def asn_get(nip: NipPath, principal: AsnReader, reader: FastReaderDep) -> Response:
     """Get one ASN profile."""
     row = await service.read_profile(reader, principal, nip)
@@ -66,9 +63,8 @@ async def asn_get(nip: NipPath, principal: AsnReader, reader: FastReaderDep) -> 
 
 @router.patch(
     "/{nip}",
-    operation_id="asn_update",
     response_model=AsnRead,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=problem_responses(404, 409),
 )
 async def asn_update(
     asn: WritableAsn,

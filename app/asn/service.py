@@ -13,8 +13,9 @@ from app.asn.models import Asn
 from app.asn.nip import NipInvalid, parse_nip
 from app.asn.schemas import AsnCreate, AsnUpdate
 from app.core import audit
-from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable, refuse_nulls
 from app.core.fastread import FastReader
+from app.core.hooks import Hooks
 from app.core.security import Principal, Role
 from app.org import service as org_service
 from app.reference import codes
@@ -33,7 +34,7 @@ PROFILE_FIELDS = (
     "education_level",
     "active",
 )
-# What an ASN may change on its own profile; the rest is SIMPEG's (API.md, ASN profiles).
+# What an ASN may change on its own profile; the rest is SIMPEG's (docs/domain.md).
 SELF_EDITABLE = frozenset({"email", "phone", "education_level"})
 # Fields whose change moves figures other domains keep per ASN (competency gaps per unit).
 PLACEMENT_FIELDS = frozenset({"position_id", "unit_id", "active"})
@@ -53,27 +54,22 @@ class NewAsn(NamedTuple):
 
 
 PlacementHook = Callable[[AsyncSession, Sequence[str], Sequence[NewAsn]], Awaitable[None]]
-_placement_hooks: list[PlacementHook] = []
-
-
-def on_placement_changed(hook: PlacementHook) -> None:
-    """Run `hook(session, moved, created)` in the transaction that creates ASN or changes their position,
-    unit or active flag (single edits, SIMPEG sync, imports), so derived figures follow without this
-    domain importing theirs. `moved` are NIPs of existing ASN, `created` the new ones.
-    """
-    _placement_hooks.append(hook)
+# Each runs as `hook(session, moved, created)` in the transaction that creates ASN or changes their
+# position, unit or active flag (single edits, SIMPEG sync, imports), so derived figures follow without
+# this domain importing theirs. `moved` are NIPs of existing ASN, `created` the new ones.
+after_placement_change: Hooks[PlacementHook] = Hooks()
 
 
 async def placement_changed(
     session: AsyncSession, moved: Sequence[str], created: Sequence[NewAsn] = ()
 ) -> None:
-    """Tell the registered domains that these ASN moved or were created (bulk writers call this too).
+    """Tell the listening domains that these ASN moved or were created (bulk writers call this too).
 
     A writer passes an ASN in `created` only if its own INSERT created the row in this transaction;
     anything else it wrote and that may have moved goes in `moved`.
     """
     if moved or created:
-        for hook in _placement_hooks:
+        for hook in after_placement_change:
             await hook(session, moved, created)
 
 
@@ -111,10 +107,6 @@ class UnitOutOfScope(Forbidden):
 
 class PositionOutOfScope(Forbidden):
     code = "position_out_of_scope"
-
-
-class NullNotAllowed(Unprocessable):
-    code = "null_not_allowed"
 
 
 # -- scope ----------------------------------------------------------------------------------------
@@ -282,9 +274,7 @@ async def update(session: AsyncSession, principal: Principal, asn: Asn, data: As
             )
     if "nip" in changes and changes.pop("nip") != asn.nip:
         raise NipImmutable("The NIP identifies the profile and cannot change; create a new profile instead")
-    for field in ("name", "employment_type", "unit_id", "gender", "birth_date", "active"):
-        if field in changes and changes[field] is None:
-            raise NullNotAllowed(f"{field} cannot be null")
+    refuse_nulls(changes, ("name", "employment_type", "unit_id", "gender", "birth_date", "active"))
     employment_type = changes.get("employment_type", asn.employment_type)
     if {"employment_type", "gender", "birth_date"} & changes.keys():
         _nip_facts(asn.nip, employment_type, changes.get("gender"), changes.get("birth_date"))

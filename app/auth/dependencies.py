@@ -12,7 +12,8 @@ from fastapi.security import OAuth2PasswordBearer
 from app.auth.access import AccessState
 from app.core.config import Settings
 from app.core.errors import Forbidden, Unauthorized
-from app.core.security import Principal, Role, TokenInvalid, decode_access_token
+from app.core.openapi import answers
+from app.core.security import Principal, Role, TokenInvalid, VerifiedTokens, decode_access_token
 
 oauth2_scheme = OAuth2PasswordBearer(
     tokenUrl="/api/v1/auth/token",
@@ -33,32 +34,7 @@ class InsufficientRights(Forbidden):
     code = "forbidden"
 
 
-class VerifiedTokens:
-    """Access tokens already verified by this worker, until they expire.
-
-    Verifying a JWT costs more than the rest of a cached profile read; a token string that verified
-    once is the same token on the next request, so only its expiry needs checking again.
-    """
-
-    def __init__(self, max_entries: int = 20_000) -> None:
-        self._items: dict[str, tuple[Principal, float]] = {}
-        self._max = max_entries
-
-    def get(self, token: str, now: float | None = None) -> Principal | None:
-        item = self._items.get(token)
-        if item is None:
-            return None
-        if item[1] <= (time.time() if now is None else now):
-            self._items.pop(token, None)
-            return None
-        return item[0]
-
-    def put(self, token: str, principal: Principal, expires_at: float) -> None:
-        if len(self._items) >= self._max:
-            self._items.pop(next(iter(self._items)))  # the oldest entry
-        self._items[token] = (principal, expires_at)
-
-
+@answers(401)
 async def get_principal(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
     return await principal_from_token(request, token)
 
@@ -123,6 +99,7 @@ def allow(
     allowed = frozenset(roles)
 
     # async: a plain def dependency would run in the thread pool, a costly hop on every request.
+    @answers(401, 403)
     async def check_bearer(
         request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
     ) -> Principal:
@@ -130,6 +107,7 @@ def allow(
         # on every request of the busiest routes.
         return authorize(await principal_from_token(request, token), allowed, scope)
 
+    @answers(401, 403)
     async def check_other(principal: Principal = Depends(authenticate)) -> Principal:
         return authorize(principal, allowed, scope)
 

@@ -5,9 +5,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.audit import BigId
 from app.core.db import Base
-from app.core.types import UTCDateTime, utcnow
+from app.core.types import BigId, UTCDateTime, utcnow
 
 
 class User(Base):

@@ -17,6 +17,7 @@ from app.auth.service import (
 )
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.openapi import answers
 from app.core.security import Principal
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -48,10 +49,9 @@ FormStr = Annotated[str | None, Form(max_length=4096)]
 
 @router.post(
     "/token",
-    operation_id="auth_token",
     response_model=TokenResponse,
     response_model_exclude_none=True,
-    responses=problem_responses(400, 401, 422, 429),
+    responses=problem_responses(400, 401, 429),
 )
 async def auth_token(
     request: Request,
@@ -94,6 +94,7 @@ async def auth_token(
     )
 
 
+@answers(401)
 async def revoking_caller(
     request: Request,
     service: AuthServiceDep,
@@ -114,11 +115,10 @@ async def revoking_caller(
 
 @router.post(
     "/revoke",
-    operation_id="auth_revoke",
     response_class=Response,
     responses={
         200: {"description": "Revoked, or nothing to revoke (the same answer for either)"},
-        **problem_responses(400, 401, 422),
+        **problem_responses(400),
     },
 )
 async def auth_revoke(
@@ -145,7 +145,7 @@ async def auth_revoke(
     return Response(status_code=200, headers={"Cache-Control": "no-store"})
 
 
-@router.get("/me", operation_id="auth_me", response_model=Me, responses=problem_responses(401))
+@router.get("/me", response_model=Me)
 async def auth_me(principal: CurrentPrincipal) -> Me:
     """The caller's identity, role, unit and scopes."""
     return Me(

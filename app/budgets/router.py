@@ -21,7 +21,7 @@ from app.core.concurrency import IfMatchHeader, etag
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import PageDep, paginate
-from app.core.params import segment_except
+from app.core.params import IdPath, segment_except
 from app.core.security import Principal, Role
 
 router = APIRouter(tags=["budgets"])
@@ -36,15 +36,13 @@ Reader = Annotated[
 ComplianceReader = Annotated[Principal, Depends(allow(Role.bpsdm_admin, Role.auditor, scope="budget:read"))]
 
 Year = Annotated[int, Path(ge=2000, le=2100, description="Budget (fiscal) year", examples=[2025])]
-UnitId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 YearBound = Annotated[int | None, Query(ge=2000, le=2100)]
 
 
 @router.get(
     "/budgets/compliance",
-    operation_id="budgets_compliance_trend",
     response_model=ComplianceTrend,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
 async def budgets_compliance_trend(
     session: SessionDep,
@@ -58,9 +56,7 @@ async def budgets_compliance_trend(
 
 @router.get(
     "/budgets",
-    operation_id="budgets_list",
     response_model=BudgetPage,
-    responses=problem_responses(401, 403, 422),
 )
 async def budgets_list(session: SessionDep, _: Reader, page: PageDep) -> BudgetPage:
     """The years with a budget on record, oldest first."""
@@ -70,9 +66,8 @@ async def budgets_list(session: SessionDep, _: Reader, page: PageDep) -> BudgetP
 
 @router.get(
     "/budgets/{year:budget_year}",
-    operation_id="budgets_get",
     response_model=BudgetRead,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
 async def budgets_get(year: Year, session: SessionDep, _: Reader, response: Response) -> BudgetRead:
     """A year's total belanja daerah and jurisdiction."""
@@ -83,11 +78,9 @@ async def budgets_get(year: Year, session: SessionDep, _: Reader, response: Resp
 
 @router.put(
     "/budgets/{year:budget_year}",
-    operation_id="budgets_put",
     response_model=BudgetRead,
     responses={
         201: {"description": "Recorded the year's budget", "model": BudgetRead},
-        **problem_responses(401, 403, 412, 422, 428),
     },
 )
 async def budgets_put(
@@ -109,9 +102,8 @@ async def budgets_put(
 
 @router.get(
     "/budgets/{year}/compliance",
-    operation_id="budgets_compliance",
     response_model=BudgetCompliance,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
 async def budgets_compliance(year: Year, session: SessionDep, _: ComplianceReader) -> BudgetCompliance:
     """Whether the year's competency-development pagu reaches the mandatory share of belanja daerah."""
@@ -120,9 +112,8 @@ async def budgets_compliance(year: Year, session: SessionDep, _: ComplianceReade
 
 @router.get(
     "/budgets/{year}/units",
-    operation_id="unit_budgets_list",
     response_model=UnitBudgetPage,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
 async def unit_budgets_list(
     year: Year, session: SessionDep, principal: Reader, page: PageDep
@@ -138,12 +129,11 @@ async def unit_budgets_list(
 
 @router.get(
     "/budgets/{year}/units/{unit_id}",
-    operation_id="unit_budgets_get",
     response_model=UnitBudgetRead,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
 async def unit_budgets_get(
-    year: Year, unit_id: UnitId, session: SessionDep, principal: Reader, response: Response
+    year: Year, unit_id: IdPath, session: SessionDep, principal: Reader, response: Response
 ) -> UnitBudgetRead:
     """A unit's pagu and realisasi in a year."""
     row = await service.get_unit_budget(session, principal, year, unit_id)
@@ -153,16 +143,15 @@ async def unit_budgets_get(
 
 @router.put(
     "/budgets/{year}/units/{unit_id}",
-    operation_id="unit_budgets_put",
     response_model=UnitBudgetRead,
     responses={
         201: {"description": "Recorded the unit's budget", "model": UnitBudgetRead},
-        **problem_responses(401, 403, 404, 412, 422, 428),
+        **problem_responses(404),
     },
 )
 async def unit_budgets_put(
     year: Year,
-    unit_id: UnitId,
+    unit_id: IdPath,
     body: UnitBudgetBody,
     session: SessionDep,
     principal: Writer,

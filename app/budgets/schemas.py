@@ -124,7 +124,7 @@ class UnitBudgetRead(BaseModel):
 UnitBudgetPage = Page[UnitBudgetRead]
 
 
-class UnitCompliance(BaseModel):
+class UnitBudgetCompliance(BaseModel):
     unit_id: int
     code: str
     name: str
@@ -203,7 +203,7 @@ class BudgetCompliance(ComplianceFigures):
         }
     )
 
-    units: list[UnitCompliance] = Field(description="Units with a budget for the year, by name")
+    units: list[UnitBudgetCompliance] = Field(description="Units with a budget for the year, by name")
 
 
 class ComplianceTrend(BaseModel):

@@ -25,8 +25,8 @@ from app.budgets.schemas import (
     ComplianceFigures,
     ComplianceTrend,
     UnitBudgetBody,
+    UnitBudgetCompliance,
     UnitBudgetRead,
-    UnitCompliance,
 )
 from app.core import audit
 from app.core.concurrency import check_if_match
@@ -166,16 +166,9 @@ async def put_unit_budget(
     return existing, unit, False
 
 
-async def unit_in_reach(session: AsyncSession, principal: Principal, unit_id: int) -> Unit:
-    """The unit (404 when unknown or outside an OPD admin's subtree)."""
-    if not await org_service.unit_in_scope(session, principal, unit_id):
-        raise org_service.UnitNotFound(f"No unit with id {unit_id} in your scope")
-    return await org_service.get_unit(session, unit_id)
-
-
 async def get_unit_budget(session: AsyncSession, principal: Principal, year: int, unit_id: int) -> UnitBudget:
     await get_budget(session, year)
-    await unit_in_reach(session, principal, unit_id)
+    await org_service.unit_in_reach(session, principal, unit_id)
     row = await session.get(UnitBudget, (year, unit_id))
     if row is None:
         raise UnitBudgetNotFound(
@@ -280,11 +273,11 @@ async def compliance(session: AsyncSession, year: int) -> BudgetCompliance:
             tally[0] += headcount
             tally[1] += jp
 
-    units: list[UnitCompliance] = []
+    units: list[UnitBudgetCompliance] = []
     for row, unit in sorted(budgeted, key=lambda pair: (pair[1].name.lower(), pair[1].id)):
         headcount, jp = subtree[unit.id]
         units.append(
-            UnitCompliance(
+            UnitBudgetCompliance(
                 unit_id=unit.id,
                 code=unit.code,
                 name=unit.name,

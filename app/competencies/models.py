@@ -28,9 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.audit import BigId
 from app.core.db import Base
-from app.core.types import JsonColumn, UTCDateTime, utcnow
+from app.core.types import BigId, JsonColumn, UTCDateTime, utcnow
 
 GROUPS = ("manajerial", "sosial_kultural", "teknis")
 METHODS = ("assessment_center", "uji_kompetensi", "atasan", "self")
@@ -56,7 +55,7 @@ class Competency(Base):
 
 
 class StandardDefault(Base):
-    """The required manajerial/sosial kultural level a new position of a kind gets (DOMAIN.md table).
+    """The required manajerial/sosial kultural level a new position of a kind gets (docs/domain.md).
 
     `jenjang` is "" for kinds without jenjang (every kind but fungsional).
     """

@@ -18,19 +18,17 @@ from enum import Enum
 from typing import Any
 
 import orjson
-from sqlalchemy import BigInteger, Connection, Index, Integer, String, bindparam, event, select, text
+from sqlalchemy import BigInteger, Connection, Index, String, bindparam, event, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 from sqlalchemy.util import await_only
 
 from app.core import changes
-from app.core.db import Base
+from app.core.db import Base, is_postgres
 from app.core.requestid import current_request_id
 from app.core.security import Principal
-from app.core.types import JsonColumn, UTCDateTime, utcnow
+from app.core.types import BigId, JsonColumn, UTCDateTime, utcnow
 
-# BigInteger ids autoincrement on PostgreSQL; SQLite only autoincrements INTEGER PRIMARY KEY.
-BigId = BigInteger().with_variant(Integer(), "sqlite")
 GENESIS = "0" * 64
 _PENDING = "bangkom_audit"
 _MARKS = "bangkom_audit_marks"
@@ -294,7 +292,7 @@ def _write(connection: Connection, queued: list[Row | AuditEntry]) -> None:
         if isinstance(item, AuditEntry):
             item.seq, item.prev_hash, item.hash = seq, prev, digest
         prev = digest
-    if connection.dialect.name != "postgresql":
+    if not is_postgres(connection):
         connection.execute(_INSERT_SQLITE, [dict(zip(_NAMES, r, strict=True)) for r in out])
     elif len(out) >= _COPY_FROM:
         driver = connection.connection.driver_connection

@@ -20,15 +20,16 @@ from sqlalchemy import BigInteger, Connection, String, bindparam, event, func, i
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.core.db import Base
+from app.core.db import Base, is_postgres
+from app.core.locks import lock_statement
 from app.core.types import UTCDateTime, utcnow
 
 # Entities the feed carries, as audit rows name them.
 FEED_ENTITIES = frozenset({"asn", "learning_record", "assessment"})
 OPS = ("upsert", "void")
 _PENDING = "bangkom_changes"
-# pg_advisory_xact_lock(hashtext('change_log')): one key for every writer of the feed.
-LOCK = text("SELECT pg_advisory_xact_lock(hashtext('change_log'))")
+# One advisory lock for every writer of the feed.
+LOCK_KEY = "change_log"
 
 
 class Change(Base):
@@ -87,9 +88,9 @@ def _publish(session: Session) -> None:
     if not work:
         return
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
+    if is_postgres(connection):
         # SQLite: the transaction already holds the database's only write lock.
-        connection.execute(LOCK)
+        connection.execute(lock_statement(LOCK_KEY))
     for write, rows in work:
         write(connection, rows)
 
@@ -104,7 +105,7 @@ def _write(connection: Connection, pending: dict[tuple[str, str], str]) -> None:
     entities = [e for e, _ in pending]
     keys = [k for _, k in pending]
     ops = list(pending.values())
-    if connection.dialect.name == "postgresql":
+    if is_postgres(connection):
         # One statement whatever the batch: max(seq) is read after the lock, so it is the last committed.
         connection.execute(
             text(

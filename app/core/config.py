@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     # finds the database locked is retried before the caller gets a 503.
     sqlite_busy_timeout_ms: int = Field(default=15000, ge=0)
     db_busy_retries: int = Field(default=3, ge=0, le=20)
+    # PostgreSQL: how long a migration waits for a lock before it fails. Every query on a table queues
+    # behind a migration waiting to alter it, so waiting long would stall the running app; 0 waits forever.
+    migration_lock_timeout_ms: int = Field(default=5000, ge=0)
     # An import job whose heartbeat is older than this is shown as interrupted and may be retried.
     import_stale_seconds: int = Field(default=300, ge=1)
 

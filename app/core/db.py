@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DisconnectionError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.util import await_only
 
@@ -31,12 +39,33 @@ NAMING_CONVENTION = {
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Pause before the n-th new attempt at SQLite's write lock: n × this, in seconds.
 BUSY_BACKOFF_SECONDS = 0.05
+# Values per IN list or batch: SQLite's variable limit, PostgreSQL's planning time.
+CHUNK_SIZE = 5000
+
+_T = TypeVar("_T")
 
 log = logging.getLogger("bangkom.db")
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def is_postgres(bind: AsyncSession | Session | AsyncConnection | Connection) -> bool:
+    """PostgreSQL, or else SQLite: the two databases Bangkom runs on."""
+    if isinstance(bind, AsyncSession | Session):
+        return bind.get_bind().dialect.name == "postgresql"
+    return bind.dialect.name == "postgresql"
+
+
+def upsert_insert(session: AsyncSession) -> Any:
+    """The dialect's `insert`, which has `on_conflict_do_update` / `on_conflict_do_nothing`."""
+    return pg_insert if is_postgres(session) else sqlite_insert
+
+
+def chunked(values: Sequence[_T], size: int = CHUNK_SIZE) -> list[list[_T]]:
+    """`values` in consecutive lists of at most `size`, to keep IN lists and batches bounded."""
+    return [list(values[i : i + size]) for i in range(0, len(values), size)]
 
 
 def _sqlite_connect(busy_timeout_ms: int) -> Callable[[Any, Any], None]:

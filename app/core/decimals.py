@@ -19,9 +19,25 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import BaseModel, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
+
+
+class TitledByDirection(BaseModel):
+    """A model read and written both, with a PlainDecimal: it takes a number or digits and is
+    written as a number, so FastAPI documents it twice, as `X-Input` and `X-Output`, both titled
+    `X`; client generators name a class after a title, and two of one title clash and drop both.
+    Each direction has its own title, `XInput` and `XOutput`."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = super().__get_pydantic_json_schema__(core_schema, handler)
+        direction = "Input" if handler.mode == "validation" else "Output"
+        handler.resolve_ref_schema(schema)["title"] = cls.__name__ + direction
+        return schema
 
 
 class PlainDecimal:

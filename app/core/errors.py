@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import Any, ClassVar
 
@@ -89,6 +89,19 @@ class PayloadTooLarge(DomainError):
 class Unprocessable(DomainError):
     status = 422
     code = "unprocessable"
+
+
+class NullNotAllowed(Unprocessable):
+    """A PATCH that sets to null a field every row must have."""
+
+    code = "null_not_allowed"
+
+
+def refuse_nulls(changes: Mapping[str, Any], fields: Iterable[str]) -> None:
+    """Raise `NullNotAllowed` for the first of `fields` that `changes` (a PATCH body) sets to null."""
+    for field in fields:
+        if field in changes and changes[field] is None:
+            raise NullNotAllowed(f"{field} cannot be null")
 
 
 class PreconditionRequired(DomainError):

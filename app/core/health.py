@@ -24,7 +24,6 @@ READY_TIMEOUT_SECONDS = 3
 
 @router.get(
     "/healthz",
-    operation_id="healthz",
     responses={200: {"content": {"application/json": {"example": {"status": "ok"}}}}},
 )
 async def healthz() -> dict[str, str]:
@@ -55,7 +54,6 @@ async def _probe(db: Database) -> set[str]:
 
 @router.get(
     "/readyz",
-    operation_id="readyz",
     responses={
         200: {
             "content": {

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -10,17 +12,18 @@ from fastapi import Depends, Header, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import Integer, String, UniqueConstraint, delete, select, text
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy import Integer, String, UniqueConstraint, delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.audit import BigId
+from app.core.concurrency import etag
 from app.core.db import Base, SessionDep
 from app.core.errors import Conflict, Unprocessable
-from app.core.types import JsonColumn, UTCDateTime, utcnow
+from app.core.locks import LockTimeout, advisory_xact_lock
+from app.core.openapi import answers
+from app.core.types import BigId, JsonColumn, UTCDateTime, utcnow
 
 KEY_LIFETIME = timedelta(hours=24)
-LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: lock_timeout expired
 
 
 class IdempotencyRecord(Base):
@@ -73,6 +76,26 @@ IdempotencyKeyHeader = Annotated[
 ]
 
 
+@dataclass(frozen=True, slots=True)
+class Created:
+    """What a create answers: the new resource, where it lives, and its version (sent as the ETag)
+    when it has one."""
+
+    body: Any
+    location: str
+    version: int | None = field(default=None, kw_only=True)
+    status_code: int = field(default=201, kw_only=True)
+    headers: Mapping[str, str] = field(default_factory=dict, kw_only=True)
+
+    def response_headers(self) -> dict[str, str]:
+        headers = {"Location": self.location}
+        if self.version is not None:
+            headers["ETag"] = etag(self.version)
+        return headers | dict(self.headers)
+
+
+# 409: a request still running holds the key; 422: the key was used before for another request.
+@answers(409, 422)
 class Idempotency:
     def __init__(self, session: SessionDep, request: Request, key: IdempotencyKeyHeader = None) -> None:
         self.session = session
@@ -123,29 +146,18 @@ class Idempotency:
         Retry-After). SQLite needs nothing: a write transaction starts with BEGIN IMMEDIATE, which
         already serialises writers before this point.
         """
-        if self.session.get_bind().dialect.name != "postgresql":
-            return
         lock_key = f"idempotency:{self._principal()}:{self.key}"
-        previous = (
-            await self.session.execute(
-                text("SELECT current_setting('lock_timeout'), set_config('lock_timeout', :wait, true)"),
-                {"wait": WAIT_FOR_ORIGINAL},
-            )
-        ).scalar_one()
         try:
-            # A savepoint keeps the transaction usable when the wait times out.
-            async with self.session.begin_nested():
-                await self.session.execute(
-                    text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": lock_key}
-                )
-        except DBAPIError as exc:
-            if getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
-                raise IdempotencyKeyInUse() from exc
-            raise
-        finally:
-            await self.session.execute(
-                text("SELECT set_config('lock_timeout', :previous, true)"), {"previous": previous}
-            )
+            await advisory_xact_lock(self.session, lock_key, bits=64, lock_timeout=WAIT_FOR_ORIGINAL)
+        except LockTimeout as exc:
+            raise IdempotencyKeyInUse() from exc
+
+    async def once(self, create: Callable[[], Awaitable[Created]]) -> JSONResponse:
+        """The first response to this key again, or `create` run and its response stored for retries."""
+        if (replay := await self.replay()) is not None:
+            return replay
+        created = await create()
+        return await self.respond(created.status_code, created.body, created.response_headers())
 
     async def respond(self, status_code: int, body: BaseModel | Any, headers: dict[str, str]) -> JSONResponse:
         content = jsonable_encoder(body)

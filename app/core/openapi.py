@@ -1,11 +1,17 @@
 """What the OpenAPI document states beyond FastAPI's rendering: how to authenticate (both OAuth2
 flows, HTTP Basic where LRS clients use it, `security: []` where no login is needed), where the
 paths resolve (`servers`), which answers carry an `ETag`, and which writes cannot go without
-`If-Match`. Generated clients and contract testers read these; app/main.py applies them last."""
+`If-Match`; and the names and errors FastAPI takes from the routes: each operationId is its
+function's name, and each error a route's dependencies answer is documented on the route.
+Generated clients and contract testers read these; app/main.py applies them."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 
 OAUTH2 = "OAuth2"
 # FastAPI names the scheme after the dependency class (app/auth/dependencies.py).
@@ -59,6 +65,39 @@ ETAG_HEADER: dict[str, Any] = {
     "description": "The resource's current version; send it back in If-Match to change the resource",
     "schema": {"type": "string", "examples": ['"3"']},
 }
+
+
+def operation_id(route: APIRoute) -> str:
+    """A route's operationId is its function's name (`units_get`), and generated clients name their
+    methods after it: renaming a route function renames a client method."""
+    return route.name
+
+
+_Call = TypeVar("_Call", bound=Callable[..., Any])
+_PROBLEMS = "openapi_problems"
+
+
+def answers(*statuses: int) -> Callable[[_Call], _Call]:
+    """Marks a dependency with the error statuses it answers; every route that depends on it
+    documents them (`dependency_problems`), so no route spells them out again."""
+
+    def mark(call: _Call) -> _Call:
+        setattr(call, _PROBLEMS, statuses)
+        return call
+
+    return mark
+
+
+def dependency_problems(dependant: Dependant) -> set[int]:
+    """The error statuses a route's dependencies answer: those each marked dependency declares, and
+    412 and 428 where the route reads If-Match (app/core/concurrency.py)."""
+    found: set[int] = set()
+    if any(param.alias == "If-Match" for param in dependant.header_params):
+        found |= {412, 428}
+    for dependency in dependant.dependencies:
+        found.update(getattr(dependency.call, _PROBLEMS, ()))
+        found |= dependency_problems(dependency)
+    return found
 
 
 def conform(schema: dict[str, Any]) -> None:

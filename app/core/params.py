@@ -1,5 +1,5 @@
-"""Parameter types: query dates that accept only what their OpenAPI `format` says, and path segments
-that leave a literal sibling route alone.
+"""Parameter types: query dates that accept only what their OpenAPI `format` says, row ids in paths,
+and path segments that leave a literal sibling route alone.
 
 Pydantic reads a bare number as a Unix time (`?until=0.5`, `"start_date": 0`), which `format: date`
 and `date-time` strings do not allow; a client sending one has a bug worth a 422, not a silent 1970.
@@ -11,6 +11,7 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
+from fastapi import Path
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 from starlette.convertors import StringConvertor, register_url_convertor
 
@@ -58,6 +59,13 @@ FlooredDate = Annotated[
     AfterValidator(_floored),
     Field(description=f"A date on or after {EARLIEST_DATE.isoformat()}"),
 ]
+
+
+# A row id in a path, within its key column's range (Integer, or BigId for the ledgers), so an id no
+# row can have is refused with a 422 before it reaches a query. A route adds its own description:
+# `Annotated[IdPath, Path(description="Course id")]`.
+IdPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
+BigIdPath = Annotated[int, Path(ge=1, le=2**62)]
 
 
 def segment_except(name: str, *reserved: str) -> str:

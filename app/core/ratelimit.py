@@ -17,16 +17,12 @@ import json
 import math
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-if TYPE_CHECKING:
-    from app.auth.dependencies import VerifiedTokens
-
 from app.core.config import Settings
 from app.core.requestid import current_request_id
-from app.core.security import Principal, TokenInvalid, decode_access_token
+from app.core.security import Principal, TokenInvalid, VerifiedTokens, decode_access_token
 
 WINDOW_SECONDS = 60
 EXEMPT_PATHS = frozenset({"/healthz", "/readyz"})

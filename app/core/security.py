@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -177,3 +178,29 @@ def decode_access_token(settings: Settings, token: str, secret_key: str) -> tupl
         generation=generation,
         family=family,
     ), float(exp)
+
+
+class VerifiedTokens:
+    """Access tokens already verified by this worker, until they expire.
+
+    Verifying a JWT costs more than the rest of a cached profile read; a token string that verified
+    once is the same token on the next request, so only its expiry needs checking again.
+    """
+
+    def __init__(self, max_entries: int = 20_000) -> None:
+        self._items: dict[str, tuple[Principal, float]] = {}
+        self._max = max_entries
+
+    def get(self, token: str, now: float | None = None) -> Principal | None:
+        item = self._items.get(token)
+        if item is None:
+            return None
+        if item[1] <= (time.time() if now is None else now):
+            self._items.pop(token, None)
+            return None
+        return item[0]
+
+    def put(self, token: str, principal: Principal, expires_at: float) -> None:
+        if len(self._items) >= self._max:
+            self._items.pop(next(iter(self._items)))  # the oldest entry
+        self._items[token] = (principal, expires_at)

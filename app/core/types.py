@@ -7,21 +7,28 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated
 
 from pydantic import PlainSerializer
-from sqlalchemy import JSON, DateTime, Dialect
+from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Integer
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 
 JsonColumn = JSON().with_variant(JSONB(), "postgresql")
+# BigInteger ids autoincrement on PostgreSQL; SQLite only autoincrements INTEGER PRIMARY KEY.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 TWO_PLACES = Decimal("0.01")
 
 
-def round_jp(value: Decimal) -> Decimal:
-    """Half-up to 2 decimals, as the regulations count JP."""
+def round2(value: Decimal) -> Decimal:
+    """Half-up to 2 decimals: JP, percentages and mean gaps as Bangkom reports them."""
     return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-# Decimals travel as JSON numbers (API.md), never as strings.
+def round_jp(value: Decimal) -> Decimal:
+    """JP as the regulations count it: half-up to 2 decimals."""
+    return round2(value)
+
+
+# Decimals travel as JSON numbers (docs/api.md), never as strings.
 JsonDecimal = Annotated[Decimal, PlainSerializer(lambda d: float(d), return_type=float, when_used="json")]
 
 

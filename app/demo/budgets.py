@@ -1,6 +1,6 @@
 """Demo budgets: four years of Kaltim's belanja daerah and each top-level unit's competency budget.
 
-The province's total spending is anchored on the revised 2025 APBD (Rp21.69 trillion, DOMAIN.md) and
+The province's total spending is anchored on the revised 2025 APBD (Rp21.69 trillion, docs/domain.md) and
 moves a few percent a year. Competency-development pagu over all top-level units comes to 0.30–0.40 %
 of the total: one year falls short of the 0.34 % floor for provinces, the others meet it. BPSDM, the
 province's training body, holds the largest share; the rest follows headcount. Realisasi is mostly

@@ -34,7 +34,7 @@ from app.competencies.models import (
     StandardDefault,
 )
 from app.competencies.standards import standings
-from app.core.db import Base
+from app.core.db import Base, chunked, is_postgres
 from app.core.types import utcnow
 from app.org.models import Position, Unit
 from app.reference.codes import data_file
@@ -320,8 +320,8 @@ async def _teknis_standards(session: AsyncSession) -> int:
             if (pid, t.code) not in existing:
                 level = TEKNIS_LEVEL.get(jenjang or jenis, 2)
                 rows.append({"position_id": pid, "competency_code": t.code, "required_level": level})
-    for start in range(0, len(rows), CHUNK):
-        await session.execute(insert(_STANDARDS), rows[start : start + CHUNK])
+    for chunk in chunked(rows, CHUNK):
+        await session.execute(insert(_STANDARDS), chunk)
     return len(rows)
 
 
@@ -451,7 +451,7 @@ async def _assessments(
             await _flush(session, batch)
     batch[_LEVELS].extend(current.values())
     await _flush(session, batch)
-    if counts[0] and _dialect(session) == "postgresql":
+    if counts[0] and is_postgres(session):
         await session.execute(
             text(
                 "SELECT setval(pg_get_serial_sequence('assessments', 'id'), (SELECT max(id) FROM assessments))"
@@ -468,14 +468,10 @@ async def _flush(session: AsyncSession, batch: dict[Table, list[dict[str, Any]]]
             rows.clear()
 
 
-def _dialect(session: AsyncSession) -> str:
-    return session.bind.dialect.name if session.bind is not None else "postgresql"
-
-
 async def bulk_insert(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert many rows: PostgreSQL's COPY (several times faster than INSERT for a million rows),
     elsewhere an executemany. Runs on the session's connection, in its transaction."""
-    if _dialect(session) != "postgresql":
+    if not is_postgres(session):
         await session.execute(insert(table), rows)
         return
     columns = [c.name for c in table.columns if c.name in rows[0]]

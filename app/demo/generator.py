@@ -25,7 +25,8 @@ from app.competencies.models import (
 from app.competencies.standards import standings
 from app.core import audit, changes
 from app.core.changes import Change
-from app.core.db import Base
+from app.core.db import Base, chunked
+from app.core.locks import advisory_xact_lock
 from app.core.security import Role
 from app.core.types import UTCDateTime, utcnow
 from app.demo import structure
@@ -253,9 +254,8 @@ async def _publish_changes(session: AsyncSession) -> None:
     max(seq) under the feed's lock as app/core/changes.py numbers every writer: ASN first, so a
     consumer has the profiles before the records and assessments that name them.
     """
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        # Held to the commit: writers queue behind the load instead of taking the same numbers.
-        await session.execute(changes.LOCK)
+    # Held to the commit: writers queue behind the load instead of taking the same numbers.
+    await advisory_xact_lock(session, changes.LOCK_KEY)
     at = literal(utcnow(), UTCDateTime())
     record = LearningRecord
     sources = (
@@ -345,10 +345,8 @@ async def _insert_returning_ids(
     session: AsyncSession, table: Table, rows: list[dict[str, Any]]
 ) -> dict[str, int]:
     ids: dict[str, int] = {}
-    for start in range(0, len(rows), CHUNK_SIZE):
-        result = await session.execute(
-            insert(table).returning(table.c.id, table.c.code), rows[start : start + CHUNK_SIZE]
-        )
+    for chunk in chunked(rows, CHUNK_SIZE):
+        result = await session.execute(insert(table).returning(table.c.id, table.c.code), chunk)
         ids.update({code: id_ for id_, code in result.all()})
     return ids
 

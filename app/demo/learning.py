@@ -19,7 +19,7 @@ from sqlalchemy import Table, func, insert, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
-from app.core.db import Base
+from app.core.db import Base, is_postgres
 from app.learning import totals
 from app.learning.models import LearningRecord
 from app.learning.service import certificate_key, title_key
@@ -230,7 +230,7 @@ async def load_learning(session: AsyncSession, rng: random.Random, *, per_asn: i
             batch = []
     if batch:
         total += await _flush(session, batch)
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
+    if is_postgres(session):
         await session.execute(
             text(
                 "SELECT setval(pg_get_serial_sequence('learning_records', 'id'), (SELECT max(id) FROM learning_records))"

@@ -15,12 +15,13 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from app.auth.dependencies import allow
+from app.core import downloads
 from app.core.db import SessionDep
+from app.core.downloads import ExportFormat
 from app.core.errors import problem_responses
 from app.core.security import Principal, Role
-from app.exports import responses, service
-from app.exports.schemas import ExportFormat
-from app.exports.sheets import XLSX_MEDIA_TYPE
+from app.core.spreadsheets import XLSX_MEDIA_TYPE
+from app.exports import service
 
 router = APIRouter(tags=["exports"])
 
@@ -68,13 +69,12 @@ def _file(description: str) -> dict[int | str, dict[str, Any]]:
             },
             "content": {XLSX_MEDIA_TYPE: binary, "text/csv": {"schema": {"type": "string"}}},
         },
-        **problem_responses(401, 403, 404, 422),
+        **problem_responses(404),
     }
 
 
 @router.get(
     "/exports/jp-compliance",
-    operation_id="exports_jp_compliance",
     response_class=StreamingResponse,
     responses=_file("Sheets Kepatuhan JP (one row per active ASN), Ringkasan Unit and Ringkasan PPPK"),
 )
@@ -93,12 +93,11 @@ async def exports_jp_compliance(
     figures of `GET /reports/jp-compliance` (Ringkasan Unit) and the PPPK figures.
     """
     export = await service.jp_compliance(session, principal, year or date.today().year, unit_id)
-    return await responses.spreadsheet(request, session, export, fmt)
+    return await downloads.spreadsheet(request, session, export, fmt)
 
 
 @router.get(
     "/exports/verification-queue",
-    operation_id="exports_verification_queue",
     response_class=StreamingResponse,
     responses=_file("Sheet Antrean Verifikasi: the pending claims, oldest first"),
 )
@@ -111,12 +110,11 @@ async def exports_verification_queue(
 ) -> Response:
     """The learning claims awaiting verification in the caller's units as a spreadsheet, oldest first."""
     export = await service.verification_queue(session, principal, unit_id)
-    return await responses.spreadsheet(request, session, export, fmt)
+    return await downloads.spreadsheet(request, session, export, fmt)
 
 
 @router.get(
     "/exports/competency-gaps",
-    operation_id="exports_competency_gaps",
     response_class=StreamingResponse,
     responses=_file(
         "Sheets Kesenjangan Kompetensi (per competency) and Matriks Kesenjangan (unit × competency)"
@@ -131,12 +129,11 @@ async def exports_competency_gaps(
 ) -> Response:
     """The competency-gap report as a spreadsheet, with the unit × competency matrix of mean gaps."""
     export = await service.competency_gaps(session, principal, unit_id)
-    return await responses.spreadsheet(request, session, export, fmt)
+    return await downloads.spreadsheet(request, session, export, fmt)
 
 
 @router.get(
     "/exports/budget-compliance",
-    operation_id="exports_budget_compliance",
     response_class=StreamingResponse,
     responses=_file("Sheets Kepatuhan Anggaran (the year's check) and Anggaran Unit (the CSV's table)"),
 )
@@ -152,4 +149,4 @@ async def exports_budget_compliance(
     The CSV holds the per-unit table (Anggaran Unit); the XLSX also has the province's check.
     """
     export = await service.budget_compliance(session, year or date.today().year)
-    return await responses.spreadsheet(request, session, export, fmt)
+    return await downloads.spreadsheet(request, session, export, fmt)

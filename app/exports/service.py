@@ -1,62 +1,40 @@
-"""The reports as spreadsheets: what each export holds, and how it is fetched and written.
+"""The reports as spreadsheets: what each export holds, and how it is fetched (app.core.downloads
+writes and sends it).
 
 An export is a few sheets. Small ones (unit summaries, the gap report, the budget check) are
 computed before the response starts, so scope and validation errors are still problem+json.
 The large one (one row per ASN, or per pending claim) is read in keyset batches of BATCH rows,
-never through a server-side cursor (PostgreSQL reads run in autocommit here). XLSX rows are rendered in a
-worker thread while the next batch is fetched; CSV batches go to the client as they are read.
+never through a server-side cursor (PostgreSQL reads run in autocommit here).
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
-import tempfile
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import IO, Any
+from typing import Any
 
-import anyio
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
 from app.budgets import service as budgets_service
 from app.competencies.reports import service as competency_reports
+from app.core.downloads import Batches, Export, SessionSource
 from app.core.security import Principal
+from app.core.spreadsheets import Column, Kind, Row, Sheet
 from app.core.types import round_jp
-from app.exports.sheets import Column, CsvWriter, Kind, Row, Sheet, XlsxBuilder
 from app.learning.models import JpYearTotal, LearningRecord
 from app.learning.reports import service as learning_reports
+from app.org import service as org_service
 from app.org.models import Unit
 from app.reference import codes
 from app.rules import service as rules_service
 
 BATCH = 5_000
-CHUNK = 64 * 1024
 ZERO_JP = round_jp(Decimal(0))
 PPPK = "pppk"
-
-SessionSource = Callable[[], AbstractAsyncContextManager[AsyncSession]]
-Batches = Callable[[SessionSource], AsyncIterator[Sequence[Any]]]
-
-
-@dataclass
-class Export:
-    """What one download holds: its sheets, those computed up front, and the batched one."""
-
-    stem: str  # the file name without extension
-    sheets: tuple[Sheet, ...]
-    detail: int  # the sheet a CSV carries (and the one fed by `batches`)
-    fixed: dict[int, list[Row]] = field(default_factory=dict)
-    batches: Batches | None = None
-    to_row: Callable[[Any], Row] | None = None  # a fetched row → the detail sheet's row (worker thread)
-
-    def rows(self, raw: Sequence[Any]) -> list[Row]:
-        return list(raw) if self.to_row is None else [self.to_row(r) for r in raw]
 
 
 def slug(text: str) -> str:
@@ -67,69 +45,6 @@ def slug(text: str) -> str:
 def _stem(base: str, root: Unit | None, *suffix: object) -> str:
     parts = [base] + ([slug(root.code)] if root is not None else []) + [str(s) for s in suffix]
     return "-".join(parts)
-
-
-# -- running an export ---------------------------------------------------------------------------------
-
-
-async def write_xlsx(export: Export, open_session: SessionSource) -> IO[bytes]:
-    """The whole workbook in a temporary file (deleted when closed), positioned at its start."""
-    builder = await anyio.to_thread.run_sync(XlsxBuilder, export.sheets)
-    out = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the response, which closes it)
-    try:
-        for index, rows in export.fixed.items():
-            await anyio.to_thread.run_sync(builder.add, index, rows)
-        if export.batches is not None:
-            await _feed(builder, export, open_session)
-        await anyio.to_thread.run_sync(builder.finish, out)
-    except BaseException:
-        builder.close()
-        out.close()
-        raise
-    out.seek(0)
-    return out
-
-
-async def _feed(builder: XlsxBuilder, export: Export, open_session: SessionSource) -> None:
-    """Batches into the detail sheet; each is written in a worker thread while the next is fetched."""
-    assert export.batches is not None
-
-    def write(raw: Sequence[Any]) -> None:
-        builder.add(export.detail, export.rows(raw))
-
-    writing: asyncio.Future[None] | None = None
-    try:
-        async for raw in export.batches(open_session):
-            if writing is not None:
-                await writing
-            writing = asyncio.ensure_future(anyio.to_thread.run_sync(write, raw))
-    finally:
-        if writing is not None:
-            await writing
-
-
-async def csv_chunks(export: Export, open_session: SessionSource) -> AsyncIterator[bytes]:
-    """The detail sheet as CSV: the header at once, then each batch as it is read."""
-    writer = CsvWriter(export.sheets[export.detail])
-    yield writer.header()
-    fixed = export.fixed.get(export.detail)
-    if fixed:
-        yield await anyio.to_thread.run_sync(writer.rows, fixed)
-    if export.batches is not None:
-        async for raw in export.batches(open_session):
-            yield await anyio.to_thread.run_sync(_csv_batch, writer, export, raw)
-
-
-def _csv_batch(writer: CsvWriter, export: Export, raw: Sequence[Any]) -> bytes:
-    return writer.rows(export.rows(raw))
-
-
-async def file_chunks(file: IO[bytes]) -> AsyncIterator[bytes]:
-    try:
-        while chunk := await anyio.to_thread.run_sync(file.read, CHUNK):
-            yield chunk
-    finally:
-        file.close()
 
 
 def _keyset(stmt: Callable[[Any], Any], key: Callable[[Any], Any]) -> Batches:
@@ -229,7 +144,7 @@ def _asn_row(target: Decimal, cap: Decimal) -> Callable[[Any], Row]:
 async def jp_compliance(
     session: AsyncSession, principal: Principal, year: int, unit_id: int | None
 ) -> Export:
-    root = await learning_reports.unit_in_reach(session, principal, unit_id)
+    root = await org_service.unit_in_reach(session, principal, unit_id)
     report = await learning_reports.jp_compliance(session, principal, year, unit_id)
     rules = await rules_service.rules_for_year(session, year)
     target, cap = round_jp(rules.pns_min_jp), round_jp(rules.pppk_max_jp)
@@ -344,7 +259,7 @@ def _queue_row(forms: dict[str, str]) -> Callable[[Any], Row]:
 
 
 async def verification_queue(session: AsyncSession, principal: Principal, unit_id: int | None) -> Export:
-    root = await learning_reports.unit_in_reach(session, principal, unit_id)
+    root = await org_service.unit_in_reach(session, principal, unit_id)
     return Export(
         stem=_stem("antrean-verifikasi", root, date.today().isoformat()),
         sheets=(QUEUE_SHEET,),
@@ -374,7 +289,7 @@ GAPS_SHEET = Sheet(
 
 
 async def competency_gaps(session: AsyncSession, principal: Principal, unit_id: int | None) -> Export:
-    root = await learning_reports.unit_in_reach(session, principal, unit_id)
+    root = await org_service.unit_in_reach(session, principal, unit_id)
     report = await competency_reports.gap_report(session, principal, unit_id)
     gaps: list[Row] = [
         (

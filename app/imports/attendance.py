@@ -10,7 +10,7 @@ of the same session a no-op.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -23,6 +23,7 @@ from app.asn import service as asn_service
 from app.asn.models import Asn
 from app.asn.nip import NipInvalid, parse_nip
 from app.competencies.courses import service as courses
+from app.core.db import chunked
 from app.core.errors import DomainError, Unprocessable
 from app.core.params import before_floor
 from app.core.security import Principal
@@ -35,7 +36,7 @@ from app.imports.lines import AttendanceOutcome, ReportLine
 from app.learning import service as learning
 from app.learning.models import VERIFIED
 from app.learning.schemas import RecordCreate
-from app.reference import codes
+from app.reference.forms import check_form_code
 from app.rules import service as rules_service
 
 SOURCE = "attendance"
@@ -168,11 +169,7 @@ async def check_options(
             raise _invalid(
                 "session_minutes", f"give the session's length in minutes (1 to {MAX_SESSION_MINUTES})"
             )
-    if form_code not in codes.codes("learning_forms"):
-        raise learning.UnknownFormCode(
-            f"form_code {form_code[:10]!r} is unknown; see /api/v1/reference/learning_forms",
-            field="form_code",
-        )
+    check_form_code(form_code, field="form_code")
     return {
         "course_id": course_id,
         "title": title,
@@ -279,12 +276,6 @@ async def run(
     return outcome
 
 
-def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
-    items = sorted(set(values))
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
-
-
 async def _reachable(session: AsyncSession, principal: Principal, condition: Any) -> list[Asn]:
     """Active ASN the caller may reach; the rest do not exist as far as the report says."""
     stmt = select(Asn).where(Asn.active.is_(True), condition)
@@ -297,11 +288,11 @@ async def _reachable(session: AsyncSession, principal: Principal, condition: Any
 async def _match(session: AsyncSession, principal: Principal, people: list[Participant]) -> list[_Match]:
     written = {id(p): nip_in(p.name) for p in people}
     by_nip: dict[str, Asn] = {}
-    for chunk in _chunks(n for n in written.values() if n):
+    for chunk in chunked(sorted({n for n in written.values() if n}), _CHUNK):
         by_nip.update({a.nip: a for a in await _reachable(session, principal, Asn.nip.in_(chunk))})
     by_email: dict[str, list[Asn]] = {}
     email = func.lower(func.trim(Asn.email))
-    for chunk in _chunks(p.email for p in people if p.email):
+    for chunk in chunked(sorted({p.email for p in people if p.email}), _CHUNK):
         for asn in await _reachable(session, principal, email.in_(chunk)):
             by_email.setdefault((asn.email or "").strip().lower(), []).append(asn)
     matches = []

@@ -1,19 +1,14 @@
 """Participant reports of Zoom, Google Meet and Microsoft Teams, read into one row per stay.
 
 Vendors change their exports often and users re-save them in spreadsheet programs, so a layout is
-recognised by its header row (column names matched case-insensitively, in any order), in any of
-UTF-8 (with or without BOM), UTF-16 or Windows-1252, separated by commas, semicolons or tabs, or as
-an XLSX workbook. Nothing here touches the database.
+recognised by its header row (column names matched case-insensitively, in any order) wherever it
+is in the rows `reading` makes of the upload (a CSV in any encoding and separator it reads, or any
+sheet of a workbook). Nothing here touches the database.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import re
-import warnings
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,8 +16,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from app.core.errors import Unprocessable
+from app.imports import reading
 from app.imports.layouts import MissingColumns
-from app.imports.reading import XLSX, UnreadableFile, check_size, measure
+from app.imports.reading import UnreadableFile
 
 ZOOM, MEET, TEAMS, TEAMS_LEGACY = "zoom", "google_meet", "teams", "teams_legacy"
 SUPPORTED = (
@@ -30,7 +26,8 @@ SUPPORTED = (
     "Leave Time, Duration (Minutes)); Google Meet attendance report (First name, Last name, Email, "
     "Duration, Time joined, Time exited); Microsoft Teams attendance report (2. Participants / "
     "3. In-Meeting Activities with Name, Join Time, Leave Time, Duration, Email, or the older "
-    "Full Name, User Action, Timestamp); CSV (comma, semicolon or tab; UTF-8 or UTF-16) or XLSX"
+    "Full Name, User Action, Timestamp); CSV (comma, semicolon or tab; UTF-8, UTF-16 or "
+    "Windows-1252) or a workbook (XLSX, XLS, XLSB or ODS)"
 )
 # Codes of a row that cannot be read (the participant becomes an error line of the report).
 INVALID_TIME, INVALID_DURATION, MISSING_TIME, INVALID_ACTION = (
@@ -97,7 +94,6 @@ ZOOM_CUES = (
 )
 
 _SECTION = re.compile(r"^\d{1,2}\.\s*\S")  # Teams: "1. Summary", "2. Participants", ...
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
 _WHEN = re.compile(
     r"""^(?:(?P<a>\d{1,4})[/.\-](?P<b>\d{1,2})[/.\-](?P<c>\d{1,4})(?:\s*,\s*|\s+|T))?
@@ -123,7 +119,7 @@ class UnknownLayout(Unprocessable):
 class Stay:
     """One row of a participant report: one stay of one person (or, for span layouts, all of them)."""
 
-    line: int  # the row's line in the file (XLSX: the row number)
+    line: int  # the row's number, as a spreadsheet program shows it
     name: str
     email: str | None
     joined: datetime | None = None
@@ -144,47 +140,17 @@ class Report:
     stays: list[Stay] = field(default_factory=list)
 
 
-# -- text ------------------------------------------------------------------------------------------
-
-
-def _decode(content: bytes) -> str:
-    if not content.strip(b" \t\r\n\x00"):
-        raise UnreadableFile("The file is empty; upload the participant report exported from the meeting")
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if content.startswith(bom):
-            return _strict(content[len(bom) :], encoding)
-    sample = content[:4000]
-    if sample.count(b"\x00") * 3 > len(sample):
-        # UTF-16 without a BOM: every other byte of ASCII text is zero.
-        odd = sample[1::2].count(b"\x00") > sample[0::2].count(b"\x00")
-        return _strict(content, "utf-16-le" if odd else "utf-16-be")
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        return _strict(content, "cp1252")  # saved again by Excel on Windows
-
-
-def _strict(content: bytes, encoding: str) -> str:
-    try:
-        return content.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"The file is not text (CSV); supported: {SUPPORTED}") from exc
-
-
-def _check_text(text: str) -> None:
-    if "\x00" in text or len(_CONTROL.findall(text[:20000])) > 10:
-        raise UnreadableFile(f"The file is binary, not a CSV participant report; supported: {SUPPORTED}")
+# -- cells ------------------------------------------------------------------------------------------
 
 
 def _cell(value: object) -> str:
+    """A workbook's typed cell as the text a CSV export of it holds."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d 00:00:00")
     if isinstance(value, time):
         return value.strftime("%H:%M:%S")
     if isinstance(value, timedelta):
@@ -193,48 +159,6 @@ def _cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def _xlsx_rows(content: bytes) -> list[list[tuple[int, list[str]]]]:
-    from openpyxl import load_workbook  # only XLSX uploads pay for importing it
-
-    # openpyxl pads every row to the sheet's declared width: refuse a sheet declared or spread
-    # beyond the import limits before it does.
-    check_size(measure(content, XLSX))
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise UnreadableFile(f"The workbook cannot be read; supported: {SUPPORTED}") from exc
-    try:
-        return [
-            [
-                (n, [_cell(v)[:MAX_CELL] for v in row])
-                for n, row in enumerate(sheet.iter_rows(values_only=True), 1)
-            ]
-            for sheet in book.worksheets
-        ]
-    finally:
-        book.close()
-
-
-def _csv_rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[str]]] = []
-    start = 1
-    try:
-        for row in reader:
-            rows.append((start, [c[:MAX_CELL] for c in row]))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise UnreadableFile(f"Line {start} of the CSV cannot be read: {exc}") from exc
-    return rows
-
-
-def _delimiters(text: str) -> list[str]:
-    head = text[:20000]
-    return sorted(("\t", ",", ";"), key=lambda d: -head.count(d))
 
 
 # -- header recognition -------------------------------------------------------------------------------
@@ -575,16 +499,11 @@ def _events(header: _Header, data: list[tuple[int, list[str]]]) -> list[Stay]:
 
 def parse_report(content: bytes) -> Report:
     """The report's layout and its rows; raises UnreadableFile, UnknownLayout or MissingColumns."""
-    if content[:4] == b"PK\x03\x04":
-        if not _is_xlsx(content):
-            raise UnreadableFile(f"The file is an archive, not a participant report; supported: {SUPPORTED}")
-        tables = _xlsx_rows(content)
-    else:
-        text = _decode(content)
-        _check_text(text)
-        tables = [_csv_rows(text, d) for d in _delimiters(text)]
+    if not content.strip(b" \t\r\n\x00"):
+        raise UnreadableFile("The file is empty; upload the participant report exported from the meeting")
     incomplete: _Header | None = None
-    for rows in tables:
+    for grid in reading.grids(content):
+        rows = [(n, [_cell(v)[:MAX_CELL] for v in cells]) for n, cells in grid if not reading.blank(cells)]
         found = _sections(rows)
         chosen = _choose(found)
         if not chosen:
@@ -600,11 +519,3 @@ def parse_report(content: bytes) -> Report:
     if incomplete is not None:
         raise _missing(incomplete)
     raise UnknownLayout(f"The file is not a participant report of a known layout; supported: {SUPPORTED}")
-
-
-def _is_xlsx(content: bytes) -> bool:
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            return "xl/workbook.xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from app.core.types import round2
 
 
 class CellError(ValueError):
@@ -114,7 +116,7 @@ def decimal(value: Any) -> Decimal:
         return Decimal(value)
     if isinstance(value, float):
         # A computed cell (=100/45) shows 2.22 but holds 2.2222…: take what the sheet shows.
-        return Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return round2(Decimal(repr(value)))
     out = text(value).replace(" ", "")
     # Both separators (1.141,5): Indonesian thousands dots and a decimal comma.
     out = out.replace(".", "").replace(",", ".") if "," in out and "." in out else out.replace(",", ".")

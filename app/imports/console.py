@@ -11,10 +11,10 @@ from typing import TextIO
 
 import anyio
 
+from app.core import downloads
 from app.core.db import Database
 from app.core.errors import DomainError
 from app.core.security import Principal
-from app.exports import service as exports_service
 from app.imports import files, runner
 from app.imports.models import FAILED, ImportJob
 from app.imports.service import get_visible
@@ -90,7 +90,7 @@ def _summary(job: ImportJob) -> list[str]:
 
 
 async def _write_report(db: Database, job: ImportJob, target: Path) -> None:
-    out = await exports_service.write_xlsx(files.report(job), db.read_sessions)
+    out = await downloads.write_xlsx(files.report(job), db.read_sessions)
 
     def save() -> None:
         with target.open("wb") as sink:

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Request
 
 from app.auth.dependencies import allow, authorize, oauth2_scheme, principal_from_token
+from app.core.openapi import answers
+from app.core.params import IdPath
 from app.core.security import Principal, Role
 
 # An integration client that may upload an import may follow its own jobs.
@@ -18,6 +20,7 @@ def _users_or_importing_clients(*roles: Role) -> Callable[..., Awaitable[Princip
     """Users with one of `roles`, and clients holding a scope that lets them upload imports."""
     allowed = frozenset(roles)
 
+    @answers(401, 403)
     async def check(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
         principal = await principal_from_token(request, token)
         if principal.is_client and principal.scopes & IMPORT_SCOPES:
@@ -38,4 +41,4 @@ JobReader = Annotated[
     Principal, Depends(_users_or_importing_clients(Role.bpsdm_admin, Role.auditor, Role.opd_admin))
 ]
 JobRetrier = Annotated[Principal, Depends(_users_or_importing_clients(Role.bpsdm_admin, Role.opd_admin))]
-JobId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Import job id")]
+JobId = Annotated[IdPath, Path(description="Import job id")]

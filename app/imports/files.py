@@ -18,9 +18,9 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.downloads import Export, SessionSource
 from app.core.security import Principal
-from app.exports.service import Export, SessionSource
-from app.exports.sheets import NUMBER_FORMATS, Column, CsvWriter, Kind, Row, Sheet
+from app.core.spreadsheets import NUMBER_FORMATS, Column, CsvWriter, Kind, Row, Sheet
 from app.imports.layouts import LAYOUTS, Layout
 from app.imports.models import (
     ASN,

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.core.errors import Unprocessable
-from app.exports.sheets import Kind
+from app.core.spreadsheets import Kind
 from app.imports import cells
 from app.imports.models import ASN, LEARNING_RECORDS
 

@@ -32,7 +32,7 @@ from app.learning import service
 from app.learning.jp import record_jp
 from app.learning.models import LIVE_STATUSES, LearningRecord
 from app.learning.schemas import RecordCreate
-from app.reference import codes
+from app.reference import forms
 from app.rules import service as rules_service
 from app.rules.schemas import RuleSetBody
 
@@ -83,7 +83,6 @@ def _validation_detail(exc: ValidationError) -> tuple[str | None, str]:
 
 
 def _parse(chunk: _Chunk, rows: list[SourceRow], seen: dict[tuple[str, str], int]) -> list[_Candidate]:
-    forms = codes.codes("learning_forms")
     today = latest_indonesian_date()
     out: list[_Candidate] = []
     for row in rows:
@@ -100,12 +99,12 @@ def _parse(chunk: _Chunk, rows: list[SourceRow], seen: dict[tuple[str, str], int
             at, detail = _validation_detail(exc)
             chunk.reject(row, nip, "validation_error", detail, at)
             continue
-        if data.form_code not in forms:
+        if not forms.is_form_code(data.form_code):
             chunk.reject(
                 row,
                 nip,
-                service.UnknownFormCode.code,
-                f"form_code {data.form_code!r} is unknown; see /api/v1/reference/learning_forms",
+                forms.UnknownFormCode.code,
+                forms.unknown_form_detail(data.form_code),
                 "form_code",
             )
             continue

@@ -8,9 +8,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from app.core.audit import BigId
 from app.core.db import Base
-from app.core.types import JsonColumn, UTCDateTime, utcnow
+from app.core.types import BigId, JsonColumn, UTCDateTime, utcnow
 
 # What a job imports.
 ASN, LEARNING_RECORDS, ATTENDANCE = "asn", "learning_records", "attendance"

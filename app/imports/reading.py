@@ -1,12 +1,14 @@
 """Uploaded spreadsheets as rows: the format sniffed from the content, CSV decoded, workbooks read.
 
-A CSV may come from any Excel: UTF-8 with or without a byte-order mark, UTF-16 ("Unicode text",
-tab-separated), or the Windows ANSI code page (Windows-1252) when its bytes are not UTF-8; fields
-are separated by `,`, `;` (Indonesian Excel's list separator) or tabs. A workbook (XLSX, ODS from
-LibreOffice / WPS, or the Excel 97-2003 .xls and binary .xlsb that offices still send) is read from
-its first sheet by python-calamine, the header being its first non-empty row; before the reader
-loads anything, `sheet_scan` (`sheet_scan_binary` for .xls and .xlsb) measures where the sheet's
-cells really are and the sheet is refused when that, or what it declares, is beyond the limits below.
+The one reader of uploads: imports take a `Table` (the first sheet, its header the first non-empty
+row), webinar attendance every `grids` reading, in which it looks for a meeting report's header.
+A CSV may come from any Excel or meeting tool: UTF-8 with or without a byte-order mark, UTF-16
+("Unicode text", Teams' reports; with or without a byte-order mark), or the Windows ANSI code page
+(Windows-1252) when its bytes are not UTF-8; fields are separated by `,`, `;` (Indonesian Excel's
+list separator) or tabs. A workbook (XLSX, ODS from LibreOffice / WPS, or the Excel 97-2003 .xls and
+binary .xlsb that offices still send) is read by python-calamine; before the reader loads a sheet,
+`sheet_scan` (`sheet_scan_binary` for .xls and .xlsb) measures where its cells really are and the
+sheet is refused when that, or what it declares, is beyond the limits below.
 The reader picks the format itself, trying .xls, XLSX, .xlsb and ODS in turn until one opens, so a
 file that more than one of them could open is refused: the one scanned must be the one read.
 Everything here is synchronous and CPU-bound: callers run it in a worker thread.
@@ -19,14 +21,15 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from app.core.errors import PayloadTooLarge, Unprocessable
 from app.imports import sheet_scan, sheet_scan_binary
-from app.imports.sheet_scan import Footprint, SheetTooLarge
+from app.imports.sheet_scan import Footprint, SheetTooLarge, sheet_subject
 
 CSV, XLSX, ODS, XLS, XLSB = "csv", "xlsx", "ods", "xls", "xlsb"
 WORKBOOKS = (XLSX, ODS, XLS, XLSB)
@@ -89,6 +92,9 @@ class FileTooLarge(PayloadTooLarge):
     code = "file_too_large"
 
 
+Rows = Iterator[tuple[int, list[Any]]]  # each row with its number in the spreadsheet
+
+
 @dataclass(slots=True)
 class Table:
     """A sheet's header (as written) and its data rows, each with its spreadsheet row number."""
@@ -125,15 +131,22 @@ def sniff(content: bytes) -> str:
 
 
 def _utf16_without_bom(content: bytes) -> str | None:
-    """UTF-16 text without a byte-order mark: every other byte of ASCII text is a NUL."""
+    """UTF-16 text without a byte-order mark, as Teams and Excel's "Unicode text" may write it.
+
+    Every other byte of ASCII text is a NUL. Either sign is enough: over a quarter of the head NULs,
+    all in one byte of each pair (an ASCII header above text in any script), or over a third of the
+    first 4,000 bytes NULs (text with characters such as Ā, U+0100, whose other byte is a NUL too),
+    the byte of each pair holding more of them telling which comes first."""
     head = content[:400]
-    if len(head) < 4:
-        return None
     even, odd = head[0::2].count(0), head[1::2].count(0)
-    if odd > len(head) // 4 and even == 0:
+    if len(head) >= 4 and odd > len(head) // 4 and even == 0:
         return "utf-16-le"
-    if even > len(head) // 4 and odd == 0:
+    if len(head) >= 4 and even > len(head) // 4 and odd == 0:
         return "utf-16-be"
+    sample = content[:4000]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if (even + odd) * 3 > len(sample):
+        return "utf-16-le" if odd > even else "utf-16-be"
     return None
 
 
@@ -172,8 +185,32 @@ def _delimiter(line: str) -> str:
     return best if counts[best] else ","
 
 
-def _blank(cells: list[Any]) -> bool:
+def delimiters(text: str) -> list[str]:
+    """Every separator, the one the start of the text uses most first: a meeting report's header is
+    not its first line (a Teams section title, a Zoom summary block), so each is tried in turn."""
+    head = text[:20000]
+    return sorted(("\t", ",", ";"), key=lambda d: -head.count(d))
+
+
+def blank(cells: list[Any]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """The CSV's records, blank ones included; more than a header and MAX_ROWS rows are refused.
+
+    Row numbers count records, as Excel counts rows: a quoted cell may span several lines."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    filled = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if not blank(cells):
+                filled += 1
+                if filled > MAX_ROWS + 1:
+                    raise TooManyRows(f"The file has more than {MAX_ROWS} rows; split it")
+            yield number, cells
+    except csv.Error as exc:
+        raise UnreadableFile(f"The CSV cannot be read near line {reader.line_num}: {exc}") from exc
 
 
 def read_csv(content: bytes) -> Table:
@@ -181,23 +218,16 @@ def read_csv(content: bytes) -> Table:
     first = next((line for line in text.splitlines() if line.strip()), None)
     if first is None:
         raise EmptyFile("The file has no header row")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first), strict=False)
     header: list[str] | None = None
     header_row = 0
     rows: list[tuple[int, list[Any]]] = []
-    try:
-        # Row numbers count records, as Excel counts rows: a quoted cell may span several lines.
-        for number, cells in enumerate(reader, start=1):
-            if _blank(cells):
-                continue
-            if header is None:
-                header, header_row = cells, number
-                continue
-            rows.append((number, list(cells)))
-            if len(rows) > MAX_ROWS:
-                raise TooManyRows(f"The file has more than {MAX_ROWS} rows; split it")
-    except csv.Error as exc:
-        raise UnreadableFile(f"The CSV cannot be read near line {reader.line_num}: {exc}") from exc
+    for number, cells in csv_rows(text, _delimiter(first)):
+        if blank(cells):
+            continue
+        if header is None:
+            header, header_row = cells, number
+            continue
+        rows.append((number, list(cells)))
     assert header is not None
     return Table(header, header_row, rows, encoding)
 
@@ -275,8 +305,9 @@ def _extent(rows: int, columns: int) -> str:
     return f"{rows:,} rows and {columns:,} columns (to column {_column_name(columns) or '-'})"
 
 
-def check_size(footprint: Footprint) -> None:
+def check_size(footprint: Footprint, index: int = 0) -> None:
     """Refuse, before anything is loaded, a sheet whose declared or real size is beyond the limits."""
+    sheet = sheet_subject(index)
     max_rows = MAX_ROWS + 1
     limits = f"at most {max_rows:,} rows (a header and {MAX_ROWS:,} rows) and {MAX_COLUMNS} columns"
     advice = (
@@ -286,14 +317,14 @@ def check_size(footprint: Footprint) -> None:
     extra: dict[str, Any] = {"limits": {"rows": max_rows, "columns": MAX_COLUMNS}}
     if footprint.rows > max_rows:
         raise TooManyRows(
-            f"The first sheet has data down to row {footprint.rows:,}; a sheet may have {limits}, "
+            f"{sheet} has data down to row {footprint.rows:,}; a sheet may have {limits}, "
             f"blank rows included. Split it, or delete the empty rows between the data",
             found={"rows": footprint.rows, "columns": footprint.columns},
             **extra,
         )
     if footprint.columns > MAX_COLUMNS:
         raise SheetTooLarge(
-            f"The first sheet has data in {_extent(footprint.rows, footprint.columns)}; a sheet may "
+            f"{sheet} has data in {_extent(footprint.rows, footprint.columns)}; a sheet may "
             f"have {limits}. {advice}",
             found={"rows": footprint.rows, "columns": footprint.columns},
             **extra,
@@ -301,14 +332,14 @@ def check_size(footprint: Footprint) -> None:
     declared_rows, declared_columns = footprint.declared_rows, footprint.declared_columns
     if declared_rows > max_rows or declared_columns > MAX_COLUMNS:
         raise SheetTooLarge(
-            f"The first sheet declares {_extent(declared_rows, declared_columns)}; a sheet may have "
+            f"{sheet} declares {_extent(declared_rows, declared_columns)}; a sheet may have "
             f"{limits}. {advice}",
             found={"rows": declared_rows, "columns": declared_columns},
             **extra,
         )
     if footprint.grid > max(FREE_GRID, GRID_PER_CELL * footprint.cells):
         raise SheetTooLarge(
-            f"The data of the first sheet is spread over {footprint.grid:,} cells ("
+            f"The data of {sheet[0].lower()}{sheet[1:]} is spread over {footprint.grid:,} cells ("
             f"{_extent(footprint.rows, footprint.columns)}) but only {footprint.cells:,} of them are "
             f"filled. {advice}",
             found={"rows": footprint.rows, "columns": footprint.columns, "cells": footprint.cells},
@@ -324,7 +355,8 @@ def check_size(footprint: Footprint) -> None:
         )
 
 
-def measure(content: bytes, file_format: str) -> Footprint:
+def measure(content: bytes, file_format: str, index: int = 0) -> Footprint:
+    """What reading the sheet at `index` costs; an .xls or ODS is measured whole, as the reader loads it."""
     try:
         if file_format == ODS:
             return sheet_scan.measure_ods(content)
@@ -340,22 +372,43 @@ def measure(content: bytes, file_format: str) -> Footprint:
                 )
             return footprint
         if file_format == XLSB:
-            return sheet_scan_binary.measure_xlsb(content)
-        return sheet_scan.measure_xlsx(content)
+            return sheet_scan_binary.measure_xlsb(content, index)
+        return sheet_scan.measure_xlsx(content, index)
     except sheet_scan.Malformed as exc:
         raise UnreadableFile(
             f"The {file_format.upper()} workbook is damaged ({exc}); save it again from Excel or LibreOffice"
         ) from exc
 
 
-def _sheet_rows(content: bytes, file_format: str) -> Iterator[tuple[int, list[Any]]]:
-    """The first sheet's rows, numbered as the spreadsheet numbers them, trailing empty cells cut."""
-    check_size(measure(content, file_format))
-    try:
+def sheets(content: bytes, file_format: str) -> Iterator[Rows]:
+    """Each worksheet's rows in the workbook's order, numbered as the spreadsheet numbers them,
+    trailing empty cells cut. A sheet is measured, and refused beyond the limits, before the reader
+    loads it; read one sheet's rows before asking for the next."""
+    footprint = measure(content, file_format)
+    check_size(footprint)
+    with _calamine(file_format):
         book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        if not book.sheet_names:
-            raise EmptyFile("The workbook has no sheet")
-        sheet = book.get_sheet_by_index(0)
+        listed = book.sheets_metadata
+    if not listed:
+        raise EmptyFile("The workbook has no sheet")
+    # The reader finds a sheet by its place in the list; a workbook the scan lists otherwise (a
+    # sheet element in a comment, say) could have it load a sheet that was never measured.
+    if footprint.sheets and footprint.sheets != len(listed):
+        raise UnreadableFile(
+            f"The {file_format.upper()} workbook lists its sheets in an unusual way; save it again from Excel"
+        )
+    for index, sheet in enumerate(listed):
+        if index:
+            if sheet.typ != SheetTypeEnum.WorkSheet:
+                continue  # a chart or dialog sheet holds no rows
+            if file_format in (XLSX, XLSB):  # the reader loads their sheets one at a time
+                check_size(measure(content, file_format, index), index)
+        yield _rows(book, index, file_format)
+
+
+def _rows(book: CalamineWorkbook, index: int, file_format: str) -> Rows:
+    with _calamine(file_format):
+        sheet = book.get_sheet_by_index(index)
         # The reader starts at row 1 but at the sheet's first used column: a header in column B
         # and its rows stay aligned.
         for number, values in enumerate(sheet.iter_rows(), start=1):
@@ -363,6 +416,12 @@ def _sheet_rows(content: bytes, file_format: str) -> Iterator[tuple[int, list[An
             while cells and cells[-1] is None:
                 cells.pop()
             yield number, cells
+
+
+@contextmanager
+def _calamine(file_format: str) -> Iterator[None]:
+    try:
+        yield
     except (CalamineError, ValueError, OSError) as exc:
         raise _damaged(file_format) from exc
     except BaseException as exc:
@@ -387,12 +446,12 @@ def read_workbook(content: bytes, file_format: str = XLSX, *, header_only: bool 
     header: list[str] | None = None
     header_row = 0
     rows: list[tuple[int, list[Any]]] = []
-    for number, values in _sheet_rows(content, file_format):
+    for number, values in next(sheets(content, file_format)):
         if header is not None and number - header_row > MAX_ROWS:
             raise TooManyRows(
                 f"The sheet has more than {MAX_ROWS:,} rows below its header (blank rows included); split it"
             )
-        if _blank(values):
+        if blank(values):
             continue
         if header is None:
             header, header_row = ["" if v is None else str(v) for v in values], number
@@ -413,3 +472,15 @@ def read(content: bytes, file_format: str, *, header_only: bool = False) -> Tabl
     if file_format in WORKBOOKS:
         return read_workbook(content, file_format, header_only=header_only)
     return read_csv(content)
+
+
+def grids(content: bytes) -> Iterator[Rows]:
+    """Every way to read an upload as rows, for a caller that finds the header itself: a workbook's
+    sheets, or a CSV once per separator (`delimiters`)."""
+    file_format = sniff(content)
+    if file_format in WORKBOOKS:
+        yield from sheets(content, file_format)
+        return
+    text, _ = decode(content)
+    for delimiter in delimiters(text):
+        yield csv_rows(text, delimiter)

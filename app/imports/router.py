@@ -10,15 +10,15 @@ from fastapi import APIRouter, BackgroundTasks, File, Form, Query, Request, Resp
 from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core import downloads
 from app.core.db import Database, SessionDep
+from app.core.downloads import ExportFormat
 from app.core.errors import problem_responses
 from app.core.pagination import PageDep, paginate
 from app.core.params import segment_except
 from app.core.security import Principal
+from app.core.spreadsheets import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from app.core.types import utcnow
-from app.exports import responses
-from app.exports.schemas import ExportFormat
-from app.exports.sheets import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from app.imports import files, runner, service
 from app.imports.dependencies import AsnImporter, JobId, JobReader, JobRetrier, RecordImporter
 from app.imports.models import ASN, ATTENDANCE, LEARNING_RECORDS, ImportJob
@@ -35,7 +35,7 @@ _UPLOAD_HELP = (
     "at most "
     f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB; the format is read from the content, not the name"
 )
-_UPLOAD_ERRORS = problem_responses(401, 403, 404, 413, 422)
+_UPLOAD_ERRORS = problem_responses(404, 413)
 _FORM_LIMITS: Any = {"max_files": 1, "max_fields": 10}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -82,7 +82,6 @@ Upload = Annotated[UploadFile, File(description=_UPLOAD_HELP)]
 
 @router.post(
     "/imports/asn",
-    operation_id="imports_asn",
     status_code=202,
     response_model=ImportJobRead,
     responses={**_accepted("The job, queued; follow it at Location"), **_UPLOAD_ERRORS},
@@ -109,7 +108,6 @@ async def imports_asn(
 
 @router.post(
     "/imports/learning-records",
-    operation_id="imports_learning_records",
     status_code=202,
     response_model=ImportJobRead,
     responses={**_accepted("The job, queued; follow it at Location"), **_UPLOAD_ERRORS},
@@ -140,7 +138,6 @@ OptionalField = Annotated[str | None, Form(max_length=300)]
 
 @router.post(
     "/imports/attendance",
-    operation_id="imports_attendance",
     status_code=202,
     response_model=ImportJobRead,
     responses={**_accepted("The job, queued; follow it at Location"), **_UPLOAD_ERRORS},
@@ -192,9 +189,7 @@ async def imports_attendance(
 
 @router.get(
     "/imports",
-    operation_id="imports_list",
     response_model=ImportJobPage,
-    responses=problem_responses(401, 403, 422),
 )
 async def imports_list(
     session: SessionDep,
@@ -231,13 +226,12 @@ def _file_responses(description: str) -> dict[int | str, dict[str, Any]]:
                 "text/csv": {"schema": {"type": "string"}},
             },
         },
-        **problem_responses(401, 403, 404, 422),
+        **problem_responses(404),
     }
 
 
 @router.get(
     "/imports/templates/{kind}",
-    operation_id="imports_template",
     response_class=Response,
     responses=_file_responses("The header row and one example row; the XLSX adds a sheet Petunjuk"),
 )
@@ -266,9 +260,8 @@ async def imports_template(
 
 @router.get(
     "/imports/{job_id:import_job}",
-    operation_id="imports_get",
     response_model=ImportJobRead,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
 async def imports_get(job_id: JobId, session: SessionDep, principal: JobReader) -> ImportJobRead:
     """One import job: its status, progress (`processed` of `total`), counts and first error lines."""
@@ -277,7 +270,6 @@ async def imports_get(job_id: JobId, session: SessionDep, principal: JobReader) 
 
 @router.get(
     "/imports/{job_id:import_job}/report",
-    operation_id="imports_report",
     response_class=StreamingResponse,
     responses=_file_responses("Sheet Laporan Impor: Baris, NIP, Nama, Hasil, Kode, Kolom, Keterangan"),
 )
@@ -294,15 +286,14 @@ async def imports_report(
     attendance), Kode (the problem code), Kolom (the field at fault) and Keterangan (the detail).
     """
     job = await service.get_visible(session, principal, job_id)
-    return await responses.spreadsheet(request, session, files.report(job), fmt)
+    return await downloads.spreadsheet(request, session, files.report(job), fmt)
 
 
 @router.post(
     "/imports/{job_id:import_job}/retry",
-    operation_id="imports_retry",
     status_code=202,
     response_model=ImportJobRead,
-    responses={**_accepted("The job, queued again"), **problem_responses(401, 403, 404, 409, 422)},
+    responses={**_accepted("The job, queued again"), **problem_responses(404, 409)},
 )
 async def imports_retry(
     request: Request,

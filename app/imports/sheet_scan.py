@@ -52,6 +52,7 @@ class Footprint:
     text: int = 0  # bytes of text copied out of shared strings and repeated cells, per copy
     declared_rows: int = 0
     declared_columns: int = 0
+    sheets: int = 0  # the sheets an XLSX or XLSB workbook lists (0: not counted)
 
     def cell(self, row: int, column: int, size: int, times: int = 1) -> None:
         self.rows = max(self.rows, row)
@@ -149,14 +150,25 @@ def _relationships(archive: zipfile.ZipFile, rels: str, base: str) -> dict[bytes
     return out
 
 
-def _first_sheet(archive: zipfile.ZipFile, workbook: str, rels: str) -> tuple[str, str | None]:
-    """The part of the workbook's first sheet (the one readers open) and of its shared strings."""
+def sheet_label(index: int) -> str:
+    """The sheet at `index` as messages name it after "the" ("the first sheet")."""
+    return "first sheet" if index == 0 else f"sheet {index + 1}"
+
+
+def sheet_subject(index: int) -> str:
+    """The sheet at `index` as a message's subject ("The first sheet has…", "Sheet 2 has…")."""
+    return "The first sheet" if index == 0 else f"Sheet {index + 1}"
+
+
+def _sheet(archive: zipfile.ZipFile, workbook: str, rels: str, index: int) -> tuple[str, str | None, int]:
+    """The part of the workbook's sheet at `index` (in the order readers list them), the part of its
+    shared strings, and how many sheets the workbook lists."""
     targets = _relationships(archive, rels, workbook.rsplit("/", 1)[0] + "/")
-    first = _SHEET.search(_read(archive, workbook))
-    rid = _attr(first.group(1), rb"(?:[\w.\-]+:)?id") if first else None
+    sheets = _SHEET.findall(_read(archive, workbook))
+    rid = _attr(sheets[index], rb"(?:[\w.\-]+:)?id") if index < len(sheets) else None
     if rid is None or rid not in targets or targets[rid] not in archive.namelist():
-        raise Malformed("the workbook names no readable first sheet")
-    return targets[rid], targets.get(b"#shared")
+        raise Malformed(f"the workbook names no readable {sheet_label(index)}")
+    return targets[rid], targets.get(b"#shared"), len(sheets)
 
 
 def _shared_sizes(archive: zipfile.ZipFile, name: str | None) -> array[int]:
@@ -179,15 +191,16 @@ def _declared(footprint: Footprint, head: bytes) -> None:
         footprint.declared_rows = max(footprint.declared_rows, int(digits))
 
 
-def measure_xlsx(content: bytes) -> Footprint:
+def measure_xlsx(content: bytes, index: int = 0) -> Footprint:
+    """The sheet at `index`, which is all the reader loads when asked for it, and the shared strings."""
     with open_package(content) as archive:
-        sheet, shared_part = _first_sheet(archive, "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+        sheet, shared_part, count = _sheet(archive, "xl/workbook.xml", "xl/_rels/workbook.xml.rels", index)
         shared = _shared_sizes(archive, shared_part)
-        footprint = Footprint()
+        footprint = Footprint(sheets=count)
         position = (0, 0)
-        chunks = stream_part(archive, sheet, MAX_SHEET_XML, "first sheet")
-        for index, piece in enumerate(_elements(chunks, _SHEET_CUTS, MAX_ROW_XML)):
-            if index == 0:
+        chunks = stream_part(archive, sheet, MAX_SHEET_XML, sheet_label(index))
+        for number, piece in enumerate(_elements(chunks, _SHEET_CUTS, MAX_ROW_XML)):
+            if number == 0:
                 _declared(footprint, piece.split(b"sheetData", 1)[0])
             if _UNUSUAL_CELL.search(piece) is None and b":c" not in piece:
                 # Every cell starts `<c r="A1"`, as every writer makes them: one C-speed pass. Cells

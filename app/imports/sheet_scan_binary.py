@@ -14,9 +14,9 @@ how python-calamine reads each, because a file refused or passed here is then ha
   container is walked here as the reader walks it, with every chain checked for loops and every
   size for the bytes behind it, and every sheet's records are counted.
 * .xlsb: a ZIP of binary records (1-2 byte type, 1-4 byte size, 7 bits a byte). The reader loads
-  the shared strings and the workbook part when it opens the file and the first sheet's cells when
-  asked; a record's stated size is allocated before its bytes are read. Unpacked bytes are counted
-  as they come, as for XLSX.
+  the shared strings and the workbook part when it opens the file and a sheet's cells when asked
+  for that sheet; a record's stated size is allocated before its bytes are read. Unpacked bytes are
+  counted as they come, as for XLSX.
 
 Anything the reader would trip over (a truncated record, an index past a table) is `Malformed`:
 the reader may panic there rather than fail, so such files never reach it.
@@ -40,6 +40,8 @@ from app.imports.sheet_scan import (
     Malformed,
     SheetTooLarge,
     open_package,
+    sheet_label,
+    sheet_subject,
     stream_part,
 )
 
@@ -620,7 +622,7 @@ _XLSB_CELLS = {0x02: 12, 0x03: 9, 0x04: 9, 0x05: 16, 0x06: 12, 0x07: 12, 0x08: 1
 _XLSB_MAX_ROW = 0x0010_0000
 # A record's stated size is allocated before it is read; real records are a few kilobytes.
 MAX_RECORD = 4 * 1024 * 1024
-# Records walked in the first sheet: a header and 250,000 rows of 15 cells. Each costs the scan
+# Records walked in a sheet: a header and 250,000 rows of 15 cells. Each costs the scan
 # about half a microsecond.
 MAX_RECORDS = 4_000_000
 # Defined names' formulas are rebuilt when the workbook is opened, with quadratic inserts.
@@ -780,28 +782,32 @@ def _relationships(archive: zipfile.ZipFile, names: dict[str, str]) -> dict[str,
     return out
 
 
-def _first_xlsb_sheet(archive: zipfile.ZipFile, names: dict[str, str]) -> str:
-    """The part of the first sheet the workbook lists, found through its relationships."""
+def _xlsb_sheet(archive: zipfile.ZipFile, names: dict[str, str], index: int) -> tuple[str, int]:
+    """The part of the sheet at `index` in the workbook's list, found through its relationships, and
+    how many sheets the list holds."""
     targets = _relationships(archive, names)
     part = names.get("xl/workbook.bin")
     if part is None:
         raise Malformed("the package has no xl/workbook.bin")
-    first: str | None = None
-    total = 0
+    found: str | None = None
+    sheets = total = 0
     in_names = False
     for kind, body in _bodies(_xlsb_part(archive, part, MAX_PART_XML, "workbook")):
         if not in_names:
-            if kind == _BUNDLE_SH and first is None:
+            if kind == _BUNDLE_SH:
                 if len(body) < 12:
                     raise Malformed("a sheet record is cut short")
                 count = _u32(body, 8)
                 if count != 0xFFFF_FFFF:
+                    sheets += 1
+                    if sheets != index + 1:
+                        continue
                     if len(body) < 12 + 2 * count:
                         raise Malformed("a sheet record is cut short")
                     rid = body[12 : 12 + 2 * count].decode("utf-16-le", "replace")
                     if rid not in targets:
-                        raise Malformed("the first sheet has no relationship")
-                    first = f"xl/{targets[rid]}"
+                        raise Malformed(f"the {sheet_label(index)} has no relationship")
+                    found = f"xl/{targets[rid]}"
             elif kind == _END_BUNDLE_SHS:
                 in_names = True
         elif kind == _NAME:
@@ -814,27 +820,35 @@ def _first_xlsb_sheet(archive: zipfile.ZipFile, names: dict[str, str]) -> str:
                     "The workbook's defined names hold formulas too long to read; delete the names "
                     "(Formulas > Name Manager) or save the workbook as .xlsx"
                 )
-    if first is None:
-        raise Malformed("the workbook names no sheet")
-    if "\\" in first or _ascii_lower(first) not in names:
-        raise Malformed("the workbook names no readable first sheet")
-    return names[_ascii_lower(first)]
+    if found is None:
+        raise Malformed(
+            "the workbook names no sheet" if index == 0 else f"the workbook has no {sheet_label(index)}"
+        )
+    if "\\" in found or _ascii_lower(found) not in names:
+        raise Malformed(f"the workbook names no readable {sheet_label(index)}")
+    return names[_ascii_lower(found)], sheets
 
 
-def measure_xlsb(content: bytes) -> Footprint:
-    """The first sheet, which is all the reader loads, and the shared strings its cells copy."""
+def measure_xlsb(content: bytes, index: int = 0) -> Footprint:
+    """The sheet at `index`, which is all the reader loads when asked for it, and the shared strings
+    its cells copy."""
     try:
         with open_package(content) as archive:
             names = _names(archive)
             shared = _xlsb_shared(archive, names)
             _styles(archive, names)
-            sheet = _first_xlsb_sheet(archive, names)
-            return _measure_xlsb_sheet(_xlsb_part(archive, sheet, MAX_SHEET_XML, "first sheet"), shared)
+            sheet, count = _xlsb_sheet(archive, names, index)
+            records = _xlsb_part(archive, sheet, MAX_SHEET_XML, sheet_label(index))
+            footprint = _measure_xlsb_sheet(records, shared, sheet_subject(index))
+            footprint.sheets = count
+            return footprint
     except (struct.error, IndexError) as exc:
         raise Malformed(str(exc)) from exc
 
 
-def _measure_xlsb_sheet(records: Iterator[tuple[int, bytes, int, int]], shared: list[int]) -> Footprint:
+def _measure_xlsb_sheet(
+    records: Iterator[tuple[int, bytes, int, int]], shared: list[int], subject: str
+) -> Footprint:
     footprint = Footprint()
     for kind, body in _bodies(records):  # up to the dimension, which the reader requires
         if kind == _WS_DIM:
@@ -879,7 +893,7 @@ def _measure_xlsb_sheet(records: Iterator[tuple[int, bytes, int, int]], shared: 
             break
         if count > MAX_RECORDS:
             raise SheetTooLarge(
-                f"The first sheet holds more than {MAX_RECORDS:,} records; split it or delete its "
+                f"{subject} holds more than {MAX_RECORDS:,} records; split it or delete its "
                 "formatted empty cells"
             )
     footprint.rows, footprint.columns = rows, columns

@@ -13,6 +13,7 @@ from app.asn.models import Asn
 from app.auth.dependencies import ANY_USER, allow
 from app.core.db import SessionDep
 from app.core.errors import NotFound
+from app.core.params import BigIdPath
 from app.core.security import Principal, Role
 from app.learning.models import LearningRecord
 
@@ -22,7 +23,7 @@ LearningWriter = Annotated[
 ]
 Verifier = Annotated[Principal, Depends(allow(Role.opd_admin, Role.bpsdm_admin))]
 
-RecordId = Annotated[int, Path(ge=1, le=2**62, description="Learning record id")]
+RecordId = Annotated[BigIdPath, Path(description="Learning record id")]
 
 
 class RecordNotFound(NotFound):

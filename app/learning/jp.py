@@ -1,4 +1,4 @@
-"""JP of one record under the year's rules (API.md, Reference data and rules)."""
+"""JP of one record under the year's rules (docs/domain.md, Learning hours)."""
 
 from __future__ import annotations
 

@@ -18,9 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.audit import BigId
 from app.core.db import Base
-from app.core.types import JsonColumn, UTCDateTime, utcnow
+from app.core.types import BigId, JsonColumn, UTCDateTime, utcnow
 
 # Record states: a claim starts pending; admins and integrations create verified records.
 PENDING, VERIFIED, REJECTED, VOIDED = "pending", "verified", "rejected", "voided"
@@ -60,7 +59,7 @@ class LearningRecord(Base):
     organizer: Mapped[str | None] = mapped_column(String(200), nullable=True)
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
-    # The year the record counts in: the year of its end date (DOMAIN.md).
+    # The year the record counts in: the year of its end date (docs/domain.md).
     year: Mapped[int] = mapped_column(Integer)
     jp_claimed: Mapped[Decimal | None] = mapped_column(Numeric(8, 2), nullable=True)
     duration_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Response
 from app.core.concurrency import etag
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.core.idempotency import IdempotencyDep
+from app.core.idempotency import Created, IdempotencyDep
 from app.core.pagination import PageDep, paginate
 from app.learning import service
 from app.learning.dependencies import (
@@ -36,12 +36,11 @@ router = APIRouter(tags=["learning"])
 
 @router.post(
     "/asn/{nip}/learning-records",
-    operation_id="learning_records_create",
     status_code=201,
     response_model=RecordRead,
     responses={
         200: {"description": "The same (source, external_id) was recorded before", "model": RecordRead},
-        **problem_responses(401, 403, 404, 409, 422, 429),
+        **problem_responses(404, 409, 429),
     },
 )
 async def learning_records_create(
@@ -53,18 +52,20 @@ async def learning_records_create(
     _quota: ClaimQuota,
 ) -> Response:
     """Record learning: an ASN's own entry is a pending claim, an admin's or a system's is verified."""
-    if (replay := await idem.replay()) is not None:
-        return replay
-    record, created = await service.create(session, principal, asn, body)
-    headers = {"Location": f"/api/v1/learning-records/{record.id}", "ETag": etag(record.version)}
-    return await idem.respond(201 if created else 200, service.to_read(record), headers)
+
+    async def create() -> Created:
+        record, created = await service.create(session, principal, asn, body)
+        location = f"/api/v1/learning-records/{record.id}"
+        status_code = 201 if created else 200
+        return Created(service.to_read(record), location, version=record.version, status_code=status_code)
+
+    return await idem.once(create)
 
 
 @router.get(
     "/asn/{nip}/learning-records",
-    operation_id="learning_records_list",
     response_model=RecordPage,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
 async def learning_records_list(
     asn: AsnForReading,
@@ -82,9 +83,8 @@ async def learning_records_list(
 
 @router.get(
     "/learning-records/{record_id}",
-    operation_id="learning_records_get",
     response_model=RecordDetail,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
 async def learning_records_get(
     record: ReadableRecord, session: SessionDep, response: Response
@@ -96,9 +96,8 @@ async def learning_records_get(
 
 @router.post(
     "/learning-records/{record_id}/verification",
-    operation_id="learning_records_verify",
     response_model=RecordRead,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(404, 409),
 )
 async def learning_records_verify(
     record: DecidableRecord, body: Decision, session: SessionDep, principal: Verifier
@@ -109,9 +108,8 @@ async def learning_records_verify(
 
 @router.post(
     "/learning-records/{record_id}/void",
-    operation_id="learning_records_void",
     response_model=RecordRead,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(404, 409),
 )
 async def learning_records_void(
     record: WritableRecord, body: VoidRequest, session: SessionDep, principal: LearningWriter

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Table, bindparam, func, insert, or_, select, text, true, tuple_
+from sqlalchemy import ARRAY, ColumnElement, Table, bindparam, func, insert, or_, select, true, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -18,8 +18,9 @@ from app.asn.models import Asn
 from app.competencies.standards.lookup import require_codes
 from app.core import audit
 from app.core import changes as change_feed
-from app.core.db import Base
+from app.core.db import Base, is_postgres
 from app.core.errors import Conflict, Forbidden, Unprocessable
+from app.core.locks import advisory_xact_lock
 from app.core.requestid import current_request_id
 from app.core.security import Principal, Role
 from app.core.text import fold, strip_format
@@ -36,10 +37,10 @@ from app.learning.models import (
     LearningRecord,
 )
 from app.learning.schemas import EvidenceInfo, RecordCreate, RecordDetail, RecordEventRead, RecordRead
-from app.reference import codes
+from app.reference.forms import check_form_code
 from app.rules import service as rules_service
 
-MAX_RECORD_JP = Decimal(2000)  # Latsar CPNS alone is 1,141 JP (API.md)
+MAX_RECORD_JP = Decimal(2000)  # Latsar CPNS alone is 1,141 JP
 AUDIT_FIELDS = (
     "nip",
     "title",
@@ -53,10 +54,6 @@ AUDIT_FIELDS = (
     "certificate_number",
     "status",
 )
-
-
-class UnknownFormCode(Unprocessable):
-    code = "unknown_form_code"
 
 
 class InvalidRecordDates(Unprocessable):
@@ -120,11 +117,13 @@ def source_for(principal: Principal, requested: str | None, *, claim: bool = Fal
     return "api" if principal.is_client else "admin"
 
 
+def _lock_key(nip: str) -> str:
+    return f"learning:{nip}"
+
+
 async def _lock_asn(session: AsyncSession, nip: str) -> None:
     """Serialise writers of one ASN's records, so the duplicate check cannot race."""
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"learning:{nip}"})
-    # SQLite: writing requests already hold the database's single write lock (BEGIN IMMEDIATE).
+    await advisory_xact_lock(session, _lock_key(nip))
 
 
 def _event(
@@ -184,10 +183,7 @@ async def create(
 ) -> tuple[LearningRecord, bool]:
     """A new record (pending for an ASN's own claim, verified otherwise); (existing, False) on replay."""
     today = today or latest_indonesian_date()
-    if data.form_code not in codes.codes("learning_forms"):
-        raise UnknownFormCode(
-            f"form_code {data.form_code!r} is unknown; see /api/v1/reference/learning_forms"
-        )
+    check_form_code(data.form_code)
     if data.end_date > today:
         raise InvalidRecordDates(
             f"end_date {data.end_date.isoformat()} is in the future; record learning once it ends"
@@ -328,19 +324,9 @@ _RECORDS: Table = Base.metadata.tables["learning_records"]
 _EVENTS: Table = Base.metadata.tables["learning_events"]
 
 
-def _is_postgres(session: AsyncSession) -> bool:
-    return session.bind is not None and session.bind.dialect.name == "postgresql"
-
-
 async def lock_many(session: AsyncSession, nips: list[str]) -> None:
-    """The per-ASN locks `_lock_asn` takes, in one sorted order so batches cannot deadlock."""
-    if not _is_postgres(session) or not nips:
-        return  # SQLite: the transaction already holds the single write lock (BEGIN IMMEDIATE)
-    keys = [f"learning:{nip}" for nip in sorted(set(nips))]
-    await session.execute(
-        text("SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM unnest(CAST(:keys AS text[])) AS k"),
-        {"keys": keys},
-    )
+    """The per-ASN locks `_lock_asn` takes, all at once (in one order, so batches cannot deadlock)."""
+    await advisory_xact_lock(session, *(_lock_key(nip) for nip in nips))
 
 
 async def probe(
@@ -358,7 +344,7 @@ async def probe(
     """
     if not keys:
         return []
-    if _is_postgres(session):
+    if is_postgres(session):
         names = [f"k{i}" for i in range(len(key))]
         arrays = [
             bindparam(name, [k[i] for k in keys], type_=ARRAY(c.type))

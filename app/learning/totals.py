@@ -7,21 +7,15 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, case, delete, func, insert, literal, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import Numeric
 
+from app.core.db import upsert_insert
 from app.learning.jp import yearly_caps
 from app.learning.models import JpTotal, JpYearTotal
 from app.rules import service as rules_service
 
 _CAPS_KEY = "learning.yearly_caps"
-
-
-def _insert(session: AsyncSession) -> Any:
-    dialect = session.bind.dialect.name if session.bind is not None else "postgresql"
-    return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
 async def _caps(session: AsyncSession, year: int) -> dict[str, Decimal]:
@@ -51,7 +45,7 @@ async def add_many(
     """
     if not changes:
         return
-    insert_ = _insert(session)
+    insert_ = upsert_insert(session)
     stmt = insert_(JpTotal)
     stmt = stmt.on_conflict_do_update(
         index_elements=[JpTotal.nip, JpTotal.year, JpTotal.form_code],
@@ -113,8 +107,6 @@ async def _caps_fresh(session: AsyncSession, year: int) -> dict[str, Decimal]:
     return await _caps(session, year)
 
 
-async def _on_rules_changed(session: AsyncSession, year: int, next_own_year: int | None) -> None:
+async def follow_rules(session: AsyncSession, year: int, next_own_year: int | None) -> None:
+    """Recompute the capped year totals of the years a changed rule set governs."""
     await recompute_years(session, year, None if next_own_year is None else next_own_year - 1)
-
-
-rules_service.on_rules_changed(_on_rules_changed)

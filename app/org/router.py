@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from app.auth.dependencies import ANY_USER, allow
 from app.core.concurrency import IfMatchHeader, check_if_match, etag
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.core.idempotency import IdempotencyDep
+from app.core.idempotency import Created, IdempotencyDep
 from app.core.pagination import PageDep, paginate
+from app.core.params import IdPath
 from app.core.security import Principal, Role
 from app.org import service
 from app.org.models import Position, Unit
@@ -28,16 +29,12 @@ router = APIRouter(tags=["organisation"])
 
 Reader = Annotated[Principal, Depends(allow(*ANY_USER, scope="reference:read"))]
 Editor = Annotated[Principal, Depends(allow(Role.bpsdm_admin))]
-UnitId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-PositionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Search = Annotated[
     str | None, Query(max_length=100, description="Case-insensitive substring of name or code")
 ]
 
 
-@router.get(
-    "/units", operation_id="units_list", response_model=UnitPage, responses=problem_responses(401, 403, 422)
-)
+@router.get("/units", response_model=UnitPage)
 async def units_list(
     session: SessionDep,
     _: Reader,
@@ -58,32 +55,28 @@ async def units_list(
 
 @router.post(
     "/units",
-    operation_id="units_create",
     status_code=201,
     response_model=UnitRead,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(409),
 )
 async def units_create(
     body: UnitCreate, session: SessionDep, principal: Editor, idem: IdempotencyDep
 ) -> Response:
     """Create a unit."""
-    if (replay := await idem.replay()) is not None:
-        return replay
-    unit = await service.create_unit(session, principal, body)
-    return await idem.respond(
-        201,
-        UnitRead.model_validate(unit),
-        {"Location": f"/api/v1/units/{unit.id}", "ETag": etag(unit.version)},
-    )
+
+    async def create() -> Created:
+        unit = await service.create_unit(session, principal, body)
+        return Created(UnitRead.model_validate(unit), f"/api/v1/units/{unit.id}", version=unit.version)
+
+    return await idem.once(create)
 
 
 @router.get(
     "/units/{unit_id}",
-    operation_id="units_get",
     response_model=UnitRead,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
-async def units_get(unit_id: UnitId, session: SessionDep, _: Reader, response: Response) -> UnitRead:
+async def units_get(unit_id: IdPath, session: SessionDep, _: Reader, response: Response) -> UnitRead:
     """Get one unit."""
     unit = await service.get_unit(session, unit_id)
     response.headers["ETag"] = etag(unit.version)
@@ -92,12 +85,11 @@ async def units_get(unit_id: UnitId, session: SessionDep, _: Reader, response: R
 
 @router.patch(
     "/units/{unit_id}",
-    operation_id="units_update",
     response_model=UnitRead,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=problem_responses(404, 409),
 )
 async def units_update(
-    unit_id: UnitId,
+    unit_id: IdPath,
     body: UnitUpdate,
     session: SessionDep,
     principal: Editor,
@@ -114,9 +106,7 @@ async def units_update(
 
 @router.get(
     "/positions",
-    operation_id="positions_list",
     response_model=PositionPage,
-    responses=problem_responses(401, 403, 422),
 )
 async def positions_list(
     session: SessionDep,
@@ -135,33 +125,30 @@ async def positions_list(
 
 @router.post(
     "/positions",
-    operation_id="positions_create",
     status_code=201,
     response_model=PositionRead,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(409),
 )
 async def positions_create(
     body: PositionCreate, session: SessionDep, principal: Editor, idem: IdempotencyDep
 ) -> Response:
     """Create a position."""
-    if (replay := await idem.replay()) is not None:
-        return replay
-    position = await service.create_position(session, principal, body)
-    return await idem.respond(
-        201,
-        PositionRead.model_validate(position),
-        {"Location": f"/api/v1/positions/{position.id}", "ETag": etag(position.version)},
-    )
+
+    async def create() -> Created:
+        position = await service.create_position(session, principal, body)
+        location = f"/api/v1/positions/{position.id}"
+        return Created(PositionRead.model_validate(position), location, version=position.version)
+
+    return await idem.once(create)
 
 
 @router.get(
     "/positions/{position_id}",
-    operation_id="positions_get",
     response_model=PositionRead,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
 async def positions_get(
-    position_id: PositionId, session: SessionDep, _: Reader, response: Response
+    position_id: IdPath, session: SessionDep, _: Reader, response: Response
 ) -> PositionRead:
     """Get one position."""
     position = await service.get_position(session, position_id)
@@ -171,12 +158,11 @@ async def positions_get(
 
 @router.patch(
     "/positions/{position_id}",
-    operation_id="positions_update",
     response_model=PositionRead,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=problem_responses(404, 409),
 )
 async def positions_update(
-    position_id: PositionId,
+    position_id: IdPath,
     body: PositionUpdate,
     session: SessionDep,
     principal: Editor,

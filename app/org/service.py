@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import BindParameter, ColumnElement, Integer, Select, bindparam, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import audit
-from app.core.errors import Conflict, NotFound, Unprocessable
+from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable, refuse_nulls
+from app.core.hooks import Hooks
 from app.core.security import Principal, Role
 from app.org.models import Position, Unit
 from app.org.schemas import PositionCreate, PositionUpdate, UnitCreate, UnitUpdate
@@ -18,16 +19,11 @@ from app.reference import codes
 UNIT_FIELDS = ("code", "name", "kind", "parent_id")
 POSITION_FIELDS = ("code", "name", "jenis_jabatan", "jenjang", "unit_id")
 
-# A hook may return fields to add to the position's creation audit row (one write, one audit row).
+# Each runs as `hook(session, actor, position)` in the transaction that creates a position (the
+# competency domain gives it the default standard for its jenis jabatan and jenjang). A hook may return
+# fields to add to the position's creation audit row (one write, one audit row).
 PositionCreatedHook = Callable[[AsyncSession, Principal | str, Position], Awaitable[dict[str, Any] | None]]
-_position_hooks: list[PositionCreatedHook] = []
-
-
-def on_position_created(hook: PositionCreatedHook) -> None:
-    """Run `hook(session, actor, position)` in the transaction that creates a position (the competency
-    domain gives it the default standard for its jenis jabatan and jenjang).
-    """
-    _position_hooks.append(hook)
+after_position_created: Hooks[PositionCreatedHook] = Hooks()
 
 
 class UnitNotFound(NotFound):
@@ -36,6 +32,10 @@ class UnitNotFound(NotFound):
 
 class PositionNotFound(NotFound):
     code = "position_not_found"
+
+
+class NoUnitAssigned(Forbidden):
+    code = "no_unit_assigned"
 
 
 class UnitCodeExists(Conflict):
@@ -60,10 +60,6 @@ class UnitCycle(Unprocessable):
 
 class InvalidCode(Unprocessable):
     code = "invalid_code"
-
-
-class NullNotAllowed(Unprocessable):
-    code = "null_not_allowed"
 
 
 # -- scope ----------------------------------------------------------------------------------------
@@ -108,6 +104,25 @@ async def unit_in_scope(session: AsyncSession, principal: Principal, unit_id: in
         select(literal(1)).where(Unit.id == unit_id, Unit.id.in_(scoped_unit_ids(principal)))
     )
     return found.first() is not None
+
+
+@overload
+async def unit_in_reach(session: AsyncSession, principal: Principal, unit_id: int) -> Unit: ...
+@overload
+async def unit_in_reach(session: AsyncSession, principal: Principal, unit_id: int | None) -> Unit | None: ...
+async def unit_in_reach(session: AsyncSession, principal: Principal, unit_id: int | None) -> Unit | None:
+    """The unit asked for (404 when unknown or outside the caller's reach); without one, an OPD admin's
+    own unit. None means "every unit" (callers who see everything and named no unit).
+    """
+    if unit_id is None:
+        if sees_everything(principal):
+            return None
+        if principal.unit_id is None:
+            raise NoUnitAssigned("Your account is not assigned to a unit; ask BPSDM to assign one")
+        unit_id = principal.unit_id
+    if not await unit_in_scope(session, principal, unit_id):
+        raise UnitNotFound(f"No unit with id {unit_id} in your scope")
+    return await get_unit(session, unit_id)
 
 
 # -- units ----------------------------------------------------------------------------------------
@@ -176,9 +191,7 @@ async def create_unit(session: AsyncSession, principal: Principal, data: UnitCre
 
 async def update_unit(session: AsyncSession, principal: Principal, unit: Unit, data: UnitUpdate) -> Unit:
     changes = data.model_dump(exclude_unset=True)
-    for field in ("code", "name", "kind"):
-        if field in changes and changes[field] is None:
-            raise NullNotAllowed(f"{field} cannot be null")
+    refuse_nulls(changes, ("code", "name", "kind"))
     before = audit.snapshot(unit, UNIT_FIELDS)
     if "kind" in changes:
         _check_kind(changes["kind"])
@@ -268,7 +281,7 @@ async def create_position(session: AsyncSession, principal: Principal, data: Pos
     session.add(position)
     await session.flush()
     after = audit.snapshot(position, POSITION_FIELDS)
-    for hook in _position_hooks:
+    for hook in after_position_created:
         after |= await hook(session, principal, position) or {}
     audit.record(session, principal, "create", "position", position.id, after=after)
     return position
@@ -278,9 +291,7 @@ async def update_position(
     session: AsyncSession, principal: Principal, position: Position, data: PositionUpdate
 ) -> Position:
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
-    for field in ("code", "name", "jenis_jabatan", "unit_id"):
-        if field in changes and changes[field] is None:
-            raise NullNotAllowed(f"{field} cannot be null")
+    refuse_nulls(changes, ("code", "name", "jenis_jabatan", "unit_id"))
     before = audit.snapshot(position, POSITION_FIELDS)
     _check_jenjang(
         changes.get("jenis_jabatan", position.jenis_jabatan), changes.get("jenjang", position.jenjang)

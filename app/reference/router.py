@@ -5,7 +5,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Response
 
 from app.auth.dependencies import ANY_USER, allow
-from app.core.errors import problem_responses
 from app.core.security import Principal
 from app.reference import codes
 from app.reference.schemas import CodeList
@@ -26,9 +25,7 @@ Kind = Literal[
 
 @router.get(
     "/{kind}",
-    operation_id="reference_get",
     response_model=CodeList,
-    responses=problem_responses(401, 403, 422),
 )
 async def reference_get(
     kind: Kind,

@@ -1,4 +1,4 @@
-"""The values DOMAIN.md gives, seeded as the first rule set; administrators change them as data."""
+"""The values docs/domain.md gives, seeded as the first rule set; administrators change them as data."""
 
 from __future__ import annotations
 

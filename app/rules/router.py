@@ -19,9 +19,8 @@ Year = Annotated[int, Path(ge=2000, le=2100, description="Calendar year", exampl
 
 @router.get(
     "/{year}",
-    operation_id="rules_get",
     response_model=RuleSetRead,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
 async def rules_get(
     year: Year,
@@ -38,11 +37,9 @@ async def rules_get(
 
 @router.put(
     "/{year}",
-    operation_id="rules_put",
     response_model=RuleSetRead,
     responses={
         201: {"description": "Created the year's own rule set", "model": RuleSetRead},
-        **problem_responses(401, 403, 412, 422, 428),
     },
 )
 async def rules_put(

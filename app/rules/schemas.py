@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from app.core.decimals import PlainDecimal
+from app.core.decimals import PlainDecimal, TitledByDirection
 from app.core.types import JsonDecimal
 from app.rules.defaults import MAX_JP_PER_DAY
 
@@ -14,7 +14,7 @@ Jp = Annotated[JsonDecimal, Field(gt=0, le=2000, max_digits=8, decimal_places=2)
 Pct = Annotated[JsonDecimal, Field(gt=0, le=100, max_digits=7, decimal_places=4), PlainDecimal()]
 
 
-class FormRule(BaseModel):
+class FormRule(TitledByDirection):
     """How one learning form converts to JP (factor, per-day cap, fixed JP, per-year cap)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -32,14 +32,14 @@ class FormRule(BaseModel):
     max_jp_per_year: Jp | None = None
 
 
-class JpmBand(BaseModel):
+class JpmBand(TitledByDirection):
     model_config = ConfigDict(extra="forbid")
 
     label: str = Field(min_length=1, max_length=60)
     min: Annotated[JsonDecimal, Field(ge=0, le=100, max_digits=5, decimal_places=2), PlainDecimal()]
 
 
-class BudgetMinPct(BaseModel):
+class BudgetMinPct(TitledByDirection):
     model_config = ConfigDict(extra="forbid")
 
     provinsi: Pct

@@ -9,31 +9,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import audit
 from app.core.concurrency import check_if_match
-from app.core.errors import NotFound, Unprocessable
+from app.core.errors import NotFound
+from app.core.hooks import Hooks
 from app.core.security import Principal
-from app.reference import codes
+from app.reference import forms
 from app.rules.models import RuleSet
 from app.rules.schemas import RuleSetBody, RuleSetRead
 
 RulesChangedHook = Callable[[AsyncSession, int, "int | None"], Awaitable[None]]
-_hooks: list[RulesChangedHook] = []
-
-
-def on_rules_changed(hook: RulesChangedHook) -> None:
-    """Run `hook(session, year, next_own_year)` in the transaction that changes a year's rules.
-
-    Domains that keep figures derived from the rules (learning's capped year totals) register
-    here, so the rules domain does not import them.
-    """
-    _hooks.append(hook)
+# Each runs as `hook(session, year, next_own_year)` in the transaction that changes a year's rules, so
+# figures derived from the rules (learning's capped year totals) follow without this domain importing them.
+after_rules_change: Hooks[RulesChangedHook] = Hooks()
 
 
 class RulesNotFound(NotFound):
     code = "rules_not_found"
-
-
-class UnknownFormCode(Unprocessable):
-    code = "unknown_form_code"
 
 
 async def applicable(session: AsyncSession, year: int) -> RuleSet:
@@ -63,12 +53,10 @@ def to_read(row: RuleSet, year: int) -> RuleSetRead:
 async def replace(
     session: AsyncSession, principal: Principal, year: int, body: RuleSetBody, if_match: str | None
 ) -> tuple[RuleSet, bool]:
-    """Create or replace the year's own rule set; replacing needs If-Match (API.md Conventions)."""
-    unknown = sorted({r.form_code for r in body.form_rules} - codes.codes("learning_forms"))
+    """Create or replace the year's own rule set; replacing needs If-Match (docs/api.md, Conventions)."""
+    unknown = sorted({r.form_code for r in body.form_rules if not forms.is_form_code(r.form_code)})
     if unknown:
-        raise UnknownFormCode(
-            f"form_rules name unknown form codes {', '.join(unknown)}; see /api/v1/reference/learning_forms"
-        )
+        raise forms.UnknownFormCode(forms.unknown_form_detail(*unknown))
     data = audit.jsonable(body.model_dump())
     existing = await session.get(RuleSet, year)
     if existing is None:
@@ -96,5 +84,5 @@ async def _changed(session: AsyncSession, year: int) -> None:
     earlier = (await session.execute(select(RuleSet.year).where(RuleSet.year < year).limit(1))).first()
     # The earliest rule set also governs the years before it.
     first = year if earlier is not None else 1900
-    for hook in _hooks:
+    for hook in after_rules_change:
         await hook(session, first, next_own)

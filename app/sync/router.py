@@ -10,6 +10,7 @@ from app.auth.dependencies import InsufficientRights, allow, authorize, oauth2_s
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.idempotency import IdempotencyDep
+from app.core.openapi import answers
 from app.core.security import Principal, Role
 from app.sync import feed, service
 from app.sync.schemas import ChangeItem, ChangesPage, SyncAsnBody, SyncError, SyncResult
@@ -33,9 +34,8 @@ def _result(outcome: service.Outcome) -> SyncResult:
 
 @router.post(
     "/sync/asn",
-    operation_id="sync_asn",
     response_model=SyncResult,
-    responses=problem_responses(401, 403, 409, 413, 422),
+    responses=problem_responses(409, 413),
 )
 async def sync_asn(
     body: SyncAsnBody, session: SessionDep, principal: AsnSyncer, idem: IdempotencyDep
@@ -58,6 +58,7 @@ async def sync_asn(
     return await idem.respond(200, _result(outcome), {})
 
 
+@answers(401, 403)
 async def _feed_reader(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
     # allow() admits clients by one scope; the feed takes either read scope, each opening some entities.
     principal = await principal_from_token(request, token)
@@ -77,9 +78,7 @@ FeedReader = Annotated[Principal, Depends(_feed_reader)]
 
 @router.get(
     "/sync/changes",
-    operation_id="sync_changes",
     response_model=ChangesPage,
-    responses=problem_responses(401, 403, 422),
 )
 async def sync_changes(
     session: SessionDep,

@@ -33,7 +33,7 @@ from app.asn import service as asn_service
 from app.asn.schemas import AsnCreate
 from app.core import audit
 from app.core import changes as change_feed
-from app.core.db import Base
+from app.core.db import Base, is_postgres
 from app.core.errors import DomainError, Unprocessable
 from app.core.requestid import current_request_id
 from app.core.security import Principal
@@ -166,7 +166,7 @@ def _parse(items: list[Any], outcome: Outcome) -> list[_Row]:
 async def _stored(session: AsyncSession, nips: list[str]) -> dict[str, dict[str, Any]]:
     """The batch's existing profiles, locked (PostgreSQL) in NIP order so batches cannot deadlock."""
     columns = [_ASN.c[f] for f in FIELDS]
-    if _is_postgres(session):
+    if is_postgres(session):
         # One array parameter rather than 5,000 expanded ones (compiling those costs more than the query).
         wanted = _ASN.c.nip == func.any(bindparam("nips", type_=ARRAY(String)))
         stmt = select(*columns).where(wanted).order_by(_ASN.c.nip).with_for_update()
@@ -179,7 +179,7 @@ async def _stored(session: AsyncSession, nips: list[str]) -> dict[str, dict[str,
 async def _existing_ids(session: AsyncSession, table: Table, ids: set[int]) -> set[int]:
     if not ids:
         return set()
-    if _is_postgres(session):
+    if is_postgres(session):
         stmt = select(table.c.id).where(table.c.id == func.any(bindparam("ids", type_=ARRAY(Integer))))
     else:
         stmt = select(table.c.id).where(table.c.id.in_(bindparam("ids", expanding=True)))
@@ -240,7 +240,7 @@ async def _write(
     stored: dict[str, dict[str, Any]],
 ) -> None:
     now = utcnow()
-    postgresql = _is_postgres(session)
+    postgresql = is_postgres(session)
     profiles = {r.nip: r.profile for r in (*creates, *changes)}
     if postgresql:
         written = await _write_postgres(session, creates, changes, now)
@@ -381,7 +381,3 @@ async def _write_sqlite(
             stmt, [{f"b_{f}": r.profile[f] for f in FIELDS} | {"b_now": now} for r in changes]
         )
     return [(r.nip, True) for r in creates] + [(r.nip, False) for r in changes]
-
-
-def _is_postgres(session: AsyncSession) -> bool:
-    return session.bind is not None and session.bind.dialect.name == "postgresql"

@@ -25,6 +25,7 @@ async def append_only_lifted(session: AsyncSession | AsyncConnection) -> AsyncIt
     the triggers are dropped and recreated from their stored SQL (DDL is transactional there too).
     """
     bind = session.bind if isinstance(session, AsyncSession) else session
+    assert bind is not None
     if bind.dialect.name == "postgresql":
         await session.execute(text("ALTER TABLE audit_log DISABLE TRIGGER USER"))
         yield

@@ -18,7 +18,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import Executable, delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
@@ -234,11 +234,12 @@ class TestAppendOnlyInTheDatabase:
             pytest.skip("SQLite has no TRUNCATE")
         start = await head(session)
         await write(session, 2)
-        sql = {
+        statements: dict[str, Executable] = {
             "update": update(AuditEntry).where(AuditEntry.seq == start + 1).values(actor="someone else"),
             "delete": delete(AuditEntry).where(AuditEntry.seq == start + 1),
             "truncate": text("TRUNCATE audit_log"),
-        }[statement]
+        }
+        sql = statements[statement]
         with pytest.raises(DBAPIError, match="append-only"):
             async with session.begin_nested():
                 await session.execute(sql)

@@ -11,7 +11,7 @@ from app.asn.models import Asn
 from app.learning.models import JpYearTotal
 
 YEAR = 2026
-PROVINCE_TOTAL = 21_690_000_000_000  # Kaltim's revised 2025 APBD (DOMAIN.md)
+PROVINCE_TOTAL = 21_690_000_000_000  # Kaltim's revised 2025 APBD (docs/domain.md)
 
 
 async def put_budget(

@@ -32,11 +32,11 @@ async def test_schema_titles_are_unique(client: httpx.AsyncClient) -> None:
     schemas = (await document(client))["components"]["schemas"]
     titles = Counter(schema.get("title", name) for name, schema in schemas.items())
     assert [t for t, n in titles.items() if n > 1] == []
-    # FastAPI's split and module-qualified models are told apart by their component names.
+    # A model FastAPI documents once per direction has a title per direction (app/core/decimals.py).
     assert schemas["BudgetMinPct-Input"]["title"] == "BudgetMinPctInput"
     assert schemas["BudgetMinPct-Output"]["title"] == "BudgetMinPctOutput"
-    assert schemas["app__budgets__schemas__UnitCompliance"]["title"] == "BudgetsUnitCompliance"
-    assert schemas["app__learning__report_schemas__UnitCompliance"]["title"] == "LearningUnitCompliance"
+    # Models are named apart, so no component name is module-qualified.
+    assert not [name for name in schemas if "__" in name]
     # A schema whose title was already unique keeps it.
     assert schemas["Problem"]["title"] == "Problem"
 

@@ -345,7 +345,9 @@ class TestHistory:
         seen: list[int] = []
         cursor = None
         for _ in range(4):
-            params: dict[str, str | int] = {"limit": 1} | ({"cursor": cursor} if cursor else {})
+            params: dict[str, str | int] = {"limit": 1}
+            if cursor:
+                params["cursor"] = cursor
             page = (await client.get(url(nip), headers=h, params=params)).json()
             assert page["total"] == 4
             seen += [i["id"] for i in page["items"]]

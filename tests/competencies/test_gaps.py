@@ -232,7 +232,7 @@ class TestGaps:
         h = as_(settings, world, "bpsdm")
         await assess(client, world.asn_a1.nip, h, "2025-01-01", {"M1": 3})
         await assess(client, world.asn_a.nip, h, "2025-01-01", {"M1": 3})
-        empty = {"items": [], "jpm": None, "ikk": None, "jpm_category": None, "missing": []}
+        empty: dict[str, Any] = {"items": [], "jpm": None, "ikk": None, "jpm_category": None, "missing": []}
         no_position = await gaps(client, world.asn_a1.nip, h)
         assert no_position == empty | {
             "nip": world.asn_a1.nip,

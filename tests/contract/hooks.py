@@ -6,6 +6,7 @@ Each one makes the tool call the API the way its documentation asks a client to,
 from __future__ import annotations
 
 import uuid
+from collections.abc import MutableMapping
 from typing import Any
 
 import schemathesis
@@ -16,11 +17,13 @@ schemathesis.serializer.alias(["application/pdf", "image/png", "image/jpeg"], "a
 
 
 @schemathesis.hook
-def before_call(context: schemathesis.HookContext, case: schemathesis.Case, kwargs: dict[str, Any]) -> None:
+def before_call(
+    context: schemathesis.HookContext, case: schemathesis.Case[Any], kwargs: dict[str, Any]
+) -> None:
     """An Idempotency-Key names one request: the API answers a key reused with another body with 422
     `idempotency_key_reused`, as documented. Schemathesis reuses the schema's example key for many
     different bodies, so a valid key becomes a fresh one; a malformed key (negative tests) is kept."""
-    headers = case.headers or {}
+    headers: MutableMapping[str, Any] = case.headers or {}
     for name, value in headers.items():
         if name.lower() == "idempotency-key" and isinstance(value, str) and 1 <= len(value) <= 200:
             headers[name] = str(uuid.uuid4())

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.core.config import Settings
@@ -196,7 +197,9 @@ class TestNoPersonalData:
     async def test_unhandled_error(
         self, settings: Settings, engine: AsyncEngine, connection: AsyncConnection, tmp_path: Path
     ) -> None:
-        application = bind_to_test(create_app(no_spa(settings, tmp_path)), settings, engine, connection)
+        application: FastAPI = bind_to_test(
+            create_app(no_spa(settings, tmp_path)), settings, engine, connection
+        )
 
         @application.get("/test-only/boom/{nip}")
         async def boom(nip: str) -> None:

@@ -20,7 +20,7 @@ PROBLEM = "application/problem+json"
 def assert_problem(r: httpx.Response, status: int, code: str) -> dict[str, Any]:
     assert r.status_code == status, r.text
     assert r.headers["content-type"] == PROBLEM
-    body = r.json()
+    body: dict[str, Any] = r.json()
     assert body["status"] == status
     assert body["code"] == code
     assert body["type"].endswith(code)
@@ -98,13 +98,13 @@ class TestErrorClasses:
         assert r.status_code == 413
         assert r.headers["content-type"] == PROBLEM
 
-    async def test_unexpected_exception_500(self, app: FastAPI, client: httpx.AsyncClient) -> None:
-        @app.get("/api/v1/_boom")
+    async def test_unexpected_exception_500(self, own_app: FastAPI, own_client: httpx.AsyncClient) -> None:
+        @own_app.get("/api/v1/_boom")
         async def boom() -> None:
             raise RuntimeError("secret internals: password=hunter2")
 
-        app.router.routes.insert(0, app.router.routes.pop())  # ahead of the SPA's catch-all route
-        r = await client.get("/api/v1/_boom")
+        own_app.router.routes.insert(0, own_app.router.routes.pop())  # ahead of the SPA's catch-all route
+        r = await own_client.get("/api/v1/_boom")
         body = assert_problem(r, 500, "internal_error")
         assert "hunter2" not in r.text
         assert body["request_id"] == r.headers["x-request-id"]
@@ -212,12 +212,12 @@ class TestQueryDates:
         assert (await client.get("/api/v1/courses?starts_until=2026-12-31", headers=h)).status_code == 200
 
 
-async def test_concurrent_unique_clash_is_412(app: FastAPI, client: httpx.AsyncClient) -> None:
+async def test_concurrent_unique_clash_is_412(own_app: FastAPI, own_client: httpx.AsyncClient) -> None:
     # Two writes inserting the same key at the same instant: the loser reads again and retries.
-    @app.post("/api/v1/_clash")
+    @own_app.post("/api/v1/_clash")
     async def clash() -> None:
         orig = Exception('duplicate key value violates unique constraint "pk_position_standards"')
         raise IntegrityError("INSERT INTO position_standards ...", {}, orig)
 
-    app.router.routes.insert(0, app.router.routes.pop())
-    assert_problem(await client.post("/api/v1/_clash"), 412, "precondition_failed")
+    own_app.router.routes.insert(0, own_app.router.routes.pop())
+    assert_problem(await own_client.post("/api/v1/_clash"), 412, "precondition_failed")

@@ -168,6 +168,7 @@ class TestBudgetExport:
             404,
             "budget_not_found",
         )
-        for params in ({"year": 1999}, {"year": YEAR, "format": "json"}):
+        invalid: list[dict[str, str | int]] = [{"year": 1999}, {"year": YEAR, "format": "json"}]
+        for params in invalid:
             r = await client.get(f"/api/v1/exports/{PATH}", params=params, headers=auditor)
             problem(r, 422, "validation_error")

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from app.exports.sheets import BOM, Column, CsvWriter, Kind, Row, Sheet, XlsxBuilder
+from app.core.spreadsheets import BOM, Column, CsvWriter, Kind, Row, Sheet, XlsxBuilder
 
 SHEET = Sheet(
     "Uji",
@@ -93,7 +93,7 @@ class TestXlsx:
             with pytest.raises(TypeError):
                 builder.add(0, [("x", True, None, None, None, None, None)])  # booleans are not numbers
             with pytest.raises(TypeError):
-                builder.add(0, [("x", 1.5, None, None, None, None, None)])  # floats never reach a sheet
+                builder.add(0, [("x", 1.5, None, None, None, None, None)])  # type: ignore[list-item]  # floats never reach a sheet
         finally:
             builder.close()
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from openpyxl.cell.cell import Cell
 
 from app.core.config import Settings
 from tests.exports.helpers import csv_rows, download, filename, header, values, xlsx
@@ -99,7 +100,7 @@ class TestQueueExport:
         assert abs((row[13] - _stamp(a["created_at"])).total_seconds()) < 1
         cells = ws[2]
         assert cells[1].data_type == "s" and cells[1].number_format == "@"
-        assert cells[8].number_format == "yyyy-mm-dd" and cells[9].is_date
+        assert cells[8].number_format == "yyyy-mm-dd" and isinstance(cells[9], Cell) and cells[9].is_date
         assert cells[10].number_format == "0.00"
         assert cells[13].number_format == "yyyy-mm-dd hh:mm:ss"
 

@@ -94,7 +94,7 @@ class Target:
         async with self.engine.connect() as conn:
             return int((await conn.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one())
 
-    async def rows(self, stmt: Select[Any]) -> list[Any]:
+    async def rows(self, stmt: Select[*tuple[Any, ...]]) -> list[Any]:
         async with self.engine.connect() as conn:
             return [tuple(row) for row in (await conn.execute(stmt)).all()]
 

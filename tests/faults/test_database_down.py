@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -78,7 +79,7 @@ def cluster() -> Iterator[Cluster]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _new_profile(target: Target, birth: date) -> dict[str, object]:
+def _new_profile(target: Target, birth: date) -> dict[str, Any]:
     return {
         "nip": make_nip(birth=birth),
         "name": "Pegawai Pulih",

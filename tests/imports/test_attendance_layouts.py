@@ -16,6 +16,8 @@ from app.imports import attendance_layouts as layouts
 from app.imports.attendance import check_report
 from app.imports.attendance_layouts import Stay, parse_duration, parse_report
 from app.imports.attendance_people import Participant, attended_seconds, group, name_key, nip_in
+from app.imports.layouts import MissingColumns
+from app.imports.reading import UnreadableFile
 
 DATA = Path(__file__).parent / "data" / "attendance"
 SITI, BUDI, RINA, DEWI = (
@@ -432,7 +434,7 @@ class TestBadFiles:
             assert vendor in caught.value.detail
 
     def test_missing_columns_names_the_columns_found(self) -> None:
-        with pytest.raises(layouts.MissingColumns) as caught:
+        with pytest.raises(MissingColumns) as caught:
             check_report(csv_bytes("Name (Original Name),User Email,Guest\nSiti,s@x.id,No\n"))
         assert "found: Name (Original Name), User Email" in caught.value.detail
 
@@ -440,7 +442,7 @@ class TestBadFiles:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
             archive.writestr("xl/workbook.xml", "not xml")
-        with pytest.raises(layouts.UnreadableFile):
+        with pytest.raises(UnreadableFile):
             check_report(buffer.getvalue())
 
     @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from typing import Any
 import asyncpg
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import create_async_engine
 from typer.testing import CliRunner
 
@@ -43,14 +43,12 @@ async def _seed(url: str) -> int:
         async with engine.begin() as conn:
             unit_id = (
                 await conn.execute(
-                    Unit.__table__.insert()
+                    insert(Unit)
                     .values(code="DINAS_CLI", name="Dinas CLI", kind="dinas", path="/")
-                    .returning(Unit.__table__.c.id)
+                    .returning(Unit.id)
                 )
             ).scalar_one()
-            await conn.execute(
-                Unit.__table__.update().where(Unit.__table__.c.id == unit_id).values(path=f"/{unit_id}/")
-            )
+            await conn.execute(update(Unit).where(Unit.id == unit_id).values(path=f"/{unit_id}/"))
         return int(unit_id)
     finally:
         await engine.dispose()

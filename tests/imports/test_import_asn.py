@@ -183,7 +183,7 @@ class TestXlsx:
             "Tanggal Lahir",
             "Aktif",
         ]
-        rows = [
+        rows: list[list[Any]] = [
             header,  # row 3
             [male, "Budi Santoso", "pns", world.unit_a1.id, "L", datetime(1990, 5, 17), "Ya"],  # row 4
             [female, "Rina Lestari", "PNS", float(world.unit_b.id), "P", "02/11/1988", False],  # row 5

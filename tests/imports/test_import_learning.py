@@ -236,7 +236,7 @@ class TestXlsx:
         self, client: httpx.AsyncClient, settings: Settings, world: World, session: AsyncSession
     ) -> None:
         a = world.asn_a.nip
-        rows = [
+        rows: list[list[Any]] = [
             ["NIP", "Nama Kegiatan", "Kode Bentuk", "Tanggal Mulai", "Tanggal Selesai", "JP", "Biaya (Rp)"],
             [a, "E-Learning Etika ASN", 16, datetime(2026, 7, 1), date(2026, 7, 3), 6.75, 250000],
             [a, "Mentoring Pejabat", 15, date(2026, 7, 10), "10/07/2026", 2, None],

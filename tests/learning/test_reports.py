@@ -380,7 +380,8 @@ async def test_summary_on_the_fast_read_path(
             with pytest.raises(AsnNotFound):
                 await reports.jp_summary(reader, outsider, asn.nip, YEAR)
         before = await reports.jp_summary(reader, Principal(subject="b", role=Role.auditor), asn.nip, 2000)
-        assert (before.verified_jp, before.target_jp) == (0, 20)  # before the first rule set: the first one
+        # Before the first rule set: the first one.
+        assert (before.verified_jp, before.target_jp) == (Decimal(0), Decimal(20))
     finally:
         await reader.close()
 

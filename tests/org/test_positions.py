@@ -169,8 +169,8 @@ class TestCreate:
         assert got.headers["etag"] == r.headers["etag"]
         rows = await audit_rows(session, "position", body["id"])
         assert [(a.action, a.actor, a.role) for a in rows] == [("create", "bpsdm", "bpsdm_admin")]
-        assert rows[0].before is None
-        # The default competency standard (DOMAIN.md: Ahli Muda → level 2) is part of the same write.
+        assert rows[0].before is None and rows[0].after is not None
+        # The default competency standard (docs/domain.md: Ahli Muda → level 2) is part of the same write.
         after = dict(rows[0].after)
         standard = after.pop("standard")
         assert after == payload

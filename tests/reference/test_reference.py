@@ -1,4 +1,4 @@
-"""Code lists shipped with the system, checked against DOMAIN.md and API.md."""
+"""Code lists shipped with the system, checked against docs/domain.md."""
 
 from __future__ import annotations
 

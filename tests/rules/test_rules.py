@@ -1,4 +1,4 @@
-"""Yearly rule sets: the seeded DOMAIN.md values, year fallback, PUT with If-Match, validation, audit."""
+"""Yearly rule sets: the seeded docs/domain.md values, year fallback, PUT with If-Match, validation, audit."""
 
 from __future__ import annotations
 

@@ -43,7 +43,8 @@ def bound_app(
     if clock is not None:
         # The middleware stack is built on the first request, so the clock can still be handed in.
         for middleware in app.user_middleware:
-            if middleware.cls is RateLimitMiddleware:
+            factory: object = middleware.cls  # typed as a protocol no class can be `is`-compared with
+            if factory is RateLimitMiddleware:
                 middleware.kwargs["clock"] = clock
     bind_to_test(app, changed, engine, connection)
     return app

@@ -201,7 +201,7 @@ CASES: dict[str, Builder] = {
 }
 
 # The path parameter names provincial reference data every user may read; writes are BPSDM-only
-# (checked here for the four callers, and for every role in tests/security/test_owasp_api5_*).
+# (checked here for the four callers, and for every role in tests/core/test_role_matrix.py).
 SHARED: dict[str, str] = {
     "reference_get": "code lists are public to every user",
     "rules_get": "the yearly rule set applies to everyone",

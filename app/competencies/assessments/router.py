@@ -16,8 +16,9 @@ from app.competencies.gaps.schemas import CompetencyGaps
 from app.competencies.gaps.service import competency_gaps
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.core.idempotency import IdempotencyDep
+from app.core.idempotency import Created, IdempotencyDep
 from app.core.pagination import PageDep
+from app.core.params import BigIdPath
 from app.core.security import Principal, Role
 from app.core.types import latest_indonesian_date
 
@@ -25,7 +26,7 @@ router = APIRouter(tags=["competencies"])
 
 AssessmentReader = Annotated[Principal, Depends(allow(*ANY_USER, scope="asn:read"))]
 AssessmentWriter = Annotated[Principal, Depends(allow(Role.opd_admin, Role.bpsdm_admin, scope="asn:write"))]
-AssessmentId = Annotated[int, Path(ge=1, le=2**62, description="Assessment id")]
+AssessmentId = Annotated[BigIdPath, Path(description="Assessment id")]
 Year = Annotated[
     int | None,
     Query(ge=1950, le=2100, description="Whose jpm_bands categorise the JPM; the current year when omitted"),
@@ -46,10 +47,9 @@ AsnForWriting = Annotated[Asn, Depends(asn_for_writing)]
 
 @router.post(
     "/asn/{nip}/assessments",
-    operation_id="assessments_create",
     status_code=201,
     response_model=AssessmentRead,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(404, 409),
 )
 async def assessments_create(
     asn: AsnForWriting,
@@ -59,17 +59,18 @@ async def assessments_create(
     idem: IdempotencyDep,
 ) -> Response:
     """Record an assessment; it updates the ASN's current levels where it is the most recent rating."""
-    if (replay := await idem.replay()) is not None:
-        return replay
-    created = await assessments.create(session, principal, asn, body)
-    return await idem.respond(201, created, {"Location": f"/api/v1/assessments/{created.id}"})
+
+    async def create() -> Created:
+        assessment = await assessments.create(session, principal, asn, body)
+        return Created(assessment, f"/api/v1/assessments/{assessment.id}")
+
+    return await idem.once(create)
 
 
 @router.get(
     "/asn/{nip}/assessments",
-    operation_id="assessments_list",
     response_model=AssessmentPage,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
 async def assessments_list(asn: AsnForReading, session: SessionDep, page: PageDep) -> AssessmentPage:
     """An ASN's assessments with their results, newest first."""
@@ -79,9 +80,8 @@ async def assessments_list(asn: AsnForReading, session: SessionDep, page: PageDe
 
 @router.get(
     "/assessments/{assessment_id}",
-    operation_id="assessments_get",
     response_model=AssessmentRead,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
 async def assessments_get(
     assessment_id: AssessmentId, session: SessionDep, principal: AssessmentReader
@@ -93,9 +93,8 @@ async def assessments_get(
 
 @router.get(
     "/asn/{nip}/competency-gaps",
-    operation_id="competency_gaps_get",
     response_model=CompetencyGaps,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
 async def competency_gaps_get(asn: AsnForReading, session: SessionDep, year: Year = None) -> CompetencyGaps:
     """The ASN's levels against its position standard, with Job Person Match (JPM) and its category."""

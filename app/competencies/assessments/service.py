@@ -6,9 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import and_, or_, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn import service as asn_service
@@ -17,7 +15,9 @@ from app.competencies.assessments.schemas import AssessmentCreate, AssessmentRea
 from app.competencies.models import Assessment, AssessmentResult, Competency, CompetencyLevel
 from app.competencies.standards import lookup, standings
 from app.core import audit
+from app.core.db import upsert_insert
 from app.core.errors import NotFound, Unprocessable
+from app.core.locks import advisory_xact_lock
 from app.core.pagination import PageParams, paginate
 from app.core.security import Principal
 from app.core.types import latest_indonesian_date, utcnow
@@ -34,19 +34,9 @@ class InvalidAssessmentDate(Unprocessable):
     code = "invalid_assessment_date"
 
 
-class DuplicateCompetency(Unprocessable):
-    code = "duplicate_competency"
-
-
-def _dialect(session: AsyncSession) -> str:
-    return session.bind.dialect.name if session.bind is not None else "postgresql"
-
-
 async def _lock_asn(session: AsyncSession, nip: str) -> None:
     """Serialise writers of one ASN's assessments: ids then follow the order levels are applied in."""
-    if _dialect(session) == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"assessments:{nip}"})
-    # SQLite: writing requests already hold the database's single write lock.
+    await advisory_xact_lock(session, f"assessments:{nip}")
 
 
 def _check(data: AssessmentCreate, today: date) -> None:
@@ -59,7 +49,7 @@ def _check(data: AssessmentCreate, today: date) -> None:
     counts = Counter(r.competency_code for r in data.results)
     twice = sorted(code for code, n in counts.items() if n > 1)
     if twice:
-        raise DuplicateCompetency(
+        raise lookup.DuplicateCompetency(
             f"An assessment rates each competency once; listed more than once: {', '.join(twice[:20])}",
             codes=twice[:50],
         )
@@ -110,8 +100,7 @@ async def create(
 
 async def _apply_levels(session: AsyncSession, assessment: Assessment, results: dict[str, int]) -> None:
     """One upsert: a level is replaced only by a rating at least as recent (same day: recorded later)."""
-    insert_ = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
-    stmt = insert_(CompetencyLevel)
+    stmt = upsert_insert(session)(CompetencyLevel)
     current = CompetencyLevel
     newer = or_(
         stmt.excluded.assessed_on > current.assessed_on,

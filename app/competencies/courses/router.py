@@ -4,40 +4,33 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
-from app.asn import service as asn_service
-from app.asn.dependencies import AsnReader, NipPath
 from app.auth.dependencies import ANY_USER, allow
 from app.competencies.courses import service as courses
-from app.competencies.courses.plan import development_plan
 from app.competencies.courses.schemas import (
     CourseCreate,
     CoursePage,
     CourseRead,
     CourseUpdate,
-    DevelopmentPlan,
 )
 from app.competencies.models import Course
 from app.core.concurrency import IfMatchHeader, check_if_match, etag
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.core.idempotency import IdempotencyDep
+from app.core.idempotency import Created, IdempotencyDep
 from app.core.pagination import PageDep, paginate
-from app.core.params import IsoDate
+from app.core.params import IdPath, IsoDate
 from app.core.security import Principal, Role
-from app.core.types import latest_indonesian_date
 
 router = APIRouter(tags=["courses"])
 
 Reader = Annotated[Principal, Depends(allow(*ANY_USER, scope="reference:read"))]
 Editor = Annotated[Principal, Depends(allow(Role.bpsdm_admin))]
-CourseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Course id")]
+CourseId = Annotated[IdPath, Path(description="Course id")]
 
 
 @router.get(
     "/courses",
-    operation_id="courses_list",
     response_model=CoursePage,
-    responses=problem_responses(401, 403, 422),
 )
 async def courses_list(
     session: SessionDep,
@@ -80,30 +73,27 @@ async def courses_list(
 
 @router.post(
     "/courses",
-    operation_id="courses_create",
     status_code=201,
     response_model=CourseRead,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(409),
 )
 async def courses_create(
     body: CourseCreate, session: SessionDep, principal: Editor, idem: IdempotencyDep
 ) -> Response:
     """Add a course to the catalogue."""
-    if (replay := await idem.replay()) is not None:
-        return replay
-    course = await courses.create(session, principal, body)
-    return await idem.respond(
-        201,
-        await courses.read_one(session, course),
-        {"Location": f"/api/v1/courses/{course.id}", "ETag": etag(course.version)},
-    )
+
+    async def create() -> Created:
+        course = await courses.create(session, principal, body)
+        read = await courses.read_one(session, course)
+        return Created(read, f"/api/v1/courses/{course.id}", version=course.version)
+
+    return await idem.once(create)
 
 
 @router.get(
     "/courses/{course_id}",
-    operation_id="courses_get",
     response_model=CourseRead,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
 async def courses_get(course_id: CourseId, session: SessionDep, _: Reader, response: Response) -> CourseRead:
     """Get one course of the catalogue."""
@@ -114,9 +104,8 @@ async def courses_get(course_id: CourseId, session: SessionDep, _: Reader, respo
 
 @router.patch(
     "/courses/{course_id}",
-    operation_id="courses_update",
     response_model=CourseRead,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=problem_responses(404, 409),
 )
 async def courses_update(
     course_id: CourseId,
@@ -132,24 +121,3 @@ async def courses_update(
     course = await courses.update(session, principal, course, body)
     response.headers["ETag"] = etag(course.version)
     return await courses.read_one(session, course)
-
-
-@router.get(
-    "/asn/{nip}/development-plan",
-    operation_id="development_plan_get",
-    response_model=DevelopmentPlan,
-    responses=problem_responses(401, 403, 404, 422),
-)
-async def development_plan_get(
-    nip: NipPath,
-    session: SessionDep,
-    principal: AsnReader,
-    year: Annotated[
-        int | None,
-        Query(ge=1950, le=2100, description="Year of the JP figures; the current year when omitted"),
-    ] = None,
-) -> DevelopmentPlan:
-    """Catalogue courses for each competency the ASN falls short of, the largest gap first."""
-    asn = await asn_service.get_in_scope(session, principal, nip)
-    today = latest_indonesian_date()
-    return await development_plan(session, asn, year or today.year, today)

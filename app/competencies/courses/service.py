@@ -15,10 +15,10 @@ from app.competencies.courses.schemas import CourseCreate, CourseRead, CourseUpd
 from app.competencies.models import Competency, Course, CourseCompetency
 from app.competencies.standards.lookup import dictionary_order, require_codes
 from app.core import audit
-from app.core.errors import Conflict, NotFound, Unprocessable
+from app.core.errors import Conflict, NotFound, Unprocessable, refuse_nulls
 from app.core.security import Principal
 from app.core.types import round_jp, utcnow
-from app.reference import codes
+from app.reference.forms import check_form_code
 
 AUDIT_FIELDS = (
     "code",
@@ -42,16 +42,8 @@ class CourseCodeExists(Conflict):
     code = "course_code_exists"
 
 
-class UnknownFormCode(Unprocessable):
-    code = "unknown_form_code"
-
-
 class InvalidCourseDates(Unprocessable):
     code = "invalid_dates"
-
-
-class NullNotAllowed(Unprocessable):
-    code = "null_not_allowed"
 
 
 # -- reading --------------------------------------------------------------------------------------
@@ -146,11 +138,6 @@ async def read_one(session: AsyncSession, course: Course) -> CourseRead:
 # -- writing --------------------------------------------------------------------------------------
 
 
-def _check_form(form_code: str) -> None:
-    if form_code not in codes.codes("learning_forms"):
-        raise UnknownFormCode(f"form_code {form_code[:4]!r} is unknown; see /api/v1/reference/learning_forms")
-
-
 def _check_dates(starts_on: date | None, ends_on: date | None) -> None:
     if starts_on is not None and ends_on is not None and ends_on < starts_on:
         raise InvalidCourseDates(f"ends_on {ends_on.isoformat()} is before starts_on {starts_on.isoformat()}")
@@ -183,7 +170,7 @@ def _snapshot(course: Course, competencies: list[str]) -> dict[str, Any]:
 
 
 async def create(session: AsyncSession, principal: Principal, data: CourseCreate) -> Course:
-    _check_form(data.form_code)
+    check_form_code(data.form_code)
     _check_dates(data.starts_on, data.ends_on)
     await require_codes(session, data.competency_codes, field="competency_codes")
     if await _code_taken(session, data.code):
@@ -202,11 +189,9 @@ async def create(session: AsyncSession, principal: Principal, data: CourseCreate
 
 async def update(session: AsyncSession, principal: Principal, course: Course, data: CourseUpdate) -> Course:
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
-    for field in NOT_NULL:
-        if field in changes and changes[field] is None:
-            raise NullNotAllowed(f"{field} cannot be null")
+    refuse_nulls(changes, NOT_NULL)
     if "form_code" in changes:
-        _check_form(changes["form_code"])
+        check_form_code(changes["form_code"])
     _check_dates(changes.get("starts_on", course.starts_on), changes.get("ends_on", course.ends_on))
     current = (await competency_codes(session, [course.id])).get(course.id, [])
     wanted: list[str] | None = changes.pop("competency_codes", None)

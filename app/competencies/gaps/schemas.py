@@ -26,7 +26,7 @@ class GapItem(BaseModel):
 
 
 class CompetencyGaps(BaseModel):
-    """One ASN's competencies against the standard of the position held (API.md, Competencies and gaps)."""
+    """One ASN's competencies against the standard of the position held."""
 
     model_config = ConfigDict(
         json_schema_extra={

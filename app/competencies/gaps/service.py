@@ -1,8 +1,8 @@
-"""One ASN's competency gaps and Job Person Match (API.md, Competencies and gaps; DOMAIN.md)."""
+"""One ASN's competency gaps and Job Person Match (docs/domain.md, Competency standards)."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,17 +11,17 @@ from app.asn.models import Asn
 from app.competencies.gaps.schemas import CompetencyGaps, GapItem
 from app.competencies.models import Competency, CompetencyLevel, PositionStandard
 from app.competencies.standards.lookup import dictionary_order
+from app.core.types import round2
 from app.rules import service as rules_service
 from app.rules.schemas import JpmBand
 
 HUNDRED = Decimal(100)
-TWO_PLACES = Decimal("0.01")
 
 
 def jpm(actual_sum: int, required_sum: int) -> Decimal:
     """min(100, 100 × Σ actual / Σ required), half-up to 2 decimals (exact: no float on the way)."""
     value = min(HUNDRED, HUNDRED * actual_sum / Decimal(required_sum))
-    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    return round2(value)
 
 
 def category(value: Decimal, bands: list[JpmBand]) -> str | None:

@@ -30,9 +30,8 @@ UnitFilter = Annotated[
 
 @router.get(
     "/reports/competency-gaps",
-    operation_id="reports_competency_gaps",
     response_model=CompetencyGapReport,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
 async def reports_competency_gaps(
     session: SessionDep, principal: GapReader, unit_id: UnitFilter = None
@@ -48,9 +47,8 @@ async def reports_competency_gaps(
 
 @router.get(
     "/reports/competency-gap-matrix",
-    operation_id="reports_competency_gap_matrix",
     response_model=CompetencyGapMatrix,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
 async def reports_competency_gap_matrix(
     session: SessionDep, principal: GapReader, unit_id: UnitFilter = None

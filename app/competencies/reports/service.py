@@ -8,7 +8,7 @@ hundreds of thousands of standings.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -26,22 +26,17 @@ from app.competencies.reports.schemas import (
     GapMatrixRow,
     MatrixCompetency,
 )
-
-# Imported for its effect too: it registers the hook that keeps the totals in step with ASN moves.
-from app.competencies.standards import standings  # noqa: F401
 from app.competencies.standards.lookup import dictionary_order
 from app.core.security import Principal
-from app.learning.reports.service import unit_in_reach
+from app.core.types import round2
 from app.org import service as org_service
 from app.org.models import Unit
-
-TWO_PLACES = Decimal("0.01")
 
 
 def _ratio(numerator: int, denominator: int) -> Decimal | None:
     if denominator == 0:
         return None
-    return (Decimal(numerator) / Decimal(denominator)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    return round2(Decimal(numerator) / Decimal(denominator))
 
 
 @dataclass(slots=True)
@@ -102,7 +97,7 @@ def report_statement(province: bool) -> Any:
 
 
 async def gap_report(session: AsyncSession, principal: Principal, unit_id: int | None) -> CompetencyGapReport:
-    root = await unit_in_reach(session, principal, unit_id)
+    root = await org_service.unit_in_reach(session, principal, unit_id)
     params = {} if root is None else {"root_id": root.id}
     rows = (await session.execute(report_statement(root is None), params)).all()
     items = []
@@ -169,7 +164,7 @@ def matrix_statement(province: bool) -> Any:
 
 
 async def gap_matrix(session: AsyncSession, principal: Principal, unit_id: int | None) -> CompetencyGapMatrix:
-    root = await unit_in_reach(session, principal, unit_id)
+    root = await org_service.unit_in_reach(session, principal, unit_id)
     params = {} if root is None else {"root_id": root.id}
     children = sorted(
         (await session.execute(children_statement(root is None), params)).all(),

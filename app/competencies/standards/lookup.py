@@ -24,6 +24,12 @@ class UnknownCompetency(Unprocessable):
     code = "unknown_competency"
 
 
+class DuplicateCompetency(Unprocessable):
+    """One competency named twice in a list that may hold each once (a standard, an assessment)."""
+
+    code = "duplicate_competency"
+
+
 async def get_competency(session: AsyncSession, code: str) -> Competency:
     found = await session.get(Competency, code)
     if found is None:

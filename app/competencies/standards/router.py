@@ -24,9 +24,9 @@ from app.competencies.standards.schemas import (
 from app.core.concurrency import IfMatchHeader, check_if_match, etag
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.core.idempotency import IdempotencyDep
+from app.core.idempotency import Created, IdempotencyDep
 from app.core.pagination import PageDep
-from app.core.params import segment_except
+from app.core.params import IdPath, segment_except
 from app.core.security import Principal, Role
 
 router = APIRouter(tags=["competencies"])
@@ -38,14 +38,11 @@ segment_except("competency_code", "standard-defaults")
 Reader = Annotated[Principal, Depends(allow(*ANY_USER, scope="reference:read"))]
 Editor = Annotated[Principal, Depends(allow(Role.bpsdm_admin))]
 CompetencyCode = Annotated[str, Path(min_length=1, max_length=20, examples=["M1"])]
-PositionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.get(
     "/competencies",
-    operation_id="competencies_list",
     response_model=CompetencyPage,
-    responses=problem_responses(401, 403, 422),
 )
 async def competencies_list(
     session: SessionDep,
@@ -64,28 +61,27 @@ async def competencies_list(
 
 @router.post(
     "/competencies",
-    operation_id="competencies_create",
     status_code=201,
     response_model=CompetencyRead,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(409),
 )
 async def competencies_create(
     body: CompetencyCreate, session: SessionDep, principal: Editor, idem: IdempotencyDep
 ) -> Response:
     """Add a teknis competency with its five level descriptions."""
-    if (replay := await idem.replay()) is not None:
-        return replay
-    competency = await service.create(session, principal, body)
-    headers = {"Location": f"/api/v1/competencies/{competency.code}", "ETag": etag(competency.version)}
-    return await idem.respond(201, service.to_read(competency), headers)
+
+    async def create() -> Created:
+        competency = await service.create(session, principal, body)
+        location = f"/api/v1/competencies/{competency.code}"
+        return Created(service.to_read(competency), location, version=competency.version)
+
+    return await idem.once(create)
 
 
 # Declared before /competencies/{code}, which would otherwise take "standard-defaults" as a code.
 @router.get(
     "/competencies/standard-defaults",
-    operation_id="standard_defaults_get",
     response_model=StandardDefaults,
-    responses=problem_responses(401, 403),
 )
 async def standard_defaults_get(session: SessionDep, _: Reader, response: Response) -> StandardDefaults:
     """The manajerial/sosial kultural level a new position gets, per jenis jabatan and jenjang."""
@@ -96,9 +92,7 @@ async def standard_defaults_get(session: SessionDep, _: Reader, response: Respon
 
 @router.put(
     "/competencies/standard-defaults",
-    operation_id="standard_defaults_put",
     response_model=StandardDefaults,
-    responses=problem_responses(401, 403, 412, 422, 428),
 )
 async def standard_defaults_put(
     body: StandardDefaults,
@@ -115,9 +109,8 @@ async def standard_defaults_put(
 
 @router.get(
     "/competencies/{code:competency_code}",
-    operation_id="competencies_get",
     response_model=CompetencyRead,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
 async def competencies_get(
     code: CompetencyCode, session: SessionDep, _: Reader, response: Response
@@ -130,9 +123,8 @@ async def competencies_get(
 
 @router.patch(
     "/competencies/{code:competency_code}",
-    operation_id="competencies_update",
     response_model=CompetencyRead,
-    responses=problem_responses(401, 403, 404, 412, 422, 428),
+    responses=problem_responses(404),
 )
 async def competencies_update(
     code: CompetencyCode,
@@ -152,12 +144,11 @@ async def competencies_update(
 
 @router.get(
     "/positions/{position_id}/standards",
-    operation_id="position_standards_get",
     response_model=PositionStandardRead,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
 async def position_standards_get(
-    position_id: PositionId, session: SessionDep, _: Reader, response: Response
+    position_id: IdPath, session: SessionDep, _: Reader, response: Response
 ) -> PositionStandardRead:
     """A position's competency standard (SKJ); the ETag is derived from its lines."""
     read, tag = await service.read_standard(session, position_id)
@@ -167,18 +158,17 @@ async def position_standards_get(
 
 @router.put(
     "/positions/{position_id}/standards",
-    operation_id="position_standards_put",
     response_model=PositionStandardRead,
     responses={
         201: {
             "description": "The position had no standard; this one was created",
             "model": PositionStandardRead,
         },
-        **problem_responses(401, 403, 404, 412, 422, 428),
+        **problem_responses(404),
     },
 )
 async def position_standards_put(
-    position_id: PositionId,
+    position_id: IdPath,
     body: StandardPut,
     session: SessionDep,
     principal: Editor,
@@ -194,9 +184,7 @@ async def position_standards_put(
 
 @router.post(
     "/position-standards/bulk",
-    operation_id="position_standards_bulk",
     response_model=BulkResult,
-    responses=problem_responses(401, 403, 422),
 )
 async def position_standards_bulk(body: BulkApply, session: SessionDep, principal: Editor) -> BulkResult:
     """Apply a standard to every position of a jenis jabatan (and jenjang, unit subtree) at once."""

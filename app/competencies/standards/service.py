@@ -11,13 +11,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, delete, func, insert, literal, or_, select, text, true
+from sqlalchemy import Select, and_, case, delete, func, insert, literal, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
 from app.competencies.models import Competency, PositionStandard, StandardDefault
-from app.competencies.standards import standings
+from app.competencies.standards import lookup, standings
 from app.competencies.standards.lookup import dictionary_order, require_codes
 from app.competencies.standards.schemas import (
     BulkApply,
@@ -33,7 +33,15 @@ from app.competencies.standards.schemas import (
 from app.competencies.standards.schemas import StandardDefault as StandardDefaultItem
 from app.core import audit
 from app.core.audit import AuditEntry
-from app.core.errors import Conflict, PreconditionFailed, PreconditionRequired, Unprocessable
+from app.core.db import chunked
+from app.core.errors import (
+    Conflict,
+    PreconditionFailed,
+    PreconditionRequired,
+    Unprocessable,
+    refuse_nulls,
+)
+from app.core.locks import advisory_xact_lock
 from app.core.pagination import InvalidCursor, PageParams, decode_cursor, encode_cursor
 from app.core.security import Principal
 from app.org import service as org_service
@@ -43,7 +51,6 @@ from app.reference import codes
 SHIPPED_GROUPS = ("manajerial", "sosial_kultural")
 COMPETENCY_FIELDS = ("code", "name", "group", "description", "levels", "active")
 _GROUP_RANK = {"manajerial": 0, "sosial_kultural": 1, "teknis": 2}
-_CHUNK = 5000
 
 
 class CompetencyExists(Conflict):
@@ -52,14 +59,6 @@ class CompetencyExists(Conflict):
 
 class GroupNotCreatable(Unprocessable):
     code = "competency_group_not_creatable"
-
-
-class NullNotAllowed(Unprocessable):
-    code = "null_not_allowed"
-
-
-class DuplicateCompetency(Unprocessable):
-    code = "duplicate_competency"
 
 
 class DuplicateDefault(Unprocessable):
@@ -76,10 +75,6 @@ class ItemsNotAllowed(Unprocessable):
 
 class ItemsRequired(Unprocessable):
     code = "items_required"
-
-
-def _dialect(session: AsyncSession) -> str:
-    return session.bind.dialect.name if session.bind is not None else "postgresql"
 
 
 # -- ETags without a version column ---------------------------------------------------------------
@@ -190,9 +185,7 @@ async def update(
     session: AsyncSession, principal: Principal, competency: Competency, data: CompetencyUpdate
 ) -> Competency:
     changes = data.model_dump(exclude_unset=True)
-    for field in ("name", "levels", "active"):
-        if field in changes and changes[field] is None:
-            raise NullNotAllowed(f"{field} cannot be null")
+    refuse_nulls(changes, ("name", "levels", "active"))
     before = audit.snapshot(competency, COMPETENCY_FIELDS)
     for field, value in changes.items():
         setattr(competency, field, value)
@@ -255,8 +248,7 @@ async def put_defaults(
     session: AsyncSession, principal: Principal, body: StandardDefaults, if_match: str | None
 ) -> list[StandardDefaultItem]:
     """Replace the whole table (it always exists, so If-Match is required)."""
-    if _dialect(session) == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(hashtext('standard_defaults'))"))
+    await advisory_xact_lock(session, "standard_defaults")
     current = await get_defaults(session)
     check_tag(if_match, defaults_tag(current))
     seen: set[tuple[str, str]] = set()
@@ -349,7 +341,7 @@ def _unique(items: Sequence[StandardItem], where: str = "items") -> dict[str, in
     wanted: dict[str, int] = {}
     for i, item in enumerate(items):
         if item.competency_code in wanted:
-            raise DuplicateCompetency(
+            raise lookup.DuplicateCompetency(
                 f"{where}[{i}]: competency {item.competency_code} is listed more than once"
             )
         wanted[item.competency_code] = item.required_level
@@ -446,9 +438,6 @@ async def default_standard(
     return {"standard": _lines_snapshot(levels)["items"]} if levels else None
 
 
-org_service.on_position_created(default_standard)
-
-
 # -- bulk apply -----------------------------------------------------------------------------------
 
 
@@ -477,10 +466,6 @@ async def _standards_of(session: AsyncSession, position_ids: Select[Any]) -> dic
     for position_id, code, level in rows:
         out.setdefault(position_id, {})[code] = level
     return out
-
-
-def _chunks(values: list[int]) -> list[list[int]]:
-    return [values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK)]
 
 
 async def bulk_apply(session: AsyncSession, principal: Principal, body: BulkApply) -> BulkResult:
@@ -545,7 +530,7 @@ async def bulk_apply(session: AsyncSession, principal: Principal, body: BulkAppl
             after=_lines_snapshot(new),
         )
     affected = 0
-    for chunk in _chunks(changed):
+    for chunk in chunked(changed):
         affected += (
             await session.execute(select(func.count()).select_from(Asn).where(Asn.position_id.in_(chunk)))
         ).scalar_one()

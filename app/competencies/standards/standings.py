@@ -17,7 +17,7 @@ the same ASN interleaving would count it twice. Changes to gaps are rare next to
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -34,8 +34,6 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn import service as asn_service
@@ -46,21 +44,13 @@ from app.competencies.models import (
     CompetencyUnitTotal,
     PositionStandard,
 )
+from app.core.db import chunked, is_postgres, upsert_insert
+from app.core.locks import advisory_xact_lock
 
 # Who to refresh: a SELECT of NIPs, the NIPs themselves, or None for every ASN.
 Who = Select[Any] | Sequence[str] | None
 
 _LOCK_KEY = "competency_standings"
-_T = TypeVar("_T")
-
-
-def _dialect(session: AsyncSession) -> str:
-    return session.bind.dialect.name if session.bind is not None else "postgresql"
-
-
-async def _lock(session: AsyncSession) -> None:
-    if _dialect(session) == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": _LOCK_KEY})
 
 
 def nips(values: Sequence[str]) -> Select[Any]:
@@ -138,7 +128,7 @@ _FIGURES = ("required", "assessed", "with_gap", "gap_sum")
 
 async def refresh(session: AsyncSession, who: Who) -> None:
     """Rebuild the standings of the ASN selected by `who` (None: all) and move their unit totals."""
-    await _lock(session)
+    await advisory_xact_lock(session, _LOCK_KEY)
     await session.flush()  # pending ORM changes (a new assessment, a moved ASN) must be visible to SQL
     if who is None:
         await session.execute(delete(CompetencyStanding))
@@ -158,8 +148,8 @@ async def refresh(session: AsyncSession, who: Who) -> None:
     if not selected:
         return
     deltas: dict[tuple[int, str], list[int]] = {}
-    postgresql = _dialect(session) == "postgresql"
-    for chunk in _chunks(selected):
+    postgresql = is_postgres(session)
+    for chunk in chunked(selected):
         among = _among(chunk, postgresql)
         for row in (await session.execute(_contributions(None, among))).all():
             figures = deltas.setdefault((row.unit_id, row.competency_code), [0, 0, 0, 0])
@@ -174,16 +164,10 @@ async def refresh(session: AsyncSession, who: Who) -> None:
     await _apply(session, {k: v for k, v in deltas.items() if any(v)})
 
 
-def _chunks(values: list[_T], size: int = 5000) -> list[list[_T]]:
-    # Bound the IN lists (SQLite's variable limit, PostgreSQL's planning time).
-    return [values[i : i + size] for i in range(0, len(values), size)]
-
-
 async def _apply(session: AsyncSession, deltas: dict[tuple[int, str], list[int]]) -> None:
     if not deltas:
         return
-    insert_ = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
-    stmt = insert_(CompetencyUnitTotal)
+    stmt = upsert_insert(session)(CompetencyUnitTotal)
     t = CompetencyUnitTotal
     stmt = stmt.on_conflict_do_update(
         index_elements=[t.unit_id, t.competency_code],
@@ -230,10 +214,10 @@ async def add_new(session: AsyncSession, created: Sequence[asn_service.NewAsn]) 
     placed = [a for a in created if a.position_id is not None]
     if not placed:
         return  # without a position there is no standard, so nothing to count
-    await _lock(session)
+    await advisory_xact_lock(session, _LOCK_KEY)
     await session.flush()
-    if _dialect(session) == "postgresql":
-        for chunk in _chunks(placed, 20_000):
+    if is_postgres(session):
+        for chunk in chunked(placed, 20_000):
             await session.execute(
                 _ADD_NEW_PG,
                 {
@@ -246,7 +230,7 @@ async def add_new(session: AsyncSession, created: Sequence[asn_service.NewAsn]) 
         return
     # SQLite: the same two steps with the rows read back from asn (the outer join to ratings finds none).
     deltas: dict[tuple[int, str], list[int]] = {}
-    for nips_chunk in _chunks([a.nip for a in placed]):
+    for nips_chunk in chunked([a.nip for a in placed]):
         among = _among(nips_chunk, False)
         await session.execute(insert(CompetencyStanding).from_select(_COLUMNS, _new_standings(None, among)))
         for row in (await session.execute(_contributions(None, among))).all():
@@ -256,13 +240,11 @@ async def add_new(session: AsyncSession, created: Sequence[asn_service.NewAsn]) 
     await _apply(session, deltas)
 
 
-async def _placement_changed(
+async def follow_placements(
     session: AsyncSession, moved: Sequence[str], created: Sequence[asn_service.NewAsn]
 ) -> None:
+    """Standings and unit totals of ASN just created or moved (position, unit or active flag)."""
     if created:
         await add_new(session, created)
     if moved:
         await refresh(session, moved)
-
-
-asn_service.on_placement_changed(_placement_changed)

@@ -59,11 +59,10 @@ def _served_type(stored: str, accept: str | None) -> str:
 
 @router.post(
     "/learning-records/{record_id}/evidence",
-    operation_id="learning_records_evidence_upload",
     response_model=RecordRead,
     responses={
         200: {"description": "The record, with its new evidence"},
-        **problem_responses(401, 403, 404, 409, 413, 415, 422),
+        **problem_responses(404, 409, 413, 415),
     },
     form_limits={"max_files": 1, "max_fields": 10},
     openapi_extra=_UPLOAD_ENCODING,
@@ -91,7 +90,6 @@ async def learning_records_evidence_upload(
 
 @router.get(
     "/learning-records/{record_id}/evidence",
-    operation_id="learning_records_evidence_download",
     response_class=FileResponse,
     responses={
         200: {
@@ -101,7 +99,7 @@ async def learning_records_evidence_upload(
                 content_type: _binary(content_type) for content_type in (*evidence.CONTENT_TYPES, _BYTES)
             },
         },
-        **problem_responses(401, 403, 404, 422),
+        **problem_responses(404),
     },
 )
 async def learning_records_evidence_download(

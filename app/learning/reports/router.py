@@ -15,6 +15,7 @@ from app.learning.dependencies import LearningReader
 from app.learning.models import LearningRecord
 from app.learning.reports import service as reports
 from app.learning.reports.schemas import JpComplianceReport, JpSummary, QueuePage
+from app.org import service as org_service
 
 router = APIRouter()
 
@@ -35,9 +36,8 @@ UnitFilter = Annotated[
 @router.get(
     "/asn/{nip}/jp-summary",
     tags=["learning"],
-    operation_id="jp_summary_get",
     response_model=JpSummary,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
 async def jp_summary_get(
     nip: NipPath, principal: LearningReader, reader: FastReaderDep, year: Year = None
@@ -50,9 +50,8 @@ async def jp_summary_get(
 @router.get(
     "/reports/jp-compliance",
     tags=["reports"],
-    operation_id="reports_jp_compliance",
     response_model=JpComplianceReport,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
 async def reports_jp_compliance(
     session: SessionDep,
@@ -71,15 +70,14 @@ async def reports_jp_compliance(
 @router.get(
     "/verification-queue",
     tags=["learning"],
-    operation_id="verification_queue_list",
     response_model=QueuePage,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(404),
 )
 async def verification_queue_list(
     session: SessionDep, principal: QueueReader, page: PageDep, unit_id: UnitFilter = None
 ) -> QueuePage:
     """Pending learning claims awaiting verification in the caller's units, oldest first."""
-    root = await reports.unit_in_reach(session, principal, unit_id)
+    root = await org_service.unit_in_reach(session, principal, unit_id)
     records, cursor, total = await paginate(
         session, reports.queue_query(principal, root), [LearningRecord.id], page
     )

@@ -84,7 +84,7 @@ class Figures(BaseModel):
     mean_jp: MeanJp
 
 
-class UnitCompliance(BaseModel):
+class UnitJpCompliance(BaseModel):
     unit_id: int
     code: str
     name: str
@@ -151,7 +151,7 @@ class JpComplianceReport(BaseModel):
     direct: Figures | None = Field(
         description="ASN placed in the unit itself rather than in one of its children (null without a unit)"
     )
-    units: list[UnitCompliance] = Field(
+    units: list[UnitJpCompliance] = Field(
         description="One row per child unit (per top-level unit without unit_id), descendants included"
     )
     pppk: PppkFigures = Field(

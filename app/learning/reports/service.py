@@ -28,10 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn import service as asn_service
 from app.asn.models import Asn
-from app.core.errors import Forbidden
 from app.core.fastread import FastReader
 from app.core.security import Principal
-from app.core.types import round_jp
+from app.core.types import round2, round_jp
 from app.learning import service
 from app.learning.jp import yearly_caps
 from app.learning.models import PENDING, JpTotal, JpYearTotal, LearningRecord
@@ -42,7 +41,7 @@ from app.learning.reports.schemas import (
     JpSummary,
     PppkFigures,
     QueueItem,
-    UnitCompliance,
+    UnitJpCompliance,
 )
 from app.org import service as org_service
 from app.org.models import Unit
@@ -53,10 +52,6 @@ from app.rules.schemas import RuleSetBody
 PPPK = "pppk"
 ZERO = Decimal(0)
 JP_SUM = Numeric(12, 2)
-
-
-class NoUnitAssigned(Forbidden):
-    code = "no_unit_assigned"
 
 
 # -- the rules a summary needs ----------------------------------------------------------------------
@@ -188,25 +183,6 @@ async def jp_summary(reader: FastReader, principal: Principal, nip: str, year: i
     )
 
 
-# -- the unit a report or queue is about ----------------------------------------------------------------
-
-
-async def unit_in_reach(session: AsyncSession, principal: Principal, unit_id: int | None) -> Unit | None:
-    """The unit asked for (404 outside the caller's reach); without one, an OPD admin's own unit.
-
-    None means "every unit" (callers who see everything and named no unit).
-    """
-    if unit_id is None:
-        if org_service.sees_everything(principal):
-            return None
-        if principal.unit_id is None:
-            raise NoUnitAssigned("Your account is not assigned to a unit; ask BPSDM to assign one")
-        unit_id = principal.unit_id
-    if not await org_service.unit_in_scope(session, principal, unit_id):
-        raise org_service.UnitNotFound(f"No unit with id {unit_id} in your scope")
-    return await org_service.get_unit(session, unit_id)
-
-
 # -- GET /reports/jp-compliance -------------------------------------------------------------------------
 
 
@@ -268,7 +244,7 @@ class _Tally:
             "headcount": self.headcount,
             "compliant": self.compliant,
             "non_compliant": self.headcount - self.compliant,
-            "compliance_pct": round_jp(pct),
+            "compliance_pct": round2(pct),
             "total_jp": round_jp(self.total),
             "mean_jp": self.mean(),
         }
@@ -284,7 +260,7 @@ async def jp_compliance(
     year: int,
     unit_id: int | None,
 ) -> JpComplianceReport:
-    root = await unit_in_reach(session, principal, unit_id)
+    root = await org_service.unit_in_reach(session, principal, unit_id)
     return await _compliance(session, root, year)
 
 
@@ -332,7 +308,7 @@ async def _compliance(session: AsyncSession, root: Unit | None, year: int) -> Jp
         **top.figures(),
         direct=None if root is None else Figures(**rows[None].figures()),
         units=[
-            UnitCompliance(unit_id=u.id, code=u.code, name=u.name, **rows[u.id].figures()) for u in children
+            UnitJpCompliance(unit_id=u.id, code=u.code, name=u.name, **rows[u.id].figures()) for u in children
         ],
         pppk=PppkFigures(
             cap_jp=rules.pppk_max_jp,

@@ -15,12 +15,12 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.security.http import HTTPAuthorizationCredentials, HTTPBase
 
-from app.auth.dependencies import VerifiedTokens, allow, get_principal, is_current, oauth2_scheme
+from app.auth.dependencies import allow, get_principal, is_current, oauth2_scheme
 from app.auth.service import AuthService, InvalidClient, principal_for_client
 from app.core.db import SessionDep
 from app.core.errors import BadRequest, DomainError, Unauthorized, problem_responses
 from app.core.idempotency import IdempotencyDep
-from app.core.security import Principal
+from app.core.security import Principal, VerifiedTokens
 from app.learning.xapi import service as xapi
 from app.learning.xapi.schemas import (
     STATEMENT_EXAMPLE,
@@ -64,9 +64,7 @@ class UnsupportedMediaType(DomainError):
 
 
 def _basic_cache(request: Request) -> VerifiedTokens:
-    cache: VerifiedTokens | None = getattr(request.app.state, "xapi_basic_credentials", None)
-    if cache is None:
-        cache = request.app.state.xapi_basic_credentials = VerifiedTokens(max_entries=1000)
+    cache: VerifiedTokens = request.app.state.xapi_basic_credentials  # made by create_app()
     return cache
 
 
@@ -179,9 +177,8 @@ def _body_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 @router.post(
     "/statements",
-    operation_id="xapi_statements_post",
     response_model=StatementsResult,
-    responses=problem_responses(400, 401, 403, 413, 415, 422),
+    responses=problem_responses(400, 413, 415),
     openapi_extra=_body_schema(
         {
             "oneOf": [
@@ -218,10 +215,9 @@ async def xapi_statements_post(
 
 @router.put(
     "/statements",
-    operation_id="xapi_statement_put",
     status_code=204,
     response_class=Response,
-    responses=problem_responses(400, 401, 403, 409, 413, 415, 422),
+    responses=problem_responses(400, 409, 413, 415),
     openapi_extra=_body_schema(STATEMENT_SCHEMA),
 )
 async def xapi_statement_put(
@@ -251,7 +247,7 @@ async def xapi_statement_put(
     return Response(status_code=204, headers=VERSION_HEADERS)
 
 
-@router.get("/about", operation_id="xapi_about", response_model=About)
+@router.get("/about", response_model=About)
 async def xapi_about(response: Response) -> About:
     """The xAPI versions this resource speaks (no authentication, as LRS clients expect)."""
     response.headers[VERSION_HEADER] = XAPI_VERSION

@@ -26,10 +26,11 @@ from app.core.errors import BadRequest, Conflict, DomainError, Unprocessable
 from app.core.params import before_floor
 from app.core.security import Principal
 from app.core.text import strip_format
+from app.core.types import round_jp
 from app.learning import service
 from app.learning.jp import record_jp
 from app.learning.models import LIVE_STATUSES, VOIDED, LearningEvent, LearningRecord
-from app.reference import codes
+from app.reference import forms
 from app.rules import service as rules_service
 from app.rules.schemas import RuleSetBody
 
@@ -201,7 +202,7 @@ def _jp(value: Any) -> Decimal:
         raise InvalidStatement(f"the jp extension {value!r} is not a number") from exc
     if not jp.is_finite() or jp <= 0 or jp > service.MAX_RECORD_JP:
         raise service.InvalidJp(f"the jp extension must be more than 0 and at most {service.MAX_RECORD_JP}")
-    return jp.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return round_jp(jp)
 
 
 def _start_date(value: Any, end: date) -> date:
@@ -505,17 +506,10 @@ async def _skip_replays(batch: _Batch, creates: list[Create]) -> list[Create]:
 
 
 async def _with_jp(batch: _Batch, creates: list[Create]) -> list[Create]:
-    forms = codes.codes("learning_forms")
     ok = []
     for c in creates:
-        if c.form_code not in forms:
-            batch.reject(
-                c.index,
-                c.id,
-                service.UnknownFormCode(
-                    f"form_code {c.form_code!r} is unknown; see /api/v1/reference/learning_forms"
-                ),
-            )
+        if not forms.is_form_code(c.form_code):
+            batch.reject(c.index, c.id, forms.UnknownFormCode(forms.unknown_form_detail(c.form_code)))
             continue
         rules = await batch.rules_for(c.end_date.year)
         c.jp = record_jp(

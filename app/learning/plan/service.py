@@ -1,66 +1,27 @@
-"""An ASN's development plan: catalogue courses for each competency below the position standard."""
+"""An ASN's development plan: catalogue courses for each competency below the position standard, and
+the JP they would add toward the year's target.
+
+It reads both competencies (gaps, the catalogue) and the JP ledger, so it lives with the ledger, the
+domain above competencies.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
-from app.competencies.courses import service as courses
-from app.competencies.courses.schemas import CourseRead, DevelopmentPlan, PlanItem
+from app.competencies.courses.offers import offered_courses
 from app.competencies.gaps.service import competency_gaps
-from app.competencies.models import Course, CourseCompetency
 from app.core.types import round_jp
 from app.learning.models import JpYearTotal
+from app.learning.plan.schemas import DevelopmentPlan, PlanItem
 from app.rules import service as rules_service
 
-COURSES_PER_COMPETENCY = 5
 PPPK = "pppk"
 ZERO = Decimal("0.00")
-
-
-async def offered_courses(
-    session: AsyncSession, competency_codes: list[str], today: date
-) -> dict[str, list[CourseRead]]:
-    """Per competency, up to 5 active courses not ended before `today`, soonest start first (undated last)."""
-    if not competency_codes:
-        return {}
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=CourseCompetency.competency_code,
-            order_by=(Course.starts_on.is_(None), Course.starts_on, Course.id),
-        )
-        .label("rank")
-    )
-    ranked = (
-        select(CourseCompetency.competency_code, CourseCompetency.course_id, rank)
-        .join(Course, Course.id == CourseCompetency.course_id)
-        .where(
-            CourseCompetency.competency_code.in_(competency_codes),
-            Course.active.is_(True),
-            or_(Course.ends_on.is_(None), Course.ends_on >= today),
-        )
-        .subquery()
-    )
-    picked = (
-        await session.execute(
-            select(ranked.c.competency_code, ranked.c.course_id)
-            .where(ranked.c.rank <= COURSES_PER_COMPETENCY)
-            .order_by(ranked.c.competency_code, ranked.c.rank)
-        )
-    ).all()
-    ids = {course_id for _, course_id in picked}
-    rows = (await session.execute(select(Course).where(Course.id.in_(ids)))).scalars().all() if ids else []
-    read = {c.id: c for c in await courses.read_many(session, rows)}
-    out: dict[str, list[CourseRead]] = defaultdict(list)
-    for code, course_id in picked:
-        out[code].append(read[course_id])
-    return out
 
 
 async def development_plan(session: AsyncSession, asn: Asn, year: int, today: date) -> DevelopmentPlan:

@@ -1,0 +1,58 @@
+"""Every cross-domain reaction, in one table: when something happens in a lower domain, a higher one
+keeps its derived figures in step, in the same transaction.
+
+The lower domain offers a hook list and never imports the higher one; `connect()` fills the lists.
+It runs in create_app() and before each CLI command that writes, and any other process that writes
+(a worker, a script) calls it first. It is idempotent, and nothing connects at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic
+
+from app.asn import service as asn_service
+from app.competencies.standards import service as standards_service
+from app.competencies.standards import standings
+from app.core.hooks import H, Hooks
+from app.learning import totals
+from app.org import service as org_service
+from app.rules import service as rules_service
+
+
+@dataclass(frozen=True)
+class Reaction(Generic[H]):
+    when: Hooks[H]
+    then: H
+    why: str
+
+    def connect(self) -> None:
+        self.when.add(self.then)
+
+    @property
+    def connected(self) -> bool:
+        return self.then in self.when
+
+
+REACTIONS = (
+    Reaction(
+        asn_service.after_placement_change,
+        standings.follow_placements,
+        "an ASN's competency standings and its unit's gap totals follow its position, unit and active flag",
+    ),
+    Reaction(
+        org_service.after_position_created,
+        standards_service.default_standard,
+        "a new position gets the default competency standard of its jenis jabatan and jenjang",
+    ),
+    Reaction(
+        rules_service.after_rules_change,
+        totals.follow_rules,
+        "the capped JP year totals follow the yearly caps of the rule set that governs each year",
+    ),
+)
+
+
+def connect() -> None:
+    for reaction in REACTIONS:
+        reaction.connect()
