@@ -11,9 +11,10 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import Select, func, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.types import TypeDecorator
 
 from app.core.errors import Unprocessable
 
@@ -94,15 +95,23 @@ def _plausible(value: Any) -> bool:
 
 def _typed(key: InstrumentedAttribute[Any], value: Any) -> Any:
     """A cursor value back as the key column's type (dates travel as ISO text; asyncpg wants dates)."""
+    column_type = key.type
+    if isinstance(column_type, TypeDecorator):
+        # A decorated type (UTCDateTime) names its Python type through the type it wraps.
+        column_type = column_type.impl_instance
     try:
-        kind = key.type.python_type
+        kind = column_type.python_type
     except NotImplementedError:
         return value
     if kind in (date, datetime):
         try:
-            return kind.fromisoformat(str(value))
+            parsed = kind.fromisoformat(str(value))
         except ValueError as exc:
             raise InvalidCursor("The cursor is not valid; use next_cursor as given") from exc
+        # Timestamps are written with their offset; a naive one was not written by encode_cursor.
+        if isinstance(parsed, datetime) and parsed.tzinfo is None:
+            raise InvalidCursor("The cursor is not valid; use next_cursor as given")
+        return parsed
     # A value of another type than its column would be compared across types: PostgreSQL refuses
     # `character varying > bigint` (a 500 before), SQLite silently orders by type.
     if (kind is int and not isinstance(value, int)) or (kind is str and not isinstance(value, str)):
@@ -126,7 +135,13 @@ async def paginate(
     if params.cursor:
         after = [_typed(k, v) for k, v in zip(keys, decode_cursor(params.cursor, len(keys)), strict=True)]
         key_expr = keys[0] if len(keys) == 1 else tuple_(*keys)
-        value: Any = after[0] if len(keys) == 1 else tuple_(*after)
+        # Each value bound as its key column's type: a timestamp key (UTCDateTime) must be bound as
+        # that column's type, not as whatever type the bare Python value suggests.
+        value: Any = (
+            after[0]
+            if len(keys) == 1
+            else tuple_(*(literal(v, k.type) for k, v in zip(keys, after, strict=True)))
+        )
         page = page.where(key_expr < value if descending else key_expr > value)
     order = [k.desc() if descending else k.asc() for k in keys]
     rows = list((await session.execute(page.order_by(*order).limit(params.limit + 1))).scalars().all())

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
@@ -217,8 +217,9 @@ def _form_names() -> dict[str, str]:
     return {item["code"]: item["name"] for item in codes.items("learning_forms")}
 
 
-def _queue_page(principal: Principal, root: Unit | None) -> Callable[[int | None], Any]:
-    def page(after: int | None) -> Any:
+def _queue_page(principal: Principal, root: Unit | None) -> Callable[[tuple[Any, int] | None], Any]:
+    # The queue's own order (GET /verification-queue): oldest submission first, the id breaking ties.
+    def page(after: tuple[Any, int] | None) -> Any:
         r = LearningRecord
         stmt = (
             learning_reports.queue_query(principal, root)
@@ -239,11 +240,12 @@ def _queue_page(principal: Principal, root: Unit | None) -> Callable[[int | None
             )
             .join_from(r, Asn, Asn.nip == r.nip)
             .join(Unit, Unit.id == Asn.unit_id)
-            .order_by(r.id)
+            .order_by(r.created_at, r.id)
             .limit(BATCH)
         )
         if after is not None:
-            stmt = stmt.where(r.id > after)
+            at, last_id = after
+            stmt = stmt.where(or_(r.created_at > at, and_(r.created_at == at, r.id > last_id)))
         return stmt
 
     return page
@@ -264,7 +266,7 @@ async def verification_queue(session: AsyncSession, principal: Principal, unit_i
         stem=_stem("antrean-verifikasi", root, date.today().isoformat()),
         sheets=(QUEUE_SHEET,),
         detail=0,
-        batches=_keyset(_queue_page(principal, root), lambda r: r[0]),
+        batches=_keyset(_queue_page(principal, root), lambda r: (r[-1], r[0])),
         to_row=_queue_row(_form_names()),
     )
 

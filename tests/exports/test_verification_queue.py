@@ -8,8 +8,12 @@ from typing import Any
 import httpx
 import pytest
 from openpyxl.cell.cell import Cell
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
+from app.exports import service
+from app.learning.models import LearningRecord
 from tests.exports.helpers import csv_rows, download, filename, header, values, xlsx
 from tests.factories import World
 from tests.http import as_, problem
@@ -117,6 +121,31 @@ class TestQueueExport:
         ws = (await xlsx(client, PATH, as_(settings, world, "opd_a1"))).active
         assert ws is not None
         assert values(ws) == [HEADERS]  # nothing pending in BIDANG_A1
+
+    async def test_oldest_submission_first_across_batches(
+        self,
+        client: httpx.AsyncClient,
+        session: AsyncSession,
+        settings: Settings,
+        world: World,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        ids = [
+            (await claim(client, settings, world, "asn_a", world.asn_a.nip, title=f"Klaim {n}"))["id"]
+            for n in range(5)
+        ]
+        # An imported history: ids run against the time each claim was filed, two filed at one instant.
+        filed = [datetime(2026, 1, 5, tzinfo=UTC), datetime(2026, 1, 3, tzinfo=UTC)] + [
+            datetime(2026, 1, 1, tzinfo=UTC)
+        ] * 3
+        for id_, at in zip(ids, filed, strict=True):
+            await session.execute(
+                update(LearningRecord).where(LearningRecord.id == id_).values(created_at=at)
+            )
+        await session.commit()
+        monkeypatch.setattr(service, "BATCH", 2)  # 5 rows: 3 keyset batches, one across the tie
+        rows = await csv_rows(client, PATH, as_(settings, world, "bpsdm"))
+        assert [int(r[0]) for r in rows[1:]] == [ids[2], ids[3], ids[4], ids[1], ids[0]]
 
     async def test_csv(
         self, client: httpx.AsyncClient, settings: Settings, world: World, queue: dict[str, Any]

@@ -16,6 +16,7 @@ from app.learning.models import LearningRecord
 from app.learning.reports import service as reports
 from app.learning.reports.schemas import JpComplianceReport, JpSummary, QueuePage
 from app.org import service as org_service
+from app.reference.forms import check_form_code
 
 router = APIRouter()
 
@@ -74,11 +75,31 @@ async def reports_jp_compliance(
     responses=problem_responses(404),
 )
 async def verification_queue_list(
-    session: SessionDep, principal: QueueReader, page: PageDep, unit_id: UnitFilter = None
+    session: SessionDep,
+    principal: QueueReader,
+    page: PageDep,
+    unit_id: UnitFilter = None,
+    form_code: Annotated[
+        str | None, Query(max_length=4, description="Only claims of this learning form (SIASN jenisDiklat)")
+    ] = None,
+    year: Annotated[
+        int | None,
+        Query(
+            ge=1950, le=2100, description="Only activities that ended in this year (the year their JP count)"
+        ),
+    ] = None,
+    has_evidence: Annotated[
+        bool | None, Query(description="true: only claims with a certificate file; false: only without")
+    ] = None,
 ) -> QueuePage:
-    """Pending learning claims awaiting verification in the caller's units, oldest first."""
+    """Pending learning claims awaiting verification in the caller's units, oldest submission first."""
+    if form_code is not None:
+        check_form_code(form_code)
     root = await org_service.unit_in_reach(session, principal, unit_id)
+    stmt = reports.queue_query(principal, root, form_code=form_code, year=year, has_evidence=has_evidence)
+    # By the time the claim was filed, not the record id: imported history and the demo insert
+    # records out of submission order, and the oldest claim is the one waiting longest.
     records, cursor, total = await paginate(
-        session, reports.queue_query(principal, root), [LearningRecord.id], page
+        session, stmt, [LearningRecord.created_at, LearningRecord.id], page
     )
     return QueuePage(items=await reports.queue_items(session, records), next_cursor=cursor, total=total)

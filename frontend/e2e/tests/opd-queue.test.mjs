@@ -2,7 +2,7 @@
 // and "Setujui terpilih" approves what it can and reports the rest.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { accessToken, api, demoLogin, eventually, launch, logIn, newPage } from "../lib.mjs";
+import { accessToken, api, BASE_URL, demoLogin, eventually, launch, logIn, newPage, tinyPdf } from "../lib.mjs";
 
 const asn = demoLogin("asn", "PNS");
 const admin = demoLogin("opd_admin");
@@ -16,8 +16,8 @@ after(async () => {
   await browser?.close();
 });
 
-/** A pending claim of the demo ASN (no certificate), made through the API as the ASN. */
-async function fileClaim(title, jp) {
+/** A pending claim of the demo ASN, made through the API as the ASN (with a PDF when asked). */
+async function fileClaim(title, jp, { evidence = false } = {}) {
   const today = new Date().toISOString().slice(0, 10);
   const created = await api(`/api/v1/asn/${asn.username}/learning-records`, {
     method: "POST",
@@ -25,6 +25,17 @@ async function fileClaim(title, jp) {
     body: { title, form_code: "9", start_date: today, end_date: today, jp },
   });
   assert.equal(created.status, 201, JSON.stringify(created.body));
+  if (evidence) {
+    // Bulk approval passes over claims without evidence (opd-queue-safe.test.mjs).
+    const form = new FormData();
+    form.append("file", new Blob([tinyPdf(title)], { type: "application/pdf" }), "sertifikat.pdf");
+    const uploaded = await fetch(`${BASE_URL}/api/v1/learning-records/${created.body.id}/evidence`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${await accessToken(asn)}` },
+      body: form,
+    });
+    assert.ok(uploaded.ok, await uploaded.text());
+  }
   return created.body;
 }
 
@@ -71,9 +82,9 @@ test("rejecting a claim asks for a reason and records it", async () => {
 test("bulk approval approves the selected claims and reports one decided meanwhile", async () => {
   const stamp = Date.now();
   const claims = [
-    await fileClaim(`Seminar Massal A ${stamp}`, 1),
-    await fileClaim(`Seminar Massal B ${stamp}`, 1.5),
-    await fileClaim(`Seminar Massal C ${stamp}`, 2),
+    await fileClaim(`Seminar Massal A ${stamp}`, 1, { evidence: true }),
+    await fileClaim(`Seminar Massal B ${stamp}`, 1.5, { evidence: true }),
+    await fileClaim(`Seminar Massal C ${stamp}`, 2, { evidence: true }),
   ];
   const page = await openQueue();
   const boxes = claims.map((claim) => page.getByRole("checkbox", { name: `Pilih "${claim.title}"`, exact: false }));

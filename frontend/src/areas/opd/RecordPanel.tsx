@@ -2,13 +2,16 @@ import { useQuery } from "@tanstack/react-query";
 import { type RefObject, useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { useMe } from "../../api/queries/auth";
 import { learningRecord } from "../../api/queries/learningRecords";
 import { learningFormNames } from "../../api/queries/reference";
-import { useVerify } from "../../api/queries/verification";
+import { recordHistory, useVerify } from "../../api/queries/verification";
 import type { RecordDetail } from "../../api/types";
+import { isRole } from "../../auth/roles";
 import { useFormat } from "../../i18n/format";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { Button, Modal, Spinner } from "../../ui";
+import { canDecide, canReadHistory } from "./bulk";
 import { EvidencePreview } from "./EvidencePreview";
 
 export interface RecordPanelProps {
@@ -19,12 +22,15 @@ export interface RecordPanelProps {
 }
 
 /**
- * One claim in a dialog: the details, the certificate, and approve / reject. "Setujui" has the focus
- * when it opens (Enter approves); rejecting needs a reason, asked for in the same dialog.
+ * One claim in a dialog: the details, approve / reject, then the certificate. "Setujui" has the focus
+ * when it opens (Enter approves a claim with evidence; one without asks "Setujui tanpa bukti?" first);
+ * rejecting needs a reason, asked for in the same dialog, above the preview so it is never scrolled
+ * away. The auditor gets no decision controls; auditors and BPSDM see the claim's audit history.
  */
 export function RecordPanel({ recordId, onClose, onDecided }: RecordPanelProps) {
   const { t } = useTranslation();
   const record = useQuery(learningRecord(recordId));
+  const { data: me } = useMe();
   const approveRef = useRef<HTMLButtonElement>(null);
   return (
     <Modal
@@ -38,7 +44,13 @@ export function RecordPanel({ recordId, onClose, onDecided }: RecordPanelProps) 
       ) : !record.data ? (
         <Spinner />
       ) : (
-        <RecordBody key={record.data.id} record={record.data} approveRef={approveRef} onDecided={onDecided} />
+        <RecordBody
+          key={record.data.id}
+          record={record.data}
+          role={me?.role}
+          approveRef={approveRef}
+          onDecided={onDecided}
+        />
       )}
     </Modal>
   );
@@ -46,10 +58,12 @@ export function RecordPanel({ recordId, onClose, onDecided }: RecordPanelProps) 
 
 function RecordBody({
   record,
+  role,
   approveRef,
   onDecided,
 }: {
   record: RecordDetail;
+  role: string | undefined;
   approveRef: RefObject<HTMLButtonElement | null>;
   onDecided: RecordPanelProps["onDecided"];
 }) {
@@ -62,11 +76,20 @@ function RecordBody({
   const [note, setNote] = useState("");
   const [rejecting, setRejecting] = useState(false);
   const [noteMissing, setNoteMissing] = useState(false);
+  // A claim without evidence: "Setujui" first asks, and only the answer approves.
+  const [confirmingBare, setConfirmingBare] = useState(false);
+  const confirmRef = useRef<HTMLButtonElement>(null);
   const pending = record.status === "pending";
+  const decides = pending && canDecide(role);
   // The dialog opened before the record had loaded; now that "Setujui" exists it takes the focus.
   useEffect(() => approveRef.current?.focus(), [approveRef]);
 
-  function decide(decision: "approve" | "reject") {
+  function decide(decision: "approve" | "reject", withoutEvidence = false) {
+    if (decision === "approve" && !record.evidence && !withoutEvidence) {
+      setConfirmingBare(true);
+      requestAnimationFrame(() => confirmRef.current?.focus());
+      return;
+    }
     if (decision === "reject" && !note.trim()) {
       setRejecting(true);
       setNoteMissing(true);
@@ -133,10 +156,7 @@ function RecordBody({
         </div>
       </dl>
 
-      <h3 className="opd-record__heading">{t("opd.evidence")}</h3>
-      <EvidencePreview record={record} />
-
-      {pending ? (
+      {decides ? (
         <div className="opd-record__decide">
           {(rejecting || note) && (
             <div className={noteMissing ? "field field--invalid" : "field"}>
@@ -165,31 +185,97 @@ function RecordBody({
             </div>
           )}
           {verify.error && <ProblemAlert error={verify.error} />}
-          <div className="opd-record__buttons">
-            {/* A plain button: the dialog focuses it through a ref, which the kit's Button doesn't take. */}
-            <button
-              ref={approveRef}
-              type="button"
-              className="btn btn--primary"
-              disabled={verify.isPending}
-              aria-busy={(verify.isPending && verify.variables?.decision.decision === "approve") || undefined}
-              onClick={() => decide("approve")}
-            >
-              {t("opd.approve")}
-            </button>
-            <Button
-              variant="danger"
-              busy={verify.isPending && verify.variables?.decision.decision === "reject"}
-              disabled={verify.isPending}
-              onClick={() => decide("reject")}
-            >
-              {rejecting ? t("opd.rejectConfirm") : t("opd.reject")}
-            </Button>
-          </div>
+          {confirmingBare ? (
+            <div className="opd-record__confirm" aria-live="polite">
+              <p className="opd-record__confirm-question">
+                <strong>{t("opd.bareQuestion")}</strong> {t("opd.bareExplain")}
+              </p>
+              <div className="opd-record__buttons">
+                <button
+                  ref={confirmRef}
+                  type="button"
+                  className="btn btn--primary"
+                  disabled={verify.isPending}
+                  aria-busy={verify.isPending || undefined}
+                  onClick={() => decide("approve", true)}
+                >
+                  {t("opd.bareConfirm")}
+                </button>
+                <Button variant="secondary" disabled={verify.isPending} onClick={() => setConfirmingBare(false)}>
+                  {t("opd.bareCancel")}
+                </Button>
+              </div>
+            </div>
+          ) : (
+            <div className="opd-record__buttons">
+              {/* A plain button: the dialog focuses it through a ref, which the kit's Button doesn't take. */}
+              <button
+                ref={approveRef}
+                type="button"
+                className="btn btn--primary"
+                disabled={verify.isPending}
+                aria-busy={(verify.isPending && verify.variables?.decision.decision === "approve") || undefined}
+                onClick={() => decide("approve")}
+              >
+                {t("opd.approve")}
+              </button>
+              <Button
+                variant="danger"
+                busy={verify.isPending && verify.variables?.decision.decision === "reject"}
+                disabled={verify.isPending}
+                onClick={() => decide("reject")}
+              >
+                {rejecting ? t("opd.rejectConfirm") : t("opd.reject")}
+              </Button>
+            </div>
+          )}
         </div>
+      ) : pending ? (
+        <p className="lead">{t("opd.readOnly")}</p>
       ) : (
         <p className="lead">{t("opd.alreadyDecided", { status: t(`opd.statuses.${record.status}`) })}</p>
       )}
+
+      <h3 className="opd-record__heading">{t("opd.evidence")}</h3>
+      <EvidencePreview record={record} />
+
+      {canReadHistory(role) && <RecordHistory recordId={record.id} />}
     </div>
+  );
+}
+
+/** The claim's rows of the audit trail, newest first: when, who, and what they did. */
+function RecordHistory({ recordId }: { recordId: number }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const history = useQuery(recordHistory(recordId));
+  const actions = t("opd.historyActions", { returnObjects: true }) as Record<string, string>;
+  return (
+    <section className="opd-record__history" aria-labelledby={`history-${recordId}`}>
+      <h3 id={`history-${recordId}`} className="opd-record__heading">
+        {t("opd.history")}
+      </h3>
+      {history.error ? (
+        <ProblemAlert error={history.error} />
+      ) : !history.data ? (
+        <Spinner />
+      ) : history.data.items.length === 0 ? (
+        <p>{t("opd.historyEmpty")}</p>
+      ) : (
+        <ol className="opd-history">
+          {history.data.items.map((row) => (
+            <li key={row.id}>
+              <time dateTime={row.at}>{f.dateTime(row.at)}</time>
+              <span>
+                <strong>{actions[row.action] ?? row.action}</strong>
+                {" — "}
+                {row.actor}
+                {isRole(row.role) ? ` (${t(`roles.${row.role}`)})` : ""}
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../api/problem";
-import { runBulk } from "./bulk";
+import { ageInDays, canDecide, canReadHistory, runBulk, splitForBulk } from "./bulk";
 
 function refusal(status: number, code: string, detail: string): ApiError {
   return new ApiError(status, {
@@ -70,5 +70,48 @@ describe("runBulk", () => {
     );
     expect(result).toEqual({ succeeded: [], failed: [] });
     expect(progress).toEqual([0]);
+  });
+});
+
+describe("splitForBulk", () => {
+  it("lets only claims with evidence through and keeps the rest apart, in order", () => {
+    const pdf = { content_type: "application/pdf", size: 9, sha256: "x", filename: "s.pdf" };
+    const { ready, noEvidence } = splitForBulk([
+      { id: 1, evidence: pdf },
+      { id: 2, evidence: null },
+      { id: 3 },
+      { id: 4, evidence: pdf },
+    ]);
+    expect(ready.map((item) => item.id)).toEqual([1, 4]);
+    expect(noEvidence.map((item) => item.id)).toEqual([2, 3]);
+  });
+});
+
+describe("who may do what in the queue", () => {
+  it("lets only OPD and BPSDM admins decide, and only BPSDM and auditors read the history", () => {
+    expect(["asn", "opd_admin", "bpsdm_admin", "auditor", undefined].map((r) => canDecide(r))).toEqual([
+      false,
+      true,
+      true,
+      false,
+      false,
+    ]);
+    expect(["asn", "opd_admin", "bpsdm_admin", "auditor", undefined].map((r) => canReadHistory(r))).toEqual([
+      false,
+      false,
+      true,
+      true,
+      false,
+    ]);
+  });
+});
+
+describe("ageInDays", () => {
+  it("counts whole days since the claim was filed, never below zero", () => {
+    const now = new Date("2026-06-20T12:00:00Z");
+    expect(ageInDays("2026-06-20T01:00:00Z", now)).toBe(0);
+    expect(ageInDays("2026-06-19T11:00:00Z", now)).toBe(1);
+    expect(ageInDays("2024-06-20T12:00:00Z", now)).toBe(730);
+    expect(ageInDays("2026-06-21T00:00:00Z", now)).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { ApiError } from "../../api/problem";
+import { can } from "../../auth/can";
 
 export interface BulkFailure {
   id: number;
@@ -38,4 +39,37 @@ export async function runBulk(
     onProgress?.(index + 1, ids.length);
   }
   return result;
+}
+
+/** The part of a queue item the no-evidence rule reads. */
+export interface BulkCandidate {
+  id: number;
+  evidence?: unknown;
+}
+
+/**
+ * Split a selection for bulk approval: claims with a certificate file go ahead; claims without one
+ * are skipped, never approved. A claim without evidence is approved only one at a time, by an admin
+ * who opened it and answered "Setujui tanpa bukti?" (RecordPanel).
+ */
+export function splitForBulk<T extends BulkCandidate>(items: readonly T[]): { ready: T[]; noEvidence: T[] } {
+  const ready: T[] = [];
+  const noEvidence: T[] = [];
+  for (const item of items) (item.evidence ? ready : noEvidence).push(item);
+  return { ready, noEvidence };
+}
+
+/** May this role approve or reject a claim? (The API refuses the auditor with a 403.) */
+export function canDecide(role: string | null | undefined): boolean {
+  return can(role, "learning_records_verify");
+}
+
+/** May this role read the audit trail, and so a claim's history (GET /audit)? */
+export function canReadHistory(role: string | null | undefined): boolean {
+  return can(role, "audit_list");
+}
+
+/** Whole days a claim has waited since it was filed (never negative on a skewed clock). */
+export function ageInDays(createdAt: string, now: Date = new Date()): number {
+  return Math.max(0, Math.floor((now.getTime() - new Date(createdAt).getTime()) / 86_400_000));
 }

@@ -3,7 +3,7 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MemoryRouter, Route, Routes } from "react-router";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { JpComplianceReport, QueueItem } from "../../api/types";
+import type { JpComplianceReport, Me, QueueItem } from "../../api/types";
 import "../../i18n";
 import { createQueryClient } from "../../queryClient";
 import { fakeApi, type Handler, json, problem } from "../../test/fakeApi";
@@ -12,7 +12,7 @@ import { ToastProvider } from "../../ui";
 import { CompliancePage, UNIT_PAGE_SIZE } from "./CompliancePage";
 import { QueuePage } from "./QueuePage";
 
-const ME = { username: "opd.diskominfo", role: "opd_admin", nip: null, unit_id: 7, scopes: [] };
+const ME: Me = { username: "opd.diskominfo", role: "opd_admin", nip: null, unit_id: 7, scopes: [] };
 
 function item(id: number, title: string, overrides: Partial<QueueItem> = {}): QueueItem {
   return {
@@ -33,6 +33,19 @@ afterEach(() => {
   Reflect.deleteProperty(URL, "createObjectURL");
   Reflect.deleteProperty(URL, "revokeObjectURL");
 });
+
+const PDF: Partial<QueueItem> = {
+  evidence: { content_type: "application/pdf", size: 9, sha256: "x", filename: "sertifikat.pdf" },
+};
+
+const UNITS = [7, 9].map((id) => ({
+  id,
+  code: `U${id}`,
+  name: id === 7 ? "Dinas Kominfo" : "Bidang Aptika",
+  kind: "dinas",
+  parent_id: id === 7 ? null : 7,
+  updated_at: "2026-01-01T00:00:00Z",
+}));
 
 const forms: Handler = () => json({ kind: "learning_forms", items: [{ code: "9", name: "Seminar" }] });
 
@@ -56,6 +69,7 @@ describe("the verification queue", () => {
     return fakeApi({
       "GET /api/v1/auth/me": () => json(ME),
       "GET /api/v1/reference/learning_forms": forms,
+      "GET /api/v1/units": () => json({ items: UNITS, next_cursor: null, total: UNITS.length }),
       "GET /api/v1/verification-queue": () => json({ items: pending, next_cursor: null, total: pending.length }),
       ...Object.fromEntries(
         items.map((it) => [
@@ -73,7 +87,7 @@ describe("the verification queue", () => {
 
   it("approves the ticked claims one by one and lists the ones refused, then reloads the queue", async () => {
     const user = userEvent.setup();
-    const items = [item(1, "Seminar Arsip"), item(2, "Seminar Data"), item(3, "Seminar Etika")];
+    const items = [item(1, "Seminar Arsip", PDF), item(2, "Seminar Data", PDF), item(3, "Seminar Etika", PDF)];
     const server = backend(items, (request) =>
       request.path.includes("/2/")
         ? problem(409, "self_approval", "You cannot verify your own record")
@@ -120,15 +134,17 @@ describe("the verification queue", () => {
 
   it("approves an opened claim with Enter and moves the focus to the next claim", async () => {
     const user = userEvent.setup();
-    const items = [item(5, "Seminar Satu"), item(6, "Seminar Dua")];
+    const items = [item(5, "Seminar Satu", PDF), item(6, "Seminar Dua", PDF)];
     const server = backend(items, () => json({ ...items[0], status: "verified" }), {
       "GET /api/v1/learning-records/5": () => json({ ...items[0], history: [] }),
+      "GET /api/v1/learning-records/5/evidence": () =>
+        new Response("%PDF-1.4\n", { headers: { "Content-Type": "application/pdf" } }),
     });
     renderAt("/opd", <QueuePage />, "/opd");
 
     await user.click(await screen.findByRole("button", { name: /Periksa "Seminar Satu"/ }));
     const dialog = await screen.findByRole("dialog", { name: "Seminar Satu" });
-    expect(within(dialog).getByText("Klaim ini tidak melampirkan bukti.")).toBeDefined();
+    await within(dialog).findByTitle("Pratinjau bukti sertifikat.pdf");
     await waitFor(() => expect(document.activeElement?.textContent).toBe("Setujui"));
     await user.keyboard("{Enter}");
 
@@ -177,6 +193,152 @@ describe("the verification queue", () => {
     const posts = server.to("POST /api/v1/learning-records/4/verification");
     expect(posts.map((c) => JSON.parse(c.body))).toEqual([{ decision: "reject", note: "Sertifikat tidak terbaca" }]);
     expect(await screen.findByText('Klaim "Bimtek SPBE" ditolak.')).toBeDefined();
+  });
+});
+
+describe("the verification queue: safe to clear, read-only for the auditor", () => {
+  function backend(items: QueueItem[], me: Me = ME, extra: Record<string, Handler> = {}) {
+    return fakeApi({
+      "GET /api/v1/auth/me": () => json(me),
+      "GET /api/v1/reference/learning_forms": forms,
+      "GET /api/v1/units": () => json({ items: UNITS, next_cursor: null, total: UNITS.length }),
+      "GET /api/v1/verification-queue": () => json({ items, next_cursor: null, total: items.length }),
+      ...Object.fromEntries(
+        items.map((it) => [`POST /api/v1/learning-records/${it.id}/verification`, () => json({ ...it })]),
+      ),
+      ...extra,
+    });
+  }
+
+  it("skips ticked claims without evidence in bulk and says how many", async () => {
+    const user = userEvent.setup();
+    const items = [item(1, "Dengan Bukti", PDF), item(2, "Tanpa Bukti A"), item(3, "Tanpa Bukti B")];
+    const server = backend(items);
+    renderAt("/opd", <QueuePage />, "/opd");
+    await user.click(await screen.findByRole("checkbox", { name: "Pilih semua di halaman ini" }));
+    await user.click(screen.getByRole("button", { name: "Setujui terpilih (3)" }));
+
+    const skipped = await screen.findByTestId("bulk-skipped");
+    expect(skipped.textContent).toContain("2 klaim tanpa bukti dilewati.");
+    expect(within(skipped).getByText("Tanpa Bukti A")).toBeDefined();
+    expect(server.calls.filter((c) => c.method === "POST").map((c) => c.path)).toEqual([
+      "/api/v1/learning-records/1/verification",
+    ]);
+    // The age and evidence columns.
+    expect(screen.getAllByText("Tanpa bukti").length).toBeGreaterThanOrEqual(2);
+    expect(screen.getAllByText(/\d+ hari/).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("never approves a claim without evidence on Enter: it asks, and only the answer approves", async () => {
+    const user = userEvent.setup();
+    const claim = item(8, "Seminar Tanpa Bukti");
+    const server = backend([claim], ME, {
+      "GET /api/v1/learning-records/8": () => json({ ...claim, history: [] }),
+    });
+    renderAt("/opd", <QueuePage />, "/opd");
+    await user.click(await screen.findByRole("button", { name: /Periksa "Seminar Tanpa Bukti"/ }));
+    const dialog = await screen.findByRole("dialog", { name: "Seminar Tanpa Bukti" });
+    await waitFor(() => expect(document.activeElement?.textContent).toBe("Setujui"));
+    await user.keyboard("{Enter}");
+    expect(await within(dialog).findByText("Setujui tanpa bukti?")).toBeDefined();
+    expect(server.calls.filter((c) => c.method === "POST")).toHaveLength(0);
+
+    await user.click(within(dialog).getByRole("button", { name: "Ya, setujui tanpa bukti" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(server.to("POST /api/v1/learning-records/8/verification").map((c) => JSON.parse(c.body))).toEqual([
+      { decision: "approve", note: null },
+    ]);
+  });
+
+  it("shows the reject reason above the certificate preview", async () => {
+    const user = userEvent.setup();
+    const claim = item(4, "Bimtek SPBE", PDF);
+    backend([claim], ME, {
+      "GET /api/v1/learning-records/4": () => json({ ...claim, history: [] }),
+      "GET /api/v1/learning-records/4/evidence": () =>
+        new Response("%PDF-1.4\n", { headers: { "Content-Type": "application/pdf" } }),
+    });
+    renderAt("/opd", <QueuePage />, "/opd");
+    await user.click(await screen.findByRole("button", { name: /Periksa "Bimtek SPBE"/ }));
+    const dialog = await screen.findByRole("dialog", { name: "Bimtek SPBE" });
+    const frame = await within(dialog).findByTitle("Pratinjau bukti sertifikat.pdf");
+    await user.click(within(dialog).getByRole("button", { name: "Tolak" }));
+    const reason = within(dialog).getByLabelText("Alasan penolakan");
+    // DOCUMENT_POSITION_FOLLOWING: the preview comes after the reason field.
+    expect(reason.compareDocumentPosition(frame) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+
+  it("sends the filters to the API and starts again from the first page", async () => {
+    const user = userEvent.setup();
+    const server = backend([item(1, "A", PDF)]);
+    renderAt("/opd", <QueuePage />, "/opd");
+    await screen.findByRole("button", { name: /Periksa "A"/ });
+    await screen.findByRole("option", { name: "Bidang Aptika" });
+    await screen.findByRole("option", { name: "Seminar" });
+    await user.selectOptions(screen.getByLabelText("Sub-unit"), "9");
+    await user.selectOptions(screen.getByLabelText("Bentuk"), "9");
+    await user.selectOptions(screen.getByLabelText("Tahun kegiatan"), String(new Date().getFullYear()));
+    await user.selectOptions(screen.getByLabelText("Bukti"), "no");
+    await waitFor(() => {
+      const last = server.to("GET /api/v1/verification-queue").at(-1);
+      expect(Object.fromEntries(last?.query ?? [])).toEqual({
+        unit_id: "9",
+        form_code: "9",
+        year: String(new Date().getFullYear()),
+        has_evidence: "false",
+        limit: "25",
+      });
+    });
+    // The admin's units are its own subtree.
+    expect(server.to("GET /api/v1/units")[0].query.get("under")).toBe("7");
+  });
+
+  it("offers the auditor no control that writes, and shows the claim's history", async () => {
+    const user = userEvent.setup();
+    const auditor = { username: "auditor", role: "auditor", nip: null, unit_id: null, scopes: [] };
+    const claim = item(3, "Seminar Audit", PDF);
+    const server = backend([claim, item(2, "Seminar Lain")], auditor, {
+      "GET /api/v1/learning-records/3": () => json({ ...claim, history: [] }),
+      "GET /api/v1/learning-records/3/evidence": () =>
+        new Response("%PDF-1.4\n", { headers: { "Content-Type": "application/pdf" } }),
+      "GET /api/v1/audit": () =>
+        json({
+          items: [
+            {
+              id: 41,
+              seq: 41,
+              at: "2026-06-20T01:00:00Z",
+              actor: "198503142010012003",
+              role: "asn",
+              action: "create",
+              entity: "learning_record",
+              key: "3",
+              before: null,
+              after: null,
+              request_id: null,
+              hash: "h",
+              prev_hash: "p",
+            },
+          ],
+          next_cursor: null,
+          total: 1,
+        }),
+    });
+    renderAt("/opd", <QueuePage />, "/opd");
+    await user.click(await screen.findByRole("button", { name: /Periksa "Seminar Audit"/ }));
+    const dialog = await screen.findByRole("dialog", { name: "Seminar Audit" });
+    const history = await within(dialog).findByRole("region", { name: "Riwayat" });
+    expect(await within(history).findByText("Diajukan")).toBeDefined();
+    expect(within(history).getByText(/198503142010012003 \(ASN\)/)).toBeDefined();
+    const audit = server.to("GET /api/v1/audit")[0].query;
+    expect([audit.get("entity"), audit.get("key")]).toEqual(["learning_record", "3"]);
+
+    expect(within(dialog).queryByRole("button", { name: "Setujui" })).toBeNull();
+    expect(within(dialog).queryByRole("button", { name: "Tolak" })).toBeNull();
+    expect(within(dialog).getByText("Anda dapat melihat klaim ini tetapi tidak dapat memutuskannya.")).toBeDefined();
+    expect(screen.queryAllByRole("checkbox")).toHaveLength(0);
+    expect(screen.queryByRole("button", { name: /Setujui terpilih/ })).toBeNull();
+    expect(server.to("GET /api/v1/units")[0].query.get("under")).toBeNull();
   });
 });
 
