@@ -15,7 +15,14 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from app.core.config import Settings
 from app.core.db import Database, create_engine
@@ -44,6 +51,19 @@ async def _pg(sql: str) -> None:
         await conn.close()
 
 
+async def _only_the_first_rule_set(url: str) -> None:
+    """Drop the yearly sets later revisions seed (2025, 2026), keeping the foundation's 2019 set.
+
+    Each test puts the rules it is about, on top of the first set; a seeded year's form rules would
+    change the JP of every record a test stores. The seeding itself is tested on a scratch database
+    (tests/rules/test_seeded_years.py).
+    """
+    engine = create_async_engine(url)
+    async with engine.begin() as conn:
+        await conn.execute(text("DELETE FROM rule_sets WHERE year > 2019"))
+    await engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh database for the session, migrated to head by Alembic."""
@@ -52,12 +72,14 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         asyncio.run(_pg(f'CREATE DATABASE "{name}"'))
         url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
         upgrade(url)
+        asyncio.run(_only_the_first_rule_set(url))
         yield url
         asyncio.run(_pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     else:
         path: Path = tmp_path_factory.mktemp("db") / "bangkom-test.db"
         url = f"sqlite+aiosqlite:///{path}"
         upgrade(url)
+        asyncio.run(_only_the_first_rule_set(url))
         yield url
 
 

@@ -38,6 +38,8 @@ from app.demo.structure import PositionPlan, UnitPlan
 from app.learning.models import VOIDED, LearningRecord
 from app.org import service as org_service
 from app.org.models import Unit
+from app.rules import service as rules_service
+from app.rules.models import RuleSet
 
 DEMO_PASSWORD = "Bangkom#2026"
 # Shown for a login this run did not create: it may have been changed since, or made by hand.
@@ -85,6 +87,7 @@ class DemoSummary:
     assessments: int = 0
     courses: int = 0
     budget_years: list[int] = field(default_factory=list)
+    rules_copied_from: int | None = None
     logins: list[DemoLogin] = field(default_factory=list)
 
     @property
@@ -106,6 +109,7 @@ class DemoSummary:
             "assessments": self.assessments,
             "courses": self.courses,
             "budget_years": self.budget_years,
+            "rules_copied_from": self.rules_copied_from,
             "logins": [login.username for login in self.logins],
         }
 
@@ -152,6 +156,21 @@ def _login_table(logins: Sequence[DemoLogin]) -> list[str]:
     return ["Demo logins:", *table]
 
 
+async def _rules_for_this_year(session: AsyncSession, year: int) -> int | None:
+    """Give the current year its own rule set, a copy of the latest earlier one, if it has none.
+
+    The migrations seed the years they know of; a demo loaded in a later year still shows BPSDM a
+    year with its own set. The copy is part of the load and of its one audit row (the source year is
+    in its counts). Returns the year copied from, or None when the year had its set already.
+    """
+    if await session.get(RuleSet, year) is not None:
+        return None
+    source = await rules_service.applicable(session, year)
+    session.add(RuleSet(year=year, data=source.data))
+    await session.flush()
+    return source.year
+
+
 async def load_demo(
     session: AsyncSession,
     *,
@@ -180,6 +199,7 @@ async def load_demo(
         ),
     )
     demo_asn = await _insert_asn(session, rng, seats, units, asn_count, summary)
+    summary.rules_copied_from = await _rules_for_this_year(session, date.today().year)
     summary.learning_records = await load_learning(
         session, random.Random(seed + 1), per_asn=records_per_asn, today=date.today()
     )

@@ -21,9 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.asn.models import Asn
 from app.core.db import Base, is_postgres
 from app.learning import totals
+from app.learning.jp import record_jp
 from app.learning.models import LearningRecord
 from app.learning.service import certificate_key, title_key
 from app.reference.codes import data_file
+from app.rules import service as rules_service
+from app.rules.schemas import RuleSetBody
 
 CHUNK = 5_000
 _RECORDS: Table = Base.metadata.tables["learning_records"]
@@ -91,6 +94,7 @@ def _records_for(
     years: tuple[int, ...],
     today: date,
     catalogue: list[tuple[str, str, int]],
+    rules: dict[int, RuleSetBody],
 ) -> Iterator[dict[str, Any]]:
     used: set[tuple[str, date]] = set()
     for n in range(count):
@@ -135,7 +139,10 @@ def _records_for(
             "year": end.year,
             "jp_claimed": jp,
             "duration_minutes": None,
-            "jp": jp,
+            # Counted as every real path counts it: by the year's form rules (a day of seminar is 4 JP).
+            "jp": record_jp(
+                rules[end.year], form_code=form, jp=jp, duration_minutes=None, start_date=start, end_date=end
+            ),
             "competency_codes": [],
             "certificate_number": (
                 number := f"{form}/{end.year}/{nip[-6:]}{n:03d}" if rng.random() < 0.4 else None
@@ -214,6 +221,7 @@ async def load_learning(session: AsyncSession, rng: random.Random, *, per_asn: i
     nips = list((await session.execute(select(Asn.nip).order_by(Asn.nip))).scalars())
     years = tuple(y for y in (today.year - 2, today.year - 1, today.year) if date(y, 1, 2) <= today)
     catalogue = _catalogue()
+    rules = {year: await rules_service.rules_for_year(session, year) for year in years}
     # Ids are given here rather than returned by the database: RETURNING makes SQLite insert row by
     # row, and the demo loads into an empty ledger inside one transaction.
     next_id = ((await session.execute(select(func.max(LearningRecord.id)))).scalar() or 0) + 1
@@ -221,7 +229,7 @@ async def load_learning(session: AsyncSession, rng: random.Random, *, per_asn: i
     batch: list[dict[str, Any]] = []
     for nip in nips:
         count = max(0, round(rng.gauss(per_asn, per_asn / 4)))
-        for row in _records_for(rng, nip, count, years, today, catalogue):
+        for row in _records_for(rng, nip, count, years, today, catalogue, rules):
             row["id"] = next_id
             next_id += 1
             batch.append(row)

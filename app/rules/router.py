@@ -7,10 +7,11 @@ from fastapi import APIRouter, Depends, Path, Response
 from app.auth.dependencies import ANY_USER, allow
 from app.core.concurrency import IfMatchHeader, etag
 from app.core.db import SessionDep
-from app.core.errors import problem_responses
+from app.core.errors import Unprocessable, problem_responses
+from app.core.idempotency import Created, IdempotencyDep
 from app.core.security import Principal, Role
 from app.rules import service
-from app.rules.schemas import RuleSetBody, RuleSetRead
+from app.rules.schemas import RuleSetBody, RuleSetCopy, RuleSetRead
 
 router = APIRouter(prefix="/rules", tags=["reference"])
 
@@ -55,3 +56,42 @@ async def rules_put(
     response.status_code = 201 if created else 200
     response.headers["ETag"] = etag(row.version)
     return service.to_read(row, year)
+
+
+class SameYear(Unprocessable):
+    code = "same_year"
+
+
+@router.post(
+    "/{year}/copy",
+    status_code=201,
+    response_model=RuleSetRead,
+    responses={
+        200: {"description": "Replaced the year's own rule set with the copy", "model": RuleSetRead},
+        **problem_responses(404, 409),
+    },
+)
+async def rules_copy(
+    year: Year,
+    body: RuleSetCopy,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(Role.bpsdm_admin))],
+    idem: IdempotencyDep,
+    if_match: IfMatchHeader = None,
+) -> Response:
+    """Give a year its own copy of another year's rule set."""
+    if body.from_year == year:
+        raise SameYear(f"Copying {year} onto itself changes nothing; choose another from_year")
+
+    async def copy() -> Created:
+        row, created = await service.copy(
+            session, principal, year, body.from_year, replace_existing=body.replace, if_match=if_match
+        )
+        return Created(
+            service.to_read(row, year),
+            f"/api/v1/rules/{year}",
+            version=row.version,
+            status_code=201 if created else 200,
+        )
+
+    return await idem.once(copy)

@@ -105,3 +105,19 @@ class RuleSetRead(RuleSetBody):
     year: int = Field(description="The year asked for")
     source_year: int = Field(description="The year whose rule set applies (the latest on or before `year`)")
     updated_at: datetime
+
+
+class RuleSetCopy(BaseModel):
+    """Which year's own rule set to copy, and whether an existing set of the target may be replaced."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"from_year": 2025}, {"from_year": 2025, "replace": True}]},
+    )
+
+    from_year: int = Field(ge=2000, le=2100, description="A year with a rule set of its own")
+    replace: bool = Field(
+        default=False,
+        description="Overwrite the target year's own set (needs If-Match with its ETag); without it, "
+        "a target that has one answers 409 `rules_exist`",
+    )

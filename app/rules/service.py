@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import audit
 from app.core.concurrency import check_if_match
-from app.core.errors import NotFound
+from app.core.errors import Conflict, NotFound
 from app.core.hooks import Hooks
 from app.core.security import Principal
 from app.reference import forms
@@ -24,6 +24,10 @@ after_rules_change: Hooks[RulesChangedHook] = Hooks()
 
 class RulesNotFound(NotFound):
     code = "rules_not_found"
+
+
+class RulesExist(Conflict):
+    code = "rules_exist"
 
 
 async def applicable(session: AsyncSession, year: int) -> RuleSet:
@@ -54,16 +58,29 @@ async def replace(
     session: AsyncSession, principal: Principal, year: int, body: RuleSetBody, if_match: str | None
 ) -> tuple[RuleSet, bool]:
     """Create or replace the year's own rule set; replacing needs If-Match (docs/api.md, Conventions)."""
+    return await _store(session, principal, year, body, if_match)
+
+
+async def _store(
+    session: AsyncSession,
+    principal: Principal,
+    year: int,
+    body: RuleSetBody,
+    if_match: str | None,
+    copied_from: int | None = None,
+) -> tuple[RuleSet, bool]:
     unknown = sorted({r.form_code for r in body.form_rules if not forms.is_form_code(r.form_code)})
     if unknown:
         raise forms.UnknownFormCode(forms.unknown_form_detail(*unknown))
     data = audit.jsonable(body.model_dump())
+    # A copy says so in its audit row, and from which year; the stored set is the plain rules.
+    action, note = ("copy", {"copied_from": copied_from}) if copied_from is not None else (None, {})
     existing = await session.get(RuleSet, year)
     if existing is None:
         row = RuleSet(year=year, data=data)
         session.add(row)
         await session.flush()
-        audit.record(session, principal, "create", "rule_set", year, after=data)
+        audit.record(session, principal, action or "create", "rule_set", year, after=data | note)
         await _changed(session, year)
         return row, True
     check_if_match(if_match, existing.version)
@@ -71,9 +88,38 @@ async def replace(
     if data != before:
         existing.data = data
         await session.flush()
-        audit.record(session, principal, "update", "rule_set", year, before=before, after=data)
+        audit.record(
+            session, principal, action or "update", "rule_set", year, before=before, after=data | note
+        )
         await _changed(session, year)
     return existing, False
+
+
+async def copy(
+    session: AsyncSession,
+    principal: Principal,
+    year: int,
+    from_year: int,
+    *,
+    replace_existing: bool = False,
+    if_match: str | None = None,
+) -> tuple[RuleSet, bool]:
+    """Give `year` its own copy of the set `from_year` itself has (not one it falls back to).
+
+    A target that has its own set is refused (409 `rules_exist`) unless the caller asks to replace
+    it, and then only with If-Match on the target's version, as a PUT would.
+    """
+    source = await session.get(RuleSet, from_year)
+    if source is None:
+        raise RulesNotFound(f"{from_year} has no rule set of its own to copy")
+    existing = await session.get(RuleSet, year)
+    if existing is not None and not replace_existing:
+        raise RulesExist(
+            f'{year} already has its own rule set; send "replace": true with If-Match to overwrite it'
+        )
+    return await _store(
+        session, principal, year, RuleSetBody.model_validate(source.data), if_match, copied_from=from_year
+    )
 
 
 async def _changed(session: AsyncSession, year: int) -> None:

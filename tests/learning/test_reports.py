@@ -161,16 +161,37 @@ class TestSummaryPns:
 
 
 class TestSummaryPppk:
-    @pytest.mark.parametrize(("jp", "over_cap"), [(24, False), (24.01, True)])
+    @pytest.mark.parametrize(
+        ("jp", "counted", "over_cap"), [(24, 24, False), (24.01, 24, True), (90.25, 24, True)]
+    )
     async def test_cap_not_target(
-        self, client: httpx.AsyncClient, settings: Settings, world: World, jp: float, over_cap: bool
+        self,
+        client: httpx.AsyncClient,
+        settings: Settings,
+        world: World,
+        jp: float,
+        counted: float,
+        over_cap: bool,
     ) -> None:
         admin = as_(settings, world, "bpsdm")
         await record(client, world.pppk_a.nip, admin, jp)
         s = await summary(client, world.pppk_a.nip, admin)
         assert s["employment_type"] == "pppk"
-        assert (s["verified_jp"], s["target_jp"], s["cap_jp"]) == (jp, None, 24)
+        # Counted up to the cap; what the records hold beyond it stays visible per form.
+        assert (s["verified_jp"], s["target_jp"], s["cap_jp"]) == (counted, None, 24)
         assert (s["compliant"], s["remaining_jp"], s["over_cap"]) == (None, None, over_cap)
+        assert [(f["jp"], f["recorded_jp"]) for f in s["by_form"]] == [(jp, jp)]
+
+    async def test_cap_follows_the_years_rules(
+        self, client: httpx.AsyncClient, settings: Settings, world: World
+    ) -> None:
+        admin = as_(settings, world, "bpsdm")
+        await put_rules(client, admin, YEAR, pppk_max_jp=30)
+        await record(client, world.pppk_a.nip, admin, 20)
+        await record(client, world.pppk_a.nip, admin, 15, form_code="9")
+        s = await summary(client, world.pppk_a.nip, admin)
+        assert (s["verified_jp"], s["cap_jp"], s["over_cap"]) == (30, 30, True)
+        assert sum(f["jp"] for f in s["by_form"]) == 35
 
 
 class TestSummaryCounting:

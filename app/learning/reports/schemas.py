@@ -51,7 +51,8 @@ class JpSummary(BaseModel):
     year: int
     employment_type: EmploymentType
     verified_jp: JsonDecimal = Field(
-        description="Verified JP of the year, each form capped by max_jp_per_year"
+        description="Verified JP counted toward the year: each form capped by max_jp_per_year, and a "
+        "PPPK's total by cap_jp (what went beyond it is in by_form)"
     )
     pending_jp: JsonDecimal = Field(description="JP of the year's claims still awaiting verification")
     target_jp: JsonDecimal | None = Field(description="The yearly minimum (PNS/CPNS); null for PPPK")
@@ -60,7 +61,10 @@ class JpSummary(BaseModel):
         description="JP still needed to reach the minimum; null for PPPK"
     )
     compliant: bool | None = Field(description="verified_jp ≥ target_jp; null for PPPK")
-    over_cap: bool | None = Field(description="verified_jp > cap_jp; null for PNS/CPNS")
+    over_cap: bool | None = Field(
+        description="The PPPK's verified JP went beyond cap_jp (verified_jp then counts only cap_jp); "
+        "null for PNS/CPNS"
+    )
     by_form: list[FormJp]
 
 

@@ -168,6 +168,11 @@ async def jp_summary(reader: FastReader, principal: Principal, nip: str, year: i
     pppk = first["employment_type"] == PPPK
     target = None if pppk else rules.pns_min_jp
     cap_jp = rules.pppk_max_jp if pppk else None
+    # A PPPK's development counts up to the cap (PP 49/2018 art. 40); what went beyond it shows as
+    # over_cap and in by_form, never as JP counted toward the year.
+    over_cap = None if cap_jp is None else verified > cap_jp
+    if cap_jp is not None and over_cap:
+        verified = round_jp(cap_jp)
     return JpSummary(
         nip=nip,
         year=year,
@@ -178,7 +183,7 @@ async def jp_summary(reader: FastReader, principal: Principal, nip: str, year: i
         cap_jp=cap_jp,
         remaining_jp=None if target is None else round_jp(max(ZERO, target - verified)),
         compliant=None if target is None else verified >= target,
-        over_cap=None if cap_jp is None else verified > cap_jp,
+        over_cap=over_cap,
         by_form=by_form,
     )
 
@@ -323,9 +328,27 @@ async def _compliance(session: AsyncSession, root: Unit | None, year: int) -> Jp
 # -- GET /verification-queue ----------------------------------------------------------------------------
 
 
-def queue_query(principal: Principal, root: Unit | None) -> Select[Any]:
-    """Pending claims of the ASN in reach (below `root` when given)."""
+def queue_query(
+    principal: Principal,
+    root: Unit | None,
+    *,
+    form_code: str | None = None,
+    year: int | None = None,
+    has_evidence: bool | None = None,
+) -> Select[Any]:
+    """Pending claims of the ASN in reach (below `root` when given), narrowed by the queue's filters.
+
+    `year` is the activity's year (the year it ended, the year its JP count in), not the year the
+    claim was filed: an admin clears a year's JP, and a 2024 course filed in 2026 counts in 2024.
+    """
     stmt = select(LearningRecord).where(LearningRecord.status == PENDING)
+    if form_code is not None:
+        stmt = stmt.where(LearningRecord.form_code == form_code)
+    if year is not None:
+        stmt = stmt.where(LearningRecord.year == year)
+    if has_evidence is not None:
+        has = LearningRecord.evidence_key.is_not(None)
+        stmt = stmt.where(has if has_evidence else LearningRecord.evidence_key.is_(None))
     people = select(Asn.nip)
     condition = asn_service.scope_condition(principal)
     if condition is not None:

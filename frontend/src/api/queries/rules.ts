@@ -28,3 +28,25 @@ export function useSaveRules(year: number) {
     onSuccess: (saved) => queryClient.setQueryData(ruleSet(year).queryKey, saved),
   });
 }
+
+/**
+ * Gives `year` its own copy of `fromYear`'s rule set. Every cached year is refetched afterwards: the
+ * years after `year` that fell back to an older set now fall back to this one.
+ */
+export function useCopyRules(year: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ fromYear }: { fromYear: number }) => {
+      const call = api.POST("/api/v1/rules/{year}/copy", {
+        params: { path: { year } },
+        body: { from_year: fromYear, replace: false },
+      });
+      const ruleSet = await unwrap(call);
+      return { rules: ruleSet, etag: (await call).response.headers.get("ETag") };
+    },
+    onSuccess: async (copied) => {
+      queryClient.setQueryData(ruleSet(year).queryKey, copied);
+      await queryClient.invalidateQueries({ queryKey: ["rules"], predicate: (q) => q.queryKey[1] !== year });
+    },
+  });
+}

@@ -1,13 +1,13 @@
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useMe } from "../../api/queries/auth";
-import { ruleSet, useSaveRules } from "../../api/queries/rules";
+import { ruleSet, useCopyRules, useSaveRules } from "../../api/queries/rules";
 import type { RuleSet } from "../../api/types";
+import { useCan } from "../../auth/can";
 import { useFormat } from "../../i18n/format";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
-import { Alert, Button, Card, DataTable, Select, Spinner, TextField } from "../../ui";
+import { Alert, Button, Card, DataTable, Modal, Select, Spinner, TextField, useToast } from "../../ui";
 
 /** /bpsdm/aturan: the regulation values in force for a year, editable by a BPSDM admin. */
 export function RulesPage() {
@@ -35,7 +35,7 @@ export function RulesPage() {
 function RulesForYear({ year }: { year: number }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const { data: me } = useMe();
+  const can = useCan();
   const rules = useQuery(ruleSet(year));
   const [editing, setEditing] = useState(false);
   if (rules.error && !rules.data) return <ProblemAlert error={rules.error} onRetry={() => void rules.refetch()} />;
@@ -43,11 +43,20 @@ function RulesForYear({ year }: { year: number }) {
   const { rules: r, etag } = rules.data;
   return (
     <div className="stack">
-      {r.source_year !== r.year && <Alert>{t("bpsdm.rules.inherited", { year: r.year, source: r.source_year })}</Alert>}
+      {r.source_year !== r.year ? (
+        <Alert tone="warning" title={t("bpsdm.rules.fallbackTitle", { year: r.year, source: r.source_year })}>
+          <p>{t("bpsdm.rules.inherited", { year: r.year, source: r.source_year })}</p>
+          {can("rules_copy") && <CopyRules year={r.year} source={r.source_year} />}
+        </Alert>
+      ) : (
+        <p className="cell-sub" data-testid="rules-own">
+          {t("bpsdm.rules.ownSet", { year: r.year })}
+        </p>
+      )}
       <Card
         title={t("bpsdm.rules.values")}
         actions={
-          me?.role === "bpsdm_admin" && !editing ? (
+          can("rules_put") && !editing ? (
             <Button variant="secondary" onClick={() => setEditing(true)}>
               {t("bpsdm.rules.edit")}
             </Button>
@@ -118,6 +127,61 @@ function RulesForYear({ year }: { year: number }) {
         </Card>
       </div>
     </div>
+  );
+}
+
+/** "Salin dari tahun lalu": the year gets its own copy of the set it falls back to, after a confirmation. */
+function CopyRules({ year, source }: { year: number; source: number }) {
+  const { t } = useTranslation();
+  const toast = useToast();
+  const copy = useCopyRules(year);
+  const [open, setOpen] = useState(false);
+
+  function close() {
+    copy.reset();
+    setOpen(false);
+  }
+
+  function confirm() {
+    copy.mutate(
+      { fromYear: source },
+      {
+        onSuccess: () => {
+          toast.show(t("bpsdm.rules.copied", { year, source }), { tone: "success" });
+          setOpen(false);
+        },
+      },
+    );
+  }
+
+  return (
+    <>
+      <div className="form-actions">
+        <Button variant="secondary" onClick={() => setOpen(true)}>
+          {t("bpsdm.rules.copy", { source })}
+        </Button>
+      </div>
+      <Modal
+        open={open}
+        title={t("bpsdm.rules.copyTitle", { year })}
+        onClose={close}
+        footer={
+          <>
+            <Button variant="secondary" onClick={close}>
+              {t("bpsdm.cancel")}
+            </Button>
+            <Button onClick={confirm} busy={copy.isPending} busyLabel={t("bpsdm.rules.copying")}>
+              {t("bpsdm.rules.copyConfirm")}
+            </Button>
+          </>
+        }
+      >
+        <div className="stack">
+          <p>{t("bpsdm.rules.copyBody", { year, source })}</p>
+          {copy.error && <ProblemAlert error={copy.error} />}
+        </div>
+      </Modal>
+    </>
   );
 }
 
