@@ -43,3 +43,11 @@ class AuditRead(BaseModel):
 
 class AuditPage(Page[AuditRead]):
     pass
+
+
+class AuditEntities(BaseModel):
+    """Not paginated: the names are the few kinds of object the system writes (unit, asn, user, …)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": ["asn", "learning_record", "unit"]}]})
+
+    items: list[str]

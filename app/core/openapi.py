@@ -46,6 +46,7 @@ ETAG_OPERATIONS = frozenset(
         "positions_create",
         "positions_get",
         "positions_update",
+        "rules_copy",
         "rules_get",
         "rules_put",
         "standard_defaults_get",

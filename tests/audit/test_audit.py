@@ -161,7 +161,7 @@ class TestAppendOnly:
             for rc in iter_route_contexts(app.routes)
             if isinstance(rc.original_route, APIRoute) and (rc.path or "").startswith("/api/v1/audit")
         ]
-        assert audit_routes == [(["GET"], "/api/v1/audit")]
+        assert sorted(audit_routes) == [(["GET"], "/api/v1/audit"), (["GET"], "/api/v1/audit/entities")]
 
 
 class TestList:
@@ -301,6 +301,35 @@ class TestList:
         rest = await audit(client, settings, world, actor="bpsdm", limit=3, cursor=first["next_cursor"])
         assert len(rest["items"]) == 1 and rest["next_cursor"] is None
         assert rest["items"][0]["id"] < first["items"][-1]["id"]
+
+
+class TestEntities:
+    async def test_empty_trail(self, client: httpx.AsyncClient, settings: Settings, world: World) -> None:
+        r = await client.get("/api/v1/audit/entities", headers=as_(settings, world, "auditor"))
+        assert r.status_code == 200
+        assert r.json() == {"items": []}
+
+    @pytest.mark.parametrize("who", ["bpsdm", "auditor"])
+    async def test_the_names_written_in_order(
+        self, client: httpx.AsyncClient, settings: Settings, world: World, who: str
+    ) -> None:
+        await some_writes(client, settings, world)
+        r = await client.get("/api/v1/audit/entities", headers=as_(settings, world, who))
+        assert r.status_code == 200
+        assert r.json() == {"items": ["asn", "position", "rule_set", "unit"]}
+        # Each name filters the list to its rows.
+        for name in r.json()["items"]:
+            assert {i["entity"] for i in (await audit(client, settings, world, entity=name))["items"]} == {
+                name
+            }
+
+    @pytest.mark.parametrize("who", ["opd_a", "asn_a"])
+    async def test_other_roles(
+        self, client: httpx.AsyncClient, settings: Settings, world: World, who: str
+    ) -> None:
+        r = await client.get("/api/v1/audit/entities", headers=as_(settings, world, who))
+        assert r.status_code == 403
+        assert r.json()["code"] == "forbidden"
 
 
 @dataclass

@@ -206,6 +206,7 @@ SHARED: dict[str, str] = {
     "reference_get": "code lists are public to every user",
     "rules_get": "the yearly rule set applies to everyone",
     "rules_put": "rule sets are BPSDM's",
+    "rules_copy": "rule sets are BPSDM's",
     "units_get": "the organisation chart is readable by every user",
     "units_update": "units are BPSDM's",
     "positions_get": "positions are readable by every user",

@@ -159,6 +159,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/entities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The entity names that occur in the audit trail, in alphabetical order (for the entity filter) */
+        get: operations["audit_entities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/me": {
         parameters: {
             query?: never;
@@ -951,6 +968,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rules/{year}/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give a year its own copy of another year's rule set */
+        post: operations["rules_copy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sync/asn": {
         parameters: {
             query?: never;
@@ -1095,7 +1129,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Pending learning claims awaiting verification in the caller's units, oldest first */
+        /** Pending learning claims awaiting verification in the caller's units, oldest submission first */
         get: operations["verification_queue_list"];
         put?: never;
         post?: never;
@@ -1462,6 +1496,21 @@ export interface components {
             note: string | null;
             /** Results */
             results: components["schemas"]["ResultRead"][];
+        };
+        /**
+         * AuditEntities
+         * @description Not paginated: the names are the few kinds of object the system writes (unit, asn, user, …).
+         * @example {
+         *       "items": [
+         *         "asn",
+         *         "learning_record",
+         *         "unit"
+         *       ]
+         *     }
+         */
+        AuditEntities: {
+            /** Items */
+            items: string[];
         };
         /** AuditPage */
         AuditPage: {
@@ -3287,7 +3336,7 @@ export interface components {
             nip: string;
             /**
              * Over Cap
-             * @description verified_jp > cap_jp; null for PNS/CPNS
+             * @description The PPPK's verified JP went beyond cap_jp (verified_jp then counts only cap_jp); null for PNS/CPNS
              */
             over_cap: boolean | null;
             /**
@@ -3307,7 +3356,7 @@ export interface components {
             target_jp: number | null;
             /**
              * Verified Jp
-             * @description Verified JP of the year, each form capped by max_jp_per_year
+             * @description Verified JP counted toward the year: each form capped by max_jp_per_year, and a PPPK's total by cap_jp (what went beyond it is in by_form)
              */
             verified_jp: number;
             /** Year */
@@ -4114,6 +4163,30 @@ export interface components {
              * @description Yearly cap for PPPK (PP 49/2018 art. 40: 24)
              */
             pppk_max_jp: number | string;
+        };
+        /**
+         * RuleSetCopy
+         * @description Which year's own rule set to copy, and whether an existing set of the target may be replaced.
+         * @example {
+         *       "from_year": 2025
+         *     }
+         * @example {
+         *       "from_year": 2025,
+         *       "replace": true
+         *     }
+         */
+        RuleSetCopy: {
+            /**
+             * From Year
+             * @description A year with a rule set of its own
+             */
+            from_year: number;
+            /**
+             * Replace
+             * @description Overwrite the target year's own set (needs If-Match with its ETag); without it, a target that has one answers 409 `rules_exist`
+             * @default false
+             */
+            replace: boolean;
         };
         /**
          * RuleSetRead
@@ -6199,6 +6272,79 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    audit_entities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEntities"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12064,6 +12210,158 @@ export interface operations {
             };
         };
     };
+    rules_copy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body returns the first response */
+                "Idempotency-Key"?: string | null;
+                /** @description The ETag from your last read. Required to replace an existing resource (428 `precondition_required` without it); leave it out to create one */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description Calendar year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleSetCopy"];
+            };
+        };
+        responses: {
+            /** @description Replaced the year's own rule set with the copy */
+            200: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleSetRead"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleSetRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Replacing an existing resource needs If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     sync_asn: {
         parameters: {
             query?: never;
@@ -13149,10 +13447,16 @@ export interface operations {
             query?: {
                 /** @description Opaque cursor from `next_cursor` */
                 cursor?: string | null;
+                /** @description Only claims of this learning form (SIASN jenisDiklat) */
+                form_code?: string | null;
+                /** @description true: only claims with a certificate file; false: only without */
+                has_evidence?: boolean | null;
                 /** @description Page size (max 500) */
                 limit?: number;
                 /** @description This unit and its descendants (default: all in reach) */
                 unit_id?: number | null;
+                /** @description Only activities that ended in this year (the year their JP count) */
+                year?: number | null;
             };
             header?: never;
             path?: never;

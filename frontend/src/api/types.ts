@@ -33,6 +33,7 @@ export type UserCreate = Schemas["UserCreate"];
 export type ClientRead = Schemas["ClientRead"];
 export type ClientCreate = Schemas["ClientCreate"];
 export type ClientWithSecret = Schemas["ClientWithSecret"];
+export type AuditRead = Schemas["AuditRead"];
 /** The code lists GET /reference/{kind} serves. */
 export type ReferenceKind = paths["/api/v1/reference/{kind}"]["get"]["parameters"]["path"]["kind"];
 

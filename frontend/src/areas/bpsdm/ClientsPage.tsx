@@ -1,9 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useMe } from "../../api/queries/auth";
 import { clientList, useCreateClient, useRotateSecret } from "../../api/queries/clients";
 import type { ClientCreate, ClientRead, ClientWithSecret } from "../../api/types";
+import { useCan } from "../../auth/can";
 import { useFormat } from "../../i18n/format";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
@@ -24,8 +24,7 @@ export function ClientsPage() {
   const { t } = useTranslation();
   const f = useFormat();
   usePageTitle(t("bpsdm.clients.title"));
-  const { data: me } = useMe();
-  const admin = me?.role === "bpsdm_admin";
+  const can = useCan();
   const pages = useCursorPages();
   const clients = useQuery(clientList(pages.cursor));
   const rotate = useRotateSecret();
@@ -47,7 +46,7 @@ export function ClientsPage() {
     { key: "active", header: t("bpsdm.users.active"), cell: (c) => (c.active ? t("bpsdm.yes") : t("bpsdm.no")) },
     { key: "created", header: t("bpsdm.users.created"), cell: (c) => f.date(c.created_at) },
   ];
-  if (admin) {
+  if (can("clients_rotate_secret")) {
     columns.push({
       key: "rotate",
       header: t("bpsdm.clients.secret"),
@@ -72,7 +71,7 @@ export function ClientsPage() {
     <div className="page page--wide">
       <div className="bpsdm-heading">
         <h1>{t("bpsdm.clients.title")}</h1>
-        {admin && <Button onClick={() => setCreating(true)}>{t("bpsdm.clients.add")}</Button>}
+        {can("clients_create") && <Button onClick={() => setCreating(true)}>{t("bpsdm.clients.add")}</Button>}
       </div>
       <p className="lead">{t("bpsdm.clients.lead")}</p>
       {rotate.error && <ProblemAlert error={rotate.error} />}

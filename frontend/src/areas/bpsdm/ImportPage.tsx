@@ -1,7 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useMe } from "../../api/queries/auth";
 import {
   type AttendanceFields,
   importJob,
@@ -12,6 +11,7 @@ import {
   useStartImport,
 } from "../../api/queries/imports";
 import type { ImportJob, ImportKind } from "../../api/types";
+import { type Operation, useCan } from "../../auth/can";
 import { useFormat } from "../../i18n/format";
 import { DownloadButton } from "../../shell/DownloadButton";
 import { ProblemAlert } from "../../shell/ProblemAlert";
@@ -19,6 +19,12 @@ import { usePageTitle } from "../../shell/usePageTitle";
 import { Alert, Button, Card, type Column, DataTable, DateField, ProgressBar, Select, TextField } from "../../ui";
 
 const KINDS: ImportKind[] = ["asn", "learning_records", "attendance"];
+// The API operation that starts each kind: a role is offered only the kinds it may start.
+const START: Record<ImportKind, Operation> = {
+  asn: "imports_asn",
+  learning_records: "imports_learning_records",
+  attendance: "imports_attendance",
+};
 const TEMPLATE: Partial<Record<ImportKind, "asn" | "learning-records">> = {
   asn: "asn",
   learning_records: "learning-records",
@@ -28,9 +34,9 @@ const TEMPLATE: Partial<Record<ImportKind, "asn" | "learning-records">> = {
 export function ImportPage() {
   const { t } = useTranslation();
   usePageTitle(t("bpsdm.import.title"));
-  const { data: me } = useMe();
   const [jobId, setJobId] = useState<number | null>(null);
-  const canImport = me?.role === "bpsdm_admin";
+  const can = useCan();
+  const kinds = KINDS.filter((k) => can(START[k]));
 
   return (
     <div className="page page--wide">
@@ -38,7 +44,7 @@ export function ImportPage() {
       <p className="lead">{t("bpsdm.import.lead")}</p>
       <div className="stack">
         <div className="bpsdm-grid">
-          {canImport ? <ImportForm onStarted={setJobId} /> : <Alert>{t("bpsdm.readOnly")}</Alert>}
+          {kinds.length > 0 ? <ImportForm kinds={kinds} onStarted={setJobId} /> : <Alert>{t("bpsdm.readOnly")}</Alert>}
           <Templates />
         </div>
         {jobId !== null && <JobCard jobId={jobId} />}
@@ -48,10 +54,10 @@ export function ImportPage() {
   );
 }
 
-function ImportForm({ onStarted }: { onStarted: (id: number) => void }) {
+function ImportForm({ kinds, onStarted }: { kinds: ImportKind[]; onStarted: (id: number) => void }) {
   const { t } = useTranslation();
   const start = useStartImport();
-  const [kind, setKind] = useState<ImportKind>("asn");
+  const [kind, setKind] = useState<ImportKind>(kinds[0]);
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [attendance, setAttendance] = useState<AttendanceFields>({ min_share: "0.75" });
@@ -79,7 +85,7 @@ function ImportForm({ onStarted }: { onStarted: (id: number) => void }) {
           label={t("bpsdm.import.kind")}
           value={kind}
           onChange={(event) => setKind(event.target.value as ImportKind)}
-          options={KINDS.map((k) => ({ value: k, label: t(`bpsdm.import.kinds.${k}`) }))}
+          options={kinds.map((k) => ({ value: k, label: t(`bpsdm.import.kinds.${k}`) }))}
           hint={t(`bpsdm.import.kindHints.${kind}`)}
         />
         <TextField

@@ -1,9 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useMe } from "../../api/queries/auth";
 import { useCreateUser, userList } from "../../api/queries/users";
 import type { UserCreate, UserRead } from "../../api/types";
+import { useCan } from "../../auth/can";
 import { isRole } from "../../auth/roles";
 import { useFormat } from "../../i18n/format";
 import { ProblemAlert } from "../../shell/ProblemAlert";
@@ -28,7 +28,7 @@ export function UsersPage() {
   const { t } = useTranslation();
   const f = useFormat();
   usePageTitle(t("bpsdm.users.title"));
-  const { data: me } = useMe();
+  const can = useCan();
   const [query, setQuery] = useState("");
   const q = useDebouncedValue(query.trim(), 300);
   const pages = useCursorPages();
@@ -52,7 +52,7 @@ export function UsersPage() {
     <div className="page page--wide">
       <div className="bpsdm-heading">
         <h1>{t("bpsdm.users.title")}</h1>
-        {me?.role === "bpsdm_admin" && <Button onClick={() => setCreating(true)}>{t("bpsdm.users.add")}</Button>}
+        {can("users_create") && <Button onClick={() => setCreating(true)}>{t("bpsdm.users.add")}</Button>}
       </div>
       {users.error && !users.data ? (
         <ProblemAlert error={users.error} onRetry={() => void users.refetch()} />

@@ -1,6 +1,8 @@
 import { useTranslation } from "react-i18next";
 import { NavLink, Route, Routes } from "react-router";
+import { type Operation, useCan } from "../../auth/can";
 import { NotFound } from "../../shell/NotFound";
+import { AuditPage } from "./AuditPage";
 import "./bpsdm.css";
 import { ClientsPage } from "./ClientsPage";
 import { DashboardPage } from "./DashboardPage";
@@ -16,15 +18,17 @@ const LINKS = [
   { to: "/bpsdm/pengguna", label: "bpsdm.nav.users", end: false },
   { to: "/bpsdm/klien", label: "bpsdm.nav.clients", end: false },
   { to: "/bpsdm/referensi", label: "bpsdm.reference.nav", end: false },
-] as const;
+  { to: "/bpsdm/audit", label: "bpsdm.nav.audit", end: false, needs: "audit_list" },
+] as const satisfies ReadonlyArray<{ to: string; label: string; end: boolean; needs?: Operation }>;
 
 /** The area's own menu: a row of links that scrolls sideways on a phone. */
 function AreaNav() {
   const { t } = useTranslation();
+  const can = useCan();
   return (
     <nav className="bpsdm-nav" aria-label={t("bpsdm.nav.label")}>
       <ul>
-        {LINKS.map((link) => (
+        {LINKS.filter((link) => !("needs" in link) || can(link.needs)).map((link) => (
           <li key={link.to}>
             <NavLink to={link.to} end={link.end} className="bpsdm-nav__link">
               {t(link.label)}
@@ -48,6 +52,7 @@ export default function BpsdmArea() {
         <Route path="pengguna" element={<UsersPage />} />
         <Route path="klien" element={<ClientsPage />} />
         <Route path="referensi" element={<ReferencePage />} />
+        <Route path="audit" element={<AuditPage />} />
         <Route path="*" element={<NotFound />} />
       </Routes>
     </>

@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { can, OPERATION_ROLES, type Operation } from "./can";
+
+// That the table agrees with the API's own policy is checked on the server side, against the role
+// matrix the API tests exercise: tests/core/test_spa_permissions.py.
+describe("can(role, operation)", () => {
+  it("keeps the auditor read-only: no write operation, but the audit trail", () => {
+    const writes = (Object.keys(OPERATION_ROLES) as Operation[]).filter((op) => !op.startsWith("audit_"));
+    expect(writes.filter((op) => can("auditor", op))).toEqual([]);
+    expect(can("auditor", "audit_list")).toBe(true);
+    expect(can("auditor", "audit_entities")).toBe(true);
+  });
+
+  it("lets the BPSDM admin write and the OPD admin only within its part", () => {
+    expect(can("bpsdm_admin", "users_create")).toBe(true);
+    expect(can("bpsdm_admin", "learning_records_verify")).toBe(true);
+    expect(can("opd_admin", "learning_records_verify")).toBe(true);
+    expect(can("opd_admin", "users_create")).toBe(false);
+    expect(can("opd_admin", "imports_asn")).toBe(false);
+    expect(can("opd_admin", "audit_list")).toBe(false);
+    expect(can("asn", "learning_records_verify")).toBe(false);
+  });
+
+  it("allows nothing to an unknown role or before the user is known", () => {
+    expect(can(undefined, "audit_list")).toBe(false);
+    expect(can(null, "users_create")).toBe(false);
+    expect(can("superuser", "users_create")).toBe(false);
+  });
+});
