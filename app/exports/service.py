@@ -18,17 +18,21 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.asn import service as asn_service
 from app.asn.models import Asn
 from app.budgets import service as budgets_service
 from app.competencies.reports import service as competency_reports
 from app.core.downloads import Batches, Export, SessionSource
+from app.core.errors import Unprocessable
+from app.core.fastread import FastReader
 from app.core.security import Principal
 from app.core.spreadsheets import Column, Kind, Row, Sheet
 from app.core.types import round_jp
-from app.learning.models import JpYearTotal, LearningRecord
+from app.exports import pdf
+from app.learning.models import VERIFIED, JpYearTotal, LearningRecord
 from app.learning.reports import service as learning_reports
 from app.org import service as org_service
-from app.org.models import Unit
+from app.org.models import Position, Unit
 from app.reference import codes
 from app.rules import service as rules_service
 
@@ -405,3 +409,96 @@ async def budget_compliance(session: AsyncSession, year: int) -> Export:
         detail=1,
         fixed={0: [summary], 1: units},
     )
+
+
+# -- printable recaps (PDF) -----------------------------------------------------------------------------
+
+# A year's verified records of one ASN fit on a few pages; past this many the recap would be a
+# ledger dump nobody signs, and the document is built in memory, so it is refused instead.
+MAX_RECAP_RECORDS = 1_000
+
+
+class RecapTooLarge(Unprocessable):
+    code = "recap_too_large"
+
+
+async def asn_recap(
+    session: AsyncSession, reader: FastReader, principal: Principal, nip: str, year: int
+) -> pdf.AsnRecap:
+    """One ASN's verified JP of the year, record by record, with the figures of GET /asn/{nip}/jp-summary."""
+    asn = await asn_service.get_in_scope(session, principal, nip)
+    summary = await learning_reports.jp_summary(reader, principal, nip, year)
+    unit = await session.get(Unit, asn.unit_id)
+    position = None if asn.position_id is None else await session.get(Position, asn.position_id)
+    r = LearningRecord
+    rows = (
+        await session.execute(
+            select(r.start_date, r.end_date, r.title, r.form_code, r.organizer, r.jp)
+            .where(r.nip == nip, r.year == year, r.status == VERIFIED)
+            .order_by(r.start_date, r.end_date, r.id)
+            .limit(MAX_RECAP_RECORDS + 1)
+        )
+    ).all()
+    if len(rows) > MAX_RECAP_RECORDS:
+        raise RecapTooLarge(
+            f"More than {MAX_RECAP_RECORDS} verified records in {year}; use the spreadsheet exports instead"
+        )
+    forms = _form_names()
+
+    def form(code: str) -> str:
+        return forms.get(code, code)
+
+    return pdf.AsnRecap(
+        year=year,
+        nip=asn.nip,
+        name=asn.name,
+        unit=unit.name if unit is not None else "-",
+        position=None if position is None else position.name,
+        golongan=asn.golongan,
+        employment_type=asn.employment_type,
+        records=[
+            pdf.RecapRecord(start, end, title, form(code), organizer, round_jp(Decimal(jp)))
+            for start, end, title, code, organizer, jp in rows
+        ],
+        forms=[pdf.FormSubtotal(form(f.form_code), f.records, f.recorded_jp, f.jp) for f in summary.by_form],
+        verified_jp=summary.verified_jp,
+        pending_jp=summary.pending_jp,
+        target_jp=summary.target_jp,
+        cap_jp=summary.cap_jp,
+        compliant=summary.compliant,
+        over_cap=summary.over_cap,
+    )
+
+
+async def compliance_recap(
+    session: AsyncSession, principal: Principal, year: int, unit_id: int | None
+) -> tuple[str, pdf.ComplianceRecap]:
+    """The figures of GET /reports/jp-compliance for one unit (or all in reach), and the file's stem.
+
+    Bounded by the number of sub-units, never by the number of ASN, whatever the unit's size.
+    """
+    root = await org_service.unit_in_reach(session, principal, unit_id)
+    report = await learning_reports.jp_compliance(session, principal, year, unit_id)
+
+    def line(name: str, f: Any, code: str | None = None) -> pdf.UnitLine:
+        return pdf.UnitLine(
+            code, name, f.headcount, f.compliant, f.non_compliant, f.compliance_pct, f.total_jp, f.mean_jp
+        )
+
+    units = [line(u.name, u, u.code) for u in report.units]
+    if root is not None and report.direct is not None:
+        units.append(line(f"{root.name} (langsung)", report.direct, root.code))
+    p = report.pppk
+    recap = pdf.ComplianceRecap(
+        year=year,
+        unit=None if root is None else root.name,
+        target_jp=report.target_jp,
+        total=line("Jumlah", report),
+        units=units,
+        pppk_cap_jp=p.cap_jp,
+        pppk_headcount=p.headcount,
+        pppk_over_cap=p.over_cap,
+        pppk_total_jp=p.total_jp,
+        pppk_mean_jp=p.mean_jp,
+    )
+    return _stem(f"rekap-kepatuhan-jp-{year}", root), recap

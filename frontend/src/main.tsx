@@ -6,6 +6,8 @@ import "./i18n";
 import "./styles/base.css";
 import "./ui/ui.css";
 import "./shell/shell.css";
+// Last, so that on paper it wins over every screen style.
+import "./styles/print.css";
 
 const root = document.getElementById("root");
 if (!root) {

@@ -368,10 +368,10 @@ class TestScope:
         self, client: httpx.AsyncClient, settings: Settings, ledger: World
     ) -> None:
         admin = as_(settings, ledger, "bpsdm")
-        for params in ({"format": "pdf"}, {"format": "XLSX"}, {"year": "dua ribu"}, {"year": 1900}):
+        for params in ({"format": "docx"}, {"format": "XLSX"}, {"year": "dua ribu"}, {"year": 1900}):
             r = await client.get(f"/api/v1/exports/{PATH}", params=params, headers=admin)
             problem(r, 422, "validation_error")
-        r = await client.get(f"/api/v1/exports/{PATH}", params={"format": "pdf"}, headers=admin)
+        r = await client.get(f"/api/v1/exports/{PATH}", params={"format": "docx"}, headers=admin)
         assert r.json()["errors"][0]["loc"] == ["query", "format"]
 
     async def test_unknown_unit(self, client: httpx.AsyncClient, settings: Settings, ledger: World) -> None:

@@ -1,4 +1,4 @@
-// The unit's JP compliance page (search, sort, XLSX) and an ASN's detail page.
+// The unit's JP compliance page (search, sort, XLSX, PDF) and an ASN's detail page (PDF recap).
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
@@ -128,6 +128,42 @@ test("Unduh XLSX downloads a real spreadsheet of the unit", async () => {
   await page.context().close();
 });
 
+/** The document title a PDF carries in its info dictionary: a literal string, or UTF-16BE hex past ASCII. */
+function pdfTitle(bytes) {
+  const text = bytes.toString("latin1");
+  const literal = /\/Title \(((?:\\.|[^\\)])*)\)/.exec(text);
+  if (literal) return literal[1].replace(/\\(.)/g, "$1");
+  const utf16 = Buffer.from(/\/Title <feff([0-9a-f]+)>/i.exec(text)?.[1] ?? "", "hex");
+  let title = "";
+  for (let i = 0; i + 1 < utf16.length; i += 2) title += String.fromCharCode(utf16.readUInt16BE(i));
+  return title;
+}
+
+async function downloadPdf(page, button, path) {
+  const responded = page.waitForResponse((r) => r.url().includes(path));
+  const downloaded = page.waitForEvent("download");
+  await page.getByRole("button", { name: button }).click();
+  const response = await responded;
+  assert.equal(response.status(), 200);
+  assert.equal(response.headers()["content-type"], "application/pdf");
+  assert.equal(response.headers()["cache-control"], "no-store");
+  const download = await downloaded;
+  assert.match(download.suggestedFilename(), /\.pdf$/);
+  const bytes = await readFile(await download.path());
+  assert.equal(bytes.subarray(0, 5).toString("latin1"), "%PDF-");
+  return { bytes, name: download.suggestedFilename() };
+}
+
+test("Unduh PDF downloads the unit's recap to sign", async () => {
+  const page = await openCompliance();
+  const token = await accessToken(admin);
+  const report = (await api("/api/v1/reports/jp-compliance", { token })).body;
+  const { bytes, name } = await downloadPdf(page, "Unduh PDF", "/api/v1/exports/jp-compliance");
+  assert.match(name, /^rekap-kepatuhan-jp-\d{4}-/);
+  assert.ok(pdfTitle(bytes).includes(report.name), `${pdfTitle(bytes)} names ${report.name}`);
+  await page.context().close();
+});
+
 test("an ASN's detail page shows the profile, this year's JP, the records and the gaps", async () => {
   const page = await openCompliance();
   await page.getByLabel("Cari NIP atau nama").fill(asn.username);
@@ -149,5 +185,9 @@ test("an ASN's detail page shows the profile, this year's JP, the records and th
   await page.getByRole("table", { name: "Level standar dan level saat ini per kompetensi" }).waitFor();
   await assertFitsPhone(page);
   await screenshots(page, "opd-asn-detail");
+
+  const { bytes, name } = await downloadPdf(page, "Cetak rekap JP (PDF)", `/exports/asn/${asn.username}/jp-recap`);
+  assert.equal(name, `rekap-jp-${asn.username}-${summary.year}.pdf`);
+  assert.ok(pdfTitle(bytes).includes(profile.name), `${pdfTitle(bytes)} names ${profile.name}`);
   await page.context().close();
 });

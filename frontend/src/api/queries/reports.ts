@@ -20,6 +20,20 @@ export const jpComplianceExport = (year: number, unitId?: number) =>
     parseAs: "blob",
   });
 
+/** The unit's JP compliance recap as a PDF to print and sign (for a DownloadButton). */
+export const jpCompliancePdf = (year: number, unitId?: number) =>
+  api.GET("/api/v1/exports/jp-compliance", {
+    params: { query: { unit_id: unitId, year, format: "pdf" } },
+    parseAs: "blob",
+  });
+
+/** One ASN's rekap JP of a year as a PDF to print and sign (for a DownloadButton). */
+export const asnJpRecapPdf = (nip: string, year: number) =>
+  api.GET("/api/v1/exports/asn/{nip}/jp-recap", {
+    params: { path: { nip }, query: { year, format: "pdf" } },
+    parseAs: "blob",
+  });
+
 /** Mean competency gap per top-level unit × competency (the province's heat map). */
 export const competencyGapMatrix = () =>
   queryOptions({

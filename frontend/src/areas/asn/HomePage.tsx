@@ -3,8 +3,10 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { asnProfile, jpSummary } from "../../api/queries/asn";
 import { useMe } from "../../api/queries/auth";
+import { asnJpRecapPdf } from "../../api/queries/reports";
 import type { JpSummary } from "../../api/types";
 import { useFormat } from "../../i18n/format";
+import { DownloadButton } from "../../shell/DownloadButton";
 import { usePageTitle } from "../../shell/usePageTitle";
 import { Alert, Card, ProgressRing } from "../../ui";
 import { ContactCard } from "./ContactCard";
@@ -77,7 +79,18 @@ function JpProgress({ summary }: { summary: JpSummary }) {
   const limit = summary.target_jp ?? summary.cap_jp ?? 0;
   const value = f.number(summary.verified_jp);
   return (
-    <Card title={t("asn.jpTitle", { year: summary.year })} className="jp-card">
+    <Card
+      title={t("asn.jpTitle", { year: summary.year })}
+      className="jp-card"
+      actions={
+        <DownloadButton
+          request={() => asnJpRecapPdf(summary.nip, summary.year)}
+          fallbackName={`rekap-jp-${summary.nip}-${summary.year}.pdf`}
+        >
+          {t("asn.printRecap")}
+        </DownloadButton>
+      }
+    >
       <div className="jp-card__body">
         <ProgressRing
           value={summary.verified_jp}

@@ -3,8 +3,10 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { asnLearningRecords, asnProfile, competencyGaps, jpSummary } from "../../api/queries/asn";
 import { learningFormNames } from "../../api/queries/reference";
+import { asnJpRecapPdf } from "../../api/queries/reports";
 import type { CompetencyGaps, JpSummary, RecordRead } from "../../api/types";
 import { useFormat } from "../../i18n/format";
+import { DownloadButton } from "../../shell/DownloadButton";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
 import { Alert, BarChart, Card, type Column, DataTable, ProgressRing, ScrollRegion, Spinner, Stat } from "../../ui";
@@ -76,7 +78,16 @@ function JpCard({ nip, year }: { nip: string; year: number }) {
   const { t } = useTranslation();
   const summary = useQuery(jpSummary(nip, year));
   return (
-    <Card title={t("opd.jpTitle", { year })}>{summary.data ? <JpFigures summary={summary.data} /> : <Spinner />}</Card>
+    <Card
+      title={t("opd.jpTitle", { year })}
+      actions={
+        <DownloadButton request={() => asnJpRecapPdf(nip, year)} fallbackName={`rekap-jp-${nip}-${year}.pdf`}>
+          {t("opd.printRecap")}
+        </DownloadButton>
+      }
+    >
+      {summary.data ? <JpFigures summary={summary.data} /> : <Spinner />}
+    </Card>
   );
 }
 

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { asnList, jpSummary } from "../../api/queries/asn";
 import { useMe } from "../../api/queries/auth";
-import { jpCompliance, jpComplianceExport } from "../../api/queries/reports";
+import { jpCompliance, jpComplianceExport, jpCompliancePdf } from "../../api/queries/reports";
 import type { AsnRead, JpComplianceReport, UnitJpCompliance } from "../../api/types";
 import { useFormat } from "../../i18n/format";
 import { DownloadButton } from "../../shell/DownloadButton";
@@ -357,6 +357,9 @@ function ComplianceDownload({ unitId, year }: { unitId?: number; year: number })
     <div className="opd-download">
       <DownloadButton request={() => jpComplianceExport(year, unitId)} fallbackName={`kepatuhan-jp-${year}.xlsx`}>
         {t("opd.downloadXlsx")}
+      </DownloadButton>
+      <DownloadButton request={() => jpCompliancePdf(year, unitId)} fallbackName={`rekap-kepatuhan-jp-${year}.pdf`}>
+        {t("opd.downloadPdf")}
       </DownloadButton>
     </div>
   );
