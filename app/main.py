@@ -48,6 +48,8 @@ DEFAULT_MAX_BODY = 2 * 1024 * 1024
 BODY_LIMITS: dict[str, int] = {
     # Evidence uploads: a 5 MB file (checked by the route) plus the multipart framing.
     r"/api/v1/learning-records/\d+/evidence": 6 * 1024 * 1024,
+    # A claim filed with its evidence: the same file plus the record's JSON part.
+    r"/api/v1/asn/[^/]+/learning-records/with-evidence": 6 * 1024 * 1024,
     # xAPI batches: up to 1000 statements of a few kilobytes each.
     "/api/v1/xapi/statements": 8 * 1024 * 1024,
     # SIMPEG sync: up to 5,000 profiles of a few hundred bytes each.

@@ -107,11 +107,15 @@ class Idempotency:
         principal = getattr(self.request.state, "principal", None)
         return principal.subject if principal is not None else "anonymous"
 
-    async def replay(self) -> JSONResponse | None:
-        """The stored response for this key, or None to go ahead (422 if the body differs)."""
+    async def replay(self, fingerprint: bytes | None = None) -> JSONResponse | None:
+        """The stored response for this key, or None to go ahead (422 if the body differs).
+
+        `fingerprint` stands for the body where its bytes are not the request's identity: a multipart
+        body carries a boundary a client picks anew for each retry of the same claim and file.
+        """
         if self.key is None:
             return None
-        body = await self.request.body()
+        body = fingerprint if fingerprint is not None else await self.request.body()
         self._hash = hashlib.sha256(
             self.request.method.encode() + b" " + self.request.url.path.encode() + b"\n" + body
         ).hexdigest()
@@ -152,9 +156,11 @@ class Idempotency:
         except LockTimeout as exc:
             raise IdempotencyKeyInUse() from exc
 
-    async def once(self, create: Callable[[], Awaitable[Created]]) -> JSONResponse:
+    async def once(
+        self, create: Callable[[], Awaitable[Created]], *, fingerprint: bytes | None = None
+    ) -> JSONResponse:
         """The first response to this key again, or `create` run and its response stored for retries."""
-        if (replay := await self.replay()) is not None:
+        if (replay := await self.replay(fingerprint)) is not None:
             return replay
         created = await create()
         return await self.respond(created.status_code, created.body, created.response_headers())

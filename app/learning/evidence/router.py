@@ -3,16 +3,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
+from anyio import to_thread
+from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse
+from pydantic import ValidationError
 
 from app.core.concurrency import etag
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.idempotency import Created, IdempotencyDep
 from app.learning import service
-from app.learning.dependencies import LearningWriter, ReadableRecord, WritableRecord
+from app.learning.dependencies import AsnForWriting, LearningWriter, ReadableRecord, WritableRecord
 from app.learning.evidence import service as evidence
-from app.learning.schemas import RecordRead
+from app.learning.flooding import ClaimQuota
+from app.learning.schemas import RecordCreate, RecordRead
 
 router = APIRouter(tags=["learning"])
 
@@ -27,6 +32,20 @@ _UPLOAD_ENCODING: dict[str, Any] = {
     "requestBody": {
         "content": {
             "multipart/form-data": {"encoding": {"file": {"contentType": ", ".join(evidence.CONTENT_TYPES)}}}
+        }
+    }
+}
+
+
+_CREATE_ENCODING: dict[str, Any] = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "encoding": {
+                    "record": {"contentType": "application/json"},
+                    "file": {"contentType": ", ".join(evidence.CONTENT_TYPES)},
+                }
+            }
         }
     }
 }
@@ -86,6 +105,80 @@ async def learning_records_evidence_upload(
     record = await evidence.upload(session, principal, record, file.file, file.filename, root)
     response.headers["ETag"] = etag(record.version)
     return service.to_read(record)
+
+
+def _parse_record(text: str) -> RecordCreate:
+    """The `record` part as the JSON create's body, its errors located under body.record like a
+    JSON body's under body, so a form maps them to its fields the same way."""
+    try:
+        return RecordCreate.model_validate_json(text)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**error, "loc": ("body", "record", *error["loc"])} for error in exc.errors(include_url=False)]
+        ) from exc
+
+
+@router.post(
+    "/asn/{nip}/learning-records/with-evidence",
+    status_code=201,
+    response_model=RecordRead,
+    responses={
+        201: {"description": "The record, with its evidence"},
+        200: {"description": "The same (source, external_id) was recorded before; returned unchanged"},
+        **problem_responses(404, 409, 413, 415, 429),
+    },
+    form_limits={"max_files": 1, "max_fields": 10},
+    openapi_extra=_CREATE_ENCODING,
+)
+async def learning_records_create_with_evidence(
+    asn: AsnForWriting,
+    record: Annotated[
+        str,
+        Form(
+            description="The record as JSON, the body of POST /asn/{nip}/learning-records",
+            examples=[
+                '{"title": "Seminar Kearsipan", "form_code": "9", "start_date": "2026-03-02", '
+                '"end_date": "2026-03-02", "jp": 3}'
+            ],
+        ),
+    ],
+    file: Annotated[
+        UploadFile,
+        File(description="PDF, PNG or JPEG, at most 5 MB; the type is read from the content, not the name"),
+    ],
+    session: SessionDep,
+    principal: LearningWriter,
+    idem: IdempotencyDep,
+    root: EvidenceDir,
+    _quota: ClaimQuota,
+) -> Response:
+    """Record learning with its evidence file in one act: both are checked before anything is stored.
+
+    A bad file (415 not a PDF, PNG or JPEG by its content; 413 over 5 MB; 422 empty) or a bad record
+    stores nothing, so no claim is left waiting without the certificate it was filed with. Otherwise
+    as the JSON create followed by the upload, in one transaction with their two audit rows.
+    """
+    data = _parse_record(record)
+    await to_thread.run_sync(evidence.check, file.file)
+    sha256 = await to_thread.run_sync(evidence.sha256_of, file.file)
+    # Retries of one claim and file send a new multipart boundary: the claim and the file's digest
+    # are the request's identity for the Idempotency-Key.
+    fingerprint = b"\n".join([record.encode(), sha256.encode(), (file.filename or "").encode()])
+
+    async def create() -> Created:
+        created_record, created = await service.create(session, principal, asn, data)
+        if created:
+            created_record = await evidence.upload(
+                session, principal, created_record, file.file, file.filename, root
+            )
+        return Created(
+            service.to_read(created_record),
+            f"/api/v1/learning-records/{created_record.id}",
+            version=created_record.version,
+            status_code=201 if created else 200,
+        )
+
+    return await idem.once(create, fingerprint=fingerprint)
 
 
 @router.get(

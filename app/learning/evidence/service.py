@@ -95,8 +95,9 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-def store(source: BinaryIO, root: Path) -> StoredFile:
-    """Check and write an uploaded file atomically (temp file, fsync, rename); blocking."""
+def check(source: BinaryIO) -> str:
+    """The content type of an acceptable evidence file; 422 when empty, 413 too large, 415 otherwise
+    not a PDF, PNG or JPEG. Writes nothing, so a claim filed with its file can be refused whole."""
     source.seek(0, os.SEEK_END)
     size = source.tell()
     if size == 0:
@@ -110,6 +111,22 @@ def store(source: BinaryIO, root: Path) -> StoredFile:
     if content_type is None:
         raise UnsupportedEvidenceType("Evidence must be a PDF, PNG or JPEG file (judged by its content)")
     source.seek(0)
+    return content_type
+
+
+def sha256_of(source: BinaryIO) -> str:
+    """The file's SHA-256 (hex), read in chunks; blocking. Leaves the file at its start."""
+    source.seek(0)
+    digest = hashlib.sha256()
+    while chunk := source.read(_CHUNK):
+        digest.update(chunk)
+    source.seek(0)
+    return digest.hexdigest()
+
+
+def store(source: BinaryIO, root: Path) -> StoredFile:
+    """Check and write an uploaded file atomically (temp file, fsync, rename); blocking."""
+    content_type = check(source)
     staging = root / "tmp"
     staging.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=staging, prefix="upload-")

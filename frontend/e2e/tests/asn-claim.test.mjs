@@ -143,3 +143,43 @@ test("an ASN withdraws a pending claim with a reason", async () => {
   assert.equal(after.body.void_reason, "Salah input, kegiatan sudah dicatat admin");
   await page.context().close();
 });
+
+test("a claim with a bad file stores nothing and says why in Indonesian; fixing the file and sending files claim and certificate together", async () => {
+  const page = await newPage(browser);
+  await logIn(page, asn);
+  const token = await accessToken(asn);
+  const title = `Webinar Berkas Rusak e2e ${run}`;
+  const certificate = `E2E/${run.toUpperCase()}/002`;
+  const posts = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && request.url().includes("/learning-records")) posts.push(request.url());
+  });
+  await page.goto("/saya/klaim");
+  await page.getByRole("option", { name: "Seminar" }).waitFor({ state: "attached" });
+  await fillClaim(page, { title, certificate });
+  // A "PDF" that is not one: the preview says so instead of embedding a viewer.
+  const fileInput = page.getByLabel(/^Sertifikat/);
+  await fileInput.setInputFiles({ name: "rusak.pdf", mimeType: "application/pdf", buffer: Buffer.from("bukan pdf") });
+  await page.getByText(/tidak terbaca sebagai PDF/).waitFor();
+  // One click sends (it used to be swallowed after a corrupt preview).
+  await page.getByRole("button", { name: "Kirim klaim" }).click();
+  await page.getByText(/^Isi berkas bukan PDF, PNG, atau JPEG/).waitFor({ timeout: 10_000 });
+  await page.getByText(/Sertifikat ditolak, klaim belum dikirim/).waitFor();
+  assert.equal(posts.length, 1);
+  assert.match(posts[0], /\/learning-records\/with-evidence$/);
+  assert.equal(await page.getByLabel("Nama kegiatan").inputValue(), title);
+  await screenshots(page, "asn-claim-bad-file");
+  const none = await api(`/api/v1/asn/${asn.username}/learning-records?limit=100`, { token });
+  assert.equal(none.body.items.filter((r) => r.title === title).length, 0, "a refused file left a claim");
+
+  await fileInput.setInputFiles({ name: "sertifikat-benar.pdf", mimeType: "application/pdf", buffer: tinyPdf(title) });
+  await page.getByRole("button", { name: "Kirim klaim" }).click();
+  await page.waitForURL((url) => url.pathname === "/saya");
+  assert.equal(posts.length, 2);
+  const list = await api(`/api/v1/asn/${asn.username}/learning-records?status=pending&limit=100`, { token });
+  const filed = list.body.items.filter((r) => r.title === title);
+  assert.equal(filed.length, 1);
+  assert.equal(filed[0].evidence?.filename, "sertifikat-benar.pdf");
+  assert.equal(filed[0].evidence?.content_type, "application/pdf");
+  await page.context().close();
+});

@@ -1,7 +1,7 @@
 import { queryOptions, skipToken, useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../client";
 import { unwrap } from "../problem";
-import type { RecordCreate, RecordRead } from "../types";
+import type { RecordCreate } from "../types";
 import { asnKey } from "./asn";
 
 /** A record's evidence sits under the record's key: refreshing the record refreshes its file too. */
@@ -39,58 +39,35 @@ export const recordEvidence = (id: number | null | undefined) =>
     retry: false,
   });
 
-type EvidenceBody = { file: string };
-
-/** The record was created but its certificate did not upload. */
-export class UploadFailed extends Error {
-  readonly record: RecordRead;
-  readonly cause: unknown;
-
-  constructor(record: RecordRead, cause: unknown) {
-    super("evidence upload failed");
-    this.name = "UploadFailed";
-    this.record = record;
-    this.cause = cause;
-  }
-}
+type ClaimWithEvidenceBody = { record: string; file: string };
 
 /**
- * Files a claim: creates the record (with an Idempotency-Key, so a retried submit cannot make two),
- * then uploads the certificate. When only the upload failed, call again with `created` to retry it
- * without creating the record twice.
+ * Files a claim: the record and its certificate in one request (POST …/with-evidence), so a refused
+ * file leaves no claim behind; without a file, the JSON create. The Idempotency-Key makes a retried
+ * submit of the same claim and file a replay, never a second record.
  */
 export function useFileClaim(nip: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (input: {
-      body: RecordCreate;
-      file: File | null;
-      idempotencyKey: string;
-      created?: RecordRead | null;
-    }): Promise<{ record: RecordRead; stage: "done" }> => {
-      const record =
-        input.created ??
-        (await unwrap(
-          api.POST("/api/v1/asn/{nip}/learning-records", {
-            params: { path: { nip }, header: { "Idempotency-Key": input.idempotencyKey } },
-            body: input.body,
-          }),
-        ));
-      if (!input.file) return { record, stage: "done" };
-      try {
-        const form = new FormData();
-        form.append("file", input.file, input.file.name);
-        const withEvidence = await unwrap(
-          api.POST("/api/v1/learning-records/{record_id}/evidence", {
-            params: { path: { record_id: record.id } },
-            // openapi-fetch passes FormData through and lets the browser set the multipart boundary.
-            body: form as unknown as EvidenceBody,
-          }),
+    mutationFn: async (input: { body: RecordCreate; file: File | null; idempotencyKey: string }) => {
+      const header = { "Idempotency-Key": input.idempotencyKey };
+      if (!input.file) {
+        const record = await unwrap(
+          api.POST("/api/v1/asn/{nip}/learning-records", { params: { path: { nip }, header }, body: input.body }),
         );
-        return { record: withEvidence, stage: "done" };
-      } catch (error) {
-        throw new UploadFailed(record, error);
+        return { record };
       }
+      const form = new FormData();
+      form.append("record", JSON.stringify(input.body));
+      form.append("file", input.file, input.file.name);
+      const record = await unwrap(
+        api.POST("/api/v1/asn/{nip}/learning-records/with-evidence", {
+          params: { path: { nip }, header },
+          // openapi-fetch passes FormData through and lets the browser set the multipart boundary.
+          body: form as unknown as ClaimWithEvidenceBody,
+        }),
+      );
+      return { record };
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: asnKey(nip) }),
   });

@@ -12,7 +12,21 @@ import { ToastProvider } from "../../ui";
 import { ClaimForm } from "./ClaimForm";
 
 const NIP = "198901062015011008";
-const CREATE = `POST /api/v1/asn/${NIP}/learning-records`;
+const CREATE = `POST /api/v1/asn/${NIP}/learning-records/with-evidence`;
+
+/** The record part of a multipart claim, parsed. */
+function sentRecord(body: string): Record<string, unknown> {
+  const match = /name="record"\r\n\r\n(.*?)\r\n--/s.exec(body);
+  if (!match) throw new Error(`no record part in ${body.slice(0, 200)}`);
+  return JSON.parse(match[1]);
+}
+
+function refused(status: number, code: string): Response {
+  return new Response(JSON.stringify({ type: "about:blank", title: "Refused", status, code, detail: code }), {
+    status,
+    headers: { "Content-Type": "application/problem+json" },
+  });
+}
 
 function record(overrides: Partial<RecordRead> = {}): RecordRead {
   return recordRead({
@@ -63,10 +77,10 @@ function backend(overrides: Record<string, Handler> = {}) {
         next_cursor: null,
         total: 2,
       }),
-    [CREATE]: () => json(record(), 201),
-    "POST /api/v1/learning-records/501/evidence": () =>
+    [CREATE]: () =>
       json(
         record({ evidence: { content_type: "application/pdf", filename: "sertifikat.pdf", sha256: "ab", size: 9 } }),
+        201,
       ),
     ...overrides,
   });
@@ -99,7 +113,7 @@ async function fillValid(user: ReturnType<typeof userEvent.setup>) {
 }
 
 describe("ClaimForm", { timeout: 20_000 }, () => {
-  it("creates the claim with JP, then uploads the certificate as multipart, and reports the record", async () => {
+  it("sends the claim and its certificate in one multipart request, and reports the record", async () => {
     const user = userEvent.setup();
     const api = backend();
     // jsdom's File does not serialise through Node's Request, so the file handed to FormData is
@@ -112,8 +126,11 @@ describe("ClaimForm", { timeout: 20_000 }, () => {
     await user.click(screen.getByRole("button", { name: "Kirim klaim" }));
 
     await waitFor(() => expect(onFiled).toHaveBeenCalledTimes(1));
+    expect(api.calls.map((call) => `${call.method} ${call.path}`).filter((c) => c.startsWith("POST"))).toEqual([
+      CREATE,
+    ]);
     const [created] = api.to(CREATE);
-    expect(JSON.parse(created.body)).toEqual({
+    expect(sentRecord(created.body)).toEqual({
       form_code: "9",
       title: "Pelatihan Arsip Digital",
       start_date: "2025-03-02",
@@ -124,7 +141,7 @@ describe("ClaimForm", { timeout: 20_000 }, () => {
       competency_codes: ["M4"],
     });
     expect(created.headers.get("Idempotency-Key")).toBeTruthy();
-    const [upload] = api.to("POST /api/v1/learning-records/501/evidence");
+    const upload = created;
     expect(upload.headers.get("Content-Type")).toMatch(/^multipart\/form-data; boundary=/);
     expect(upload.body).toContain('Content-Disposition: form-data; name="file"');
     expect(upload.body).toContain("Content-Type: application/pdf");
@@ -155,7 +172,7 @@ describe("ClaimForm", { timeout: 20_000 }, () => {
     await user.type(minutes, "270");
     await user.click(screen.getByRole("button", { name: "Kirim klaim" }));
     await waitFor(() => expect(api.to(CREATE)).toHaveLength(1));
-    const body = JSON.parse(api.to(CREATE)[0].body);
+    const body = sentRecord(api.to(CREATE)[0].body);
     expect(body.duration_minutes).toBe(270);
     expect(body).not.toHaveProperty("jp");
   });
@@ -199,7 +216,9 @@ describe("ClaimForm", { timeout: 20_000 }, () => {
             status: 422,
             code: "validation_error",
             detail: "1 field is invalid",
-            errors: [{ loc: ["body", "title"], msg: "String should match pattern", type: "string_pattern_mismatch" }],
+            errors: [
+              { loc: ["body", "record", "title"], msg: "String should match pattern", type: "string_pattern_mismatch" },
+            ],
           }),
           { status: 422, headers: { "Content-Type": "application/problem+json" } },
         ),
@@ -248,41 +267,71 @@ describe("ClaimForm", { timeout: 20_000 }, () => {
         .getByRole("link", { name: /riwayat pembelajaran/ })
         .getAttribute("href"),
     ).toBe("/saya/riwayat?tahun=2025");
-    expect(api.to("POST /api/v1/learning-records/501/evidence")).toHaveLength(0);
+    expect(api.to(CREATE)).toHaveLength(1);
     expect(onFiled).not.toHaveBeenCalled();
   });
 
-  it("keeps a created claim when the upload fails and retries only the upload", async () => {
+  it("says in Indonesian what is wrong with a refused file, keeps the values, and sends again with a new file", async () => {
     const user = userEvent.setup();
-    let uploads = 0;
+    let calls = 0;
     const api = backend({
-      "POST /api/v1/learning-records/501/evidence": () => {
-        uploads += 1;
-        if (uploads === 1) {
-          return new Response(
-            JSON.stringify({
-              type: "x",
-              title: "Too large",
-              status: 413,
-              code: "payload_too_large",
-              detail: "too big",
-            }),
-            { status: 413, headers: { "Content-Type": "application/problem+json" } },
-          );
-        }
-        return json(
-          record({ evidence: { content_type: "application/pdf", filename: "sertifikat.pdf", sha256: "ab", size: 9 } }),
-        );
+      [CREATE]: () => {
+        calls += 1;
+        return calls === 1
+          ? refused(415, "unsupported_evidence_type")
+          : json(
+              record({
+                evidence: { content_type: "application/pdf", filename: "sertifikat.pdf", sha256: "ab", size: 9 },
+              }),
+              201,
+            );
       },
     });
     const onFiled = renderForm();
     await fillValid(user);
     await user.click(screen.getByRole("button", { name: "Kirim klaim" }));
 
-    expect(await screen.findByText("Klaim tersimpan, tetapi sertifikat gagal diunggah")).toBeTruthy();
-    await user.click(screen.getByRole("button", { name: "Unggah ulang sertifikat" }));
+    const input = screen.getByLabelText(/Sertifikat/);
+    await waitFor(() => expect(input.getAttribute("aria-invalid")).toBe("true"));
+    const error = document.getElementById(input.getAttribute("aria-describedby")?.split(" ").pop() ?? "");
+    expect(error?.textContent).toMatch(/^Isi berkas bukan PDF, PNG, atau JPEG/);
+    expect(screen.getByText(/Sertifikat ditolak, klaim belum dikirim/)).toBeTruthy();
+    expect((screen.getByLabelText(/Nama kegiatan/) as HTMLInputElement).value).toBe("Pelatihan Arsip Digital");
+    expect(onFiled).not.toHaveBeenCalled();
+
+    await user.upload(input, new File(["%PDF-1.7 fixed"], "sertifikat.pdf", { type: "application/pdf" }));
+    expect(input.getAttribute("aria-invalid")).toBeNull();
+    await user.click(screen.getByRole("button", { name: "Kirim klaim" }));
     await waitFor(() => expect(onFiled).toHaveBeenCalledTimes(1));
-    expect(api.to(CREATE)).toHaveLength(1);
-    expect(uploads).toBe(2);
+    const [first, second] = api.to(CREATE);
+    // Another file is another request: a new Idempotency-Key, so the refusal is not replayed.
+    expect(second.headers.get("Idempotency-Key")).not.toBe(first.headers.get("Idempotency-Key"));
+    expect(sentRecord(second.body)).toEqual(sentRecord(first.body));
+  });
+
+  it("names a file too large or empty as the server judged it", async () => {
+    const user = userEvent.setup();
+    backend({ [CREATE]: () => refused(413, "evidence_too_large") });
+    renderForm();
+    await fillValid(user);
+    await user.click(screen.getByRole("button", { name: "Kirim klaim" }));
+    expect(await screen.findByText("Berkas lebih dari 5 MB.")).toBeTruthy();
+  });
+
+  it("sends on the first click after previewing a PDF that is not one", async () => {
+    const user = userEvent.setup();
+    const api = backend({ [CREATE]: () => refused(415, "unsupported_evidence_type") });
+    renderForm();
+    await fillValid(user);
+    await user.upload(
+      screen.getByLabelText(/Sertifikat/),
+      new File(["bukan pdf sama sekali"], "rusak.pdf", { type: "application/pdf" }),
+    );
+    // The preview notices the bytes are not a PDF and embeds no viewer.
+    expect(await screen.findByText(/tidak terbaca sebagai PDF/)).toBeTruthy();
+    expect(document.querySelector("object")).toBeNull();
+    await user.click(screen.getByRole("button", { name: "Kirim klaim" }));
+    await waitFor(() => expect(api.to(CREATE)).toHaveLength(1));
+    expect(await screen.findByText(/^Isi berkas bukan PDF, PNG, atau JPEG/)).toBeTruthy();
   });
 });

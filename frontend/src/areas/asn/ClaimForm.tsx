@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/problem";
-import { UploadFailed, useFileClaim } from "../../api/queries/learningRecords";
+import { useFileClaim } from "../../api/queries/learningRecords";
 import type { RecordRead } from "../../api/types";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { Alert, Button, DateField, Select, TextField } from "../../ui";
@@ -13,7 +13,9 @@ import {
   checkFile,
   type DurationUnit,
   EVIDENCE_TYPES,
+  FILE_CODES,
   fieldOfApi,
+  fileIdentity,
   localToday,
   newIdempotencyKey,
   toRecordCreate,
@@ -60,9 +62,8 @@ export function ClaimForm({ nip, onFiled }: { nip: string; onFiled: (record: Rec
   const [file, setFile] = useState<File | null>(null);
   const [errors, setErrors] = useState<ClaimErrors>({});
   const [attempt, setAttempt] = useState(0);
-  const [created, setCreated] = useState<RecordRead | null>(null);
-  // One key per distinct body: resubmitting the same claim (a lost response) is a replay, an edited
-  // claim is a new request.
+  // One key per distinct claim and file: resubmitting the same (a lost response) is a replay, an
+  // edited claim or another file is a new request.
   const idempotency = useRef<{ body: string; key: string } | null>(null);
   const today = localToday();
 
@@ -84,17 +85,21 @@ export function ClaimForm({ nip, onFiled }: { nip: string; onFiled: (record: Rec
   }, [attempt]);
 
   const serverErrors = useMemo(() => serverFieldErrors(fileClaim.error), [fileClaim.error]);
+  // The server judges the file by its bytes; its verdict is said next to the file field, in words.
+  const serverFileError =
+    fileClaim.error instanceof ApiError && !errors.file ? FILE_CODES[fileClaim.error.code] : undefined;
   const message = (field: ClaimField): string | undefined => {
-    const key = errors[field];
+    const key = errors[field] ?? (field === "file" ? serverFileError : undefined);
     if (key) return t(`asn.claim.errors.${key}` as "asn.claim.errors.required");
     return serverErrors[field];
   };
 
   const duplicate =
     fileClaim.error instanceof ApiError && fileClaim.error.code === "possible_duplicate" ? fileClaim.error : null;
-  const uploadFailed = fileClaim.error instanceof UploadFailed ? fileClaim.error : null;
   const otherError =
-    fileClaim.error && !duplicate && !uploadFailed && Object.keys(serverErrors).length === 0 ? fileClaim.error : null;
+    fileClaim.error && !duplicate && !serverFileError && Object.keys(serverErrors).length === 0
+      ? fileClaim.error
+      : null;
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -103,16 +108,13 @@ export function ClaimForm({ nip, onFiled }: { nip: string; onFiled: (record: Rec
     setAttempt((n) => n + 1);
     if (Object.keys(found).length > 0) return;
     const body = toRecordCreate(draft);
-    const serialized = JSON.stringify(body);
+    const serialized = JSON.stringify([body, fileIdentity(file)]);
     if (idempotency.current?.body !== serialized) idempotency.current = { body: serialized, key: newIdempotencyKey() };
     fileClaim.mutate(
-      { body, file, idempotencyKey: idempotency.current.key, created },
+      { body, file, idempotencyKey: idempotency.current.key },
       {
         onSuccess: ({ record }) => onFiled(record),
-        onError: (error) => {
-          if (error instanceof UploadFailed) setCreated(error.record);
-          setAttempt((n) => n + 1);
-        },
+        onError: () => setAttempt((n) => n + 1),
       },
     );
   }
@@ -120,10 +122,11 @@ export function ClaimForm({ nip, onFiled }: { nip: string; onFiled: (record: Rec
   function chooseFile(chosen: File | null) {
     setFile(chosen);
     setErrors((current) => ({ ...current, file: chosen ? checkFile(chosen) : undefined }));
+    // A new file answers the server's complaint about the old one.
+    if (serverFileError) fileClaim.reset();
   }
 
   const formOptions = (forms.data?.items ?? []).map((item) => ({ value: item.code, label: item.name }));
-  const locked = created !== null; // the record exists; only its certificate is still to go
   const amountLabel = draft.unit === "jp" ? t("asn.claim.jp") : t("asn.claim.minutes");
 
   return (
@@ -132,17 +135,12 @@ export function ClaimForm({ nip, onFiled }: { nip: string; onFiled: (record: Rec
         {t("asn.claim.intro")}
       </p>
       {duplicate && <DuplicateWarning duplicateOf={Number(duplicate.problem?.duplicate_of ?? 0) || null} />}
-      {uploadFailed && (
-        <Alert tone="error" title={t("asn.claim.uploadFailedTitle")}>
-          <p>{t("asn.claim.uploadFailedBody")}</p>
-          <ProblemAlert error={uploadFailed.cause} />
-        </Alert>
-      )}
+      {serverFileError && <Alert tone="error" title={t("asn.claim.fileRefused")} />}
       {otherError && <ProblemAlert error={otherError} />}
       {Object.keys(serverErrors).length > 0 && <Alert tone="error" title={t("asn.claim.serverInvalid")} />}
       {forms.error && <ProblemAlert error={forms.error} onRetry={() => void forms.refetch()} />}
 
-      <fieldset className="claim-form__group" disabled={locked}>
+      <fieldset className="claim-form__group">
         <legend>{t("asn.claim.activity")}</legend>
         <Select
           label={t("asn.claim.form")}
@@ -245,7 +243,7 @@ export function ClaimForm({ nip, onFiled }: { nip: string; onFiled: (record: Rec
 
       <div className="form-actions">
         <Button type="submit" busy={fileClaim.isPending} busyLabel={t("asn.claim.submitting")}>
-          {locked ? t("asn.claim.retryUpload") : t("asn.claim.submit")}
+          {t("asn.claim.submit")}
         </Button>
       </div>
     </form>

@@ -122,6 +122,19 @@ export const CODE_FIELDS: Record<string, ClaimField> = {
   unknown_competency: "competencyCodes",
 };
 
+/** The server's verdicts on a file (judged by its bytes), as message keys of the file field. */
+export const FILE_CODES: Record<string, string> = {
+  unsupported_evidence_type: "fileContent",
+  evidence_too_large: "fileSize",
+  evidence_empty: "fileEmpty",
+  payload_too_large: "fileSize",
+};
+
+/** What tells one chosen file from another, for the Idempotency-Key. */
+export function fileIdentity(file: File | null): string | null {
+  return file ? `${file.name}|${file.size}|${file.lastModified}` : null;
+}
+
 /** A random key for Idempotency-Key; crypto.randomUUID only exists on secure origins. */
 export function newIdempotencyKey(): string {
   if (typeof crypto !== "undefined" && typeof crypto.randomUUID === "function") return crypto.randomUUID();
