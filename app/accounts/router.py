@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from app.accounts import service
@@ -12,6 +14,9 @@ from app.accounts.schemas import (
     ClientRead,
     ClientUpdate,
     ClientWithSecret,
+    PasswordReset,
+    ProvisionRequest,
+    ProvisionResult,
     UserCreate,
     UserPage,
     UserRead,
@@ -20,6 +25,7 @@ from app.accounts.schemas import (
 )
 from app.auth.dependencies import READERS_ALL, allow
 from app.auth.models import IntegrationClient, User
+from app.core import downloads
 from app.core.concurrency import IfMatchHeader, check_if_match, etag
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
@@ -27,11 +33,13 @@ from app.core.idempotency import Created, IdempotencyDep
 from app.core.pagination import PageDep, paginate
 from app.core.params import IdPath
 from app.core.security import Principal, Role
+from app.core.spreadsheets import XLSX_MEDIA_TYPE, Column, Row, Sheet
 
 router = APIRouter(tags=["accounts"])
 
 Admin = Annotated[Principal, Depends(allow(Role.bpsdm_admin))]
 Reader = Annotated[Principal, Depends(allow(*READERS_ALL))]
+AccountAdmin = Annotated[Principal, Depends(allow(Role.bpsdm_admin, Role.opd_admin))]
 
 
 @router.get("/users", response_model=UserPage)
@@ -67,6 +75,84 @@ async def users_create(
         return Created(UserRead.model_validate(user), f"/api/v1/users/{user.id}", version=user.version)
 
     return await idem.once(create)
+
+
+_ONE_TIME_SHEET = Sheet(
+    "Akun ASN",
+    (
+        Column("NIP", width=22),
+        Column("Nama", width=32),
+        Column("Unit", width=32),
+        Column("Nama pengguna", width=22),
+        Column("Kata sandi sekali pakai", width=24),
+    ),
+)
+
+
+@router.post(
+    "/users/provision",
+    response_model=ProvisionResult,
+    responses={
+        200: {
+            "content": {XLSX_MEDIA_TYPE: {}},
+            "description": "The new accounts with their one-time passwords, shown only in this answer",
+        },
+        **problem_responses(404, 422),
+    },
+)
+async def users_provision(
+    body: ProvisionRequest,
+    request: Request,
+    session: SessionDep,
+    principal: AccountAdmin,
+    idem: IdempotencyDep,
+    format: Annotated[
+        Literal["json", "xlsx"] | None,
+        Query(description="xlsx: the list as a workbook (as Accept: the XLSX media type does)"),
+    ] = None,
+    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Response:
+    """Create accounts for the ASN of a unit that have none, with one-time passwords shown once.
+
+    bpsdm_admin for any unit, opd_admin for the units it administers. Each account's username is the
+    NIP; its holder must change the one-time password at the first login. At most 5,000 accounts per
+    request (422 provision_too_many above). The passwords are stored only as hashes: a replay of the
+    same Idempotency-Key answers the list without them (reset a password to issue a new one).
+    """
+    if (replay := await idem.replay()) is not None:
+        return replay
+    result, redacted = await service.provision_asn_accounts(session, principal, body)
+    headers = {"Cache-Control": "no-store"}
+    await idem.respond(200, redacted, headers)
+    if format == "xlsx" or (format is None and XLSX_MEDIA_TYPE in (accept or "")):
+        rows: list[Row] = [
+            (i.nip, i.name, i.unit_name, i.username, i.one_time_password or "") for i in result.items
+        ]
+        export = downloads.Export(
+            stem=f"akun-asn-unit-{result.unit_id}", sheets=(_ONE_TIME_SHEET,), detail=0, fixed={0: rows}
+        )
+        return await downloads.spreadsheet(request, session, export, downloads.ExportFormat.xlsx)
+    return JSONResponse(jsonable_encoder(result), headers=headers)
+
+
+@router.post(
+    "/users/{user_id}/password-reset",
+    response_model=PasswordReset,
+    responses=problem_responses(404, 422),
+)
+async def users_password_reset(
+    user_id: IdPath, session: SessionDep, principal: AccountAdmin, response: Response
+) -> PasswordReset:
+    """Give an account a new one-time password (ends its sessions; it must be changed at next login).
+
+    bpsdm_admin for any account but its own; opd_admin for the ASN accounts of its units only.
+    """
+    user = await service.resettable_user(session, principal, user_id)
+    password = await service.reset_password(session, principal, user)
+    response.headers["Cache-Control"] = "no-store"
+    return PasswordReset(
+        user_id=user.id, username=user.username, one_time_password=password, must_change_password=True
+    )
 
 
 @router.get(

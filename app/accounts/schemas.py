@@ -142,3 +142,96 @@ class ClientWithSecret(ClientRead):
 
 class ClientPage(Page[ClientRead]):
     pass
+
+
+Nip = Annotated[str, StringConstraints(min_length=18, max_length=18, pattern=r"^[0-9]{18}$")]
+# The most accounts one request creates; a larger unit is provisioned a part (`nips`) at a time.
+PROVISION_CAP = 5000
+
+
+class ProvisionRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"unit_id": 14, "include_sub_units": True}]},
+    )
+
+    unit_id: Id
+    include_sub_units: StrictBool = False
+    nips: list[Nip] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=PROVISION_CAP,
+        description="Only these ASN of the unit (or its sub-units); all of them when absent",
+    )
+
+
+class ProvisionedAccount(BaseModel):
+    user_id: int
+    nip: str
+    name: str
+    unit_id: int
+    unit_name: str
+    username: str
+    one_time_password: str | None = Field(
+        description="Shown in this answer only; null in a replay of the same Idempotency-Key"
+    )
+
+
+class ProvisionSkipped(BaseModel):
+    nip: str
+    reason: Literal["has_account", "not_found"] = Field(
+        description="has_account: the ASN already has an account; not_found: no active ASN with this "
+        "NIP in the unit (or its sub-units)"
+    )
+
+
+class ProvisionResult(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "unit_id": 14,
+                    "include_sub_units": True,
+                    "created": 1,
+                    "items": [
+                        {
+                            "user_id": 41,
+                            "nip": "198703122010012004",
+                            "name": "Rina Marlina",
+                            "unit_id": 14,
+                            "unit_name": "Dinas Kesehatan",
+                            "username": "198703122010012004",
+                            "one_time_password": "Kmn4hjR-7qwA3xe",
+                        }
+                    ],
+                    "skipped": [],
+                }
+            ]
+        }
+    )
+
+    unit_id: int
+    include_sub_units: bool
+    created: int
+    items: list[ProvisionedAccount]
+    skipped: list[ProvisionSkipped]
+
+
+class PasswordReset(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "user_id": 41,
+                    "username": "198703122010012004",
+                    "one_time_password": "Kmn4hjR-7qwA3xe",
+                    "must_change_password": True,
+                }
+            ]
+        }
+    )
+
+    user_id: int
+    username: str
+    one_time_password: str = Field(description="Shown once; the user must change it at the next login")
+    must_change_password: bool

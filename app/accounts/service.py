@@ -2,20 +2,45 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+import anyio
+from sqlalchemy import Select, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounts.schemas import ClientCreate, ClientRead, ClientUpdate, UserCreate, UserUpdate
+from app.accounts.schemas import (
+    PROVISION_CAP,
+    ClientCreate,
+    ClientRead,
+    ClientUpdate,
+    ProvisionedAccount,
+    ProvisionRequest,
+    ProvisionResult,
+    ProvisionSkipped,
+    UserCreate,
+    UserUpdate,
+)
 from app.accounts.validation import validate_user_fields
+from app.asn.models import Asn
 from app.auth import access
 from app.auth import service as auth_service
-from app.auth.models import IntegrationClient, RefreshToken, User
+from app.auth.models import IntegrationClient, LoginThrottle, RefreshToken, User
 from app.core import audit
-from app.core.errors import NotFound
-from app.core.security import Principal, Role, hash_password, new_secret
+from app.core.errors import NotFound, Unprocessable
+from app.core.locks import advisory_xact_lock
+from app.core.requestid import current_request_id
+from app.core.security import (
+    Principal,
+    Role,
+    hash_one_time_password,
+    hash_password,
+    new_one_time_password,
+    new_secret,
+)
 from app.core.types import utcnow
+from app.org import service as org_service
+from app.org.models import Unit
 
 USER_FIELDS = ("username", "role", "unit_id", "nip", "active")
 
@@ -156,3 +181,173 @@ async def rotate_secret(session: AsyncSession, principal: Principal, client: Int
     await session.flush()
     audit.record(session, principal, "rotate_secret", "integration_client", client.client_id)
     return secret
+
+
+# -- ASN accounts in bulk, one-time passwords --------------------------------------------------------
+
+# Accounts hashed and written per batch: the hashing runs in a worker thread, off the event loop.
+PROVISION_BATCH = 250
+
+
+class ProvisionTooMany(Unprocessable):
+    code = "provision_too_many"
+
+
+class CannotResetOwnPassword(Unprocessable):
+    code = "cannot_reset_own_password"
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    nip: str
+    name: str
+    unit_id: int
+    unit_name: str
+
+
+async def provision_asn_accounts(
+    session: AsyncSession, principal: Principal, data: ProvisionRequest
+) -> tuple[ProvisionResult, ProvisionResult]:
+    """Creates an `asn` account (username = NIP, one-time password, must change it) for every active ASN
+    of the unit (and its sub-units) that has none. Answers (the result, the same without passwords)."""
+    unit = await org_service.unit_in_reach(session, principal, data.unit_id)
+    # One provisioning at a time: two runs over one unit would both find the same ASN without an account.
+    await advisory_xact_lock(session, "accounts:provision")
+    units = (
+        org_service.subtree_ids(unit.id)
+        if data.include_sub_units
+        else select(Unit.id).where(Unit.id == unit.id)
+    )
+    has_account = exists().where(or_(User.nip == Asn.nip, User.username == Asn.nip))
+    stmt = (
+        select(Asn.nip, Asn.name, Asn.unit_id, Unit.name, has_account)
+        .join(Unit, Unit.id == Asn.unit_id)
+        .where(Asn.active.is_(True), Asn.unit_id.in_(units))
+        .order_by(Unit.name, Asn.name, Asn.nip)
+    )
+    if data.nips is not None:
+        stmt = stmt.where(Asn.nip.in_(set(data.nips)))
+    rows = (await session.execute(stmt)).all()
+    candidates = [_Candidate(r[0], r[1], r[2], r[3]) for r in rows if not r[4]]
+    if len(candidates) > PROVISION_CAP:
+        raise ProvisionTooMany(
+            f"{len(candidates)} ASN have no account; one request creates at most {PROVISION_CAP}. "
+            "Provision the sub-units one by one (include_sub_units false) or pass `nips` in parts",
+            count=len(candidates),
+            cap=PROVISION_CAP,
+        )
+    skipped: list[ProvisionSkipped] = []
+    if data.nips is not None:
+        found = {r[0]: bool(r[4]) for r in rows}
+        for nip in dict.fromkeys(data.nips):
+            if nip not in found:
+                skipped.append(ProvisionSkipped(nip=nip, reason="not_found"))
+            elif found[nip]:
+                skipped.append(ProvisionSkipped(nip=nip, reason="has_account"))
+    items: list[ProvisionedAccount] = []
+    actor, role, request_id, now = principal.actor, principal.role.value, current_request_id(), utcnow()
+    for start in range(0, len(candidates), PROVISION_BATCH):
+        batch = candidates[start : start + PROVISION_BATCH]
+        passwords = [new_one_time_password() for _ in batch]
+        hashes = await anyio.to_thread.run_sync(_hash_all, passwords)
+        users = [
+            User(
+                username=c.nip,
+                password_hash=h,
+                role=Role.asn.value,
+                unit_id=c.unit_id,
+                nip=c.nip,
+                active=True,
+                must_change_password=True,
+                created_at=now,
+            )
+            for c, h in zip(batch, hashes, strict=True)
+        ]
+        session.add_all(users)
+        await session.flush()
+        audit.record_many(
+            session,
+            [
+                (
+                    now,
+                    actor,
+                    role,
+                    "provision",
+                    "user",
+                    u.username,
+                    None,
+                    {
+                        "username": u.username,
+                        "role": u.role,
+                        "unit_id": u.unit_id,
+                        "nip": u.nip,
+                        "active": True,
+                        "must_change_password": True,
+                    },
+                    request_id,
+                )
+                for u in users
+            ],
+        )
+        items.extend(
+            ProvisionedAccount(
+                user_id=u.id,
+                nip=c.nip,
+                name=c.name,
+                unit_id=c.unit_id,
+                unit_name=c.unit_name,
+                username=u.username,
+                one_time_password=p,
+            )
+            for u, c, p in zip(users, batch, passwords, strict=True)
+        )
+    result = ProvisionResult(
+        unit_id=unit.id,
+        include_sub_units=data.include_sub_units,
+        created=len(items),
+        items=items,
+        skipped=skipped,
+    )
+    redacted = result.model_copy(
+        update={"items": [i.model_copy(update={"one_time_password": None}) for i in items]}
+    )
+    return result, redacted
+
+
+def _hash_all(passwords: list[str]) -> list[str]:
+    return [hash_one_time_password(p) for p in passwords]
+
+
+async def resettable_user(session: AsyncSession, principal: Principal, user_id: int) -> User:
+    """The account whose password the caller may reset: BPSDM any other account, an OPD admin the ASN
+    accounts of its units. Any other account is "not found", as it would be to a stranger."""
+    user = await get_user(session, user_id)
+    if principal.role is Role.bpsdm_admin:
+        if user.id == principal.user_id:
+            raise CannotResetOwnPassword("Change your own password with POST /api/v1/auth/password")
+        return user
+    if user.role != Role.asn.value:
+        raise UserNotFound(f"No user with id {user_id}")
+    # The profile's unit decides (it moves with a transfer); an account without one, its own unit.
+    unit_id = user.unit_id
+    if user.nip is not None:
+        unit_id = (await session.execute(select(Asn.unit_id).where(Asn.nip == user.nip))).scalar() or unit_id
+    if unit_id is None or not await org_service.unit_in_scope(session, principal, unit_id):
+        raise UserNotFound(f"No user with id {user_id}")
+    return user
+
+
+async def reset_password(session: AsyncSession, principal: Principal, user: User) -> str:
+    """A new one-time password for the account: it must be changed at the next login, and every
+    session of the account ends now."""
+    password = new_one_time_password()
+    user.password_hash = await anyio.to_thread.run_sync(hash_one_time_password, password)
+    user.must_change_password = True
+    await auth_service.end_sessions(session, user)
+    # The person asked for help; a lockout from their failed attempts would stop the new password too.
+    await session.execute(delete(LoginThrottle).where(LoginThrottle.username == user.username))
+    await session.flush()
+    audit.record(
+        session, principal, "reset_password", "user", user.username, after={"must_change_password": True}
+    )
+    return password

@@ -34,12 +34,30 @@ class InsufficientRights(Forbidden):
     code = "forbidden"
 
 
+class PasswordChangeRequired(Forbidden):
+    code = "password_change_required"
+
+
 @answers(401)
 async def get_principal(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
     return await principal_from_token(request, token)
 
 
-async def principal_from_token(request: Request, token: str | None) -> Principal:
+@answers(401)
+async def get_principal_before_password_change(
+    request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Principal:
+    """The caller, even one who must still replace a one-time password: for the few routes such a
+    caller needs (who am I, change my password, log out)."""
+    return await principal_from_token(request, token, password_change_pending=True)
+
+
+async def principal_from_token(
+    request: Request, token: str | None, *, password_change_pending: bool = False
+) -> Principal:
+    """The token's principal. A user who logged in with a one-time password gets 403
+    password_change_required here, the one place every authenticated route passes, unless the
+    route admits such a caller (`password_change_pending`)."""
     if not token:
         raise Unauthorized("Send a bearer access token from /api/v1/auth/token")
     state = request.app.state
@@ -53,7 +71,12 @@ async def principal_from_token(request: Request, token: str | None) -> Principal
         except TokenInvalid as exc:
             raise Unauthorized("The access token is invalid or expired; log in again") from exc
         cache.put(token, principal, expires_at)
-    return await still_current(request, principal, now)
+    principal = await still_current(request, principal, now)
+    if principal.must_change_password and not password_change_pending:
+        raise PasswordChangeRequired(
+            "Change the one-time password first (POST /api/v1/auth/password); nothing else is open until then"
+        )
+    return principal
 
 
 async def still_current(request: Request, principal: Principal, now: float | None = None) -> Principal:
@@ -136,15 +159,23 @@ async def auth_problem_before_body(request: Request) -> Exception | None:
     """
     dependant = getattr(request.scope.get("route"), "dependant", None)
     access = _route_access(dependant) if dependant is not None else None
-    if access is None:
+    pending = dependant is not None and _uses(dependant, get_principal_before_password_change)
+    if access is None and not pending:
         return None
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     try:
-        principal = await get_principal(request, token.strip() if scheme.lower() == "bearer" else None)
-        authorize(principal, *access)
+        principal = await principal_from_token(
+            request, token.strip() if scheme.lower() == "bearer" else None, password_change_pending=pending
+        )
+        if access is not None:
+            authorize(principal, *access)
     except (Unauthorized, Forbidden) as exc:
         return exc
     return None
+
+
+def _uses(dependant: Any, call: Any) -> bool:
+    return any(dep.call is call or _uses(dep, call) for dep in dependant.dependencies)
 
 
 ANY_USER = (Role.asn, Role.opd_admin, Role.bpsdm_admin, Role.auditor)

@@ -6,8 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, Response
 
-from app.auth.dependencies import CurrentPrincipal, oauth2_scheme, principal_from_token
-from app.auth.schemas import Me, TokenResponse
+from app.auth.dependencies import (
+    get_principal_before_password_change,
+    oauth2_scheme,
+    principal_from_token,
+)
+from app.auth.schemas import Me, PasswordChange, TokenResponse
 from app.auth.service import (
     AuthService,
     InvalidClient,
@@ -91,6 +95,7 @@ async def auth_token(
         expires_in=issued.expires_in,
         refresh_token=issued.refresh_token,
         scope=issued.scope,
+        must_change_password=issued.must_change_password,
     )
 
 
@@ -110,7 +115,7 @@ async def revoking_caller(
         if not creds[0] or creds[1] is None:
             raise InvalidClient("Send client_id and client_secret (form fields or HTTP Basic)")
         return principal_for_client(await service.authenticate_client(creds[0], creds[1]))
-    return await principal_from_token(request, token)
+    return await principal_from_token(request, token, password_change_pending=True)
 
 
 @router.post(
@@ -145,8 +150,12 @@ async def auth_revoke(
     return Response(status_code=200, headers={"Cache-Control": "no-store"})
 
 
+# Open to a caller who must still replace a one-time password, as are /auth/password and /auth/revoke.
+PendingPrincipal = Annotated[Principal, Depends(get_principal_before_password_change)]
+
+
 @router.get("/me", response_model=Me)
-async def auth_me(principal: CurrentPrincipal) -> Me:
+async def auth_me(principal: PendingPrincipal) -> Me:
     """The caller's identity, role, unit and scopes."""
     return Me(
         username=principal.subject,
@@ -154,4 +163,33 @@ async def auth_me(principal: CurrentPrincipal) -> Me:
         nip=principal.nip,
         unit_id=principal.unit_id,
         scopes=sorted(principal.scopes),
+        must_change_password=principal.must_change_password,
+    )
+
+
+@router.post(
+    "/password",
+    response_model=TokenResponse,
+    response_model_exclude_none=True,
+    responses=problem_responses(400, 403, 422, 429),
+)
+async def auth_password(
+    body: PasswordChange, principal: PendingPrincipal, service: AuthServiceDep, response: Response
+) -> TokenResponse:
+    """Change my password; ends every login of the account and answers with a new login's tokens.
+
+    The new password needs at least 10 characters, must not contain the username or NIP and must differ
+    from the current one. Clears the forced change after a one-time password. Every earlier access and
+    refresh token of the account stops working (other devices must log in again); the tokens in the
+    answer replace the caller's, so the SPA carries on without asking for the password again.
+    """
+    response.headers["Cache-Control"] = "no-store"
+    if principal.is_client:
+        raise InvalidRequest("Integration clients have no password to change")
+    issued = await service.change_password(principal, body.current_password, body.new_password)
+    return TokenResponse(
+        access_token=issued.access_token,
+        expires_in=issued.expires_in,
+        refresh_token=issued.refresh_token,
+        must_change_password=issued.must_change_password,
     )

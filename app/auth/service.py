@@ -80,6 +80,7 @@ class IssuedTokens:
     expires_in: int
     refresh_token: str | None
     scope: str | None
+    must_change_password: bool | None = None  # users only
 
 
 def principal_for_user(user: User, family: str | None = None) -> Principal:
@@ -91,6 +92,7 @@ def principal_for_user(user: User, family: str | None = None) -> Principal:
         nip=user.nip,
         generation=user.token_generation,
         family=family,
+        must_change_password=user.must_change_password,
     )
 
 
@@ -336,7 +338,44 @@ class AuthService:
             )
         )
         await self.session.flush()
-        return IssuedTokens(access_token, expires_in, refresh, None)
+        return IssuedTokens(access_token, expires_in, refresh, None, user.must_change_password)
+
+    # -- change my password ---------------------------------------------------------------------
+
+    async def change_password(self, caller: Principal, current: str, new: str) -> IssuedTokens:
+        """Sets the caller's own password and ends every login of the account, this one included;
+        answers with the tokens of a new login, so the SPA carries on without asking again."""
+        # Counted like a login: a stolen access token must not become a way to guess the password.
+        # Counted before this request's transaction reads anything, as a login is: the count commits
+        # in a transaction of its own, which must not wait on (or share) the request's.
+        attempt = await self._count_attempt(caller.subject)
+        user = None if caller.user_id is None else await self.session.get(User, caller.user_id)
+        if user is None or not user.active or user.username != caller.subject:
+            raise InvalidGrant("The account is no longer active")
+        if not verify_password(current, user.password_hash):
+            if attempt >= self.settings.login_max_failures:
+                await self._end_failed_request_transaction()  # expires `user`: lock by the token's name
+                await self._lock(caller.subject)
+            raise CurrentPasswordWrong("The current password is wrong")
+        check_password_policy(new, user)
+        if verify_password(new, user.password_hash):
+            raise PasswordUnchanged("The new password must differ from the current one")
+        await self.session.execute(delete(LoginThrottle).where(LoginThrottle.username == user.username))
+        user.password_hash = hash_password(new)
+        was_forced = user.must_change_password
+        user.must_change_password = False
+        await end_sessions(self.session, user)
+        await self.session.flush()
+        audit.record(
+            self.session,
+            caller,
+            "change_password",
+            "user",
+            user.username,
+            after={"must_change_password": False, "was_one_time": was_forced},
+        )
+        family = uuid.uuid4().hex
+        return await self._issue_for_user(user, family_id=family)
 
     # -- client credentials ---------------------------------------------------------------------
 
@@ -361,6 +400,51 @@ class AuthService:
         if client is None or not ok or not client.active:
             raise InvalidClient("Client authentication failed")
         return client
+
+
+# -- passwords -----------------------------------------------------------------------------------
+
+MIN_OWN_PASSWORD_LENGTH = 10
+
+
+class CurrentPasswordWrong(DomainError):
+    status = 422
+    code = "current_password_wrong"
+
+
+class PasswordTooShort(DomainError):
+    status = 422
+    code = "password_too_short"
+
+
+class PasswordIsUsername(DomainError):
+    status = 422
+    code = "password_is_username"
+
+
+class PasswordUnchanged(DomainError):
+    status = 422
+    code = "password_unchanged"
+
+
+def check_password_policy(password: str, user: User) -> None:
+    """What a password a user chooses must satisfy (one-time passwords are generated instead)."""
+    if len(password) < MIN_OWN_PASSWORD_LENGTH:
+        raise PasswordTooShort(f"The new password must have at least {MIN_OWN_PASSWORD_LENGTH} characters")
+    lowered = password.lower()
+    if any(name and name.lower() in lowered for name in (user.username, user.nip)):
+        raise PasswordIsUsername("The new password must not contain the username or the NIP")
+
+
+async def end_sessions(session: AsyncSession, user: User) -> None:
+    """Ends every login of the user: refresh tokens revoked, access tokens outdated by the generation."""
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    user.token_generation += 1
+    access.forget_after_commit(session, subject=user.username)
 
 
 # -- administration (CLI and admin API) ----------------------------------------------------------

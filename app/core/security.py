@@ -23,6 +23,13 @@ JWT_ALGORITHM = "HS256"
 MAX_TOKEN_LENGTH = 4096
 
 _hasher = PasswordHasher()
+# One-time passwords are random (ONE_TIME_PASSWORD_LENGTH characters of a 48-letter alphabet, about
+# 78 bits), so a brute force fails without Argon2's full cost; the lighter parameters let one request
+# provision thousands of accounts. verify_password reads the parameters from each hash.
+_one_time_hasher = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
+# No 0/O, 1/I/l, 5/S, 2/Z, 8/B: the list is read off paper and typed by hand.
+ONE_TIME_ALPHABET = "ACDEFGHJKMNPQRTUVWXYabcdefghjkmnpqrstuvwxyz34679"
+ONE_TIME_PASSWORD_LENGTH = 14
 # Verifying against a dummy hash when the user does not exist keeps timing uniform.
 _DUMMY_HASH = _hasher.hash("bangkom-dummy-password")
 
@@ -50,6 +57,16 @@ SCOPES = (
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+def new_one_time_password() -> str:
+    """A random password to hand out once; its holder must change it at first login."""
+    raw = "".join(secrets.choice(ONE_TIME_ALPHABET) for _ in range(ONE_TIME_PASSWORD_LENGTH))
+    return f"{raw[:7]}-{raw[7:]}"  # two halves, easier to read aloud and to type
+
+
+def hash_one_time_password(password: str) -> str:
+    return _one_time_hasher.hash(password)
 
 
 def verify_password(password: str, password_hash: str | None) -> bool:
@@ -82,6 +99,9 @@ class Principal:
     generation: int = 0
     # The login (refresh-token family) a user's token was issued for; revoking it ends the token.
     family: str | None = None
+    # The user logged in with a one-time password: only changing it is allowed (auth dependency).
+    # Every change of the flag raises the generation, so a token's copy is never stale.
+    must_change_password: bool = False
 
     @property
     def is_client(self) -> bool:
@@ -118,6 +138,8 @@ def create_access_token(settings: Settings, principal: Principal) -> tuple[str, 
         claims["unit_id"] = principal.unit_id
     if principal.nip is not None:
         claims["nip"] = principal.nip
+    if principal.must_change_password:
+        claims["mcp"] = True
     if principal.scopes:
         claims["scope"] = " ".join(sorted(principal.scopes))
     token = jwt.encode(claims, settings.effective_secret_key(), algorithm=JWT_ALGORITHM)
@@ -177,6 +199,7 @@ def decode_access_token(settings: Settings, token: str, secret_key: str) -> tupl
         scopes=frozenset(scope.split()) if isinstance(scope, str) else frozenset(),
         generation=generation,
         family=family,
+        must_change_password=claims.get("mcp") is True,
     ), float(exp)
 
 

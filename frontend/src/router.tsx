@@ -1,4 +1,5 @@
 import type { RouteObject } from "react-router";
+import { ChangePasswordPage } from "./auth/ChangePasswordPage";
 import { HomeRedirect, RequireArea, RequireAuth } from "./auth/guards";
 import { LoginPage } from "./auth/LoginPage";
 import { AppShell } from "./shell/AppShell";
@@ -30,6 +31,7 @@ export const routes: RouteObject[] = [
         errorElement: <RouteError />,
         children: [
           { index: true, element: <HomeRedirect /> },
+          { path: "kata-sandi", element: <ChangePasswordPage /> },
           {
             element: <RequireArea area="asn" />,
             children: [{ path: "saya/*", lazy: area(() => import("./areas/asn")) }],

@@ -96,6 +96,7 @@ class TestPasswordGrant:
             "nip": None,
             "unit_id": world.unit_a.id,
             "scopes": [],
+            "must_change_password": False,
         }
 
     async def test_access_token_identifies_an_asn(self, client: httpx.AsyncClient, world: World) -> None:
@@ -109,6 +110,7 @@ class TestPasswordGrant:
             "nip": nip,
             "unit_id": world.unit_a.id,
             "scopes": [],
+            "must_change_password": False,
         }
 
     async def test_username_is_case_insensitive(self, client: httpx.AsyncClient, world: World) -> None:
@@ -344,6 +346,7 @@ class TestClientCredentials:
             "nip": None,
             "unit_id": None,
             "scopes": ["asn:read", "asn:write"],
+            "must_change_password": False,
         }
 
     async def test_http_basic_credentials(

@@ -116,6 +116,16 @@ export class Session {
   }
 
   /**
+   * Carry on with the tokens of a new login the server handed out itself (after "change my password",
+   * which ends every earlier login of the account, this tab's included).
+   */
+  adopt(grant: TokenGrant): void {
+    this.#accept(grant);
+    this.#setStatus("active");
+    this.#settleWaiters(true);
+  }
+
+  /**
    * Exchange the refresh token for new tokens. Concurrent callers share one request: the server
    * rotates refresh tokens and treats a second use of the same one as theft (it revokes the whole
    * login), so two parallel refreshes must never happen. Resolves false when the server refused

@@ -16,6 +16,8 @@ export const OPERATION_ROLES = {
   // Accounts and integration clients.
   users_create: ["bpsdm_admin"],
   users_update: ["bpsdm_admin"],
+  users_provision: ["opd_admin", "bpsdm_admin"],
+  users_password_reset: ["opd_admin", "bpsdm_admin"],
   clients_create: ["bpsdm_admin"],
   clients_update: ["bpsdm_admin"],
   clients_rotate_secret: ["bpsdm_admin"],
@@ -33,6 +35,9 @@ export const OPERATION_ROLES = {
   positions_update: ["bpsdm_admin"],
   competencies_create: ["bpsdm_admin"],
   competencies_update: ["bpsdm_admin"],
+  position_standards_put: ["bpsdm_admin"],
+  position_standards_bulk: ["bpsdm_admin"],
+  standard_defaults_put: ["bpsdm_admin"],
   courses_create: ["bpsdm_admin"],
   courses_update: ["bpsdm_admin"],
   budgets_put: ["bpsdm_admin"],

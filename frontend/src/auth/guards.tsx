@@ -3,6 +3,7 @@ import { Link, Navigate, Outlet, useLocation } from "react-router";
 import { useMe } from "../api/queries/auth";
 import { Spinner } from "../ui";
 import { useAuth } from "./AuthProvider";
+import { ChangePasswordPage } from "./ChangePasswordPage";
 import { AREA_ROLES, type Area, homeFor, isRole } from "./roles";
 
 /**
@@ -19,6 +20,15 @@ export function RequireAuth({ children }: { children: React.ReactNode }) {
   }
   if (me.error) throw me.error;
   if (!me.data) return <Spinner />;
+  // A one-time password: the API answers 403 password_change_required to everything else anyway,
+  // so nothing else is offered until the user has chosen a password of their own.
+  if (me.data.must_change_password) {
+    return (
+      <main id="main" className="shell__main">
+        <ChangePasswordPage forced />
+      </main>
+    );
+  }
   return <>{children}</>;
 }
 

@@ -74,6 +74,9 @@ export function AppShell() {
                 <span className="topbar__role">{isRole(role) ? t(`roles.${role}`) : role}</span>
               </span>
             )}
+            <NavLink to="/kata-sandi" className="nav__link">
+              {t("password.title")}
+            </NavLink>
             <Button
               variant="secondary"
               busy={leaving}

@@ -1,5 +1,5 @@
-import { queryOptions, useQuery } from "@tanstack/react-query";
-import { api } from "../client";
+import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, session } from "../client";
 import { unwrap } from "../problem";
 
 /** Who is logged in: username, role, nip (ASN), unit_id (OPD admin). */
@@ -13,4 +13,20 @@ export const currentUser = () =>
 
 export function useMe(enabled = true) {
   return useQuery({ ...currentUser(), enabled });
+}
+
+/**
+ * "Change my password". The server ends every login of the account and answers with a new login's
+ * tokens, which replace this tab's; /auth/me is read again (its must_change_password is now false).
+ */
+export function useChangePassword() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { current_password: string; new_password: string }) =>
+      unwrap(api.POST("/api/v1/auth/password", { body })),
+    onSuccess: async (grant) => {
+      session.adopt(grant);
+      await queryClient.fetchQuery({ ...currentUser(), staleTime: 0 });
+    },
+  });
 }
