@@ -39,6 +39,7 @@ ETAG_OPERATIONS = frozenset(
         "courses_get",
         "courses_update",
         "learning_records_create",
+        "learning_records_create_with_evidence",
         "learning_records_evidence_upload",
         "learning_records_get",
         "position_standards_get",

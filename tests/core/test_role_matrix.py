@@ -17,7 +17,7 @@ import pytest
 from fastapi import params as fastapi_params
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from app.auth.dependencies import get_principal
+from app.auth.dependencies import get_principal, get_principal_before_password_change
 from app.auth.router import revoking_caller
 from app.core.config import Settings
 from app.core.security import Role
@@ -34,6 +34,7 @@ PUBLIC = frozenset({"auth_token", "xapi_about"})
 POLICY: dict[str, frozenset[str]] = {
     "auth_revoke": PRINCIPALS,
     "auth_me": PRINCIPALS,
+    "auth_password": PRINCIPALS,
     "reference_get": USERS,
     "rules_get": USERS,
     "rules_put": frozenset({"bpsdm"}),
@@ -54,6 +55,8 @@ POLICY: dict[str, frozenset[str]] = {
     "users_get": frozenset({"bpsdm", "auditor"}),
     "users_create": frozenset({"bpsdm"}),
     "users_update": frozenset({"bpsdm"}),
+    "users_provision": frozenset({"bpsdm", "opd_a"}),
+    "users_password_reset": frozenset({"bpsdm", "opd_a"}),
     "clients_list": frozenset({"bpsdm", "auditor"}),
     "clients_create": frozenset({"bpsdm"}),
     "clients_update": frozenset({"bpsdm"}),
@@ -61,6 +64,7 @@ POLICY: dict[str, frozenset[str]] = {
     "audit_list": frozenset({"bpsdm", "auditor"}),
     "audit_entities": frozenset({"bpsdm", "auditor"}),
     "learning_records_create": frozenset({"bpsdm", "opd_a", "asn_a"}),
+    "learning_records_create_with_evidence": frozenset({"bpsdm", "opd_a", "asn_a"}),
     "learning_records_list": USERS,
     "learning_records_get": USERS,
     "learning_records_verify": frozenset({"bpsdm", "opd_a"}),
@@ -83,6 +87,7 @@ POLICY: dict[str, frozenset[str]] = {
     "imports_retry": frozenset({"bpsdm", "opd_a"}),
     "imports_template": frozenset({"bpsdm", "auditor", "opd_a"}),
     "exports_jp_compliance": frozenset({"bpsdm", "auditor", "opd_a"}),
+    "exports_asn_jp_recap": USERS,
     "exports_verification_queue": frozenset({"bpsdm", "auditor", "opd_a"}),
     "exports_competency_gaps": frozenset({"bpsdm", "auditor", "opd_a"}),
     "exports_budget_compliance": frozenset({"bpsdm", "auditor"}),
@@ -119,7 +124,7 @@ POLICY: dict[str, frozenset[str]] = {
 # not call they may not call either. (Where the role may, their scope decides: test_owasp_api1_bola.)
 SAME_ROLE = {"asn_b": "asn_a", "opd_b": "opd_a"}
 # Routes about the caller's own session, open to every authenticated principal whatever its role.
-SELF_SERVICE = frozenset({"auth_me", "auth_revoke"})
+SELF_SERVICE = frozenset({"auth_me", "auth_revoke", "auth_password"})
 READ_METHODS = frozenset({"GET", "HEAD"})
 PARAM = re.compile(r"{(\w+)(?::\w+)?}")
 
@@ -163,7 +168,7 @@ def _declared(dependant: Any) -> frozenset[str] | None:
             audience &= {ROLE_CALLER[r] for r in roles if r in ROLE_CALLER}
         return frozenset(audience)  # allow() never admits a client without the route's scope
     # A bearer token; to revoke, client credentials too.
-    if get_principal in calls or revoking_caller in calls:
+    if get_principal in calls or revoking_caller in calls or get_principal_before_password_change in calls:
         return PRINCIPALS
     return None
 

@@ -9,6 +9,7 @@ without either fails `test_every_parameterised_route_has_a_case`.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,6 +68,13 @@ async def _nip_patch(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, An
 
 async def _nip_claim(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
     return {"nip": ctx.asn(side).nip}, {"json": record_body()}
+
+
+async def _nip_claim_with_evidence(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"nip": ctx.asn(side).nip}, {
+        "data": {"record": json.dumps(record_body())},
+        "files": {"file": ("sertifikat.pdf", PDF, "application/pdf")},
+    }
 
 
 async def _nip_assessment(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -165,6 +173,11 @@ async def _user_patch(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, A
     }
 
 
+async def _user_reset(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    # An OPD admin resets the ASN accounts of its own units only.
+    return {"user_id": ctx.world.users[f"asn_{side}"].id}, {}
+
+
 async def _client(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
     client = await factories.create_client(
         ctx.session, "learning:write", client_id=f"bk_bola_{next(_clients)}"
@@ -177,7 +190,9 @@ CASES: dict[str, Builder] = {
     "asn_get": _nip,
     "asn_update": _nip_patch,
     "jp_summary_get": _nip,
+    "exports_asn_jp_recap": _nip,
     "learning_records_create": _nip_claim,
+    "learning_records_create_with_evidence": _nip_claim_with_evidence,
     "learning_records_list": _nip,
     "assessments_create": _nip_assessment,
     "assessments_list": _nip,
@@ -196,6 +211,7 @@ CASES: dict[str, Builder] = {
     "imports_retry": _import_job,
     "users_get": _user,
     "users_update": _user_patch,
+    "users_password_reset": _user_reset,
     "clients_update": _client,
     "clients_rotate_secret": _client,
 }

@@ -125,6 +125,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/asn/{nip}/learning-records/with-evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record learning with its evidence file in one act: both are checked before anything is stored
+         * @description A bad file (415 not a PDF, PNG or JPEG by its content; 413 over 5 MB; 422 empty) or a bad record
+         *     stores nothing, so no claim is left waiting without the certificate it was filed with. Otherwise
+         *     as the JSON create followed by the upload, in one transaction with their two audit rows.
+         */
+        post: operations["learning_records_create_with_evidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assessments/{assessment_id}": {
         parameters: {
             query?: never;
@@ -187,6 +209,29 @@ export interface paths {
         get: operations["auth_me"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change my password; ends every login of the account and answers with a new login's tokens
+         * @description The new password needs at least 10 characters, must not contain the username or NIP and must differ
+         *     from the current one. Clears the forced change after a one-time password. Every earlier access and
+         *     refresh token of the account stops working (other devices must log in again); the tokens in the
+         *     answer replace the caller's, so the SPA carries on without asking for the password again.
+         */
+        post: operations["auth_password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -480,6 +525,27 @@ export interface paths {
         patch: operations["courses_update"];
         trace?: never;
     };
+    "/api/v1/exports/asn/{nip}/jp-recap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An ASN's rekap JP for a year as a PDF to sign: verified records, per-form subtotals, the total
+         * @description Who may fetch it is who may read `GET /asn/{nip}/jp-summary` (an ASN only its own; 404 outside
+         *     the caller's scope). The figures are that summary's; the records are the verified ones in date order.
+         */
+        get: operations["exports_asn_jp_recap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exports/budget-compliance": {
         parameters: {
             query?: never;
@@ -529,6 +595,9 @@ export interface paths {
          * @description Columns: NIP (text, all 18 digits), Nama, Unit Kerja, Jenis ASN, Golongan, JP Terverifikasi (form caps
          *     applied), Target JP (PNS/CPNS), Batas JP (PPPK), Kekurangan JP and Status. The XLSX adds the per-unit
          *     figures of `GET /reports/jp-compliance` (Ringkasan Unit) and the PPPK figures.
+         *
+         *     `format=pdf` is the recap a head of OPD signs: the unit's totals, one row per sub-unit, the PPPK
+         *     figures and a signature block (A4; its size follows the number of sub-units, not of ASN).
          */
         get: operations["exports_jp_compliance"];
         put?: never;
@@ -1122,6 +1191,49 @@ export interface paths {
         patch: operations["users_update"];
         trace?: never;
     };
+    "/api/v1/users/{user_id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give an account a new one-time password (ends its sessions; it must be changed at next login)
+         * @description bpsdm_admin for any account but its own; opd_admin for the ASN accounts of its units only.
+         */
+        post: operations["users_password_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/provision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create accounts for the ASN of a unit that have none, with one-time passwords shown once
+         * @description bpsdm_admin for any unit, opd_admin for the units it administers. Each account's username is the
+         *     NIP; its holder must change the one-time password at the first login. At most 5,000 accounts per
+         *     request (422 provision_too_many above). The passwords are stored only as hashes: a replay of the
+         *     same Idempotency-Key answers the list without them (reset a password to issue a new one).
+         */
+        post: operations["users_provision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/verification-queue": {
         parameters: {
             query?: never;
@@ -1660,6 +1772,21 @@ export interface components {
              * @description CSV (UTF-8, UTF-16 or Windows-1252; `,`, `;` or tab separated) or a workbook (XLSX, XLS, XLSB or ODS; first sheet; a sheet larger than its limits is refused at upload with 422 `sheet_too_large`), at most 20 MB; the format is read from the content, not the name
              */
             file: string;
+        };
+        /** Body_learning_records_create_with_evidence */
+        Body_learning_records_create_with_evidence: {
+            /**
+             * File
+             * Format: binary
+             * @description PDF, PNG or JPEG, at most 5 MB; the type is read from the content, not the name
+             */
+            file: string;
+            /**
+             * Record
+             * @description The record as JSON, the body of POST /asn/{nip}/learning-records
+             * @example {"title": "Seminar Kearsipan", "form_code": "9", "start_date": "2026-03-02", "end_date": "2026-03-02", "jp": 3}
+             */
+            record: string;
         };
         /** Body_learning_records_evidence_upload */
         Body_learning_records_evidence_upload: {
@@ -3387,6 +3514,7 @@ export interface components {
         /**
          * Me
          * @example {
+         *       "must_change_password": false,
          *       "role": "opd_admin",
          *       "scopes": [],
          *       "unit_id": 23,
@@ -3394,6 +3522,11 @@ export interface components {
          *     }
          */
         Me: {
+            /**
+             * Must Change Password
+             * @default false
+             */
+            must_change_password: boolean;
             /** Nip */
             nip: string | null;
             /** Role */
@@ -3431,6 +3564,44 @@ export interface components {
             next_cursor: string | null;
             /** Total */
             total: number;
+        };
+        /**
+         * PasswordChange
+         * @example {
+         *       "current_password": "Kmn4-hjR7qwA3xe",
+         *       "new_password": "Sungai Kapuas 2026"
+         *     }
+         */
+        PasswordChange: {
+            /** Current Password */
+            current_password: string;
+            /**
+             * New Password
+             * @description At least 10 characters, without the username or NIP, different from the current one
+             */
+            new_password: string;
+        };
+        /**
+         * PasswordReset
+         * @example {
+         *       "must_change_password": true,
+         *       "one_time_password": "Kmn4hjR-7qwA3xe",
+         *       "user_id": 41,
+         *       "username": "198703122010012004"
+         *     }
+         */
+        PasswordReset: {
+            /** Must Change Password */
+            must_change_password: boolean;
+            /**
+             * One Time Password
+             * @description Shown once; the user must change it at the next login
+             */
+            one_time_password: string;
+            /** User Id */
+            user_id: number;
+            /** Username */
+            username: string;
         };
         /** PlanItem */
         PlanItem: {
@@ -3648,6 +3819,90 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** ProvisionedAccount */
+        ProvisionedAccount: {
+            /** Name */
+            name: string;
+            /** Nip */
+            nip: string;
+            /**
+             * One Time Password
+             * @description Shown in this answer only; null in a replay of the same Idempotency-Key
+             */
+            one_time_password: string | null;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /** User Id */
+            user_id: number;
+            /** Username */
+            username: string;
+        };
+        /**
+         * ProvisionRequest
+         * @example {
+         *       "include_sub_units": true,
+         *       "unit_id": 14
+         *     }
+         */
+        ProvisionRequest: {
+            /**
+             * Include Sub Units
+             * @default false
+             */
+            include_sub_units: boolean;
+            /**
+             * Nips
+             * @description Only these ASN of the unit (or its sub-units); all of them when absent
+             */
+            nips?: string[] | null;
+            /** Unit Id */
+            unit_id: number;
+        };
+        /**
+         * ProvisionResult
+         * @example {
+         *       "created": 1,
+         *       "include_sub_units": true,
+         *       "items": [
+         *         {
+         *           "name": "Rina Marlina",
+         *           "nip": "198703122010012004",
+         *           "one_time_password": "Kmn4hjR-7qwA3xe",
+         *           "unit_id": 14,
+         *           "unit_name": "Dinas Kesehatan",
+         *           "user_id": 41,
+         *           "username": "198703122010012004"
+         *         }
+         *       ],
+         *       "skipped": [],
+         *       "unit_id": 14
+         *     }
+         */
+        ProvisionResult: {
+            /** Created */
+            created: number;
+            /** Include Sub Units */
+            include_sub_units: boolean;
+            /** Items */
+            items: components["schemas"]["ProvisionedAccount"][];
+            /** Skipped */
+            skipped: components["schemas"]["ProvisionSkipped"][];
+            /** Unit Id */
+            unit_id: number;
+        };
+        /** ProvisionSkipped */
+        ProvisionSkipped: {
+            /** Nip */
+            nip: string;
+            /**
+             * Reason
+             * @description has_account: the ASN already has an account; not_found: no active ASN with this NIP in the unit (or its sub-units)
+             * @enum {string}
+             */
+            reason: "has_account" | "not_found";
+        };
         /**
          * QueueItem
          * @example {
@@ -3750,6 +4005,11 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * RecapFormat
+         * @enum {string}
+         */
+        RecapFormat: "pdf";
         /**
          * RecordCreate
          * @description A learning activity; give `jp` or `duration_minutes` (JP then follows the year's rules).
@@ -4045,6 +4305,11 @@ export interface components {
              */
             index: number;
         };
+        /**
+         * ReportFormat
+         * @enum {string}
+         */
+        ReportFormat: "xlsx" | "csv" | "pdf";
         /** ReportLineRead */
         ReportLineRead: {
             /**
@@ -4505,6 +4770,7 @@ export interface components {
          * @example {
          *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...",
          *       "expires_in": 900,
+         *       "must_change_password": false,
          *       "refresh_token": "4q3Vw0kz5q9bX2Yy0C7nq6d1m8X0fJr3o2bKq1Hc1dE",
          *       "token_type": "bearer"
          *     }
@@ -4517,6 +4783,11 @@ export interface components {
              * @description Seconds until the access token expires
              */
             expires_in: number;
+            /**
+             * Must Change Password
+             * @description Users only: true after a one-time password; every other call answers 403 password_change_required until POST /api/v1/auth/password
+             */
+            must_change_password?: boolean | null;
             /**
              * Refresh Token
              * @description Absent for client credentials
@@ -6118,6 +6389,154 @@ export interface operations {
             };
         };
     };
+    learning_records_create_with_evidence: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body returns the first response */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                /** @description 18-digit NIP */
+                nip: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_learning_records_create_with_evidence"];
+            };
+        };
+        responses: {
+            /** @description The same (source, external_id) was recorded before; returned unchanged */
+            200: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The record, with its evidence */
+            201: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     assessments_get: {
         parameters: {
             query?: never;
@@ -6409,6 +6828,110 @@ export interface operations {
             };
             /** @description Missing, expired or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    auth_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8997,6 +9520,107 @@ export interface operations {
             };
         };
     };
+    exports_asn_jp_recap: {
+        parameters: {
+            query?: {
+                /** @description `pdf` (A4) */
+                format?: components["schemas"]["RecapFormat"];
+                /** @description Calendar year; the current year when omitted */
+                year?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description 18-digit NIP */
+                nip: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rekap JP of the ASN for the year, A4 */
+            200: {
+                headers: {
+                    /** @description attachment; filename="….pdf" */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     exports_budget_compliance: {
         parameters: {
             query?: {
@@ -9198,8 +9822,8 @@ export interface operations {
     exports_jp_compliance: {
         parameters: {
             query?: {
-                /** @description `xlsx` (default): typed cells and summary sheets; `csv`: the main table */
-                format?: components["schemas"]["ExportFormat"];
+                /** @description `xlsx` (default): typed cells and summary sheets; `csv`: the main table; `pdf`: the per-unit recap to sign (A4, no per-ASN rows) */
+                format?: components["schemas"]["ReportFormat"];
                 /** @description This unit and its descendants (default: every unit in reach; an OPD admin's own unit) */
                 unit_id?: number | null;
                 /** @description Calendar year; the current year when omitted */
@@ -9211,14 +9835,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Sheets Kepatuhan JP (one row per active ASN), Ringkasan Unit and Ringkasan PPPK */
+            /** @description Sheets Kepatuhan JP (one row per active ASN), Ringkasan Unit and Ringkasan PPPK; or the signed recap as PDF */
             200: {
                 headers: {
-                    /** @description attachment; filename="….xlsx" (or ….csv) */
+                    /** @description attachment; filename="….xlsx" (or ….csv, ….pdf) */
                     "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/pdf": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
@@ -13407,6 +14032,237 @@ export interface operations {
             };
             /** @description If-Match is missing */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    users_password_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordReset"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    users_provision: {
+        parameters: {
+            query?: {
+                /** @description xlsx: the list as a workbook (as Accept: the XLSX media type does) */
+                format?: ("json" | "xlsx") | null;
+            };
+            header?: {
+                /** @description Retrying with the same key and body returns the first response */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProvisionRequest"];
+            };
+        };
+        responses: {
+            /** @description The new accounts with their one-time passwords, shown only in this answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvisionResult"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -39,3 +39,15 @@ export type ReferenceKind = paths["/api/v1/reference/{kind}"]["get"]["parameters
 
 /** The four user roles (GET /auth/me `role`). */
 export type Role = "asn" | "opd_admin" | "bpsdm_admin" | "auditor";
+
+// Master data (organisation and competency standards).
+export type UnitRead = Schemas["UnitRead"];
+export type UnitCreate = Schemas["UnitCreate"];
+export type UnitUpdate = Schemas["UnitUpdate"];
+export type PositionRead = Schemas["PositionRead"];
+export type PositionCreate = Schemas["PositionCreate"];
+export type PositionUpdate = Schemas["PositionUpdate"];
+export type StandardItem = Schemas["StandardItem"];
+export type StandardLine = Schemas["StandardLine"];
+export type BulkApply = Schemas["BulkApply"];
+export type BulkResult = Schemas["BulkResult"];

@@ -1,7 +1,9 @@
+import { lazy, type ReactNode, Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink, Route, Routes } from "react-router";
 import { type Operation, useCan } from "../../auth/can";
 import { NotFound } from "../../shell/NotFound";
+import { Spinner } from "../../ui";
 import { AuditPage } from "./AuditPage";
 import "./bpsdm.css";
 import { ClientsPage } from "./ClientsPage";
@@ -11,6 +13,12 @@ import { ReferencePage } from "./ReferencePage";
 import { RulesPage } from "./RulesPage";
 import { UsersPage } from "./UsersPage";
 
+// Master data ("Organisasi"): chunks of their own, loaded when first opened.
+const OrganisationPage = lazy(() => import("./OrganisationPage").then((m) => ({ default: m.OrganisationPage })));
+const PositionStandardPage = lazy(() =>
+  import("./PositionStandardPage").then((m) => ({ default: m.PositionStandardPage })),
+);
+
 const LINKS = [
   { to: "/bpsdm", label: "bpsdm.nav.dashboard", end: true },
   { to: "/bpsdm/impor", label: "bpsdm.nav.import", end: false },
@@ -18,6 +26,7 @@ const LINKS = [
   { to: "/bpsdm/pengguna", label: "bpsdm.nav.users", end: false },
   { to: "/bpsdm/klien", label: "bpsdm.nav.clients", end: false },
   { to: "/bpsdm/referensi", label: "bpsdm.reference.nav", end: false },
+  { to: "/bpsdm/organisasi", label: "bpsdm.masterData.nav", end: false },
   { to: "/bpsdm/audit", label: "bpsdm.nav.audit", end: false, needs: "audit_list" },
 ] as const satisfies ReadonlyArray<{ to: string; label: string; end: boolean; needs?: Operation }>;
 
@@ -40,6 +49,10 @@ function AreaNav() {
   );
 }
 
+function Lazy({ page }: { page: ReactNode }) {
+  return <Suspense fallback={<Spinner />}>{page}</Suspense>;
+}
+
 /** The BPSDM area (/bpsdm/*), loaded as its own chunk. */
 export default function BpsdmArea() {
   return (
@@ -53,6 +66,8 @@ export default function BpsdmArea() {
         <Route path="klien" element={<ClientsPage />} />
         <Route path="referensi" element={<ReferencePage />} />
         <Route path="audit" element={<AuditPage />} />
+        <Route path="organisasi" element={<Lazy page={<OrganisationPage />} />} />
+        <Route path="organisasi/jabatan/:positionId" element={<Lazy page={<PositionStandardPage />} />} />
         <Route path="*" element={<NotFound />} />
       </Routes>
     </>

@@ -12,7 +12,14 @@ import { ToastProvider } from "../../ui";
 import { CompliancePage, UNIT_PAGE_SIZE } from "./CompliancePage";
 import { QueuePage } from "./QueuePage";
 
-const ME: Me = { username: "opd.diskominfo", role: "opd_admin", nip: null, unit_id: 7, scopes: [] };
+const ME: Me = {
+  username: "opd.diskominfo",
+  role: "opd_admin",
+  nip: null,
+  unit_id: 7,
+  scopes: [],
+  must_change_password: false,
+};
 
 function item(id: number, title: string, overrides: Partial<QueueItem> = {}): QueueItem {
   return {
@@ -295,7 +302,14 @@ describe("the verification queue: safe to clear, read-only for the auditor", () 
 
   it("offers the auditor no control that writes, and shows the claim's history", async () => {
     const user = userEvent.setup();
-    const auditor = { username: "auditor", role: "auditor", nip: null, unit_id: null, scopes: [] };
+    const auditor = {
+      username: "auditor",
+      role: "auditor",
+      nip: null,
+      unit_id: null,
+      scopes: [],
+      must_change_password: false,
+    };
     const claim = item(3, "Seminar Audit", PDF);
     const server = backend([claim, item(2, "Seminar Lain")], auditor, {
       "GET /api/v1/learning-records/3": () => json({ ...claim, history: [] }),

@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { accessToken, api, BASE_URL, demoLogin, eventually, launch, logIn, newPage, screenshots } from "../lib.mjs";
+
+let browser;
+let token;
+const admin = demoLogin("bpsdm_admin");
+// Unique per run: the database outlives one run of the suite.
+const stamp = Date.now().toString(36).toUpperCase();
+
+before(async () => {
+  browser = await launch();
+  token = await accessToken(admin);
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test("BPSDM creates a unit and a position, edits the position's standard, and sees an edit conflict", async () => {
+  const kinds = (await api("/api/v1/reference/unit_kinds", { token })).body.items;
+  const jenis = (await api("/api/v1/reference/jenis_jabatan", { token })).body.items;
+  const pelaksana = jenis.find((j) => j.code === "pelaksana");
+  assert.ok(kinds.length > 0 && pelaksana);
+
+  const page = await newPage(browser);
+  await logIn(page, admin);
+  await page.getByRole("navigation", { name: "Menu BPSDM" }).getByRole("link", { name: "Organisasi" }).click();
+  await page.waitForURL(/\/bpsdm\/organisasi/);
+  await page.getByTestId("unit-tree").waitFor();
+  await screenshots(page, "bpsdm-org-tree");
+
+  // A new top-level unit.
+  const unitName = `Unit Uji ${stamp}`;
+  await page.getByRole("button", { name: "Tambah unit" }).click();
+  let dialog = page.getByRole("dialog", { name: "Tambah unit" });
+  await dialog.getByLabel("Kode").fill(`UJI-${stamp}`);
+  await dialog.getByLabel("Nama").fill(unitName);
+  await dialog.getByLabel("Jenis unit").selectOption({ label: kinds[0].name });
+  await screenshots(page, "bpsdm-org-unit-form");
+  await dialog.getByRole("button", { name: "Simpan" }).click();
+  await page.getByRole("heading", { name: unitName }).waitFor();
+
+  // Searching by code finds it.
+  await page.getByLabel("Cari nama atau kode unit").fill(`uji-${stamp}`);
+  await page
+    .getByTestId("unit-tree")
+    .getByRole("button", { name: new RegExp(`^${unitName}`) })
+    .waitFor();
+
+  // A position in it.
+  const positionName = `Pengelola Data ${stamp}`;
+  await page.getByRole("button", { name: "Tambah jabatan" }).click();
+  dialog = page.getByRole("dialog", { name: "Tambah jabatan" });
+  await dialog.getByLabel("Kode").fill(`UJI-${stamp}-PD`);
+  await dialog.getByLabel("Nama").fill(positionName);
+  await dialog.getByLabel("Jenis jabatan").selectOption({ label: pelaksana.name });
+  await dialog.getByRole("button", { name: "Simpan" }).click();
+  await page.getByRole("link", { name: positionName }).click();
+  await page.waitForURL(/\/bpsdm\/organisasi\/jabatan\/\d+/);
+  const positionId = Number(page.url().split("/").pop());
+  await page.getByRole("heading", { name: positionName }).waitFor();
+
+  // Its standard: one competency added at level 3 (whatever the defaults gave it stays).
+  const competency = (await api("/api/v1/competencies?active=true&group=manajerial&limit=1", { token })).body.items[0];
+  await page.getByRole("button", { name: "Ubah standar" }).click();
+  const editor = page.getByTestId("standard-editor");
+  const existing = await editor.getByLabel(`Level ${competency.code}`).count();
+  if (existing === 0) {
+    await editor.getByLabel("Cari kode atau nama kompetensi").fill(competency.code);
+    await editor.getByLabel("Kompetensi", { exact: true }).selectOption(competency.code);
+    await editor.getByLabel("Level", { exact: true }).selectOption("3");
+    await editor.getByRole("button", { name: "Tambahkan" }).click();
+  }
+  await editor.getByLabel(`Level ${competency.code}`).selectOption("4");
+  await screenshots(page, "bpsdm-skj-editor");
+  await editor.getByRole("button", { name: "Simpan" }).click();
+  await editor.waitFor({ state: "detached" });
+  const saved = await api(`/api/v1/positions/${positionId}/standards`, { token });
+  const line = saved.body.items.find((l) => l.competency_code === competency.code);
+  assert.equal(line?.required_level, 4);
+
+  // Another admin saves while this one edits: the save is refused (412) and the new lines are shown.
+  await page.getByRole("button", { name: "Ubah standar" }).click();
+  await editor.getByLabel(`Level ${competency.code}`).selectOption("2");
+  const theirs = saved.body.items.map((l) => ({
+    competency_code: l.competency_code,
+    required_level: l.competency_code === competency.code ? 5 : l.required_level,
+  }));
+  const put = await fetch(`${BASE_URL}/api/v1/positions/${positionId}/standards`, {
+    method: "PUT",
+    headers: {
+      Authorization: `Bearer ${token}`,
+      "Content-Type": "application/json",
+      "If-Match": saved.headers.get("etag"),
+    },
+    body: JSON.stringify({ items: theirs }),
+  });
+  assert.equal(put.status, 200);
+  await editor.getByRole("button", { name: "Simpan" }).click();
+  await page.getByText("Data ini diubah orang lain sejak Anda membukanya").waitFor();
+  // The editor now holds the other admin's level, ready for this one to redo the change.
+  await eventually(async () => assert.equal(await editor.getByLabel(`Level ${competency.code}`).inputValue(), "5"));
+  await screenshots(page, "bpsdm-skj-conflict");
+});
