@@ -131,3 +131,25 @@ async def spreadsheet(request: Request, session: AsyncSession, export: Export, f
     headers["Content-Disposition"] = f'attachment; filename="{export.stem}.xlsx"'
     headers["Content-Length"] = str(size)
     return StreamingResponse(file_chunks(file), media_type=XLSX_MEDIA_TYPE, headers=headers)
+
+
+# Client generators turn a response into bytes only for media types they know as binary
+# (openapi-python-client knows application/octet-stream, not PDF or images), so a file download is
+# also offered as plain bytes, to callers whose Accept asks for that and none of the file's own type.
+BYTES_MEDIA_TYPE = "application/octet-stream"
+
+
+def served_type(stored: str, accept: str | None) -> str:
+    """The media type to send a file of type `stored` as, for this Accept header."""
+    ranges: dict[str, float] = {}
+    for part in (accept or "*/*").split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        weight = next((p[2:] for p in params if p.lower().startswith("q=")), "1")
+        try:
+            ranges[media.lower()] = float(weight)
+        except ValueError:
+            ranges[media.lower()] = 0.0
+    kind = stored.split("/")[0]
+    if any(ranges.get(media, 0) > 0 for media in (stored, f"{kind}/*", "*/*")):
+        return stored
+    return BYTES_MEDIA_TYPE if ranges.get(BYTES_MEDIA_TYPE, 0) > 0 else stored

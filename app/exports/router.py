@@ -117,16 +117,18 @@ def _pdf_file(description: str) -> dict[int | str, dict[str, Any]]:
                     "schema": {"type": "string"},
                 }
             },
-            "content": {pdf.PDF_MEDIA_TYPE: BINARY},
+            # The same bytes as application/octet-stream to a caller that asks only for that (a
+            # generated client; see downloads.served_type).
+            "content": {pdf.PDF_MEDIA_TYPE: BINARY, downloads.BYTES_MEDIA_TYPE: BINARY},
         },
         **problem_responses(404, 422),
     }
 
 
-def _pdf_response(stem: str, body: bytes) -> Response:
+def _pdf_response(stem: str, body: bytes, accept: str | None = None) -> Response:
     return Response(
         body,
-        media_type=pdf.PDF_MEDIA_TYPE,
+        media_type=downloads.served_type(pdf.PDF_MEDIA_TYPE, accept),
         headers={
             "Cache-Control": "no-store",
             "Content-Disposition": f'attachment; filename="{stem}.pdf"',
@@ -175,6 +177,7 @@ async def exports_jp_compliance(
     responses=_pdf_file("Rekap JP of the ASN for the year, A4"),
 )
 async def exports_asn_jp_recap(
+    request: Request,
     nip: NipPath,
     session: SessionDep,
     reader: FastReaderDep,
@@ -190,7 +193,7 @@ async def exports_asn_jp_recap(
     year = year or date.today().year
     recap = await service.asn_recap(session, reader, principal, nip, year)
     body = await anyio.to_thread.run_sync(pdf.asn_recap, recap, datetime.now(UTC))
-    return _pdf_response(f"rekap-jp-{recap.nip}-{year}", body)
+    return _pdf_response(f"rekap-jp-{recap.nip}-{year}", body, request.headers.get("accept"))
 
 
 @router.get(

@@ -155,6 +155,20 @@ class TestAsnRecap:
         assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
         assert read(r)[1].count("Tahun ") >= 1
 
+    async def test_bytes_for_a_caller_that_asks_only_for_bytes(
+        self, client: httpx.AsyncClient, settings: Settings, world: World
+    ) -> None:
+        # A generated client (openapi-python-client) asks for application/octet-stream.
+        path = f"/api/v1/exports/{recap_path(world.asn_a.nip)}?year={YEAR}"
+        h = as_(settings, world, "asn_a")
+        r = await client.get(path, headers=h | {"Accept": "application/octet-stream"})
+        assert r.status_code == 200
+        assert r.headers["content-type"] == "application/octet-stream"
+        assert r.content.startswith(b"%PDF-")
+        for accept in ("application/pdf", "*/*", "application/pdf, application/octet-stream;q=0.5"):
+            r = await client.get(path, headers=h | {"Accept": accept})
+            assert r.headers["content-type"] == PDF, accept
+
     async def test_too_many_records(
         self,
         client: httpx.AsyncClient,

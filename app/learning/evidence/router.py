@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse
 from pydantic import ValidationError
 
+from app.core import downloads
 from app.core.concurrency import etag
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
@@ -53,27 +54,6 @@ _CREATE_ENCODING: dict[str, Any] = {
 
 def _binary(content_type: str) -> dict[str, Any]:
     return {"schema": {"type": "string", "format": "binary", "contentMediaType": content_type}}
-
-
-# Client generators turn a response into bytes only for media types they know as binary
-# (openapi-python-client knows application/octet-stream, not PDF or images), so the download is also
-# offered as plain bytes, to callers whose Accept asks for that and none of the file's own type.
-_BYTES = "application/octet-stream"
-
-
-def _served_type(stored: str, accept: str | None) -> str:
-    ranges: dict[str, float] = {}
-    for part in (accept or "*/*").split(","):
-        media, *params = (p.strip() for p in part.split(";"))
-        weight = next((p[2:] for p in params if p.lower().startswith("q=")), "1")
-        try:
-            ranges[media.lower()] = float(weight)
-        except ValueError:
-            ranges[media.lower()] = 0.0
-    kind = stored.split("/")[0]
-    if any(ranges.get(media, 0) > 0 for media in (stored, f"{kind}/*", "*/*")):
-        return stored
-    return _BYTES if ranges.get(_BYTES, 0) > 0 else stored
 
 
 @router.post(
@@ -189,7 +169,8 @@ async def learning_records_create_with_evidence(
             "description": "The evidence file, as an attachment, typed as what its content is (PDF, PNG "
             "or JPEG); as application/octet-stream when Accept asks for that and not for the file's type",
             "content": {
-                content_type: _binary(content_type) for content_type in (*evidence.CONTENT_TYPES, _BYTES)
+                content_type: _binary(content_type)
+                for content_type in (*evidence.CONTENT_TYPES, downloads.BYTES_MEDIA_TYPE)
             },
         },
         **problem_responses(404),
@@ -202,7 +183,9 @@ async def learning_records_evidence_download(
     path = await evidence.file_for(record, root)
     return FileResponse(
         path,
-        media_type=_served_type(record.evidence_type or _BYTES, request.headers.get("accept")),
+        media_type=downloads.served_type(
+            record.evidence_type or downloads.BYTES_MEDIA_TYPE, request.headers.get("accept")
+        ),
         headers={
             "Content-Disposition": evidence.content_disposition(evidence.download_name(record)),
             "Cache-Control": "private, no-store",
