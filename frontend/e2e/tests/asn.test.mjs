@@ -28,6 +28,41 @@ test("an ASN logs in and sees this year's JP against the target", async () => {
   await page.context().close();
 });
 
+test("the ASN sees jabatan and unit kerja, and the records grouped by year with JP totals", async () => {
+  const token = await accessToken(asn);
+  const profile = (await api(`/api/v1/asn/${asn.username}`, { token })).body;
+  const unit = (await api(`/api/v1/units/${profile.unit_id}`, { token })).body;
+  const page = await newPage(browser);
+  await logIn(page, asn);
+  const placement = page.getByTestId("asn-placement");
+  // Named after the profile has loaded (two more reads), so allow for a busy test machine.
+  await placement.getByText(unit.name, { exact: true }).waitFor({ timeout: 15_000 });
+  if (profile.position_id !== null) {
+    const position = (await api(`/api/v1/positions/${profile.position_id}`, { token })).body;
+    await placement.getByText(position.name, { exact: true }).waitFor({ timeout: 15_000 });
+  }
+
+  await page.goto(new URL("/saya/riwayat?tahun=semua", page.url()).href);
+  const records = (await api(`/api/v1/asn/${asn.username}/learning-records?limit=500`, { token })).body.items;
+  const years = [...new Set(records.map((r) => r.year))].sort((a, b) => b - a);
+  assert.ok(years.length > 0, "the demo ASN has no learning records");
+  for (const year of years) {
+    const verified = records
+      .filter((r) => r.year === year && r.status === "verified")
+      .reduce((sum, r) => sum + r.jp, 0);
+    const total = page.getByTestId(`year-total-${year}`);
+    await total.waitFor();
+    assert.match(
+      await total.innerText(),
+      new RegExp(`^${new Intl.NumberFormat("id-ID").format(verified)} JP terverifikasi`),
+    );
+  }
+  const headings = await page.getByRole("heading", { level: 2 }).allInnerTexts();
+  assert.deepEqual(headings.filter((h) => /^\d{4}$/.test(h)).map(Number), years);
+  await screenshots(page, "asn-records-by-year");
+  await page.context().close();
+});
+
 test("the demo ASN has competency gaps against the position standard for the home page to show", async () => {
   const gaps = (await api(`/api/v1/asn/${asn.username}/competency-gaps`, { token: await accessToken(asn) })).body;
   const below = gaps.items.filter((item) => item.gap !== null && item.gap < 0);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { shouldRetry } from "../queryClient";
 import { fakeApi, json, problem, tokens } from "../test/fakeApi";
-import { createApi } from "./client";
+import { createApi, READ_TIMEOUT_MS, RequestTimeoutError } from "./client";
 import { ApiError, unwrap } from "./problem";
 import { REFRESH_TOKEN_KEY } from "./session";
 
@@ -275,5 +276,70 @@ describe("restore and logout", () => {
 
     expect(session.status).toBe("anonymous");
     expect(sessionStorage.getItem(REFRESH_TOKEN_KEY)).toBeNull();
+  });
+});
+
+describe("an unresponsive server", () => {
+  /** fetch that never answers but, like the browser's, rejects when its request is aborted. */
+  function hangingFetch() {
+    const seen: Request[] = [];
+    const fetchMock = vi.fn(
+      (request: Request) =>
+        new Promise<Response>((_resolve, reject) => {
+          seen.push(request);
+          request.signal.addEventListener("abort", () => reject(request.signal.reason));
+        }),
+    );
+    vi.stubGlobal("fetch", fetchMock);
+    return seen;
+  }
+
+  it("fails a read after the timeout instead of waiting forever, and aborts the request", async () => {
+    vi.useFakeTimers();
+    const seen = hangingFetch();
+    const { client } = createApi({ storage: null });
+
+    const call = unwrap(client.GET("/api/v1/auth/me"));
+    const outcome = call.then(
+      () => "answered",
+      (error: unknown) => error,
+    );
+    await vi.advanceTimersByTimeAsync(READ_TIMEOUT_MS - 1);
+    expect(seen).toHaveLength(1);
+    expect(seen[0].signal.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+
+    const error = await outcome;
+    expect(error).toBeInstanceOf(RequestTimeoutError);
+    // Shown like any unreachable server ("Tidak dapat menghubungi server").
+    expect(error).toBeInstanceOf(TypeError);
+    expect(seen[0].signal.aborted).toBe(true);
+  });
+
+  it("does not time out a write or a generated document", async () => {
+    vi.useFakeTimers();
+    const seen = hangingFetch();
+    const { client } = createApi({ storage: null });
+    let settled = false;
+    void client.POST("/api/v1/auth/revoke", { body: { token: "x" } }).finally(() => {
+      settled = true;
+    });
+    void client
+      .GET("/api/v1/exports/jp-compliance", { params: { query: { format: "pdf" } }, parseAs: "blob" })
+      .finally(() => {
+        settled = true;
+      });
+
+    await vi.advanceTimersByTimeAsync(READ_TIMEOUT_MS * 3);
+    expect(seen).toHaveLength(2);
+    expect(settled).toBe(false);
+  });
+
+  it("does not repeat a timed-out read, but retries refused connections and 5xx twice", () => {
+    expect(shouldRetry(0, new RequestTimeoutError(READ_TIMEOUT_MS))).toBe(false);
+    expect(shouldRetry(0, new TypeError("Failed to fetch"))).toBe(true);
+    expect(shouldRetry(1, new ApiError(503, null))).toBe(true);
+    expect(shouldRetry(2, new ApiError(503, null))).toBe(false);
+    expect(shouldRetry(0, new ApiError(404, null))).toBe(false);
   });
 });

@@ -52,6 +52,51 @@ export function authMiddleware(session: Session): Middleware {
   };
 }
 
+/** A read the server did not start answering in time; a TypeError like fetch's own network failures. */
+export class RequestTimeoutError extends TypeError {
+  constructor(readonly timeoutMs: number) {
+    super(`No response within ${timeoutMs / 1000} s`);
+    this.name = "RequestTimeoutError";
+  }
+}
+
+/** How long a read may wait for the server's first answer before the page shows an error. */
+export const READ_TIMEOUT_MS = 10_000;
+// Generated documents (PDF/XLSX) may take longer than a JSON read to start.
+const UNTIMED_PREFIXES = ["/api/v1/exports/"];
+
+/**
+ * fetch with a deadline on GETs: a server that accepts the connection but never answers (a hung
+ * worker, a dropped VPN) would otherwise keep a page on "Memuat…" for minutes. Only the wait for the
+ * response headers is bounded, so a slow download of a large body is not cut off. Writes are not
+ * timed: aborting one mid-flight would leave the user unsure whether it was stored.
+ */
+export function fetchWithTimeout(request: Request, timeoutMs = READ_TIMEOUT_MS): Promise<Response> {
+  const path = new URL(request.url).pathname;
+  if (request.method !== "GET" || UNTIMED_PREFIXES.some((prefix) => path.startsWith(prefix))) {
+    return globalThis.fetch(request);
+  }
+  const deadline = new AbortController();
+  const signal = AbortSignal.any([request.signal, deadline.signal]);
+  return new Promise<Response>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const error = new RequestTimeoutError(timeoutMs);
+      deadline.abort(error);
+      reject(error);
+    }, timeoutMs);
+    globalThis.fetch(new Request(request, { signal })).then(
+      (response) => {
+        clearTimeout(timer);
+        resolve(response);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
 export interface Api {
   client: ApiClient;
   session: Session;
@@ -62,8 +107,8 @@ export function createApi(options: { baseUrl?: string; storage?: Storage | null 
   const client = createClient<paths>({
     // Absolute, because Request() outside a browser (tests) rejects relative URLs.
     baseUrl: options.baseUrl ?? globalThis.location?.origin ?? "",
-    // Looked up per call so tests can stub fetch after the client exists.
-    fetch: (request: Request) => globalThis.fetch(request),
+    // globalThis.fetch is looked up per call so tests can stub fetch after the client exists.
+    fetch: (request: Request) => fetchWithTimeout(request),
   });
   const session = new Session({
     storage: options.storage,

@@ -14,6 +14,8 @@ export interface ProgressRingProps extends ProgressProps {
   centerLabel?: string;
   /** Small text under the centre label. */
   caption?: string;
+  /** Drawn in the warning colour whatever the share (e.g. a PPPK over the JP cap: full is not good). */
+  warning?: boolean;
 }
 
 /** Share of max as a percentage, 0 when max is not positive. Not clamped: 145 % is reported. */
@@ -30,14 +32,23 @@ function tone(percent: number): string {
 const STROKE = 10;
 
 /** A circular progress indicator (role=progressbar); the drawn arc stops at a full circle. */
-export function ProgressRing({ value, max, label, valueText, size = 160, centerLabel, caption }: ProgressRingProps) {
+export function ProgressRing({
+  value,
+  max,
+  label,
+  valueText,
+  size = 160,
+  centerLabel,
+  caption,
+  warning = false,
+}: ProgressRingProps) {
   const percent = percentOf(value, max);
   const drawn = Math.min(100, Math.max(0, percent));
   const radius = (100 - STROKE) / 2;
   const circumference = 2 * Math.PI * radius;
   return (
     <div
-      className={`progress-ring progress-ring--${tone(percent)}`}
+      className={`progress-ring progress-ring--${warning ? "low" : tone(percent)}`}
       role="progressbar"
       aria-label={label}
       aria-valuemin={0}

@@ -1,7 +1,16 @@
-import { keepPreviousData, queryOptions, skipToken, useMutation, useQueryClient } from "@tanstack/react-query";
+import {
+  keepPreviousData,
+  queryOptions,
+  skipToken,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
 import { api } from "../client";
 import { unwrap } from "../problem";
-import type { AsnUpdate, RecordStatus } from "../types";
+import type { AsnUpdate, PositionRead, RecordStatus, UnitRead } from "../types";
+import { positionDetail } from "./positions";
+import { unitDetail } from "./units";
 
 /** Everything about one ASN sits under its key, so one invalidation refreshes all of it. */
 export const asnKey = (nip: string) => ["asn", nip] as const;
@@ -111,4 +120,28 @@ export function useUpdateAsn(nip: string) {
       void queryClient.invalidateQueries({ queryKey: asnKey(nip) });
     },
   });
+}
+
+/**
+ * Where an ASN sits: the position (jabatan) and the unit (unit kerja) named, read from their own
+ * endpoints because the profile carries only their ids. Missing names leave the page usable.
+ */
+export function useAsnPlacement(asn: { position_id: number | null; unit_id: number } | undefined): {
+  position: PositionRead | undefined;
+  unit: UnitRead | undefined;
+} {
+  const positionId = asn?.position_id ?? null;
+  const position = useQuery({
+    ...positionDetail(positionId ?? 0),
+    enabled: positionId !== null,
+    throwOnError: false,
+    staleTime: 5 * 60_000,
+  });
+  const unit = useQuery({
+    ...unitDetail(asn?.unit_id ?? 0),
+    enabled: asn !== undefined,
+    throwOnError: false,
+    staleTime: 5 * 60_000,
+  });
+  return { position: position.data?.position, unit: unit.data?.unit };
 }

@@ -1,16 +1,17 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { asnProfile, jpSummary } from "../../api/queries/asn";
+import { asnProfile, jpSummary, useAsnPlacement } from "../../api/queries/asn";
 import { useMe } from "../../api/queries/auth";
 import { asnJpRecapPdf } from "../../api/queries/reports";
-import type { JpSummary } from "../../api/types";
+import type { AsnRead, JpSummary } from "../../api/types";
 import { useFormat } from "../../i18n/format";
 import { DownloadButton } from "../../shell/DownloadButton";
 import { usePageTitle } from "../../shell/usePageTitle";
 import { Alert, Card, ProgressRing } from "../../ui";
 import { ContactCard } from "./ContactCard";
 import { GapsCard } from "./GapsCard";
+import { useCompetencyGaps } from "./hooks";
 import { PendingCard } from "./PendingCard";
 import { PlanCard } from "./PlanCard";
 import { Skeleton } from "./Skeleton";
@@ -36,6 +37,7 @@ export function HomePage() {
   return (
     <div className="page page--wide">
       <h1>{profile.data ? t("asn.greeting", { name: profile.data.profile.name }) : t("asn.homeTitle")}</h1>
+      {profile.data && <Placement asn={profile.data.profile} />}
       <div className="home-actions">
         <Link className="btn btn--primary" to="/saya/klaim">
           {t("asn.newClaim")}
@@ -56,6 +58,40 @@ export function HomePage() {
         <ContactCard nip={nip} />
       </div>
     </div>
+  );
+}
+
+/** Who the page is about: jabatan, unit kerja, and the standard the competencies are measured against. */
+function Placement({ asn }: { asn: AsnRead }) {
+  const { t } = useTranslation();
+  const { position, unit } = useAsnPlacement(asn);
+  const gaps = useCompetencyGaps(asn.nip);
+  const standard =
+    gaps.data === undefined
+      ? null
+      : gaps.data.items.length === 0
+        ? t("asn.placement.noStandard")
+        : t("asn.placement.standard", {
+            position: position?.name ?? t("asn.placement.thePosition"),
+            count: gaps.data.items.length,
+          });
+  return (
+    <dl className="asn-placement" data-testid="asn-placement">
+      <div>
+        <dt>{t("asn.placement.position")}</dt>
+        <dd>{asn.position_id === null ? t("asn.placement.noPosition") : (position?.name ?? "…")}</dd>
+      </div>
+      <div>
+        <dt>{t("asn.placement.unit")}</dt>
+        <dd>{unit?.name ?? "…"}</dd>
+      </div>
+      {standard && (
+        <div>
+          <dt>{t("asn.placement.standardLabel")}</dt>
+          <dd>{standard}</dd>
+        </div>
+      )}
+    </dl>
   );
 }
 
@@ -99,6 +135,7 @@ function JpProgress({ summary }: { summary: JpSummary }) {
           valueText={t("asn.jpRing", { value, target: f.number(limit) })}
           centerLabel={value}
           caption={`/ ${f.number(limit)} JP`}
+          warning={summary.over_cap === true}
         />
         <ul className="jp-card__facts">
           <li>
@@ -111,7 +148,11 @@ function JpProgress({ summary }: { summary: JpSummary }) {
           {summary.compliant === false && (
             <li className="text-warning">{t("asn.jpRemaining", { value: f.number(summary.remaining_jp ?? 0) })}</li>
           )}
-          {summary.over_cap === true && <li className="text-warning">{t("asn.jpOverCap")}</li>}
+          {summary.over_cap === true && (
+            <li className="text-warning" data-testid="jp-over-cap">
+              <strong>{t("asn.jpOverCap")}</strong> {t("asn.jpOverCapNote", { cap: f.number(summary.cap_jp ?? 0) })}
+            </li>
+          )}
         </ul>
       </div>
     </Card>

@@ -7,12 +7,57 @@ import type { RecordRead, RecordStatus } from "../../api/types";
 import { useFormat } from "../../i18n/format";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
-import { Alert, Button, type Column, DataTable, Modal, Select, useCursorPages, useToast } from "../../ui";
+import { Alert, Button, type Column, DataTable, Modal, Select, useToast } from "../../ui";
 import { useLearningFormNames, useLearningRecords } from "./hooks";
 import { StatusChip } from "./StatusChip";
 
-const PAGE_SIZE = 20;
+// The API's largest page: a career's records (about ten a year) fit in one, so the ledger can be
+// ordered by date and summed per year here rather than page by page.
+const LEDGER_LIMIT = 500;
 const STATUSES: RecordStatus[] = ["pending", "verified", "rejected", "voided"];
+
+export interface FormSubtotal {
+  formCode: string;
+  jp: number;
+}
+
+export interface YearGroup {
+  year: number;
+  records: RecordRead[];
+  /** JP that counts: verified records only. */
+  verifiedJp: number;
+  /** JP still waiting for verification. */
+  pendingJp: number;
+  /** Verified JP per learning form, largest first. */
+  forms: FormSubtotal[];
+}
+
+/** Newest activity first: by end date, then start date, then the later entry. */
+export function byActivityDate(a: RecordRead, b: RecordRead): number {
+  return b.end_date.localeCompare(a.end_date) || b.start_date.localeCompare(a.start_date) || b.id - a.id;
+}
+
+/** The records in date order, grouped by year (newest first) with the year's JP and per-form subtotals. */
+export function groupByYear(records: RecordRead[]): YearGroup[] {
+  const groups = new Map<number, YearGroup>();
+  for (const record of [...records].sort(byActivityDate)) {
+    let group = groups.get(record.year);
+    if (!group) {
+      group = { year: record.year, records: [], verifiedJp: 0, pendingJp: 0, forms: [] };
+      groups.set(record.year, group);
+    }
+    group.records.push(record);
+    if (record.status === "pending") group.pendingJp += record.jp;
+    if (record.status !== "verified") continue;
+    group.verifiedJp += record.jp;
+    const form = group.forms.find((f) => f.formCode === record.form_code);
+    if (form) form.jp += record.jp;
+    else group.forms.push({ formCode: record.form_code, jp: record.jp });
+  }
+  const result = [...groups.values()].sort((a, b) => b.year - a.year);
+  for (const group of result) group.forms.sort((a, b) => b.jp - a.jp || a.formCode.localeCompare(b.formCode));
+  return result;
+}
 
 /** /saya/riwayat: the ASN's learning ledger by year and status; pending claims can be withdrawn. */
 export function RecordsPage() {
@@ -44,8 +89,9 @@ function Ledger({ nip }: { nip: string }) {
   const year = yearParam === "semua" ? undefined : Number(yearParam) || thisYear;
   const statusParam = params.get("status");
   const status = STATUSES.includes(statusParam as RecordStatus) ? (statusParam as RecordStatus) : undefined;
-  const pages = useCursorPages();
-  const records = useLearningRecords(nip, { year, status, cursor: pages.cursor, limit: PAGE_SIZE });
+  const records = useLearningRecords(nip, { year, status, limit: LEDGER_LIMIT });
+  const items = records.data?.items ?? [];
+  const groups = groupByYear(items);
   const formNames = useLearningFormNames();
   const formName = (code: string) => formNames.data?.get(code) ?? code;
   const [withdrawing, setWithdrawing] = useState<RecordRead | null>(null);
@@ -56,7 +102,6 @@ function Ledger({ nip }: { nip: string }) {
     if (value) next.set(key, value);
     else next.delete(key);
     setParams(next, { replace: true });
-    pages.reset();
   }
 
   const columns: Column<RecordRead>[] = [
@@ -131,23 +176,48 @@ function Ledger({ nip }: { nip: string }) {
           ]}
         />
       </div>
-      <DataTable
-        caption={t("asn.records.caption")}
-        columns={columns}
-        rows={records.data?.items ?? []}
-        rowKey={(r) => r.id}
-        loading={records.isFetching}
-        empty={year !== undefined ? t("asn.records.emptyYear", { year }) : t("asn.records.empty")}
-        pagination={{
-          pageIndex: pages.pageIndex,
-          pageSize: PAGE_SIZE,
-          total: records.data?.total,
-          hasPrevious: pages.hasPrevious,
-          hasNext: Boolean(records.data?.next_cursor),
-          onPrevious: pages.previous,
-          onNext: () => pages.next(records.data?.next_cursor),
-        }}
-      />
+      {records.data && items.length < records.data.total && (
+        <Alert tone="info">{t("asn.records.truncated", { shown: items.length, total: records.data.total })}</Alert>
+      )}
+      {groups.length === 0 ? (
+        <DataTable
+          caption={t("asn.records.caption")}
+          columns={columns}
+          rows={[]}
+          rowKey={(r) => r.id}
+          loading={records.isFetching}
+          empty={year !== undefined ? t("asn.records.emptyYear", { year }) : t("asn.records.empty")}
+        />
+      ) : (
+        groups.map((group) => (
+          <section key={group.year} className="records-year" aria-labelledby={`records-year-${group.year}`}>
+            <div className="records-year__head">
+              <h2 id={`records-year-${group.year}`}>{group.year}</h2>
+              <p className="records-year__total" data-testid={`year-total-${group.year}`}>
+                {t("asn.records.yearTotal", { jp: f.number(group.verifiedJp) })}
+                {group.pendingJp > 0 && ` · ${t("asn.records.yearPending", { jp: f.number(group.pendingJp) })}`}
+              </p>
+            </div>
+            {group.forms.length > 0 && (
+              <ul className="records-year__forms" aria-label={t("asn.records.perForm", { year: group.year })}>
+                {group.forms.map((form) => (
+                  <li key={form.formCode}>
+                    {formName(form.formCode)}: <strong>{t("asn.records.jpValue", { jp: f.number(form.jp) })}</strong>
+                  </li>
+                ))}
+              </ul>
+            )}
+            <DataTable
+              caption={t("asn.records.yearCaption", { year: group.year })}
+              columns={columns}
+              rows={group.records}
+              rowKey={(r) => r.id}
+              loading={records.isFetching}
+              empty={t("asn.records.emptyYear", { year: group.year })}
+            />
+          </section>
+        ))
+      )}
       <WithdrawDialog nip={nip} record={withdrawing} onClose={() => setWithdrawing(null)} />
     </>
   );

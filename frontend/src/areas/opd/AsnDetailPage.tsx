@@ -1,10 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
-import { asnLearningRecords, asnProfile, competencyGaps, jpSummary } from "../../api/queries/asn";
+import { asnLearningRecords, asnProfile, competencyGaps, jpSummary, useAsnPlacement } from "../../api/queries/asn";
 import { learningFormNames } from "../../api/queries/reference";
 import { asnJpRecapPdf } from "../../api/queries/reports";
-import type { CompetencyGaps, JpSummary, RecordRead } from "../../api/types";
+import type { AsnRead, CompetencyGaps, JpSummary, RecordRead } from "../../api/types";
 import { useFormat } from "../../i18n/format";
 import { DownloadButton } from "../../shell/DownloadButton";
 import { ProblemAlert } from "../../shell/ProblemAlert";
@@ -39,6 +39,23 @@ export function AsnDetailPage() {
     );
   }
   const asn = profile.data.profile;
+  return <AsnDetail asn={asn} year={year} />;
+}
+
+function AsnDetail({ asn, year }: { asn: AsnRead; year: number }) {
+  const { t } = useTranslation();
+  const { position, unit } = useAsnPlacement(asn);
+  // The same query as the gaps card below: one request, and the standard named up front.
+  const gaps = useQuery({ ...competencyGaps(asn.nip), throwOnError: false });
+  const standard =
+    gaps.data === undefined
+      ? null
+      : gaps.data.items.length === 0
+        ? t("opd.placement.noStandard")
+        : t("opd.placement.standard", {
+            position: position?.name ?? t("opd.placement.thePosition"),
+            count: gaps.data.items.length,
+          });
   return (
     <div className="page page--wide opd-page">
       <p className="opd-back">
@@ -50,7 +67,13 @@ export function AsnDetailPage() {
       </p>
       <div className="grid">
         <Card title={t("opd.profileTitle")}>
-          <dl className="opd-facts">
+          <dl className="opd-facts" data-testid="asn-placement">
+            <Fact
+              label={t("opd.placement.position")}
+              value={asn.position_id === null ? t("opd.placement.noPosition") : (position?.name ?? "…")}
+            />
+            <Fact label={t("opd.placement.unit")} value={unit?.name ?? "…"} />
+            {standard && <Fact label={t("opd.placement.standardLabel")} value={standard} />}
             <Fact label={t("opd.email")} value={asn.email} />
             <Fact label={t("opd.phone")} value={asn.phone} />
             <Fact label={t("opd.education")} value={asn.education_level} />
@@ -98,6 +121,11 @@ function JpFigures({ summary }: { summary: JpSummary }) {
   const max = (pppk ? summary.cap_jp : summary.target_jp) ?? 0;
   return (
     <div className="opd-jp">
+      {summary.over_cap === true && (
+        <Alert tone="warning" title={t("opd.overCapTitle")}>
+          {t("opd.overCapNote", { cap: f.number(summary.cap_jp ?? 0) })}
+        </Alert>
+      )}
       <ProgressRing
         value={summary.verified_jp}
         max={max}
@@ -106,11 +134,16 @@ function JpFigures({ summary }: { summary: JpSummary }) {
         valueText={t("opd.jpOf", { jp: f.number(summary.verified_jp), max: f.number(max) })}
         centerLabel={f.number(summary.verified_jp)}
         caption={t(pppk ? "opd.capOf" : "opd.targetOf", { jp: f.number(max) })}
+        warning={summary.over_cap === true}
       />
       <dl className="opd-facts">
         <Stat label={t("opd.pendingJp")} value={f.number(summary.pending_jp)} />
         {pppk ? (
-          <Stat label={t("opd.overCap")} value={summary.over_cap ? t("opd.yes") : t("opd.no")} />
+          <Stat
+            label={t("opd.overCap")}
+            value={summary.over_cap ? t("opd.yes") : t("opd.no")}
+            note={summary.over_cap ? t("opd.overCapNote", { cap: f.number(summary.cap_jp ?? 0) }) : undefined}
+          />
         ) : (
           <Stat
             label={t("opd.remainingJp")}

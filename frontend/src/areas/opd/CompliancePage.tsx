@@ -82,7 +82,8 @@ function Compliance({ ownUnitId }: { ownUnitId?: number }) {
   const year = Number(params.get("tahun")) || thisYear;
   const unitParam = Number(params.get("unit")) || undefined;
   const unitId = unitParam ?? ownUnitId;
-  const report = useQuery(jpCompliance(year, unitId));
+  // Failure stays on the page (toolbar and year picker usable) with its own "Coba lagi".
+  const report = useQuery({ ...jpCompliance(year, unitId), throwOnError: false });
 
   function setParam(name: string, value: string | null) {
     const next = new URLSearchParams(params);

@@ -448,6 +448,40 @@ describe("the compliance page", () => {
     expect(within(table()).getByText("Tidak ada yang cocok dengan “zzz”.")).toBeDefined();
   });
 
+  it("says the server is not answering within 10 s, and Coba lagi asks again", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    let reportAsked = 0;
+    let answer = false;
+    vi.stubGlobal(
+      "fetch",
+      vi.fn((request: Request) => {
+        const path = new URL(request.url).pathname;
+        if (path === "/api/v1/auth/me") return Promise.resolve(json(ME));
+        if (path === "/api/v1/asn") return Promise.resolve(json({ items: [], next_cursor: null, total: 0 }));
+        reportAsked += 1;
+        if (answer) return Promise.resolve(json(report));
+        // A hung server: no answer until the request is aborted.
+        return new Promise<Response>((_resolve, reject) => {
+          request.signal.addEventListener("abort", () => reject(request.signal.reason));
+        });
+      }),
+    );
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    renderAt("/opd/kepatuhan", <CompliancePage />, "/opd/kepatuhan");
+    await screen.findByText("Memuat…");
+
+    await vi.advanceTimersByTimeAsync(10_000);
+    const alert = await screen.findByRole("alert");
+    expect(within(alert).getByText(/Tidak dapat menghubungi server/)).toBeDefined();
+    expect(reportAsked).toBe(1); // a timed-out read is not silently repeated
+
+    answer = true;
+    await user.click(within(alert).getByRole("button", { name: "Coba lagi" }));
+    expect(await screen.findByTestId("compliance-summary")).toBeDefined();
+    expect(reportAsked).toBe(2);
+    vi.useRealTimers();
+  });
+
   it("downloads the unit's XLSX through the API as a file", async () => {
     const user = userEvent.setup();
     const server = backend();
