@@ -1,5 +1,7 @@
 // The dictionaries: shared strings in id.json/en.json, each role area's own in areas/<area>.<lang>.json
 // (one file per area, so the areas' pages can grow without touching each other's strings).
+import accountsEn from "./areas/accounts.en.json";
+import accountsId from "./areas/accounts.id.json";
 import asnEn from "./areas/asn.en.json";
 import asnId from "./areas/asn.id.json";
 import bpsdmEn from "./areas/bpsdm.en.json";
@@ -9,5 +11,5 @@ import opdId from "./areas/opd.id.json";
 import commonEn from "./en.json";
 import commonId from "./id.json";
 
-export const id = { ...commonId, asn: asnId, opd: opdId, bpsdm: bpsdmId };
-export const en = { ...commonEn, asn: asnEn, opd: opdEn, bpsdm: bpsdmEn };
+export const id = { ...commonId, asn: asnId, opd: opdId, bpsdm: bpsdmId, accounts: accountsId };
+export const en = { ...commonEn, asn: asnEn, opd: opdEn, bpsdm: bpsdmEn, accounts: accountsEn };

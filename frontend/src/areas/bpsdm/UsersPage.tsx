@@ -1,8 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useMe } from "../../api/queries/auth";
+import { allUnits } from "../../api/queries/units";
 import { useCreateUser, userList } from "../../api/queries/users";
-import type { UserCreate, UserRead } from "../../api/types";
+import type { ProvisionResult, UserCreate, UserRead } from "../../api/types";
 import { useCan } from "../../auth/can";
 import { isRole } from "../../auth/roles";
 import { useFormat } from "../../i18n/format";
@@ -19,42 +21,75 @@ import {
   useDebouncedValue,
   useToast,
 } from "../../ui";
+import { ProvisionDialog, ProvisionedList, ResetPasswordButton } from "../accounts/Accounts";
 
 const ROLES = ["asn", "opd_admin", "bpsdm_admin", "auditor"] as const;
 const PAGE = 50;
 
-/** /bpsdm/pengguna: user accounts, searchable, and a form to add one. */
+/**
+ * /bpsdm/pengguna: user accounts (with unit names), searchable, a form to add one, the ASN accounts of
+ * a unit created at once with one-time passwords, and a password reset per account.
+ */
 export function UsersPage() {
   const { t } = useTranslation();
   const f = useFormat();
   usePageTitle(t("bpsdm.users.title"));
   const can = useCan();
+  const me = useMe();
   const [query, setQuery] = useState("");
   const q = useDebouncedValue(query.trim(), 300);
   const pages = useCursorPages();
   const users = useQuery(userList(q, pages.cursor, PAGE));
   const [creating, setCreating] = useState(false);
+  const [provisioning, setProvisioning] = useState(false);
+  const [provisioned, setProvisioned] = useState<ProvisionResult | null>(null);
+  // Only for unit names: without them the list still works (ids shown), so no error page.
+  const units = useQuery({ ...allUnits(), throwOnError: false });
+  const unitNames = useMemo(() => new Map((units.data ?? []).map((u) => [u.id, u.name])), [units.data]);
+  const sortedUnits = useMemo(
+    () => [...(units.data ?? [])].sort((a, b) => a.name.localeCompare(b.name, "id")),
+    [units.data],
+  );
 
   const columns: Column<UserRead>[] = [
     { key: "username", header: t("bpsdm.users.username"), cell: (u) => u.username },
     { key: "role", header: t("bpsdm.users.role"), cell: (u) => (isRole(u.role) ? t(`roles.${u.role}`) : u.role) },
     {
       key: "unit",
-      header: t("bpsdm.users.unitId"),
-      align: "end",
-      cell: (u) => (u.unit_id === null ? "–" : String(u.unit_id)),
+      header: t("accounts.unit"),
+      // The name once the units are loaded; the id until then (or for a unit this list lacks).
+      cell: (u) => (u.unit_id === null ? "–" : (unitNames.get(u.unit_id) ?? `#${u.unit_id}`)),
     },
     { key: "active", header: t("bpsdm.users.active"), cell: (u) => (u.active ? t("bpsdm.yes") : t("bpsdm.no")) },
     { key: "created", header: t("bpsdm.users.created"), cell: (u) => f.date(u.created_at) },
   ];
+  if (can("users_password_reset")) {
+    columns.push({
+      key: "reset",
+      header: t("accounts.reset"),
+      // The API refuses a reset of one's own account: that password is changed from the menu.
+      cell: (u) =>
+        u.username === me.data?.username ? null : <ResetPasswordButton userId={u.id} username={u.username} />,
+    });
+  }
 
   return (
     <div className="page page--wide">
       <div className="bpsdm-heading">
         <h1>{t("bpsdm.users.title")}</h1>
-        {can("users_create") && <Button onClick={() => setCreating(true)}>{t("bpsdm.users.add")}</Button>}
+        <div className="form-actions">
+          {can("users_provision") && (
+            <Button variant="secondary" onClick={() => setProvisioning(true)}>
+              {t("accounts.provision")}
+            </Button>
+          )}
+          {can("users_create") && <Button onClick={() => setCreating(true)}>{t("bpsdm.users.add")}</Button>}
+        </div>
       </div>
-      {users.error && !users.data ? (
+      {provisioned ? (
+        // In place of the table while shown, so "Cetak" prints the passwords and nothing else.
+        <ProvisionedList result={provisioned} onDone={() => setProvisioned(null)} />
+      ) : users.error && !users.data ? (
         <ProblemAlert error={users.error} onRetry={() => void users.refetch()} />
       ) : (
         <DataTable
@@ -82,6 +117,15 @@ export function UsersPage() {
           }}
         />
       )}
+      <ProvisionDialog
+        open={provisioning}
+        units={sortedUnits}
+        onClose={() => setProvisioning(false)}
+        onProvisioned={(result) => {
+          setProvisioning(false);
+          setProvisioned(result);
+        }}
+      />
       <Modal open={creating} title={t("bpsdm.users.add")} onClose={() => setCreating(false)}>
         <UserForm onDone={() => setCreating(false)} />
       </Modal>

@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet, Route, Routes } from "react-router";
 import { NotFound } from "../../shell/NotFound";
+import { AccountsPage } from "./AccountsPage";
 import { AsnDetailPage } from "./AsnDetailPage";
 import { CompliancePage } from "./CompliancePage";
 import { QueuePage } from "./QueuePage";
@@ -14,6 +15,7 @@ export default function OpdArea() {
         <Route index element={<QueuePage />} />
         <Route path="kepatuhan" element={<CompliancePage />} />
         <Route path="asn/:nip" element={<AsnDetailPage />} />
+        <Route path="akun" element={<AccountsPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>
@@ -31,6 +33,9 @@ function OpdLayout() {
         </NavLink>
         <NavLink to="/opd/kepatuhan" className="opd-tabs__link">
           {t("opd.tabCompliance")}
+        </NavLink>
+        <NavLink to="/opd/akun" className="opd-tabs__link">
+          {t("accounts.opd.tab")}
         </NavLink>
       </nav>
       <Outlet />
