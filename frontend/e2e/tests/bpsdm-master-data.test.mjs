@@ -103,3 +103,54 @@ test("BPSDM creates a unit and a position, edits the position's standard, and se
   await eventually(async () => assert.equal(await editor.getByLabel(`Level ${competency.code}`).inputValue(), "5"));
   await screenshots(page, "bpsdm-skj-conflict");
 });
+
+test("BPSDM sets a unit's pagu and realisasi for the year and sees the mandatory-spending check follow", async () => {
+  const year = new Date().getFullYear();
+  // The demo records this year's belanja daerah and budgets its top-level units; pick a unit without one.
+  const budgeted = new Set(
+    (await api(`/api/v1/budgets/${year}/units?limit=500`, { token })).body.items.map((r) => r.unit_id),
+  );
+  const units = (await api("/api/v1/units?limit=500", { token })).body.items;
+  const unit = units.find((u) => !budgeted.has(u.id));
+  assert.ok(unit, "every unit already has a budget");
+  const before = (await api(`/api/v1/budgets/${year}/compliance`, { token })).body;
+
+  const page = await newPage(browser);
+  await logIn(page, admin);
+  await page.getByRole("navigation", { name: "Menu BPSDM" }).getByRole("link", { name: "Anggaran" }).click();
+  await page.waitForURL(/\/bpsdm\/anggaran/);
+  const pagu = page.getByTestId("compliance-pagu");
+  await pagu.waitFor();
+  const shownBefore = await pagu.textContent();
+  await screenshots(page, "bpsdm-budget");
+
+  // Rp 50 miliar for the unit: the province's total pagu rises by exactly that.
+  await page.getByRole("button", { name: "Tambah pagu unit" }).click();
+  let dialog = page.getByRole("dialog", { name: "Tambah pagu unit" });
+  await dialog.getByLabel(/^Unit/).selectOption(String(unit.id));
+  await dialog.getByLabel(/^Pagu/).fill("50.000.000.000");
+  await dialog.getByLabel(/^Realisasi/).fill("0");
+  await screenshots(page, "bpsdm-budget-unit-form");
+  await dialog.getByRole("button", { name: "Simpan" }).click();
+  await dialog.waitFor({ state: "detached" });
+  await eventually(async () => assert.notEqual(await pagu.textContent(), shownBefore));
+  const after = (await api(`/api/v1/budgets/${year}/compliance`, { token })).body;
+  assert.equal(after.bangkom_pagu_idr, before.bangkom_pagu_idr + 50_000_000_000);
+  assert.ok(after.pagu_pct > before.pagu_pct);
+
+  // Then its realisasi, on its row (with If-Match under the hood).
+  await page.getByLabel("Cari nama atau kode unit").fill(unit.code);
+  await page.getByRole("button", { name: `Ubah anggaran ${unit.name}` }).click();
+  dialog = page.getByRole("dialog", { name: `Ubah anggaran ${unit.name}` });
+  await dialog.getByLabel(/^Realisasi/).fill("12.500.000.000");
+  await dialog.getByRole("button", { name: "Simpan" }).click();
+  await dialog.waitFor({ state: "detached" });
+  const row = (await api(`/api/v1/budgets/${year}/units/${unit.id}`, { token })).body;
+  assert.equal(row.realisasi_idr, 12_500_000_000);
+  assert.equal(row.pagu_idr, 50_000_000_000);
+  await page
+    .getByText(/25\s?%/)
+    .first()
+    .waitFor();
+  await screenshots(page, "bpsdm-budget-saved");
+});

@@ -30,6 +30,10 @@ export type RuleSet = Schemas["RuleSetRead"];
 export type RuleSetBody = Schemas["RuleSetBody"];
 export type UserRead = Schemas["UserRead"];
 export type UserCreate = Schemas["UserCreate"];
+export type ProvisionRequest = Schemas["ProvisionRequest"];
+export type ProvisionResult = Schemas["ProvisionResult"];
+export type ProvisionedAccount = Schemas["ProvisionedAccount"];
+export type PasswordReset = Schemas["PasswordReset"];
 export type ClientRead = Schemas["ClientRead"];
 export type ClientCreate = Schemas["ClientCreate"];
 export type ClientWithSecret = Schemas["ClientWithSecret"];
@@ -51,3 +55,10 @@ export type StandardItem = Schemas["StandardItem"];
 export type StandardLine = Schemas["StandardLine"];
 export type BulkApply = Schemas["BulkApply"];
 export type BulkResult = Schemas["BulkResult"];
+
+// Budgets (the province's belanja daerah, the units' pagu and realisasi, the mandatory-spending check).
+export type BudgetRead = Schemas["BudgetRead"];
+export type BudgetBody = Schemas["BudgetBody"];
+export type UnitBudgetRead = Schemas["UnitBudgetRead"];
+export type UnitBudgetBody = Schemas["UnitBudgetBody"];
+export type BudgetCompliance = Schemas["BudgetCompliance"];

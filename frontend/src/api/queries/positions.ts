@@ -42,7 +42,10 @@ export function useCreatePosition() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: PositionCreate) => unwrap(api.POST("/api/v1/positions", { body })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: positionsKey }),
+    // Not awaited: a refetched ETag would rebuild the form before it closes or shows a conflict.
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: positionsKey });
+    },
   });
 }
 
@@ -57,7 +60,10 @@ export function useUpdatePosition(positionId: number) {
         }),
       ),
     // Also after a failure: a 412 means the cached copy is stale, and the form shows the fresh one.
-    onSettled: () => queryClient.invalidateQueries({ queryKey: positionsKey }),
+    // Not awaited: a refetched ETag would rebuild the form before it closes or shows a conflict.
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: positionsKey });
+    },
   });
 }
 
@@ -98,6 +104,9 @@ export function useBulkApplyStandard() {
   return useMutation({
     mutationFn: (body: BulkApply) => unwrap(api.POST("/api/v1/position-standards/bulk", { body })),
     // Any cached standard may have changed.
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: standardsKey }),
+    // Not awaited: a refetched ETag would rebuild the form before it closes or shows a conflict.
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: standardsKey });
+    },
   });
 }

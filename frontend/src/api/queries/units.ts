@@ -39,7 +39,10 @@ export function useCreateUnit() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: UnitCreate) => unwrap(api.POST("/api/v1/units", { body })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: unitsKey }),
+    // Not awaited: a refetched ETag would rebuild the form before it closes or shows a conflict.
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: unitsKey });
+    },
   });
 }
 
@@ -54,6 +57,9 @@ export function useUpdateUnit(unitId: number) {
         }),
       ),
     // Also after a failure: a 412 means the cached copy is stale, and the form shows the fresh one.
-    onSettled: () => queryClient.invalidateQueries({ queryKey: unitsKey }),
+    // Not awaited: a refetched ETag would rebuild the form before it closes or shows a conflict.
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: unitsKey });
+    },
   });
 }

@@ -18,6 +18,7 @@ const OrganisationPage = lazy(() => import("./OrganisationPage").then((m) => ({ 
 const PositionStandardPage = lazy(() =>
   import("./PositionStandardPage").then((m) => ({ default: m.PositionStandardPage })),
 );
+const BudgetPage = lazy(() => import("./BudgetPage").then((m) => ({ default: m.BudgetPage })));
 
 const LINKS = [
   { to: "/bpsdm", label: "bpsdm.nav.dashboard", end: true },
@@ -27,6 +28,7 @@ const LINKS = [
   { to: "/bpsdm/klien", label: "bpsdm.nav.clients", end: false },
   { to: "/bpsdm/referensi", label: "bpsdm.reference.nav", end: false },
   { to: "/bpsdm/organisasi", label: "bpsdm.masterData.nav", end: false },
+  { to: "/bpsdm/anggaran", label: "bpsdm.budgetPage.nav", end: false },
   { to: "/bpsdm/audit", label: "bpsdm.nav.audit", end: false, needs: "audit_list" },
 ] as const satisfies ReadonlyArray<{ to: string; label: string; end: boolean; needs?: Operation }>;
 
@@ -68,6 +70,7 @@ export default function BpsdmArea() {
         <Route path="audit" element={<AuditPage />} />
         <Route path="organisasi" element={<Lazy page={<OrganisationPage />} />} />
         <Route path="organisasi/jabatan/:positionId" element={<Lazy page={<PositionStandardPage />} />} />
+        <Route path="anggaran" element={<Lazy page={<BudgetPage />} />} />
         <Route path="*" element={<NotFound />} />
       </Routes>
     </>
