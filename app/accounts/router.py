@@ -31,11 +31,13 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.idempotency import Created, IdempotencyDep
 from app.core.pagination import PageDep, paginate
-from app.core.params import IdPath
+from app.core.params import IdPath, segment_except
 from app.core.security import Principal, Role
 from app.core.spreadsheets import XLSX_MEDIA_TYPE, Column, Row, Sheet
 
 router = APIRouter(tags=["accounts"])
+# `/users/provision` is a sibling of `/users/{user_id}`, not a user id: GET or PATCH on it is a 405.
+segment_except("user_id", "provision")
 
 Admin = Annotated[Principal, Depends(allow(Role.bpsdm_admin))]
 Reader = Annotated[Principal, Depends(allow(*READERS_ALL))]
@@ -136,7 +138,7 @@ async def users_provision(
 
 
 @router.post(
-    "/users/{user_id}/password-reset",
+    "/users/{user_id:user_id}/password-reset",
     response_model=PasswordReset,
     responses=problem_responses(404, 422),
 )
@@ -156,7 +158,7 @@ async def users_password_reset(
 
 
 @router.get(
-    "/users/{user_id}",
+    "/users/{user_id:user_id}",
     response_model=UserRead,
     responses=problem_responses(404),
 )
@@ -168,7 +170,7 @@ async def users_get(user_id: IdPath, session: SessionDep, _: Reader, response: R
 
 
 @router.patch(
-    "/users/{user_id}",
+    "/users/{user_id:user_id}",
     response_model=UserRead,
     responses=problem_responses(404),
 )

@@ -426,3 +426,15 @@ class TestReset:
             f"/api/v1/users/{user.id}/password-reset", headers=as_(settings, world, "bpsdm")
         )
         assert (await login(client, user.username, r.json()["one_time_password"])).status_code == 200
+
+
+@pytest.mark.parametrize("method", ["GET", "PATCH", "OPTIONS"])
+async def test_provision_is_not_a_user_id(
+    client: httpx.AsyncClient, settings: Settings, world: World, method: str
+) -> None:
+    # A sibling of /users/{user_id}: only POST lives there, so other methods get 405 and its Allow.
+    r = await client.request(
+        method, "/api/v1/users/provision", headers=as_(settings, world, "bpsdm"), json={}
+    )
+    problem(r, 405, "method_not_allowed")
+    assert r.headers["allow"] == "POST"
