@@ -27,7 +27,7 @@ from app.auth import access
 from app.auth import service as auth_service
 from app.auth.models import IntegrationClient, LoginThrottle, RefreshToken, User
 from app.core import audit
-from app.core.errors import NotFound, Unprocessable
+from app.core.errors import NotFound, Unprocessable, refuse_nulls
 from app.core.locks import advisory_xact_lock
 from app.core.requestid import current_request_id
 from app.core.security import (
@@ -99,6 +99,8 @@ async def _end_sessions(session: AsyncSession, user_id: int) -> None:
 
 async def update_user(session: AsyncSession, principal: Principal, user: User, data: UserUpdate) -> User:
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
+    # unit_id and nip may be cleared (null); a role and the active flag always have a value.
+    refuse_nulls(changes, ("role", "active"))
     password = changes.pop("password", None)
     role = Role(changes.get("role", user.role))
     unit_id = changes.get("unit_id", user.unit_id)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.audit import AuditEntry
 from app.core.config import Settings
 from tests.factories import PASSWORD, World
-from tests.http import as_
+from tests.http import as_, problem
 
 
 async def login(client: httpx.AsyncClient, username: str, password: str) -> httpx.Response:
@@ -127,6 +127,19 @@ class TestUsers:
         assert r.status_code == 200
         assert (await login(client, "auditor", PASSWORD)).status_code == 400
         assert (await login(client, "auditor", "Baru#Sekali9")).status_code == 200
+
+    @pytest.mark.parametrize("field", ["role", "active"])
+    async def test_a_role_or_active_flag_cannot_be_null(
+        self, client: httpx.AsyncClient, settings: Settings, world: World, field: str
+    ) -> None:
+        # Schemathesis found {"role": null} answered 500; unit_id and nip may still be cleared.
+        target = world.users["opd_b"]
+        h = as_(settings, world, "bpsdm")
+        etag = (await client.get(f"/api/v1/users/{target.id}", headers=h)).headers["etag"]
+        r = await client.patch(
+            f"/api/v1/users/{target.id}", json={field: None}, headers=h | {"If-Match": etag}
+        )
+        assert problem(r, 422, "null_not_allowed")["detail"] == f"{field} cannot be null"
 
     async def test_unknown_user(self, client: httpx.AsyncClient, settings: Settings, world: World) -> None:
         r = await client.get("/api/v1/users/999999", headers=as_(settings, world, "bpsdm"))
