@@ -198,7 +198,7 @@ test("rules, users and integration clients screens", async () => {
   await dialog.getByRole("button", { name: "Simpan" }).click();
   await dialog.waitFor({ state: "hidden" });
   await page.getByRole("searchbox", { name: "Cari pengguna" }).fill(username);
-  await page.getByRole("cell", { name: username }).waitFor();
+  await page.getByRole("cell", { name: username, exact: true }).waitFor();
   await page.getByRole("searchbox", { name: "Cari pengguna" }).fill("");
   await screenshots(page, "bpsdm-users");
 
