@@ -53,7 +53,8 @@ test("the BPSDM admin opens the audit log, filters it by entity and follows one 
   // A key leads to that object's whole history: here the admin's own logins.
   await rows.filter({ hasText: "Masuk" }).getByRole("link", { name: admin.username, exact: true }).first().click();
   await page.waitForURL(/kunci=/);
-  assert.equal(await page.getByLabel("Kunci").inputValue(), admin.username);
+  // The filter fields follow the address after the navigation, not at once.
+  await eventually(async () => assert.equal(await page.getByLabel("Kunci").inputValue(), admin.username), 10_000);
   const mine = (await api(`/api/v1/audit?entity=user&key=${encodeURIComponent(admin.username)}`, { token })).body;
   await page.getByRole("heading", { name: `Menampilkan ${mine.items.length} dari ${mine.total} entri` }).waitFor();
 
