@@ -36,6 +36,7 @@ from app.core.errors import (
 from app.core.health import head_revisions
 from app.core.health import router as health_router
 from app.core.hostile import HostileInputMiddleware
+from app.core.i18n import msg
 from app.core.logs import configure_logging
 from app.core.ratelimit import RateLimitMiddleware
 from app.core.requestid import RequestContextMiddleware
@@ -123,6 +124,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Bangkom API",
         version=__version__,
         summary="Competency development (pengembangan kompetensi) of Indonesian civil servants (ASN)",
+        description=(
+            "Errors are RFC 9457 problem documents with a stable `code`. Their `title`, `detail` and "
+            "`errors[].msg` are in Indonesian unless the request sends `Accept-Language: en`; the "
+            "answer's `Content-Language` says which."
+        ),
         openapi_url="/api/v1/openapi.json" if docs else None,
         docs_url="/api/docs" if docs else None,
         # Under /api like the docs page (FastAPI's default would be /docs/oauth2-redirect).
@@ -327,7 +333,7 @@ def _mount_spa(app: FastAPI, spa: Path) -> None:
             # GET on a path whose routes take other methods only (POST /api/v1/auth/token) is a 405.
             if allowed_methods(request):
                 raise StarletteHTTPException(405)
-            raise NotFound(f"No route for {request.method} /{path}")
+            raise NotFound(msg("No route for {method} {path}", method=request.method, path=f"/{path}"))
         candidate = (spa / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(root):
             return FileResponse(candidate, headers={"Content-Security-Policy": SPA_CSP})

@@ -170,10 +170,15 @@ def own_app(settings: Settings, engine: AsyncEngine, connection: AsyncConnection
     return bind_to_test(create_app(settings), settings, engine, connection)
 
 
+# The suite reads the English texts the code raises; the API answers Indonesian to a caller that does
+# not ask, which tests/core/test_messages.py checks with the catalogues.
+ENGLISH = {"Accept-Language": "en"}
+
+
 @pytest.fixture
 async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver", headers=ENGLISH) as c:
         yield c
 
 
@@ -187,5 +192,5 @@ async def world(session: AsyncSession) -> factories.World:
 async def own_client(own_app: Any) -> AsyncIterator[httpx.AsyncClient]:
     """A client of `own_app`."""
     transport = httpx.ASGITransport(app=own_app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver", headers=ENGLISH) as c:
         yield c

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
 from app.core.errors import Unprocessable
+from app.core.i18n import msg
 from app.core.security import Role
 from app.org import service as org_service
 
@@ -20,7 +21,9 @@ async def validate_user_fields(
     session: AsyncSession, role: Role, unit_id: int | None, nip: str | None, password: str
 ) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidAccount(f"The password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise InvalidAccount(
+            msg("The password must have at least {length} characters", length=MIN_PASSWORD_LENGTH)
+        )
     if role is Role.opd_admin and unit_id is None:
         raise InvalidAccount("An opd_admin needs the unit it administers (unit_id)")
     if role is Role.asn and nip is None:
@@ -28,4 +31,4 @@ async def validate_user_fields(
     if unit_id is not None:
         await org_service.require_unit(session, unit_id)
     if nip is not None and await session.get(Asn, nip) is None:
-        raise InvalidAccount(f"No ASN profile with NIP {nip[:18]}")
+        raise InvalidAccount(msg("No ASN profile with NIP {nip}", nip=nip[:18]))

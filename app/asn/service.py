@@ -16,6 +16,7 @@ from app.core import audit
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable, refuse_nulls
 from app.core.fastread import FastReader
 from app.core.hooks import Hooks
+from app.core.i18n import msg
 from app.core.security import Principal, Role
 from app.org import service as org_service
 from app.reference import codes
@@ -126,7 +127,7 @@ async def get_in_scope(session: AsyncSession, principal: Principal, nip: str) ->
         stmt = stmt.where(condition)
     asn = (await session.execute(stmt)).scalar_one_or_none()
     if asn is None:
-        raise AsnNotFound(f"No ASN with NIP {nip[:18]} in your scope")
+        raise AsnNotFound(msg("No ASN with NIP {nip} in your scope", nip=nip[:18]))
     return asn
 
 
@@ -177,7 +178,7 @@ def scope_shape(principal: Principal, nip: str) -> tuple[str, dict[str, Any]]:
         return "self", {"own_nip": principal.nip}
     if principal.role is Role.opd_admin and principal.unit_id is not None:
         return "subtree", {"scope_unit_id": principal.unit_id}
-    raise AsnNotFound(f"No ASN with NIP {nip[:18]} in your scope")
+    raise AsnNotFound(msg("No ASN with NIP {nip} in your scope", nip=nip[:18]))
 
 
 def scoped_by_shape(stmt: Any, shape: str) -> Any:
@@ -194,7 +195,7 @@ async def read_profile(reader: FastReader, principal: Principal, nip: str) -> di
     params["nip"] = nip
     row = await reader.fetch_one(f"asn.profile.{shape}", lambda: _profile_statement(shape), params)
     if row is None:
-        raise AsnNotFound(f"No ASN with NIP {nip[:18]} in your scope")
+        raise AsnNotFound(msg("No ASN with NIP {nip} in your scope", nip=nip[:18]))
     return dict(row)
 
 
@@ -207,12 +208,29 @@ def _nip_facts(
     try:
         facts = parse_nip(nip, employment_type)
     except NipInvalid as exc:
-        raise InvalidNip(f"NIP {nip[:18]} is not valid for {employment_type}: {exc}") from exc
+        raise InvalidNip(
+            msg(
+                "NIP {nip} is not valid for {employment_type}: {reason}",
+                nip=nip[:18],
+                employment_type=employment_type,
+                reason=exc.args[0],
+            )
+        ) from exc
     if gender is not None and gender != facts.gender:
-        raise NipMismatch(f"gender {gender} does not match the NIP, which encodes {facts.gender}")
+        raise NipMismatch(
+            msg(
+                "gender {gender} does not match the NIP, which encodes {encoded}",
+                gender=gender,
+                encoded=facts.gender,
+            )
+        )
     if birth_date is not None and birth_date != facts.birth_date:
         raise NipMismatch(
-            f"birth_date {birth_date.isoformat()} does not match the NIP, which encodes {facts.birth_date.isoformat()}"
+            msg(
+                "birth_date {birth_date} does not match the NIP, which encodes {encoded}",
+                birth_date=birth_date.isoformat(),
+                encoded=facts.birth_date.isoformat(),
+            )
         )
     return facts.gender, facts.birth_date
 
@@ -224,14 +242,18 @@ def _check_golongan(golongan: str | None, employment_type: str) -> None:
     if golongan not in allowed:
         kind = "PPPK (I..XVII)" if employment_type == "pppk" else "PNS/CPNS (I/a..IV/e)"
         raise InvalidGolongan(
-            f"golongan {golongan!r} is not a {kind} golongan; see /api/v1/reference/golongan"
+            msg(
+                "golongan {golongan!r} is not a {kind} golongan; see /api/v1/reference/golongan",
+                golongan=golongan,
+                kind=kind,
+            )
         )
 
 
 async def _check_unit(session: AsyncSession, principal: Principal, unit_id: int) -> None:
     await org_service.require_unit(session, unit_id)
     if not await org_service.unit_in_scope(session, principal, unit_id):
-        raise UnitOutOfScope(f"unit {unit_id} is outside the units you administer")
+        raise UnitOutOfScope(msg("unit {unit_id} is outside the units you administer", unit_id=unit_id))
 
 
 async def _check_position(session: AsyncSession, principal: Principal, position_id: int) -> None:
@@ -240,7 +262,11 @@ async def _check_position(session: AsyncSession, principal: Principal, position_
     position = await org_service.require_position(session, position_id)
     if not await org_service.unit_in_scope(session, principal, position.unit_id):
         raise PositionOutOfScope(
-            f"position {position_id} belongs to unit {position.unit_id}, outside the units you administer"
+            msg(
+                "position {position_id} belongs to unit {unit_id}, outside the units you administer",
+                position_id=position_id,
+                unit_id=position.unit_id,
+            )
         )
 
 
@@ -254,7 +280,7 @@ async def create(session: AsyncSession, principal: Principal, data: AsnCreate) -
     if data.position_id is not None:
         await _check_position(session, principal, data.position_id)
     if await session.get(Asn, data.nip) is not None:
-        raise AsnExists(f"An ASN with NIP {data.nip} exists")
+        raise AsnExists(msg("An ASN with NIP {nip} exists", nip=data.nip))
     asn = Asn(**(data.model_dump() | {"gender": gender, "birth_date": birth_date}))
     session.add(asn)
     await session.flush()
@@ -269,7 +295,11 @@ async def update(session: AsyncSession, principal: Principal, asn: Asn, data: As
         refused = sorted(set(changes) - SELF_EDITABLE)
         if refused:
             raise FieldNotEditable(
-                f"You may change only {', '.join(sorted(SELF_EDITABLE))}; {', '.join(refused)} come from SIMPEG",
+                msg(
+                    "You may change only {editable}; {refused} come from SIMPEG",
+                    editable=", ".join(sorted(SELF_EDITABLE)),
+                    refused=", ".join(refused),
+                ),
                 fields=refused,
             )
     if "nip" in changes and changes.pop("nip") != asn.nip:

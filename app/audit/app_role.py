@@ -10,6 +10,8 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.core.i18n import msg
+
 # Append-only for the application: rows are only ever inserted (and read).
 APPEND_ONLY = ("audit_log", "change_log")
 READ_ONLY = ("alembic_version",)
@@ -32,7 +34,10 @@ async def grant_app_role(connection: AsyncConnection, name: str, password: str |
     ).one()
     if name == owner:
         raise ValueError(
-            f"{name} is the role running the migrations; the application needs a role of its own"
+            msg(
+                "{name} is the role running the migrations; the application needs a role of its own",
+                name=name,
+            )
         )
     exists = (
         await connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name})

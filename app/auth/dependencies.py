@@ -12,6 +12,7 @@ from fastapi.security import OAuth2PasswordBearer
 from app.auth.access import AccessState
 from app.core.config import Settings
 from app.core.errors import Forbidden, Unauthorized
+from app.core.i18n import msg
 from app.core.openapi import answers
 from app.core.security import Principal, Role, TokenInvalid, VerifiedTokens, decode_access_token
 
@@ -103,8 +104,8 @@ def authorize(principal: Principal, roles: frozenset[Role], scope: str | None) -
     if principal.is_client:
         if scope is not None and scope in principal.scopes:
             return principal
-        need = f"the scope {scope}" if scope else "a user login"
-        raise InsufficientRights(f"This client lacks {need} for this operation")
+        need = msg("the scope {scope}", scope=scope) if scope else msg("a user login")
+        raise InsufficientRights(msg("This client lacks {need} for this operation", need=need))
     if principal.role in roles:
         return principal
     raise InsufficientRights("Your role may not perform this operation")

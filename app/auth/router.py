@@ -21,6 +21,7 @@ from app.auth.service import (
 )
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.i18n import msg
 from app.core.openapi import answers
 from app.core.security import Principal
 
@@ -89,7 +90,9 @@ async def auth_token(
     elif grant_type is None:
         raise InvalidRequest("grant_type is required (form-encoded body)")
     else:
-        raise UnsupportedGrantType(f"grant_type {grant_type[:40]!r} is not supported")
+        raise UnsupportedGrantType(
+            msg("grant_type {grant_type!r} is not supported", grant_type=grant_type[:40])
+        )
     return TokenResponse(
         access_token=issued.access_token,
         expires_in=issued.expires_in,

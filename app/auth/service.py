@@ -17,6 +17,7 @@ from app.auth.models import IntegrationClient, LoginThrottle, RefreshToken, User
 from app.core import audit
 from app.core.config import Settings
 from app.core.errors import DomainError, TooManyRequests
+from app.core.i18n import msg
 from app.core.security import (
     SCOPES,
     Principal,
@@ -215,7 +216,7 @@ class AuthService:
     def _throttled(locked_until: datetime, now: datetime) -> LoginThrottled:
         wait = max(1, math.ceil((locked_until - now).total_seconds()))
         return LoginThrottled(
-            f"Too many failed logins for this username; try again in {wait} seconds",
+            msg("Too many failed logins for this username; try again in {wait} seconds", wait=wait),
             headers={"Retry-After": str(wait)},
         )
 
@@ -386,7 +387,9 @@ class AuthService:
         granted = frozenset(client.scopes.split())
         requested = frozenset(scope.split()) if scope and scope.strip() else granted
         if not requested <= granted:
-            raise InvalidScope(f"This client may not request: {' '.join(sorted(requested - granted))}")
+            raise InvalidScope(
+                msg("This client may not request: {scopes}", scopes=" ".join(sorted(requested - granted)))
+            )
         token, expires_in = create_access_token(self.settings, principal_for_client(client, requested))
         return IssuedTokens(token, expires_in, None, " ".join(sorted(requested)))
 
@@ -430,7 +433,9 @@ class PasswordUnchanged(DomainError):
 def check_password_policy(password: str, user: User) -> None:
     """What a password a user chooses must satisfy (one-time passwords are generated instead)."""
     if len(password) < MIN_OWN_PASSWORD_LENGTH:
-        raise PasswordTooShort(f"The new password must have at least {MIN_OWN_PASSWORD_LENGTH} characters")
+        raise PasswordTooShort(
+            msg("The new password must have at least {length} characters", length=MIN_OWN_PASSWORD_LENGTH)
+        )
     lowered = password.lower()
     if any(name and name.lower() in lowered for name in (user.username, user.nip)):
         raise PasswordIsUsername("The new password must not contain the username or the NIP")
@@ -472,7 +477,7 @@ async def create_user(
 ) -> User:
     name = username.strip().lower()
     if (await session.execute(select(User.id).where(User.username == name))).first() is not None:
-        raise UsernameTaken(f"The username {name} is taken")
+        raise UsernameTaken(msg("The username {name} is taken", name=name))
     user = User(
         username=name,
         password_hash=hash_password(password),
@@ -500,7 +505,11 @@ async def create_client(
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown or not scopes:
         raise InvalidScopes(
-            f"Unknown or missing scopes: {' '.join(unknown) or '(none)'}; allowed: {' '.join(SCOPES)}"
+            msg(
+                "Unknown or missing scopes: {unknown}; allowed: {allowed}",
+                unknown=" ".join(unknown) or msg("(none)"),
+                allowed=" ".join(SCOPES),
+            )
         )
     secret = new_secret()
     client = IntegrationClient(

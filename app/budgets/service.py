@@ -31,6 +31,7 @@ from app.budgets.schemas import (
 from app.core import audit
 from app.core.concurrency import check_if_match
 from app.core.errors import NotFound, PreconditionRequired, Unprocessable
+from app.core.i18n import msg
 from app.core.security import Principal
 from app.core.types import round_jp
 from app.learning.models import JpYearTotal
@@ -60,7 +61,10 @@ class InvalidYearRange(Unprocessable):
 
 def _no_budget(year: int) -> BudgetNotFound:
     return BudgetNotFound(
-        f"No budget is recorded for {year}; PUT /api/v1/budgets/{year} with the year's total belanja daerah first"
+        msg(
+            "No budget is recorded for {year}; PUT /api/v1/budgets/{year} with the year's total belanja daerah first",
+            year=year,
+        )
     )
 
 
@@ -90,7 +94,10 @@ async def _insert(session: AsyncSession, row: Budget | UnitBudget) -> bool:
 
 def _lost_race(what: str) -> PreconditionRequired:
     return PreconditionRequired(
-        f"{what} was created by another request just now; read it and send If-Match to replace it"
+        msg(
+            "{what} was created by another request just now; read it and send If-Match to replace it",
+            what=what,
+        )
     )
 
 
@@ -103,7 +110,7 @@ async def put_budget(
     if existing is None:
         budget = Budget(year=year, **data)
         if not await _insert(session, budget):
-            raise _lost_race(f"The budget of {year}")
+            raise _lost_race(msg("The budget of {year}", year=year))
         audit.record(session, principal, "create", "budget", year, after=data)
         return budget, True
     check_if_match(if_match, existing.version)
@@ -153,7 +160,7 @@ async def put_unit_budget(
     if existing is None:
         row = UnitBudget(year=year, unit_id=unit_id, **data)
         if not await _insert(session, row):
-            raise _lost_race(f"The budget of unit {unit_id} in {year}")
+            raise _lost_race(msg("The budget of unit {unit_id} in {year}", unit_id=unit_id, year=year))
         audit.record(session, principal, "create", "unit_budget", key, after=data)
         return row, unit, True
     check_if_match(if_match, existing.version)
@@ -172,7 +179,11 @@ async def get_unit_budget(session: AsyncSession, principal: Principal, year: int
     row = await session.get(UnitBudget, (year, unit_id))
     if row is None:
         raise UnitBudgetNotFound(
-            f"Unit {unit_id} has no budget in {year}; PUT /api/v1/budgets/{year}/units/{unit_id} to record it"
+            msg(
+                "Unit {unit_id} has no budget in {year}; PUT /api/v1/budgets/{year}/units/{unit_id} to record it",
+                unit_id=unit_id,
+                year=year,
+            )
         )
     return row
 
@@ -302,7 +313,9 @@ async def compliance_trend(
 ) -> ComplianceTrend:
     """The check for every year on record in the range, in four queries whatever the number of years."""
     if from_year is not None and to_year is not None and from_year > to_year:
-        raise InvalidYearRange(f"from_year {from_year} is after to_year {to_year}")
+        raise InvalidYearRange(
+            msg("from_year {from_year} is after to_year {to_year}", from_year=from_year, to_year=to_year)
+        )
 
     def in_range(column: Any, stmt: Select[Any]) -> Select[Any]:
         if from_year is not None:

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.core.db import Base, is_postgres
+from app.core.i18n import msg
 from app.core.locks import lock_statement
 from app.core.types import UTCDateTime, utcnow
 
@@ -53,7 +54,7 @@ def _pending(session: AsyncSession | Session) -> dict[tuple[str, str], str]:
 def note(session: AsyncSession | Session, entity: str, key: str | int, op: str = "upsert") -> None:
     """Queue one change for this transaction; several of one row collapse to the last op."""
     if entity not in FEED_ENTITIES:
-        raise ValueError(f"the change feed does not carry {entity!r}")
+        raise ValueError(msg("the change feed does not carry {entity!r}", entity=entity))
     pending = _pending(session)
     pending.pop((entity, str(key)), None)  # re-inserted at the end: the feed keeps the order of the last op
     pending[(entity, str(key))] = op

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Header
 
 from app.core.errors import PreconditionFailed, PreconditionRequired
+from app.core.i18n import msg
 
 IfMatchHeader = Annotated[
     str | None,
@@ -32,5 +33,8 @@ def check_if_match(if_match: str | None, version: int) -> None:
     if "*" in tags or current in tags:
         return
     raise PreconditionFailed(
-        f"The resource has changed since you read it (current ETag {current}); read it again and retry"
+        msg(
+            "The resource has changed since you read it (current ETag {current}); read it again and retry",
+            current=current,
+        )
     )

@@ -23,6 +23,9 @@ from pydantic import BaseModel, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
+# The field error's type; app/core/locale/validation.json words its message in both languages.
+DECIMAL_PARSING = "decimal_parsing"
+
 
 class TitledByDirection(BaseModel):
     """A model read and written both, with a PlainDecimal: it takes a number or digits and is
@@ -56,7 +59,7 @@ class PlainDecimal:
         def plain_digits(value: Any) -> Any:
             if isinstance(value, str) and not pattern.fullmatch(value):
                 raise PydanticCustomError(
-                    "decimal_parsing",
+                    DECIMAL_PARSING,
                     "Input should be a number, or a string of plain digits within the bounds such as "
                     "{example}",
                     {"example": example},

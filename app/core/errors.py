@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any, ClassVar
 
@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
+from app.core.i18n import code_title, current_language, field_message, localise, msg
 from app.core.requestid import current_request_id
 
 log = logging.getLogger("bangkom.errors")
@@ -39,13 +40,15 @@ class DomainError(Exception):
     title: ClassVar[str | None] = None
 
     def __init__(self, detail: str | None = None, *, headers: dict[str, str] | None = None, **extra: Any):
+        # No detail: the code's title (app/core/locale/codes.json) says it, in the caller's language.
+        self.has_detail = bool(detail)
         self.detail = detail or self.default_detail()
         self.headers = headers or {}
         self.extra = extra
         super().__init__(self.detail)
 
     def default_detail(self) -> str:
-        return HTTPStatus(self.status).phrase
+        return code_title(self.code, HTTPStatus(self.status).phrase, "en")
 
 
 class BadRequest(DomainError):
@@ -101,7 +104,7 @@ def refuse_nulls(changes: Mapping[str, Any], fields: Iterable[str]) -> None:
     """Raise `NullNotAllowed` for the first of `fields` that `changes` (a PATCH body) sets to null."""
     for field in fields:
         if field in changes and changes[field] is None:
-            raise NullNotAllowed(f"{field} cannot be null")
+            raise NullNotAllowed(msg("{field} cannot be null", field=field))
 
 
 class PreconditionRequired(DomainError):
@@ -139,9 +142,9 @@ class Problem(BaseModel):
     )
 
     type: str = Field(description="A URI naming the problem type")
-    title: str
+    title: str = Field(description="What the code means, in the language asked for (Accept-Language)")
     status: int
-    detail: str
+    detail: str = Field(description="What went wrong this time and what to fix, in the language asked for")
     code: str = Field(description="Stable machine-readable error code")
     instance: str | None = None
     request_id: str | None = None
@@ -185,11 +188,12 @@ def problem_response(
     request: Request | None = None,
     **extra: Any,
 ) -> JSONResponse:
+    language = current_language()
     body: dict[str, Any] = {
         "type": f"https://bangkom.id/problems/{code}",
-        "title": title or HTTPStatus(status).phrase,
+        "title": code_title(code, title or HTTPStatus(status).phrase, language),
         "status": status,
-        "detail": detail,
+        "detail": localise(detail, language),
         "code": code,
     }
     if request is not None:
@@ -198,6 +202,7 @@ def problem_response(
     if rid:
         body["request_id"] = rid
     body.update({k: v for k, v in extra.items() if v is not None})
+    headers = {**(headers or {}), "Content-Language": language}
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 
@@ -205,10 +210,17 @@ def _loc(loc: tuple[Any, ...] | list[Any]) -> list[str | int]:
     return [p if isinstance(p, int) else str(p) for p in loc]
 
 
+def _field_name(loc: Sequence[str | int]) -> str:
+    # "email", not "body.email": the detail is read by people; `errors[].loc` keeps the full path.
+    parts = loc[1:] if len(loc) > 1 and loc[0] in {"body", "query", "path", "header"} else loc
+    return ".".join(str(p) for p in parts)
+
+
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
+    detail = exc.detail if exc.has_detail else code_title(exc.code, exc.detail)
     return problem_response(
-        exc.status, exc.code, exc.detail, title=exc.title, headers=exc.headers, request=request, **exc.extra
+        exc.status, exc.code, detail, title=exc.title, headers=exc.headers, request=request, **exc.extra
     )
 
 
@@ -220,12 +232,14 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         if isinstance(denied, DomainError):
             return await _domain_error(request, denied)
     errors = [
-        {"loc": _loc(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+        {"loc": _loc(e.get("loc", ())), "msg": field_message(e), "type": str(e.get("type", ""))}
         for e in exc.errors()
     ]
     first = errors[0] if errors else None
     detail = (
-        f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}" if first else "The request is not valid"
+        f"{_field_name(first['loc'])}: {first['msg']}"
+        if first
+        else localise(msg("The request is not valid"))
     )
     return problem_response(422, "validation_error", detail, request=request, errors=errors)
 
@@ -236,15 +250,18 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     code = codes.get(exc.status_code, f"http_{exc.status_code}")
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     if exc.status_code == 404 and detail == "Not Found":
-        detail = f"No route for {request.method} {request.url.path}"
+        detail = msg("No route for {method} {path}", method=request.method, path=request.url.path)
     headers = exc.headers
     if exc.status_code == 405:
         allowed = allowed_methods(request)
         if not allowed:  # only the SPA's catch-all (GET) matched: no API resource lives here
             return problem_response(
-                404, "not_found", f"No route for {request.method} {request.url.path}", request=request
+                404,
+                "not_found",
+                msg("No route for {method} {path}", method=request.method, path=request.url.path),
+                request=request,
             )
-        detail = f"{request.method} is not allowed on {request.url.path}"
+        detail = msg("{method} is not allowed on {path}", method=request.method, path=request.url.path)
         headers = {**(headers or {}), "Allow": ", ".join(allowed)}
     return problem_response(exc.status_code, code, detail, headers=headers, request=request)
 

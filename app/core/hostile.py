@@ -19,6 +19,7 @@ from urllib.parse import unquote_to_bytes
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import PROBLEM_MEDIA_TYPE
+from app.core.i18n import code_title, current_language, localise
 from app.core.requestid import current_request_id
 
 # `\u0000` in JSON text, unless its backslash is itself escaped (`\\u0000` is the six characters).
@@ -108,18 +109,22 @@ class HostileInputMiddleware:
 async def _refuse(send: Send, scope: Scope, status: int, detail: str) -> None:
     problem: dict[str, Any] = {
         "type": f"https://bangkom.id/problems/{_CODES[status]}",
-        "title": HTTPStatus(status).phrase,
+        "title": code_title(_CODES[status], HTTPStatus(status).phrase),
         "status": status,
-        "detail": detail,
+        "detail": localise(detail),
         "code": _CODES[status],
         "instance": scope["path"].replace("\x00", ""),
     }
     if status == 422:  # the shape of every other validation error (app/core/errors.py)
-        problem["errors"] = [{"loc": ["body"], "msg": detail, "type": "string_nul"}]
+        problem["errors"] = [{"loc": ["body"], "msg": problem["detail"], "type": "string_nul"}]
     rid = current_request_id()
     if rid:
         problem["request_id"] = rid
     body = json.dumps(problem).encode()
-    headers = [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
+    headers = [
+        (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+        (b"content-length", str(len(body)).encode()),
+        (b"content-language", current_language().encode()),
+    ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

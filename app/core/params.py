@@ -15,6 +15,7 @@ from fastapi import Path
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 from starlette.convertors import StringConvertor, register_url_convertor
 
+from app.core.i18n import msg
 from app.core.text import strip_format
 
 _NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
@@ -39,9 +40,12 @@ EARLIEST_DATE = date(EARLIEST_YEAR, 1, 1)
 def before_floor(value: date) -> str | None:
     """Why `value` is refused as a dated fact, or None when a year filter can reach it."""
     if value < EARLIEST_DATE:
-        return (
-            f"{value.isoformat()} is before {EARLIEST_DATE.isoformat()}: Bangkom records dates from "
-            f"{EARLIEST_YEAR} on, as far back as its year filters reach"
+        return msg(
+            "{date} is before {earliest}: Bangkom records dates from {year} on, as far back as its "
+            "year filters reach",
+            date=value.isoformat(),
+            earliest=EARLIEST_DATE.isoformat(),
+            year=EARLIEST_YEAR,
         )
     return None
 
@@ -94,7 +98,11 @@ def trimmed(min_length: int = 0) -> AfterValidator:
         value = strip_format(value).strip()
         if len(value) < min_length:
             raise ValueError(
-                f"String should have at least {min_length} characters besides spaces and invisible characters"
+                msg(
+                    "String should have at least {min_length} characters besides spaces and invisible "
+                    "characters",
+                    min_length=min_length,
+                )
             )
         return value
 

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.config import Settings
+from app.core.i18n import code_title, current_language, localise, msg
 from app.core.requestid import current_request_id
 from app.core.security import Principal, TokenInvalid, VerifiedTokens, decode_access_token
 
@@ -115,9 +116,15 @@ class RateLimitMiddleware:
     async def _refuse(self, scope: Scope, send: Send, reset: int) -> None:
         body: dict[str, object] = {
             "type": "https://bangkom.id/problems/rate_limited",
-            "title": "Too Many Requests",
+            "title": code_title("rate_limited", "Too Many Requests"),
             "status": 429,
-            "detail": f"More than {self.limit} requests in a minute; retry in {reset} seconds",
+            "detail": localise(
+                msg(
+                    "More than {limit} requests in a minute; retry in {reset} seconds",
+                    limit=self.limit,
+                    reset=reset,
+                )
+            ),
             "code": "rate_limited",
             "instance": scope["path"],
         }
@@ -128,6 +135,7 @@ class RateLimitMiddleware:
         headers = [
             (b"content-type", b"application/problem+json"),
             (b"content-length", str(len(raw)).encode()),
+            (b"content-language", current_language().encode()),
             (b"retry-after", str(reset).encode()),
             (b"ratelimit-policy", self._policy),
             (b"ratelimit", _state(0, reset)),

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.i18n import code_title, current_language, localise, msg, negotiate, reset_language, set_language
 from app.core.logs import ACCESS_LOGGER, redact, request_id_var
 
 log = logging.getLogger("bangkom.errors")
@@ -77,9 +78,9 @@ def _problem(status: int, code: str, title: str, detail: str, rid: str) -> bytes
     return json.dumps(
         {
             "type": f"https://bangkom.id/problems/{code}",
-            "title": title,
+            "title": code_title(code, title),
             "status": status,
-            "detail": detail,
+            "detail": localise(detail),
             "code": code,
             "request_id": rid,
         }
@@ -105,17 +106,21 @@ class RequestContextMiddleware:
             return
         incoming = None
         declared_length = None
+        accept_language = None
         for name, value in scope["headers"]:
             if name == b"x-request-id":
                 incoming = value.decode("latin-1")
             elif name == b"content-length":
                 declared_length = value
+            elif name == b"accept-language":
+                accept_language = value.decode("latin-1")
         # A caller's id is kept only if it is harmless to log (no NIK or phone number as an id either).
         if incoming and _SAFE_ID.match(incoming) and redact(incoming) == incoming:
             rid = incoming
         else:
             rid = _new_request_id()
         token = request_id_var.set(rid)
+        language_token = set_language(negotiate(accept_language))
         began = time.perf_counter()
         status = 0
         rid_bytes = rid.encode()
@@ -139,6 +144,7 @@ class RequestContextMiddleware:
             headers = [
                 (b"content-type", b"application/problem+json"),
                 (b"content-length", str(len(body)).encode()),
+                (b"content-language", current_language().encode()),
             ]
             await send_with_headers(
                 {"type": "http.response.start", "status": status, "headers": headers + (extra or [])}
@@ -162,7 +168,7 @@ class RequestContextMiddleware:
                 413,
                 "payload_too_large",
                 "Content Too Large",
-                f"The request body exceeds {limit} bytes for this endpoint",
+                msg("The request body exceeds {limit} bytes for this endpoint", limit=limit),
                 rid,
             )
             await send_problem(413, body, [(b"connection", b"close")])
@@ -196,6 +202,7 @@ class RequestContextMiddleware:
             if access_log.isEnabledFor(level):
                 self._log_access(level, scope, status, began)
             request_id_var.reset(token)
+            reset_language(language_token)
 
     @staticmethod
     def _log_access(level: int, scope: Scope, status: int, began: float) -> None:

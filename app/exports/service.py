@@ -25,6 +25,7 @@ from app.competencies.reports import service as competency_reports
 from app.core.downloads import Batches, Export, SessionSource
 from app.core.errors import Unprocessable
 from app.core.fastread import FastReader
+from app.core.i18n import msg
 from app.core.security import Principal
 from app.core.spreadsheets import Column, Kind, Row, Sheet
 from app.core.types import round_jp
@@ -441,7 +442,11 @@ async def asn_recap(
     ).all()
     if len(rows) > MAX_RECAP_RECORDS:
         raise RecapTooLarge(
-            f"More than {MAX_RECAP_RECORDS} verified records in {year}; use the spreadsheet exports instead"
+            msg(
+                "More than {limit} verified records in {year}; use the spreadsheet exports instead",
+                limit=MAX_RECAP_RECORDS,
+                year=year,
+            )
         )
     forms = _form_names()
 

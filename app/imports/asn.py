@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.i18n import msg
 from app.core.security import Principal
 from app.imports.layouts import SourceRow
 from app.imports.lines import Applied, ReportLine
@@ -60,7 +61,11 @@ async def apply(
                     _name(row),
                     DUPLICATE_IN_FILE,
                     "nip",
-                    f"NIP {nip} is already in row {seen[nip]} of this file; give each NIP once",
+                    msg(
+                        "NIP {nip} is already in row {row} of this file; give each NIP once",
+                        nip=nip,
+                        row=seen[nip],
+                    ),
                 )
             )
             continue

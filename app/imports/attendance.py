@@ -25,6 +25,7 @@ from app.asn.nip import NipInvalid, parse_nip
 from app.competencies.courses import service as courses
 from app.core.db import chunked
 from app.core.errors import DomainError, Unprocessable
+from app.core.i18n import msg
 from app.core.params import before_floor
 from app.core.security import Principal
 from app.core.text import strip_format
@@ -32,7 +33,8 @@ from app.core.types import latest_indonesian_date
 from app.imports import models
 from app.imports.attendance_layouts import parse_report
 from app.imports.attendance_people import Participant, attended_seconds, group, nip_in, resembles
-from app.imports.lines import AttendanceOutcome, ReportLine
+from app.imports.lines import AttendanceOutcome, ReportLine, reason_of
+from app.imports.lines import notes as joined_notes
 from app.learning import service as learning
 from app.learning.models import VERIFIED
 from app.learning.schemas import RecordCreate
@@ -50,8 +52,8 @@ class InvalidOption(Unprocessable):
     code = "invalid_option"
 
 
-def _invalid(field: str, detail: str) -> InvalidOption:
-    return InvalidOption(f"{field}: {detail}", field=field)
+def _invalid(detail: str, *, field: str) -> InvalidOption:
+    return InvalidOption(msg("{field}: {problem}", field=field, problem=detail), field=field)
 
 
 # -- options -----------------------------------------------------------------------------------------
@@ -72,9 +74,12 @@ def _int(options: dict[str, Any], key: str, low: int, high: int) -> int | None:
     try:
         number = int(text)
     except ValueError:
-        raise _invalid(key, f"{text[:40]!r} is not a whole number") from None
+        raise _invalid(msg("{value!r} is not a whole number", value=text[:40]), field=key) from None
     if not low <= number <= high:
-        raise _invalid(key, f"must be between {low} and {high}, not {number}")
+        raise _invalid(
+            msg("must be between {low} and {high}, not {number}", low=low, high=high, number=number),
+            field=key,
+        )
     return number
 
 
@@ -85,12 +90,16 @@ def _date(options: dict[str, Any], key: str) -> date | None:
     try:
         value = date.fromisoformat(text)
     except ValueError:
-        raise _invalid(key, f"{text[:40]!r} is not a date (YYYY-MM-DD)") from None
+        raise _invalid(msg("{value!r} is not a date (YYYY-MM-DD)", value=text[:40]), field=key) from None
     if (too_early := before_floor(value)) is not None:
-        raise _invalid(key, too_early)
+        raise _invalid(too_early, field=key)
     if value > latest_indonesian_date():
         raise _invalid(
-            key, f"{value.isoformat()} is in the future; import attendance once the session is held"
+            msg(
+                "{date} is in the future; import attendance once the session is held",
+                date=value.isoformat(),
+            ),
+            field=key,
         )
     return value
 
@@ -103,12 +112,15 @@ def _min_share(options: dict[str, Any]) -> Decimal:
     try:
         share = Decimal(text.rstrip("%").strip().replace(",", "."))
     except InvalidOperation:
-        raise _invalid("min_share", f"{text[:40]!r} is not a number such as 0.75") from None
+        raise _invalid(
+            msg("{value!r} is not a number such as 0.75", value=text[:40]), field="min_share"
+        ) from None
     if percent:
         share /= 100
     if not share.is_finite() or not 0 < share <= 1:
         raise _invalid(
-            "min_share", f"must be more than 0 and at most 1 (a share such as 0.75), not {text[:40]}"
+            msg("must be more than 0 and at most 1 (a share such as 0.75), not {value}", value=text[:40]),
+            field="min_share",
         )
     return share.normalize()
 
@@ -116,11 +128,11 @@ def _min_share(options: dict[str, Any]) -> Decimal:
 def _title(options: dict[str, Any]) -> str:
     title = " ".join((_text(options, "title") or "").split())
     if not title:
-        raise _invalid("title", "give the session's title, or a course_id from the catalogue")
+        raise _invalid(msg("give the session's title, or a course_id from the catalogue"), field="title")
     if len(title) > 300:
-        raise _invalid("title", "at most 300 characters")
+        raise _invalid(msg("at most 300 characters"), field="title")
     if any(ord(c) < 32 or ord(c) == 127 for c in title):
-        raise _invalid("title", "control characters are not allowed")
+        raise _invalid(msg("control characters are not allowed"), field="title")
     return title
 
 
@@ -148,7 +160,8 @@ async def check_options(
         for key in ("title", "form_code"):
             if _text(options, key) is not None:
                 raise _invalid(
-                    key, "give course_id or title and form_code, not both; the course names the session"
+                    msg("give course_id or title and form_code, not both; the course names the session"),
+                    field=key,
                 )
         course = await courses.get(session, course_id)
         title, form_code, organizer = course.title, course.form_code, course.organizer
@@ -162,12 +175,15 @@ async def check_options(
         title = _title(options)
         form_code = _text(options, "form_code") or ""
         if not form_code:
-            raise _invalid("form_code", "give the learning form code, see /api/v1/reference/learning_forms")
+            raise _invalid(
+                msg("give the learning form code, see /api/v1/reference/learning_forms"), field="form_code"
+            )
         if session_date is None:
-            raise _invalid("session_date", "give the date of the session (YYYY-MM-DD)")
+            raise _invalid(msg("give the date of the session (YYYY-MM-DD)"), field="session_date")
         if minutes is None:
             raise _invalid(
-                "session_minutes", f"give the session's length in minutes (1 to {MAX_SESSION_MINUTES})"
+                msg("give the session's length in minutes (1 to {limit})", limit=MAX_SESSION_MINUTES),
+                field="session_minutes",
             )
     check_form_code(form_code, field="form_code")
     return {
@@ -186,10 +202,23 @@ async def check_options(
 def _course_day(starts: date | None, ends: date | None, course_id: int) -> date:
     if starts is not None and (ends is None or ends == starts):
         if starts > latest_indonesian_date():
-            raise _invalid("session_date", f"course {course_id} starts {starts.isoformat()}, in the future")
+            raise _invalid(
+                msg(
+                    "course {course_id} starts {date}, in the future",
+                    course_id=course_id,
+                    date=starts.isoformat(),
+                ),
+                field="session_date",
+            )
         return starts
-    when = f"runs from {starts.isoformat()} to {ends.isoformat()}" if starts and ends else "has no dates"
-    raise _invalid("session_date", f"course {course_id} {when}; give the date of this session")
+    if starts and ends:
+        when = msg("runs from {start} to {end}", start=starts.isoformat(), end=ends.isoformat())
+    else:
+        when = msg("has no dates")
+    raise _invalid(
+        msg("course {course_id} {when}; give the date of this session", course_id=course_id, when=when),
+        field="session_date",
+    )
 
 
 async def _course_minutes(
@@ -202,8 +231,10 @@ async def _course_minutes(
         if 1 <= minutes <= MAX_SESSION_MINUTES:
             return minutes
     raise _invalid(
-        "session_minutes",
-        f"the course's length cannot tell the session's; give it (1 to {MAX_SESSION_MINUTES})",
+        msg(
+            "the course's length cannot tell the session's; give it (1 to {limit})", limit=MAX_SESSION_MINUTES
+        ),
+        field="session_minutes",
     )
 
 
@@ -315,18 +346,22 @@ async def _match(session: AsyncSession, principal: Principal, people: list[Parti
                 notes.append(_review_note(review, nameless=verdict is None))
         owners = by_email.get(person.email or "", [])
         if len(owners) == 1:
-            matches.append(_Match(person, owners[0], owners[0].nip, "; ".join(notes) or None))
+            matches.append(_Match(person, owners[0], owners[0].nip, joined_notes(notes)))
             continue
         if len(owners) > 1:
             notes.append(
-                f"{len(owners)} ASN profiles have the email {person.email}; write the NIP in the display name"
+                msg(
+                    "{count} ASN profiles have the email {email}; write the NIP in the display name",
+                    count=len(owners),
+                    email=person.email,
+                )
             )
         elif person.email:
-            notes.append(f"no active ASN in your scope has the email {person.email}")
+            notes.append(msg("no active ASN in your scope has the email {email}", email=person.email))
         elif nip is None:
-            notes.append("neither an email nor an 18-digit NIP in the display name")
+            notes.append(msg("neither an email nor an 18-digit NIP in the display name"))
         nameless = review is not None and verdict is None
-        matches.append(_Match(person, None, nip, "; ".join(notes), review, nameless=nameless))
+        matches.append(_Match(person, None, nip, joined_notes(notes) or "", review, nameless=nameless))
     return matches
 
 
@@ -341,13 +376,16 @@ def _resemblance(person: Participant, asn: Asn) -> bool | None:
 
 def _review_note(asn: Asn, *, nameless: bool) -> str:
     if nameless:
-        return (
-            f"the display name gives the NIP {asn.nip} ({asn.name}) but no name to check it against; "
-            "credit it by hand if it is them"
+        return msg(
+            "the display name gives the NIP {nip} ({name}) but no name to check it against; "
+            "credit it by hand if it is them",
+            nip=asn.nip,
+            name=asn.name,
         )
-    return (
-        f"the display name does not resemble {asn.name}, whose NIP {asn.nip} it gives; "
-        "credit it by hand if it is them"
+    return msg(
+        "the display name does not resemble {name}, whose NIP {nip} it gives; credit it by hand if it is them",
+        name=asn.name,
+        nip=asn.nip,
     )
 
 
@@ -356,10 +394,10 @@ def _nip_note(nip: str) -> str:
     for employment_type in ("pns", "pppk"):
         try:
             parse_nip(nip, employment_type)
-            return f"no active ASN in your scope has the NIP {nip} written in the display name"
+            return msg("no active ASN in your scope has the NIP {nip} written in the display name", nip=nip)
         except NipInvalid as exc:
-            problems.append(str(exc))
-    return f"{nip} in the display name is not a valid NIP ({problems[0]})"
+            problems.append(reason_of(exc))
+    return msg("{nip} in the display name is not a valid NIP ({problem})", nip=nip, problem=problems[0])
 
 
 def _merge_by_nip(matches: Sequence[_Match]) -> list[_Match]:
@@ -406,7 +444,7 @@ async def _line(
     problem = person.problem
     if problem is not None:
         line.code, line.field = problem.problem_code, problem.problem_field
-        line.detail = f"line {problem.line}: {problem.problem}"
+        line.detail = msg("line {line}: {problem}", line=problem.line, problem=problem.problem)
         return line
     attended = _minutes(attended_seconds(person))
     minutes = min(attended, meeting.minutes)
@@ -414,20 +452,29 @@ async def _line(
     data |= {"minutes": minutes, "share": float(share), "jp": None, "record_id": None}
     notes = [match.detail] if match.detail else []
     if attended > meeting.minutes:
-        notes.append(f"attended {attended} minutes; credited the session's {meeting.minutes}")
-    line.detail = "; ".join(notes) or None
+        notes.append(
+            msg(
+                "attended {attended} minutes; credited the session's {minutes}",
+                attended=attended,
+                minutes=meeting.minutes,
+            )
+        )
+    line.detail = joined_notes(notes)
     if match.asn is None and match.review is None:
         line.outcome = models.UNMATCHED
         return line
     # Below the threshold nothing would be credited, so there is nothing to review either.
     if Decimal(minutes) < meeting.min_share * meeting.minutes:
         line.outcome = models.BELOW_THRESHOLD
-        line.detail = (
-            f"attended {minutes} of {meeting.minutes} minutes ({_percent(share)}); "
-            f"at least {_percent(meeting.min_share)} counts"
+        line.detail = msg(
+            "attended {minutes} of {session} minutes ({share}); at least {least} counts",
+            minutes=minutes,
+            session=meeting.minutes,
+            share=_percent(share),
+            least=_percent(meeting.min_share),
         )
         if match.asn is None:
-            line.detail += f"; {match.detail}"
+            line.detail = joined_notes([line.detail, match.detail])
         return line
     if match.asn is None:
         line.outcome = models.NEEDS_REVIEW
@@ -474,7 +521,9 @@ async def _record(
         outcome.created += 1
     else:
         outcome.unchanged += 1
-        line.detail = f"learning record {record.id} exists from an earlier upload of this session"
+        line.detail = msg(
+            "learning record {record_id} exists from an earlier upload of this session", record_id=record.id
+        )
     if record.status != VERIFIED and created:
-        line.detail = "your own attendance is a claim another admin must verify"
+        line.detail = msg("your own attendance is a claim another admin must verify")
     return line

@@ -16,12 +16,14 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from app.core.errors import Unprocessable
+from app.core.i18n import msg
 from app.imports import reading
 from app.imports.layouts import MissingColumns
+from app.imports.lines import reason_of
 from app.imports.reading import UnreadableFile
 
 ZOOM, MEET, TEAMS, TEAMS_LEGACY = "zoom", "google_meet", "teams", "teams_legacy"
-SUPPORTED = (
+SUPPORTED = msg(
     "Zoom participants or webinar attendee report (Name (Original Name), User Email, Join Time, "
     "Leave Time, Duration (Minutes)); Google Meet attendance report (First name, Last name, Email, "
     "Duration, Time joined, Time exited); Microsoft Teams attendance report (2. Participants / "
@@ -242,7 +244,9 @@ def _is_section(cells: list[str]) -> bool:
 def parse_duration(value: str) -> int:
     """Seconds in `1h 5m 12s`, `1 hr 5 min`, `45 min`, `01:05:12`, or a bare number of minutes (Zoom)."""
     text = value.strip().lstrip("<>~ ").strip()
-    bad = ValueError(f"{value.strip()[:40]!r} is not a duration such as 1h 5m 12s, 1 hr 5 min or 45")
+    bad = ValueError(
+        msg("{value!r} is not a duration such as 1h 5m 12s, 1 hr 5 min or 45", value=value.strip()[:40])
+    )
     try:
         number: Decimal | None = Decimal(text.replace(",", "."))
     except InvalidOperation:
@@ -278,15 +282,15 @@ _BASE_DAY = date(2000, 1, 1)  # the day of a time given without a date (Google M
 def _when(value: str) -> _When:
     match = _WHEN.match(value.strip())
     if match is None:
-        raise ValueError(f"{value.strip()[:40]!r} is not a time")
+        raise ValueError(msg("{value!r} is not a time", value=value.strip()[:40]))
     hour, minute, second = int(match["h"]), int(match["mi"]), int(match["s"] or 0)
     ampm = (match["ampm"] or "").lower()
     if ampm:
         if not 1 <= hour <= 12:
-            raise ValueError(f"{value.strip()[:40]!r} is not a time")
+            raise ValueError(msg("{value!r} is not a time", value=value.strip()[:40]))
         hour = hour % 12 + (12 if ampm.startswith("p") else 0)
     if hour > 23 or minute > 59 or second > 59:
-        raise ValueError(f"{value.strip()[:40]!r} is not a time")
+        raise ValueError(msg("{value!r} is not a time", value=value.strip()[:40]))
     parts = (match["a"], match["b"], match["c"])
     a, b, c = (int(p) if p is not None else None for p in parts)
     return _When(a, b, c, time(hour, minute, second), bool(ampm))
@@ -367,8 +371,12 @@ def _choose(
 def _missing(header: _Header) -> MissingColumns:
     have = ", ".join(header.labels.values())
     return MissingColumns(
-        "The participant report has no join and leave times or duration column "
-        f"(found: {have}); export the full report. Supported: {SUPPORTED}"
+        msg(
+            "The participant report has no join and leave times or duration column "
+            "(found: {found}); export the full report. Supported: {supported}",
+            found=have,
+            supported=SUPPORTED,
+        )
     )
 
 
@@ -388,7 +396,7 @@ def _stays(header: _Header, data: list[tuple[int, list[str]]]) -> list[Stay]:
             try:
                 stay.seconds = parse_duration(duration)
             except ValueError as exc:
-                duration_problem = f"{header.labels['duration']}: {exc}"
+                duration_problem = _at(header.labels["duration"], reason_of(exc))
         if header.kind == "stay" or stay.seconds is None:
             try:
                 times.append((stay, *_times(row, header)))
@@ -402,11 +410,16 @@ def _stays(header: _Header, data: list[tuple[int, list[str]]]) -> list[Stay]:
         try:
             stay.joined, stay.left = _interval(joined, left, day_first)
         except ValueError as exc:
-            stay.fail(INVALID_TIME, str(exc), header.labels.get("join"))
+            stay.fail(INVALID_TIME, reason_of(exc), header.labels.get("join"))
     for stay in stays:
         if stay.problem is None and stay.seconds is None and (stay.joined is None or stay.left is None):
-            stay.fail(MISSING_TIME, "the row has neither join and leave times nor a duration", None)
+            stay.fail(MISSING_TIME, msg("the row has neither join and leave times nor a duration"), None)
     return stays
+
+
+def _at(column: str, problem: str) -> str:
+    """A problem with a row's cell, after the column's name as the file writes it."""
+    return msg("{column}: {problem}", column=column, problem=problem)
 
 
 class _BadValue(Exception):
@@ -430,7 +443,7 @@ def _times(row: list[str], header: _Header) -> tuple[_When | None, _When | None]
         try:
             out.append(_when(raw))
         except ValueError as exc:
-            raise _BadValue(label, f"{label}: {exc}") from exc
+            raise _BadValue(label, _at(label, reason_of(exc))) from exc
     return out[0], out[1]
 
 
@@ -441,7 +454,7 @@ def _interval(
         start = datetime.combine(_day(joined, day_first), joined.clock) if joined else None
         end = datetime.combine(_day(left, day_first), left.clock) if left else None
     except ValueError as exc:
-        raise ValueError(f"a date in the row is not a calendar date ({exc})") from exc
+        raise ValueError(msg("a date in the row is not a calendar date ({reason})", reason=str(exc))) from exc
     if start is not None and end is not None and end < start:
         if joined is not None and joined.a is None:
             end += timedelta(days=1)  # a time without a date, past midnight
@@ -464,7 +477,7 @@ def _events(header: _Header, data: list[tuple[int, list[str]]]) -> list[Stay]:
                 (line, name, _value(row, header, "action").lower(), _when(_value(row, header, "timestamp")))
             )
         except ValueError as exc:
-            stays.append(Stay(line, name, None).fail(INVALID_TIME, f"{label}: {exc}", label))
+            stays.append(Stay(line, name, None).fail(INVALID_TIME, _at(label, reason_of(exc)), label))
     day_first = _day_first(when for *_, when in read if when is not None)
     events: list[tuple[int, str, str, datetime]] = []
     for line, name, action, when in read:
@@ -472,7 +485,8 @@ def _events(header: _Header, data: list[tuple[int, list[str]]]) -> list[Stay]:
         try:
             events.append((line, name, action, datetime.combine(_day(when, day_first), when.clock)))
         except ValueError:
-            stays.append(Stay(line, name, None).fail(INVALID_TIME, f"{label}: not a calendar date", label))
+            problem = _at(label, msg("not a calendar date"))
+            stays.append(Stay(line, name, None).fail(INVALID_TIME, problem, label))
     if not events:
         return stays
     first, last = min(e[3] for e in events), max(e[3] for e in events)
@@ -489,7 +503,7 @@ def _events(header: _Header, data: list[tuple[int, list[str]]]) -> list[Stay]:
             else:
                 stays.append(Stay(line, name, None, joined=first, left=at))  # there before the report began
         else:
-            problem = f"{header.labels['action']}: {action[:40]!r} is not Joined or Left"
+            problem = _at(header.labels["action"], msg("{value!r} is not Joined or Left", value=action[:40]))
             stays.append(Stay(line, name, None).fail(INVALID_ACTION, problem, header.labels["action"]))
     for pending in open_joins.values():
         for stay in pending:
@@ -518,4 +532,9 @@ def parse_report(content: bytes) -> Report:
         return report
     if incomplete is not None:
         raise _missing(incomplete)
-    raise UnknownLayout(f"The file is not a participant report of a known layout; supported: {SUPPORTED}")
+    raise UnknownLayout(
+        msg(
+            "The file is not a participant report of a known layout; supported: {supported}",
+            supported=SUPPORTED,
+        )
+    )

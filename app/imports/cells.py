@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from app.core.i18n import msg
 from app.core.types import round2
 
 
@@ -48,7 +49,10 @@ def nip(value: Any) -> str:
     out = text(value).replace(" ", "")
     if _SCIENTIFIC.match(out):
         raise CellError(
-            f"the NIP {out} is in scientific notation (a number column); format the NIP column as Text"
+            msg(
+                "the NIP {nip} is in scientific notation (a number column); format the NIP column as Text",
+                nip=out,
+            )
         )
     return out
 
@@ -86,13 +90,13 @@ def integer(value: Any) -> int:
     if isinstance(value, float):
         if value.is_integer():
             return int(value)
-        raise CellError(f"expected a whole number, not {value}")
+        raise CellError(msg("expected a whole number, not {value}", value=value))
     out = text(value).replace(" ", "")
     if re.fullmatch(r"[+-]?\d+", out):
         return int(out)
     if re.fullmatch(r"\d+[.,]0+", out):
         return int(re.split(r"[.,]", out)[0])
-    raise CellError(f"expected a whole number, not {out[:40]!r}")
+    raise CellError(msg("expected a whole number, not {value!r}", value=out[:40]))
 
 
 def rupiah(value: Any) -> int:
@@ -105,7 +109,9 @@ def rupiah(value: Any) -> int:
     try:
         return integer(out)
     except CellError as exc:
-        raise CellError(f"expected an amount in whole rupiah, not {text(value)[:40]!r}") from exc
+        raise CellError(
+            msg("expected an amount in whole rupiah, not {value!r}", value=text(value)[:40])
+        ) from exc
 
 
 def decimal(value: Any) -> Decimal:
@@ -123,7 +129,9 @@ def decimal(value: Any) -> Decimal:
     try:
         number = Decimal(out)
     except InvalidOperation as exc:
-        raise CellError(f"expected a number such as 4,5 or 4.5, not {text(value)[:40]!r}") from exc
+        raise CellError(
+            msg("expected a number such as 4,5 or 4.5, not {value!r}", value=text(value)[:40])
+        ) from exc
     if not number.is_finite():
         raise CellError("expected a finite number")
     return number
@@ -146,8 +154,8 @@ def day(value: Any) -> date:
         if found := _DAY_FIRST.match(out):
             return date(int(found.group(3)), int(found.group(2)), int(found.group(1)))
     except ValueError as exc:
-        raise CellError(f"{out[:40]!r} is not a real date") from exc
-    raise CellError(f"expected a date as YYYY-MM-DD or DD/MM/YYYY, not {out[:40]!r}")
+        raise CellError(msg("{value!r} is not a real date", value=out[:40])) from exc
+    raise CellError(msg("expected a date as YYYY-MM-DD or DD/MM/YYYY, not {value!r}", value=out[:40]))
 
 
 _TRUE = frozenset({"ya", "y", "yes", "true", "benar", "1", "aktif"})
@@ -164,7 +172,7 @@ def boolean(value: Any) -> bool:
         return True
     if out in _FALSE:
         return False
-    raise CellError(f"expected Ya or Tidak, not {text(value)[:40]!r}")
+    raise CellError(msg("expected Ya or Tidak, not {value!r}", value=text(value)[:40]))
 
 
 _MALE = frozenset({"l", "laki laki", "laki", "pria", "male", "m"})
@@ -177,7 +185,7 @@ def gender(value: Any) -> str:
         return "male"
     if out in _FEMALE:
         return "female"
-    raise CellError(f"expected L (laki-laki) or P (perempuan), not {text(value)[:40]!r}")
+    raise CellError(msg("expected L (laki-laki) or P (perempuan), not {value!r}", value=text(value)[:40]))
 
 
 def codes(value: Any) -> list[str]:

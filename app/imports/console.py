@@ -90,7 +90,8 @@ def _summary(job: ImportJob) -> list[str]:
 
 
 async def _write_report(db: Database, job: ImportJob, target: Path) -> None:
-    out = await downloads.write_xlsx(files.report(job), db.read_sessions)
+    # The command line speaks English, its error report too.
+    out = await downloads.write_xlsx(files.report(job, "en"), db.read_sessions)
 
     def save() -> None:
         with target.open("wb") as sink:

@@ -19,9 +19,11 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.downloads import Export, SessionSource
+from app.core.i18n import Language, current_language
 from app.core.security import Principal
 from app.core.spreadsheets import NUMBER_FORMATS, Column, CsvWriter, Kind, Row, Sheet
 from app.imports.layouts import LAYOUTS, Layout
+from app.imports.lines import answered
 from app.imports.models import (
     ASN,
     ATTENDANCE,
@@ -68,9 +70,10 @@ ATTENDANCE_DATA = ("email", "minutes", "share", "jp", "record_id")
 # -- the report ------------------------------------------------------------------------------------
 
 
-def _report_row(attendance: bool) -> Any:
+def _report_row(attendance: bool, language: Language) -> Any:
     def row(r: ImportRow) -> Row:
-        out: list[Any] = [r.row, r.nip, r.name, OUTCOMES.get(r.outcome, r.outcome), r.code, r.field, r.detail]
+        detail = answered(r.message, r.detail, language)
+        out: list[Any] = [r.row, r.nip, r.name, OUTCOMES.get(r.outcome, r.outcome), r.code, r.field, detail]
         if attendance:
             data = r.data or {}
             out += [
@@ -97,7 +100,10 @@ def _cell(value: Any, kind: Kind) -> Any:
     return str(value)
 
 
-def report(job: ImportJob) -> Export:
+def report(job: ImportJob, language: Language | None = None) -> Export:
+    """The job's report; its Keterangan (the lines' details) in `language`, the request's by default
+    (taken now: a CSV is written after the route has returned)."""
+    language = language or current_language()
     attendance = job.kind == ATTENDANCE
     columns = REPORT_COLUMNS + (ATTENDANCE_COLUMNS if attendance else ())
     job_id = job.id
@@ -121,7 +127,7 @@ def report(job: ImportJob) -> Export:
         sheets=(Sheet("Laporan Impor", columns),),
         detail=0,
         batches=batches,
-        to_row=_report_row(attendance),
+        to_row=_report_row(attendance, language),
     )
 
 

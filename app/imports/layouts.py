@@ -16,8 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 from app.core.errors import Unprocessable
+from app.core.i18n import msg
 from app.core.spreadsheets import Kind
 from app.imports import cells
+from app.imports.lines import either, listed, notes
 from app.imports.models import ASN, LEARNING_RECORDS
 
 
@@ -87,29 +89,35 @@ def match(layout: Layout, header: list[str]) -> Mapping:
             ignored.append(title[:60])
             continue
         if column.field in seen:
-            duplicates.append(f"{seen[column.field]!r} and {title[:60]!r}")
+            duplicates.append(msg("{first!r} and {second!r}", first=seen[column.field], second=title[:60]))
             continue
         seen[column.field] = title
         positions.append((index, column))
     if duplicates:
         raise DuplicateColumns(
-            f"These columns name the same field: {'; '.join(duplicates)}; keep one of each",
+            msg(
+                "These columns name the same field: {duplicates}; keep one of each",
+                duplicates=notes(duplicates),
+            ),
             columns=duplicates,
         )
     missing = [c.field for c in layout.columns if c.required and c.field not in seen]
     missing += [" or ".join(group) for group in layout.one_of if not any(f in seen for f in group)]
     if missing:
-        names = ", ".join(_describe(layout, m) for m in missing)
         raise MissingColumns(
-            f"The header row lacks required columns: {names}. Download the template from "
-            f"/api/v1/imports/templates/{template_slug(layout.kind)}",
+            msg(
+                "The header row lacks required columns: {columns}. Download the template from "
+                "/api/v1/imports/templates/{template}",
+                columns=listed(_describe(layout, m) for m in missing),
+                template=template_slug(layout.kind),
+            ),
             columns=missing,
         )
     return Mapping(tuple(positions), tuple(ignored))
 
 
 def _describe(layout: Layout, missing: str) -> str:
-    return " or ".join(f"{layout.column(f).header} ({f})" for f in missing.split(" or "))
+    return either(f"{layout.column(f).header} ({f})" for f in missing.split(" or "))
 
 
 def template_slug(kind: str) -> str:
@@ -139,7 +147,11 @@ def parse_row(mapping: Mapping, number: int, cells_in_row: list[Any]) -> SourceR
             row.values[column.field] = column.parse(value)
         except cells.CellError as exc:
             if row.error is None:
-                row.error_field, row.error = column.field, f"{column.field} ({column.header}): {exc}"
+                reason = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+                row.error_field = column.field
+                row.error = msg(
+                    "{field} ({header}): {reason}", field=column.field, header=column.header, reason=reason
+                )
             # Keep the NIP and name readable for the report even when another cell is wrong.
             if column.field in ("nip", "name"):
                 row.values[column.field] = cells.text(value)

@@ -15,6 +15,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -23,10 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.asn import service as asn_service
 from app.asn.models import Asn
 from app.competencies.models import Competency
+from app.core.i18n import msg
 from app.core.security import Principal
 from app.core.types import latest_indonesian_date, utcnow
 from app.imports.layouts import SourceRow
-from app.imports.lines import Applied, ReportLine
+from app.imports.lines import Applied, ReportLine, field_errors
 from app.imports.models import ERROR
 from app.learning import service
 from app.learning.jp import record_jp
@@ -37,6 +39,7 @@ from app.rules import service as rules_service
 from app.rules.schemas import RuleSetBody
 
 SOURCE = "import"
+MAX_DETAIL = 2000
 
 
 def derived_external_id(nip: str, data: RecordCreate) -> str:
@@ -70,16 +73,19 @@ class _Chunk:
     applied: Applied = field(default_factory=Applied)
     names: dict[str, str] = field(default_factory=dict)
 
-    def reject(self, row: SourceRow, nip: str | None, code: str, detail: str, at: str | None = None) -> None:
+    def reject(
+        self,
+        row: SourceRow,
+        nip: str | None,
+        code: str,
+        detail: str,
+        at: str | None = None,
+        message: dict[str, Any] | None = None,
+    ) -> None:
         name = self.names.get(nip) if nip else None
-        self.applied.lines.append(ReportLine(row.number, ERROR, nip, name, code, at, detail[:2000]))
-
-
-def _validation_detail(exc: ValidationError) -> tuple[str | None, str]:
-    problems = exc.errors(include_url=False, include_input=False)
-    first = ".".join(str(p) for p in problems[0]["loc"]) if problems and problems[0]["loc"] else None
-    detail = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'row'}: {e['msg']}" for e in problems[:5])
-    return first, detail
+        # A Message is kept whole (it is short); a longer text is cut.
+        detail = detail if len(detail) <= MAX_DETAIL else detail[:MAX_DETAIL]
+        self.applied.lines.append(ReportLine(row.number, ERROR, nip, name, code, at, detail, message=message))
 
 
 def _parse(chunk: _Chunk, rows: list[SourceRow], seen: dict[tuple[str, str], int]) -> list[_Candidate]:
@@ -91,13 +97,13 @@ def _parse(chunk: _Chunk, rows: list[SourceRow], seen: dict[tuple[str, str], int
             chunk.reject(row, nip, "validation_error", row.error, row.error_field)
             continue
         if not nip:
-            chunk.reject(row, None, "validation_error", "nip (NIP): required", "nip")
+            chunk.reject(row, None, "validation_error", msg("nip (NIP): required"), "nip")
             continue
         try:
             data = RecordCreate.model_validate({k: v for k, v in row.values.items() if k != "nip"})
         except ValidationError as exc:
-            at, detail = _validation_detail(exc)
-            chunk.reject(row, nip, "validation_error", detail, at)
+            at, detail, message = field_errors(exc)
+            chunk.reject(row, nip, "validation_error", detail, at, message)
             continue
         if not forms.is_form_code(data.form_code):
             chunk.reject(
@@ -113,7 +119,10 @@ def _parse(chunk: _Chunk, rows: list[SourceRow], seen: dict[tuple[str, str], int
                 row,
                 nip,
                 service.InvalidRecordDates.code,
-                f"end_date {data.end_date.isoformat()} is in the future; record learning once it ends",
+                msg(
+                    "end_date {date} is in the future; record learning once it ends",
+                    date=data.end_date.isoformat(),
+                ),
                 "end_date",
             )
             continue
@@ -124,8 +133,13 @@ def _parse(chunk: _Chunk, rows: list[SourceRow], seen: dict[tuple[str, str], int
                 row,
                 nip,
                 "duplicate_in_file",
-                f"Row {earlier} of this file already records this activity for NIP {nip} "
-                f"(external_id {external_id}); give it once",
+                msg(
+                    "Row {row} of this file already records this activity for NIP {nip} "
+                    "(external_id {external_id}); give it once",
+                    row=earlier,
+                    nip=nip,
+                    external_id=external_id,
+                ),
                 "external_id" if data.external_id else None,
             )
             continue
@@ -163,14 +177,19 @@ async def _in_scope(
     for c in candidates:
         if c.nip not in chunk.names:
             chunk.reject(
-                c.row, c.nip, asn_service.AsnNotFound.code, f"No ASN with NIP {c.nip[:18]} in your scope"
+                c.row,
+                c.nip,
+                asn_service.AsnNotFound.code,
+                msg("No ASN with NIP {nip} in your scope", nip=c.nip[:18]),
             )
         elif principal.nip is not None and principal.nip == c.nip:
             chunk.reject(
                 c.row,
                 c.nip,
                 service.SelfApproval.code,
-                "Your own learning is a claim another admin verifies; enter it in your own ledger instead",
+                msg(
+                    "Your own learning is a claim another admin verifies; enter it in your own ledger instead"
+                ),
                 "nip",
             )
         else:
@@ -212,7 +231,10 @@ async def _known_competencies(
                 c.row,
                 c.nip,
                 "unknown_competency",
-                f"Unknown competency_codes: {', '.join(m[:20] for m in missing[:20])}; see /api/v1/competencies",
+                msg(
+                    "Unknown competency_codes: {codes}; see /api/v1/competencies",
+                    codes=", ".join(m[:20] for m in missing[:20]),
+                ),
                 "competency_codes",
             )
         else:
@@ -240,8 +262,11 @@ async def _with_jp(session: AsyncSession, candidates: list[_Candidate], chunk: _
                 c.row,
                 c.nip,
                 service.InvalidJp.code,
-                f"The record works out to {c.jp} JP; a record holds more than 0 and at most "
-                f"{service.MAX_RECORD_JP} JP",
+                msg(
+                    "The record works out to {jp} JP; a record holds more than 0 and at most {limit} JP",
+                    jp=c.jp,
+                    limit=service.MAX_RECORD_JP,
+                ),
                 "jp",
             )
         else:
@@ -298,9 +323,10 @@ async def _skip_duplicates(
 
 
 def _duplicate_detail(record_id: int) -> str:
-    return (
-        f"Learning record {record_id} of this ASN has the same certificate number or the same title "
-        f"and dates (duplicate_of {record_id})"
+    return msg(
+        "Learning record {record_id} of this ASN has the same certificate number or the same title "
+        "and dates (duplicate_of {record_id})",
+        record_id=record_id,
     )
 
 

@@ -49,6 +49,9 @@ class ImportJob(Base):
     summary: Mapped[dict[str, Any]] = mapped_column(JsonColumn, default=dict)
     # Why the whole job failed (unreadable file, missing columns, …); row problems go to the rows.
     message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The same message as a template and its parameters (app.core.i18n.message_to_json), so it is
+    # answered in the reader's language; None for a message stored before, or one without a template.
+    message_data: Mapped[dict[str, Any] | None] = mapped_column(JsonColumn, nullable=True)
     # Who uploaded it: the runner acts as this caller (role, unit scope, client scopes, own NIP).
     created_by: Mapped[str] = mapped_column(String(120))
     role: Mapped[str] = mapped_column(String(20))
@@ -76,6 +79,9 @@ class ImportRow(Base):
     name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     field: Mapped[str | None] = mapped_column(String(60), nullable=True)
-    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)  # in English
+    # `detail` as a template and its parameters (app.core.i18n.message_to_json), so the report is
+    # answered in the reader's language; None when the detail has no template.
+    message: Mapped[dict[str, Any] | None] = mapped_column(JsonColumn, nullable=True)
     # Kind-specific facts for the report (attendance: email, minutes, share, jp, record_id).
     data: Mapped[dict[str, Any] | None] = mapped_column(JsonColumn, nullable=True)

@@ -28,8 +28,9 @@ from typing import Any
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from app.core.errors import PayloadTooLarge, Unprocessable
+from app.core.i18n import msg
 from app.imports import sheet_scan, sheet_scan_binary
-from app.imports.sheet_scan import Footprint, SheetTooLarge, sheet_subject
+from app.imports.sheet_scan import Footprint, SheetTooLarge, sheet_object, sheet_subject
 
 CSV, XLSX, ODS, XLS, XLSB = "csv", "xlsx", "ods", "xls", "xlsb"
 WORKBOOKS = (XLSX, ODS, XLS, XLSB)
@@ -59,12 +60,12 @@ _REL_TARGET = re.compile(rb"""(?:^|\s)Target\s*=\s*["']([^"']*)""")
 _SIGNATURES = (
     (
         sheet_scan_binary.OLE_MAGIC,
-        "an Office 97-2003 document that is not a readable workbook (a Word file, or a damaged .xls)",
+        msg("an Office 97-2003 document that is not a readable workbook (a Word file, or a damaged .xls)"),
     ),
-    (b"%PDF-", "a PDF document"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
+    (b"%PDF-", msg("a PDF document")),
+    (b"\x89PNG\r\n\x1a\n", msg("a PNG image")),
+    (b"\xff\xd8\xff", msg("a JPEG image")),
+    (b"GIF8", msg("a GIF image")),
 )
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -111,7 +112,7 @@ def sniff(content: bytes) -> str:
     if not content:
         raise EmptyFile("The file is empty")
     if len(content) > MAX_UPLOAD_BYTES:
-        raise FileTooLarge(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+        raise FileTooLarge(msg("The file is larger than {limit} MB", limit=MAX_UPLOAD_BYTES // (1024 * 1024)))
     if content.startswith(_ZIP):
         return _package(content)
     if sheet_scan_binary.is_xls(content):
@@ -123,7 +124,7 @@ def sniff(content: bytes) -> str:
         return XLS
     for magic, what in _SIGNATURES:
         if content.startswith(magic):
-            raise UnreadableFile(f"The file is {what}; upload a CSV, XLSX, XLS or ODS file")
+            raise UnreadableFile(msg("The file is {what}; upload a CSV, XLSX, XLS or ODS file", what=what))
     return CSV
 
 
@@ -158,7 +159,9 @@ def decode(content: bytes) -> tuple[str, str]:
         try:
             text = content.decode(encoding)
         except UnicodeDecodeError as exc:
-            raise UnreadableFile(f"The file is not valid {encoding.upper()} text") from exc
+            raise UnreadableFile(
+                msg("The file is not valid {encoding} text", encoding=encoding.upper())
+            ) from exc
     elif b"\x00" in content:
         raise UnreadableFile("The file is not a CSV text file or an XLSX workbook (it holds binary data)")
     else:
@@ -207,10 +210,12 @@ def csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
             if not blank(cells):
                 filled += 1
                 if filled > MAX_ROWS + 1:
-                    raise TooManyRows(f"The file has more than {MAX_ROWS} rows; split it")
+                    raise TooManyRows(msg("The file has more than {limit} rows; split it", limit=MAX_ROWS))
             yield number, cells
     except csv.Error as exc:
-        raise UnreadableFile(f"The CSV cannot be read near line {reader.line_num}: {exc}") from exc
+        raise UnreadableFile(
+            msg("The CSV cannot be read near line {line}: {reason}", line=reader.line_num, reason=str(exc))
+        ) from exc
 
 
 def read_csv(content: bytes) -> Table:
@@ -265,8 +270,11 @@ def _package(content: bytes) -> str:
         kinds.append(ODS)
     if len(kinds) > 1:
         raise UnreadableFile(
-            f"The file holds parts of more than one kind of workbook ({', '.join(kinds).upper()}); "
-            "save it again from Excel or LibreOffice"
+            msg(
+                "The file holds parts of more than one kind of workbook ({kinds}); "
+                "save it again from Excel or LibreOffice",
+                kinds=", ".join(kinds).upper(),
+            )
         )
     if kinds:
         return kinds[0]
@@ -282,7 +290,7 @@ def _xlsx_path(archive: zipfile.ZipFile, names: dict[str, str]) -> str | None:
     if rels is None:
         return None
     target = None
-    chunks = sheet_scan.stream_part(archive, rels, sheet_scan.MAX_PART_XML, "package relationships")
+    chunks = sheet_scan.stream_part(archive, rels, sheet_scan.MAX_PART_XML, msg("package relationships"))
     for attrs in _PACKAGE_RELS.findall(b"".join(chunks)):
         kind, found = _REL_TYPE.search(attrs), _REL_TARGET.search(attrs)
         if kind and found and kind.group(1).endswith(b"/relationships/officeDocument"):
@@ -302,54 +310,89 @@ def _column_name(number: int) -> str:
 
 
 def _extent(rows: int, columns: int) -> str:
-    return f"{rows:,} rows and {columns:,} columns (to column {_column_name(columns) or '-'})"
+    return msg(
+        "{rows:,} rows and {columns:,} columns (to column {last})",
+        rows=rows,
+        columns=columns,
+        last=_column_name(columns) or "-",
+    )
 
 
 def check_size(footprint: Footprint, index: int = 0) -> None:
     """Refuse, before anything is loaded, a sheet whose declared or real size is beyond the limits."""
     sheet = sheet_subject(index)
     max_rows = MAX_ROWS + 1
-    limits = f"at most {max_rows:,} rows (a header and {MAX_ROWS:,} rows) and {MAX_COLUMNS} columns"
-    advice = (
+    limits = msg(
+        "at most {rows:,} rows (a header and {data_rows:,} rows) and {columns} columns",
+        rows=max_rows,
+        data_rows=MAX_ROWS,
+        columns=MAX_COLUMNS,
+    )
+    advice = msg(
         "Delete the empty rows and columns after the data (or copy only the data into a new "
         "workbook) and upload again"
     )
     extra: dict[str, Any] = {"limits": {"rows": max_rows, "columns": MAX_COLUMNS}}
     if footprint.rows > max_rows:
         raise TooManyRows(
-            f"{sheet} has data down to row {footprint.rows:,}; a sheet may have {limits}, "
-            f"blank rows included. Split it, or delete the empty rows between the data",
+            msg(
+                "{sheet} has data down to row {row:,}; a sheet may have {limits}, "
+                "blank rows included. Split it, or delete the empty rows between the data",
+                sheet=sheet,
+                row=footprint.rows,
+                limits=limits,
+            ),
             found={"rows": footprint.rows, "columns": footprint.columns},
             **extra,
         )
     if footprint.columns > MAX_COLUMNS:
         raise SheetTooLarge(
-            f"{sheet} has data in {_extent(footprint.rows, footprint.columns)}; a sheet may "
-            f"have {limits}. {advice}",
+            msg(
+                "{sheet} has data in {extent}; a sheet may have {limits}. {advice}",
+                sheet=sheet,
+                extent=_extent(footprint.rows, footprint.columns),
+                limits=limits,
+                advice=advice,
+            ),
             found={"rows": footprint.rows, "columns": footprint.columns},
             **extra,
         )
     declared_rows, declared_columns = footprint.declared_rows, footprint.declared_columns
     if declared_rows > max_rows or declared_columns > MAX_COLUMNS:
         raise SheetTooLarge(
-            f"{sheet} declares {_extent(declared_rows, declared_columns)}; a sheet may have "
-            f"{limits}. {advice}",
+            msg(
+                "{sheet} declares {extent}; a sheet may have {limits}. {advice}",
+                sheet=sheet,
+                extent=_extent(declared_rows, declared_columns),
+                limits=limits,
+                advice=advice,
+            ),
             found={"rows": declared_rows, "columns": declared_columns},
             **extra,
         )
     if footprint.grid > max(FREE_GRID, GRID_PER_CELL * footprint.cells):
         raise SheetTooLarge(
-            f"The data of {sheet[0].lower()}{sheet[1:]} is spread over {footprint.grid:,} cells ("
-            f"{_extent(footprint.rows, footprint.columns)}) but only {footprint.cells:,} of them are "
-            f"filled. {advice}",
+            msg(
+                "The data of {sheet} is spread over {grid:,} cells ({extent}) but only {cells:,} of them "
+                "are filled. {advice}",
+                sheet=sheet_object(index),
+                grid=footprint.grid,
+                extent=_extent(footprint.rows, footprint.columns),
+                cells=footprint.cells,
+                advice=advice,
+            ),
             found={"rows": footprint.rows, "columns": footprint.columns, "cells": footprint.cells},
             **extra,
         )
     if footprint.text > MAX_TEXT:
         raise SheetTooLarge(
-            f"The cells of the workbook repeat {footprint.text // (1024 * 1024):,} MB of text "
-            f"(shared or repeated cells); at most {MAX_TEXT // (1024 * 1024)} MB can be imported. "
-            "Split the file or paste the data as values into a new workbook",
+            msg(
+                "The cells of the workbook repeat {size:,} MB of text (shared or repeated cells); at "
+                "most {limit} MB can be imported. Split the file or paste the data as values into a "
+                "new workbook",
+                size=footprint.text // (1024 * 1024),
+                limit=MAX_TEXT // (1024 * 1024),
+            ),
             found={"text_bytes": footprint.text},
             **extra,
         )
@@ -365,8 +408,12 @@ def measure(content: bytes, file_format: str, index: int = 0) -> Footprint:
             check_size(footprint)
             if footprint.declared_rows > MAX_XLS_ROWS:
                 raise SheetTooLarge(
-                    f"A sheet of the workbook declares {footprint.declared_rows:,} rows; an Excel 97-2003 "
-                    f"sheet has at most {MAX_XLS_ROWS:,}. Save it again from Excel",
+                    msg(
+                        "A sheet of the workbook declares {rows:,} rows; an Excel 97-2003 sheet has at "
+                        "most {limit:,}. Save it again from Excel",
+                        rows=footprint.declared_rows,
+                        limit=MAX_XLS_ROWS,
+                    ),
                     found={"rows": footprint.declared_rows, "columns": footprint.declared_columns},
                     limits={"rows": MAX_XLS_ROWS, "columns": MAX_COLUMNS},
                 )
@@ -376,7 +423,11 @@ def measure(content: bytes, file_format: str, index: int = 0) -> Footprint:
         return sheet_scan.measure_xlsx(content, index)
     except sheet_scan.Malformed as exc:
         raise UnreadableFile(
-            f"The {file_format.upper()} workbook is damaged ({exc}); save it again from Excel or LibreOffice"
+            msg(
+                "The {format} workbook is damaged ({reason}); save it again from Excel or LibreOffice",
+                format=file_format.upper(),
+                reason=exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc),
+            )
         ) from exc
 
 
@@ -395,7 +446,10 @@ def sheets(content: bytes, file_format: str) -> Iterator[Rows]:
     # sheet element in a comment, say) could have it load a sheet that was never measured.
     if footprint.sheets and footprint.sheets != len(listed):
         raise UnreadableFile(
-            f"The {file_format.upper()} workbook lists its sheets in an unusual way; save it again from Excel"
+            msg(
+                "The {format} workbook lists its sheets in an unusual way; save it again from Excel",
+                format=file_format.upper(),
+            )
         )
     for index, sheet in enumerate(listed):
         if index:
@@ -434,8 +488,11 @@ def _calamine(file_format: str) -> Iterator[None]:
 
 def _damaged(file_format: str) -> UnreadableFile:
     return UnreadableFile(
-        f"The {file_format.upper()} workbook is damaged and cannot be read to the end; save it again "
-        "from Excel or LibreOffice"
+        msg(
+            "The {format} workbook is damaged and cannot be read to the end; save it again "
+            "from Excel or LibreOffice",
+            format=file_format.upper(),
+        )
     )
 
 
@@ -449,7 +506,10 @@ def read_workbook(content: bytes, file_format: str = XLSX, *, header_only: bool 
     for number, values in next(sheets(content, file_format)):
         if header is not None and number - header_row > MAX_ROWS:
             raise TooManyRows(
-                f"The sheet has more than {MAX_ROWS:,} rows below its header (blank rows included); split it"
+                msg(
+                    "The sheet has more than {limit:,} rows below its header (blank rows included); split it",
+                    limit=MAX_ROWS,
+                )
             )
         if blank(values):
             continue

@@ -14,6 +14,7 @@ from app.core import downloads
 from app.core.db import Database, SessionDep
 from app.core.downloads import ExportFormat
 from app.core.errors import problem_responses
+from app.core.i18n import msg
 from app.core.pagination import PageDep, paginate
 from app.core.params import segment_except
 from app.core.security import Principal
@@ -56,7 +57,7 @@ def _filename(upload: UploadFile) -> str:
 
 async def _content(upload: UploadFile) -> bytes:
     if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-        raise FileTooLarge(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+        raise FileTooLarge(msg("The file is larger than {limit} MB", limit=MAX_UPLOAD_BYTES // (1024 * 1024)))
     return await upload.read()
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import undefer
 from app.core import audit
 from app.core.config import get_settings
 from app.core.errors import DomainError
+from app.core.i18n import message_to_json, msg
 from app.core.security import Principal, Role
 from app.core.types import utcnow
 from app.imports import asn, attendance, layouts, learning, reading
@@ -160,11 +161,17 @@ async def requeue(session: AsyncSession, principal: Principal, job: ImportJob) -
     result = await session.execute(
         update(ImportJob)
         .where(ImportJob.id == job.id, or_(ImportJob.status == FAILED, stale_condition(now)))
-        .values(status=QUEUED, heartbeat_at=now, finished_at=None, message=None)
+        .values(status=QUEUED, heartbeat_at=now, finished_at=None, message=None, message_data=None)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise NotRetryable(f"Import {job.id} is {shown}; only failed or interrupted imports can be retried")
+        raise NotRetryable(
+            msg(
+                "Import {job_id} is {status}; only failed or interrupted imports can be retried",
+                job_id=job.id,
+                status=shown,
+            )
+        )
     audit.record(
         session,
         principal,
@@ -234,8 +241,11 @@ async def run(sessions: Sessions, job_id: int, on_progress: ProgressHook | None 
                 sessions,
                 current,
                 FAILED,
-                f"The import stopped unexpectedly after {at} rows; the rows after those were not "
-                "written. Retry it to continue.",
+                msg(
+                    "The import stopped unexpectedly after {rows} rows; the rows after those were not "
+                    "written. Retry it to continue.",
+                    rows=at,
+                ),
             )
 
 
@@ -297,7 +307,8 @@ async def _store_lines(session: AsyncSession, job_id: int, lines: list[ReportLin
                     "name": line.name[:200] if line.name else None,
                     "code": line.code[:40] if line.code else None,
                     "field": line.field[:60] if line.field else None,
-                    "detail": line.detail,
+                    "detail": str(line.detail) if line.detail is not None else None,
+                    "message": line.stored_message(),
                     "data": line.data,
                 }
                 for line in lines
@@ -387,7 +398,14 @@ async def _finish(sessions: Sessions, current: _Run, status: str, message: str |
     try:
         async with sessions() as session, session.begin():
             now = utcnow()
-            await _touch(session, current, status=status, message=message, finished_at=now)
+            await _touch(
+                session,
+                current,
+                status=status,
+                message=str(message) if message is not None else None,
+                message_data=message_to_json(message) if message is not None else None,
+                finished_at=now,
+            )
             job = (
                 await session.execute(
                     select(ImportJob)
@@ -409,7 +427,7 @@ async def _finish(sessions: Sessions, current: _Run, status: str, message: str |
                     "updated": job.updated,
                     "unchanged": job.unchanged,
                     "failed": job.failed,
-                    "message": message,
+                    "message": str(message) if message is not None else None,
                 },
             )
     except _Superseded:

@@ -9,9 +9,11 @@ from sqlalchemy import Select, and_, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import NotFound
+from app.core.i18n import msg
 from app.core.security import Principal, Role
 from app.core.types import utcnow
 from app.imports import runner
+from app.imports.lines import answered
 from app.imports.models import ERROR, INTERRUPTED, QUEUED, RUNNING, ImportJob, ImportRow
 from app.imports.schemas import ImportJobRead, ImportKind, JobStatus, ReportLineRead
 
@@ -36,7 +38,7 @@ async def get_visible(session: AsyncSession, principal: Principal, job_id: int) 
         stmt = stmt.where(condition)
     job = (await session.execute(stmt.execution_options(populate_existing=True))).scalar_one_or_none()
     if job is None:
-        raise ImportJobNotFound(f"No import job {job_id} of yours")
+        raise ImportJobNotFound(msg("No import job {job_id} of yours", job_id=job_id))
     return job
 
 
@@ -70,7 +72,14 @@ async def first_errors(session: AsyncSession, job_ids: list[int]) -> dict[int, l
     return out
 
 
+def _line(row: ImportRow) -> ReportLineRead:
+    line = ReportLineRead.model_validate(row)
+    line.detail = answered(row.message, row.detail)
+    return line
+
+
 def to_read(job: ImportJob, errors: list[ImportRow], now: datetime | None = None) -> ImportJobRead:
+    """The job as the API shows it, its messages in the request's language."""
     return ImportJobRead(
         id=job.id,
         kind=ImportKind(job.kind),
@@ -82,9 +91,9 @@ def to_read(job: ImportJob, errors: list[ImportRow], now: datetime | None = None
         updated=job.updated,
         unchanged=job.unchanged,
         failed=job.failed,
-        errors=[ReportLineRead.model_validate(e) for e in errors],
+        errors=[_line(e) for e in errors],
         summary=dict(job.summary or {}),
-        message=job.message,
+        message=answered(job.message_data, job.message),
         created_by=job.created_by,
         created_at=job.created_at,
         started_at=job.started_at,

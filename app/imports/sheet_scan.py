@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from app.core.errors import Unprocessable
+from app.core.i18n import msg
 
 _CHUNK = 1 << 20
 # Excel's own limits: 1,048,576 rows, 16,384 columns, 32,767 characters in a cell.
@@ -69,8 +70,12 @@ def stream_part(archive: zipfile.ZipFile, name: str, limit: int, what: str) -> I
                 total += len(chunk)
                 if total > limit:
                     raise SheetTooLarge(
-                        f"The workbook's {what} unpacks to more than {limit // (1024 * 1024)} MB; "
-                        "copy the data into a new workbook and upload that"
+                        msg(
+                            "The workbook's {part} unpacks to more than {limit} MB; "
+                            "copy the data into a new workbook and upload that",
+                            part=what,
+                            limit=limit // (1024 * 1024),
+                        )
                     )
                 yield chunk
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
@@ -93,8 +98,11 @@ def _elements(chunks: Iterator[bytes], ends: tuple[bytes, ...], limit: int) -> I
         if not cut:
             if len(buffer) > limit:
                 raise SheetTooLarge(
-                    f"One row of the sheet is more than {limit // (1024 * 1024)} MB of data; "
-                    "a spreadsheet row cannot hold that much"
+                    msg(
+                        "One row of the sheet is more than {limit} MB of data; "
+                        "a spreadsheet row cannot hold that much",
+                        limit=limit // (1024 * 1024),
+                    )
                 )
             continue
         yield buffer[:cut]
@@ -152,12 +160,17 @@ def _relationships(archive: zipfile.ZipFile, rels: str, base: str) -> dict[bytes
 
 def sheet_label(index: int) -> str:
     """The sheet at `index` as messages name it after "the" ("the first sheet")."""
-    return "first sheet" if index == 0 else f"sheet {index + 1}"
+    return msg("first sheet") if index == 0 else msg("sheet {number}", number=index + 1)
 
 
 def sheet_subject(index: int) -> str:
     """The sheet at `index` as a message's subject ("The first sheet has…", "Sheet 2 has…")."""
-    return "The first sheet" if index == 0 else f"Sheet {index + 1}"
+    return msg("The first sheet") if index == 0 else msg("Sheet {number}", number=index + 1)
+
+
+def sheet_object(index: int) -> str:
+    """The sheet at `index` inside a sentence ("the data of the first sheet", "… of sheet 2")."""
+    return msg("the first sheet") if index == 0 else msg("sheet {number}", number=index + 1)
 
 
 def _sheet(archive: zipfile.ZipFile, workbook: str, rels: str, index: int) -> tuple[str, str | None, int]:
@@ -167,7 +180,7 @@ def _sheet(archive: zipfile.ZipFile, workbook: str, rels: str, index: int) -> tu
     sheets = _SHEET.findall(_read(archive, workbook))
     rid = _attr(sheets[index], rb"(?:[\w.\-]+:)?id") if index < len(sheets) else None
     if rid is None or rid not in targets or targets[rid] not in archive.namelist():
-        raise Malformed(f"the workbook names no readable {sheet_label(index)}")
+        raise Malformed(msg("the workbook names no readable {sheet}", sheet=sheet_label(index)))
     return targets[rid], targets.get(b"#shared"), len(sheets)
 
 
@@ -175,7 +188,7 @@ def _shared_sizes(archive: zipfile.ZipFile, name: str | None) -> array[int]:
     sizes = array("Q")
     if name is None or name not in archive.namelist():
         return sizes
-    chunks = stream_part(archive, name, MAX_SHARED_XML, "shared strings")
+    chunks = stream_part(archive, name, MAX_SHARED_XML, msg("shared strings"))
     for piece in _elements(chunks, _SI_CUTS, MAX_ROW_XML):
         # The XML around a string (rich-text runs, phonetic hints) is counted as if it were text.
         sizes.extend(len(body) for body in _SI.findall(piece))
@@ -269,7 +282,7 @@ def measure_ods(content: bytes) -> Footprint:
     with open_package(content) as archive:
         if "content.xml" not in archive.namelist():
             raise Malformed("the document has no content.xml")
-        chunks = stream_part(archive, "content.xml", MAX_SHEET_XML, "content")
+        chunks = stream_part(archive, "content.xml", MAX_SHEET_XML, msg("content"))
         return _OdsScan().run(_elements(chunks, _ODS_CUTS, MAX_ROW_XML))
 
 

@@ -32,6 +32,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from app.core.i18n import msg
 from app.imports.sheet_scan import (
     MAX_PART_XML,
     MAX_SHARED_XML,
@@ -104,7 +105,7 @@ class _Container:
 
     def sector(self, number: int) -> bytes:
         if number >= self.count:
-            raise Malformed(f"sector {number} lies past the end of the file")
+            raise Malformed(msg("sector {number} lies past the end of the file", number=number))
         start = (number + 1) * self.size
         return self.content[start : start + self.size]
 
@@ -519,8 +520,11 @@ class _FormulaBudget:
         self.bytes += len(rgce)
         if self.bytes > MAX_FORMULA_BYTES:
             raise SheetTooLarge(
-                f"The workbook holds more than {MAX_FORMULA_BYTES // (1024 * 1024)} MB of formulas; "
-                "paste the data as values into a new workbook and upload that"
+                msg(
+                    "The workbook holds more than {limit} MB of formulas; "
+                    "paste the data as values into a new workbook and upload that",
+                    limit=MAX_FORMULA_BYTES // (1024 * 1024),
+                )
             )
         if len(rgce) < 2:
             raise Malformed("a formula is cut short")
@@ -679,7 +683,7 @@ def _record_head(buffer: bytes, at: int, end: int) -> tuple[int, int, int] | Non
         if not byte & 0x80:
             break
     if size > MAX_RECORD:
-        raise Malformed(f"a record states {size:,} bytes")
+        raise Malformed(msg("a record states {size:,} bytes", size=size))
     return kind, at, size
 
 
@@ -719,7 +723,7 @@ def _names(archive: zipfile.ZipFile) -> dict[str, str]:
     for info in archive.infolist():
         key = _ascii_lower(info.filename.replace("\\", "/"))
         if key in out:
-            raise Malformed(f"the package holds {info.filename} twice")
+            raise Malformed(msg("the package holds {part} twice", part=info.filename))
         out[key] = info.filename
     return out
 
@@ -738,7 +742,7 @@ def _xlsb_shared(archive: zipfile.ZipFile, names: dict[str, str]) -> list[int]:
     part = names.get("xl/sharedstrings.bin")
     if part is None:
         return []
-    records = _xlsb_part(archive, part, MAX_SHARED_XML, "shared strings")
+    records = _xlsb_part(archive, part, MAX_SHARED_XML, msg("shared strings"))
     for kind, body in _bodies(records):
         if kind == _BEGIN_SST:
             if len(body) < 8:
@@ -763,7 +767,7 @@ def _styles(archive: zipfile.ZipFile, names: dict[str, str]) -> None:
     """Walked for its records' stated sizes; a bomb of empty records would keep the reader busy."""
     part = names.get("xl/styles.bin")
     if part is not None:
-        for _ in _xlsb_part(archive, part, MAX_PART_XML, "styles"):
+        for _ in _xlsb_part(archive, part, MAX_PART_XML, msg("styles")):
             pass
 
 
@@ -771,7 +775,7 @@ def _relationships(archive: zipfile.ZipFile, names: dict[str, str]) -> dict[str,
     part = names.get("xl/_rels/workbook.bin.rels")
     if part is None:
         return {}
-    xml = b"".join(stream_part(archive, part, MAX_PART_XML, "relationships"))
+    xml = b"".join(stream_part(archive, part, MAX_PART_XML, msg("relationships")))
     out: dict[str, str] = {}
     for attrs in _RELATIONSHIP.findall(xml):
         rid, target = _ID.search(attrs), _TARGET.search(attrs)
@@ -792,7 +796,7 @@ def _xlsb_sheet(archive: zipfile.ZipFile, names: dict[str, str], index: int) -> 
     found: str | None = None
     sheets = total = 0
     in_names = False
-    for kind, body in _bodies(_xlsb_part(archive, part, MAX_PART_XML, "workbook")):
+    for kind, body in _bodies(_xlsb_part(archive, part, MAX_PART_XML, msg("workbook"))):
         if not in_names:
             if kind == _BUNDLE_SH:
                 if len(body) < 12:
@@ -806,7 +810,7 @@ def _xlsb_sheet(archive: zipfile.ZipFile, names: dict[str, str], index: int) -> 
                         raise Malformed("a sheet record is cut short")
                     rid = body[12 : 12 + 2 * count].decode("utf-16-le", "replace")
                     if rid not in targets:
-                        raise Malformed(f"the {sheet_label(index)} has no relationship")
+                        raise Malformed(msg("the {sheet} has no relationship", sheet=sheet_label(index)))
                     found = f"xl/{targets[rid]}"
             elif kind == _END_BUNDLE_SHS:
                 in_names = True
@@ -822,10 +826,12 @@ def _xlsb_sheet(archive: zipfile.ZipFile, names: dict[str, str], index: int) -> 
                 )
     if found is None:
         raise Malformed(
-            "the workbook names no sheet" if index == 0 else f"the workbook has no {sheet_label(index)}"
+            msg("the workbook names no sheet")
+            if index == 0
+            else msg("the workbook has no {sheet}", sheet=sheet_label(index))
         )
     if "\\" in found or _ascii_lower(found) not in names:
-        raise Malformed(f"the workbook names no readable {sheet_label(index)}")
+        raise Malformed(msg("the workbook names no readable {sheet}", sheet=sheet_label(index)))
     return names[_ascii_lower(found)], sheets
 
 
@@ -893,8 +899,11 @@ def _measure_xlsb_sheet(
             break
         if count > MAX_RECORDS:
             raise SheetTooLarge(
-                f"{subject} holds more than {MAX_RECORDS:,} records; split it or delete its "
-                "formatted empty cells"
+                msg(
+                    "{sheet} holds more than {limit:,} records; split it or delete its formatted empty cells",
+                    sheet=subject,
+                    limit=MAX_RECORDS,
+                )
             )
     footprint.rows, footprint.columns = rows, columns
     footprint.grid = rows * columns

@@ -13,6 +13,7 @@ from app.asn.models import Asn
 from app.auth.dependencies import ANY_USER, allow
 from app.core.db import SessionDep
 from app.core.errors import NotFound
+from app.core.i18n import msg
 from app.core.params import BigIdPath
 from app.core.security import Principal, Role
 from app.learning.models import LearningRecord
@@ -37,7 +38,7 @@ async def record_in_scope(session: SessionDep, principal: Principal, record_id: 
         stmt = stmt.where(LearningRecord.nip.in_(select(Asn.nip).where(condition)))
     record = (await session.execute(stmt)).scalar_one_or_none()
     if record is None:
-        raise RecordNotFound(f"No learning record {record_id} in your scope")
+        raise RecordNotFound(msg("No learning record {id} in your scope", id=record_id))
     return record
 
 

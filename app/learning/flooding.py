@@ -18,6 +18,7 @@ from sqlalchemy import select
 from app.core.config import Settings
 from app.core.db import SessionDep
 from app.core.errors import TooManyRequests
+from app.core.i18n import msg
 from app.core.idempotency import KEY_LIFETIME, IdempotencyRecord
 from app.core.security import Principal, Role
 from app.core.types import utcnow
@@ -61,7 +62,7 @@ async def claim_quota(request: Request, principal: LearningWriter, session: Sess
     # A slot frees when the oldest of the `limit` newest claims leaves the window.
     wait = max(1, math.ceil((newest[-1] + WINDOW - now).total_seconds()))
     raise ClaimRateExceeded(
-        f"At most {limit} learning claims an hour; retry in {wait} seconds",
+        msg("At most {limit} learning claims an hour; retry in {wait} seconds", limit=limit, wait=wait),
         headers={"Retry-After": str(wait)},
     )
 

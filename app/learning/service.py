@@ -20,6 +20,7 @@ from app.core import audit
 from app.core import changes as change_feed
 from app.core.db import Base, is_postgres
 from app.core.errors import Conflict, Forbidden, Unprocessable
+from app.core.i18n import msg
 from app.core.locks import advisory_xact_lock
 from app.core.requestid import current_request_id
 from app.core.security import Principal, Role
@@ -186,7 +187,10 @@ async def create(
     check_form_code(data.form_code)
     if data.end_date > today:
         raise InvalidRecordDates(
-            f"end_date {data.end_date.isoformat()} is in the future; record learning once it ends"
+            msg(
+                "end_date {end_date} is in the future; record learning once it ends",
+                end_date=data.end_date.isoformat(),
+            )
         )
     claim = is_own_claim(principal, asn.nip)
     source = source_for(principal, data.source, claim=claim)
@@ -208,14 +212,21 @@ async def create(
     )
     if jp <= 0 or jp > MAX_RECORD_JP:
         raise InvalidJp(
-            f"The record works out to {jp} JP; a record holds more than 0 and at most {MAX_RECORD_JP} JP"
+            msg(
+                "The record works out to {jp} JP; a record holds more than 0 and at most {max_jp} JP",
+                jp=jp,
+                max_jp=MAX_RECORD_JP,
+            )
         )
     key = title_key(data.title)
     certificate = certificate_key(data.certificate_number)
     duplicate = await find_duplicate(session, asn.nip, key, data.start_date, data.end_date, certificate)
     if duplicate is not None:
         raise PossibleDuplicate(
-            f"Learning record {duplicate.id} of this ASN has the same certificate number or the same title and dates",
+            msg(
+                "Learning record {id} of this ASN has the same certificate number or the same title and dates",
+                id=duplicate.id,
+            ),
             duplicate_of=duplicate.id,
         )
     status = PENDING if claim else VERIFIED
@@ -260,7 +271,9 @@ async def decide(
     session: AsyncSession, principal: Principal, record: LearningRecord, decision: str, note: str | None
 ) -> LearningRecord:
     if record.status != PENDING:
-        raise InvalidTransition(f"Only pending claims can be decided; this record is {record.status}")
+        raise InvalidTransition(
+            msg("Only pending claims can be decided; this record is {status}", status=record.status)
+        )
     if principal.nip is not None and principal.nip == record.nip:
         raise SelfApproval("You cannot decide your own claim; another admin must verify it")
     before = audit.snapshot(record, AUDIT_FIELDS)
@@ -289,7 +302,10 @@ async def void(
 ) -> LearningRecord:
     if record.status not in LIVE_STATUSES:
         raise InvalidTransition(
-            f"Only pending or verified records can be voided; this record is {record.status}"
+            msg(
+                "Only pending or verified records can be voided; this record is {status}",
+                status=record.status,
+            )
         )
     if isinstance(principal, Principal) and principal.role is Role.asn and record.status != PENDING:
         raise Forbidden(

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core import audit
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable, refuse_nulls
 from app.core.hooks import Hooks
+from app.core.i18n import msg
 from app.core.security import Principal, Role
 from app.org.models import Position, Unit
 from app.org.schemas import PositionCreate, PositionUpdate, UnitCreate, UnitUpdate
@@ -121,7 +122,7 @@ async def unit_in_reach(session: AsyncSession, principal: Principal, unit_id: in
             raise NoUnitAssigned("Your account is not assigned to a unit; ask BPSDM to assign one")
         unit_id = principal.unit_id
     if not await unit_in_scope(session, principal, unit_id):
-        raise UnitNotFound(f"No unit with id {unit_id} in your scope")
+        raise UnitNotFound(msg("No unit with id {unit_id} in your scope", unit_id=unit_id))
     return await get_unit(session, unit_id)
 
 
@@ -150,20 +151,22 @@ def list_units_query(
 async def get_unit(session: AsyncSession, unit_id: int) -> Unit:
     unit = await session.get(Unit, unit_id)
     if unit is None:
-        raise UnitNotFound(f"No unit with id {unit_id}")
+        raise UnitNotFound(msg("No unit with id {unit_id}", unit_id=unit_id))
     return unit
 
 
 async def require_unit(session: AsyncSession, unit_id: int, field: str = "unit_id") -> Unit:
     unit = await session.get(Unit, unit_id)
     if unit is None:
-        raise UnitReferenceInvalid(f"{field}: no unit with id {unit_id}")
+        raise UnitReferenceInvalid(msg("{field}: no unit with id {unit_id}", field=field, unit_id=unit_id))
     return unit
 
 
 def _check_kind(kind: str) -> None:
     if kind not in codes.codes("unit_kinds"):
-        raise InvalidCode(f"kind {kind!r} is not a unit kind; see /api/v1/reference/unit_kinds")
+        raise InvalidCode(
+            msg("kind {kind!r} is not a unit kind; see /api/v1/reference/unit_kinds", kind=kind)
+        )
 
 
 async def _code_taken(
@@ -178,7 +181,7 @@ async def _code_taken(
 async def create_unit(session: AsyncSession, principal: Principal, data: UnitCreate) -> Unit:
     _check_kind(data.kind)
     if await _code_taken(session, Unit, data.code):
-        raise UnitCodeExists(f"A unit with code {data.code} exists")
+        raise UnitCodeExists(msg("A unit with code {code} exists", code=data.code))
     parent = await require_unit(session, data.parent_id, "parent_id") if data.parent_id is not None else None
     unit = Unit(code=data.code, name=data.name, kind=data.kind, parent_id=data.parent_id, path="/")
     session.add(unit)
@@ -196,7 +199,7 @@ async def update_unit(session: AsyncSession, principal: Principal, unit: Unit, d
     if "kind" in changes:
         _check_kind(changes["kind"])
     if "code" in changes and await _code_taken(session, Unit, changes["code"], exclude_id=unit.id):
-        raise UnitCodeExists(f"A unit with code {changes['code']} exists")
+        raise UnitCodeExists(msg("A unit with code {code} exists", code=changes["code"]))
     if "parent_id" in changes and changes["parent_id"] != unit.parent_id:
         await _move_unit(session, unit, changes.pop("parent_id"))
     changes.pop("parent_id", None)
@@ -251,14 +254,16 @@ def list_positions_query(unit_id: int | None, jenis_jabatan: str | None, q: str 
 async def get_position(session: AsyncSession, position_id: int) -> Position:
     position = await session.get(Position, position_id)
     if position is None:
-        raise PositionNotFound(f"No position with id {position_id}")
+        raise PositionNotFound(msg("No position with id {position_id}", position_id=position_id))
     return position
 
 
 async def require_position(session: AsyncSession, position_id: int) -> Position:
     position = await session.get(Position, position_id)
     if position is None:
-        raise PositionReferenceInvalid(f"position_id: no position with id {position_id}")
+        raise PositionReferenceInvalid(
+            msg("position_id: no position with id {position_id}", position_id=position_id)
+        )
     return position
 
 
@@ -267,7 +272,9 @@ def _check_jenjang(jenis_jabatan: str, jenjang: str | None) -> None:
         if jenjang is None:
             raise InvalidCode("jenjang is required for a fungsional position; see /api/v1/reference/jenjang")
         if jenjang not in codes.codes("jenjang"):
-            raise InvalidCode(f"jenjang {jenjang!r} is not known; see /api/v1/reference/jenjang")
+            raise InvalidCode(
+                msg("jenjang {jenjang!r} is not known; see /api/v1/reference/jenjang", jenjang=jenjang)
+            )
     elif jenjang is not None:
         raise InvalidCode("jenjang applies only to fungsional positions; leave it null")
 
@@ -276,7 +283,7 @@ async def create_position(session: AsyncSession, principal: Principal, data: Pos
     _check_jenjang(data.jenis_jabatan, data.jenjang)
     await require_unit(session, data.unit_id)
     if await _code_taken(session, Position, data.code):
-        raise PositionCodeExists(f"A position with code {data.code} exists")
+        raise PositionCodeExists(msg("A position with code {code} exists", code=data.code))
     position = Position(**data.model_dump())
     session.add(position)
     await session.flush()
@@ -299,7 +306,7 @@ async def update_position(
     if "unit_id" in changes:
         await require_unit(session, changes["unit_id"])
     if "code" in changes and await _code_taken(session, Position, changes["code"], exclude_id=position.id):
-        raise PositionCodeExists(f"A position with code {changes['code']} exists")
+        raise PositionCodeExists(msg("A position with code {code} exists", code=changes["code"]))
     for field, value in changes.items():
         setattr(position, field, value)
     await session.flush()

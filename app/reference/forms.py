@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.core.errors import Unprocessable
+from app.core.i18n import msg
 from app.reference.codes import codes
 
 KIND = "learning_forms"
@@ -21,8 +22,9 @@ def is_form_code(form_code: str) -> bool:
 def unknown_form_detail(*form_codes: str) -> str:
     # Cut short: a spreadsheet cell or an xAPI extension may hold anything.
     named = ", ".join(repr(code[:10]) for code in form_codes)
-    subject = f"form_code {named} is" if len(form_codes) == 1 else f"form_codes {named} are"
-    return f"{subject} unknown; see /api/v1/reference/{KIND}"
+    if len(form_codes) == 1:
+        return msg("form_code {named} is unknown; see /api/v1/reference/{kind}", named=named, kind=KIND)
+    return msg("form_codes {named} are unknown; see /api/v1/reference/{kind}", named=named, kind=KIND)
 
 
 def check_form_code(form_code: str, **extra: Any) -> None:

@@ -8,6 +8,7 @@ from app.auth.dependencies import ANY_USER, allow
 from app.core.concurrency import IfMatchHeader, etag
 from app.core.db import SessionDep
 from app.core.errors import Unprocessable, problem_responses
+from app.core.i18n import msg
 from app.core.idempotency import Created, IdempotencyDep
 from app.core.security import Principal, Role
 from app.rules import service
@@ -81,7 +82,7 @@ async def rules_copy(
 ) -> Response:
     """Give a year its own copy of another year's rule set."""
     if body.from_year == year:
-        raise SameYear(f"Copying {year} onto itself changes nothing; choose another from_year")
+        raise SameYear(msg("Copying {year} onto itself changes nothing; choose another from_year", year=year))
 
     async def copy() -> Created:
         row, created = await service.copy(

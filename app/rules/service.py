@@ -11,6 +11,7 @@ from app.core import audit
 from app.core.concurrency import check_if_match
 from app.core.errors import Conflict, NotFound
 from app.core.hooks import Hooks
+from app.core.i18n import msg
 from app.core.security import Principal
 from app.reference import forms
 from app.rules.models import RuleSet
@@ -111,11 +112,14 @@ async def copy(
     """
     source = await session.get(RuleSet, from_year)
     if source is None:
-        raise RulesNotFound(f"{from_year} has no rule set of its own to copy")
+        raise RulesNotFound(msg("{year} has no rule set of its own to copy", year=from_year))
     existing = await session.get(RuleSet, year)
     if existing is not None and not replace_existing:
         raise RulesExist(
-            f'{year} already has its own rule set; send "replace": true with If-Match to overwrite it'
+            msg(
+                '{year} already has its own rule set; send "replace": true with If-Match to overwrite it',
+                year=year,
+            )
         )
     return await _store(
         session, principal, year, RuleSetBody.model_validate(source.data), if_match, copied_from=from_year

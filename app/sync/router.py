@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from app.auth.dependencies import InsufficientRights, allow, authorize, oauth2_scheme, principal_from_token
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.i18n import code_title, localise
 from app.core.idempotency import IdempotencyDep
 from app.core.openapi import answers
 from app.core.security import Principal, Role
@@ -26,7 +27,16 @@ def _result(outcome: service.Outcome) -> SyncResult:
         updated=outcome.updated,
         unchanged=outcome.unchanged,
         errors=[
-            SyncError(index=e.index, nip=e.nip, code=e.error.code, detail=e.error.detail, field=e.field)
+            SyncError(
+                index=e.index,
+                nip=e.nip,
+                code=e.error.code,
+                # In the caller's language, like a problem document.
+                detail=localise(e.error.detail)
+                if e.error.has_detail
+                else code_title(e.error.code, e.error.detail),
+                field=e.field,
+            )
             for e in outcome.errors
         ],
     )

@@ -35,6 +35,7 @@ from app.core import audit
 from app.core import changes as change_feed
 from app.core.db import Base, is_postgres
 from app.core.errors import DomainError, Unprocessable
+from app.core.i18n import field_message, msg
 from app.core.requestid import current_request_id
 from app.core.security import Principal
 from app.core.types import UTCDateTime, utcnow
@@ -105,7 +106,10 @@ def _given_nip(item: Any) -> str | None:
 def _validation_error(index: int, item: Any, exc: ValidationError) -> RowError:
     problems = exc.errors(include_url=False, include_input=False)
     first = ".".join(str(p) for p in problems[0]["loc"]) if problems else None
-    detail = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'item'}: {e['msg']}" for e in problems[:5])
+    # Composed now, in the request's language (pydantic's texts are translated by their error type).
+    detail = "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'item'}: {field_message(e)}" for e in problems[:5]
+    )
     return RowError(index, _given_nip(item), RowInvalid(detail[:1000]), first)
 
 
@@ -121,7 +125,9 @@ def _parse(items: list[Any], outcome: Outcome) -> list[_Row]:
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             outcome.errors.append(
-                RowError(index, None, RowInvalid("an item must be a JSON object with a profile's fields"))
+                RowError(
+                    index, None, RowInvalid(msg("an item must be a JSON object with a profile's fields"))
+                )
             )
             continue
         try:
@@ -135,7 +141,9 @@ def _parse(items: list[Any], outcome: Outcome) -> list[_Row]:
                 RowError(
                     index,
                     nip,
-                    DuplicateInBatch(f"NIP {nip[:18]} appears earlier in this batch; send it once"),
+                    DuplicateInBatch(
+                        msg("NIP {nip} appears earlier in this batch; send it once", nip=nip[:18])
+                    ),
                 )
             )
             continue
@@ -155,7 +163,12 @@ def _parse(items: list[Any], outcome: Outcome) -> list[_Row]:
             value = values[name]
             if value is not None and len(value) > limit:
                 outcome.errors.append(
-                    RowError(index, nip, RowInvalid(f"{name}: at most {limit} characters"), name)
+                    RowError(
+                        index,
+                        nip,
+                        RowInvalid(msg("{field}: at most {limit} characters", field=name, limit=limit)),
+                        name,
+                    )
                 )
                 break
         else:
@@ -189,7 +202,13 @@ async def _existing_ids(session: AsyncSession, table: Table, ids: set[int]) -> s
 async def sync(session: AsyncSession, principal: Principal, items: list[Any]) -> Outcome:
     """Apply a batch of profiles; each item is created, updated, unchanged or rejected."""
     if len(items) > MAX_ITEMS:
-        raise BatchTooLarge(f"Send at most {MAX_ITEMS} profiles per request; this batch has {len(items)}")
+        raise BatchTooLarge(
+            msg(
+                "Send at most {limit} profiles per request; this batch has {count}",
+                limit=MAX_ITEMS,
+                count=len(items),
+            )
+        )
     outcome = Outcome()
     rows = _parse(items, outcome)
     stored = await _stored(session, [r.nip for r in rows]) if rows else {}
@@ -211,10 +230,14 @@ async def sync(session: AsyncSession, principal: Principal, items: list[Any]) ->
         try:
             asn_service._check_golongan(profile["golongan"], profile["employment_type"])
             if values["unit_id"] not in units:
-                raise org_service.UnitReferenceInvalid(f"unit_id: no unit with id {values['unit_id']}")
+                raise org_service.UnitReferenceInvalid(
+                    msg("{field}: no unit with id {unit_id}", field="unit_id", unit_id=values["unit_id"])
+                )
             position_id = values["position_id"]
             if position_given and position_id is not None and position_id not in positions:
-                raise org_service.PositionReferenceInvalid(f"position_id: no position with id {position_id}")
+                raise org_service.PositionReferenceInvalid(
+                    msg("position_id: no position with id {position_id}", position_id=position_id)
+                )
         except DomainError as exc:
             outcome.errors.append(RowError(row.index, row.nip, exc))
             continue

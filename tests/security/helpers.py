@@ -53,5 +53,8 @@ def bound_app(
 @asynccontextmanager
 async def http(app: FastAPI, client_address: str = "127.0.0.1") -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(client_address, 50000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+    # English, like the suite's main client (tests/conftest.py).
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", headers={"Accept-Language": "en"}
+    ) as c:
         yield c

@@ -17,6 +17,7 @@ from app.competencies.standards import lookup, standings
 from app.core import audit
 from app.core.db import upsert_insert
 from app.core.errors import NotFound, Unprocessable
+from app.core.i18n import msg
 from app.core.locks import advisory_xact_lock
 from app.core.pagination import PageParams, paginate
 from app.core.security import Principal
@@ -42,15 +43,23 @@ async def _lock_asn(session: AsyncSession, nip: str) -> None:
 def _check(data: AssessmentCreate, today: date) -> None:
     if data.assessed_on > today:
         raise InvalidAssessmentDate(
-            f"assessed_on {data.assessed_on.isoformat()} is in the future; record an assessment once it took place"
+            msg(
+                "assessed_on {date} is in the future; record an assessment once it took place",
+                date=data.assessed_on.isoformat(),
+            )
         )
     if data.assessed_on < EARLIEST:
-        raise InvalidAssessmentDate(f"assessed_on must be on or after {EARLIEST.isoformat()}")
+        raise InvalidAssessmentDate(
+            msg("assessed_on must be on or after {earliest}", earliest=EARLIEST.isoformat())
+        )
     counts = Counter(r.competency_code for r in data.results)
     twice = sorted(code for code, n in counts.items() if n > 1)
     if twice:
         raise lookup.DuplicateCompetency(
-            f"An assessment rates each competency once; listed more than once: {', '.join(twice[:20])}",
+            msg(
+                "An assessment rates each competency once; listed more than once: {codes}",
+                codes=", ".join(twice[:20]),
+            ),
             codes=twice[:50],
         )
 
@@ -188,7 +197,9 @@ async def get_in_scope(session: AsyncSession, principal: Principal, assessment_i
         stmt = stmt.where(Assessment.nip.in_(select(Asn.nip).where(condition)))
     found = (await session.execute(stmt)).scalar_one_or_none()
     if found is None:
-        raise AssessmentNotFound(f"No assessment {assessment_id} in your scope")
+        raise AssessmentNotFound(
+            msg("No assessment {assessment_id} in your scope", assessment_id=assessment_id)
+        )
     return found
 
 

@@ -16,6 +16,7 @@ from app.competencies.models import Competency, Course, CourseCompetency
 from app.competencies.standards.lookup import dictionary_order, require_codes
 from app.core import audit
 from app.core.errors import Conflict, NotFound, Unprocessable, refuse_nulls
+from app.core.i18n import msg
 from app.core.security import Principal
 from app.core.types import round_jp, utcnow
 from app.reference.forms import check_form_code
@@ -88,7 +89,7 @@ def list_query(
 async def get(session: AsyncSession, course_id: int) -> Course:
     course = await session.get(Course, course_id)
     if course is None:
-        raise CourseNotFound(f"No course with id {course_id}")
+        raise CourseNotFound(msg("No course with id {course_id}", course_id=course_id))
     return course
 
 
@@ -140,7 +141,13 @@ async def read_one(session: AsyncSession, course: Course) -> CourseRead:
 
 def _check_dates(starts_on: date | None, ends_on: date | None) -> None:
     if starts_on is not None and ends_on is not None and ends_on < starts_on:
-        raise InvalidCourseDates(f"ends_on {ends_on.isoformat()} is before starts_on {starts_on.isoformat()}")
+        raise InvalidCourseDates(
+            msg(
+                "ends_on {ends_on} is before starts_on {starts_on}",
+                ends_on=ends_on.isoformat(),
+                starts_on=starts_on.isoformat(),
+            )
+        )
 
 
 async def _code_taken(session: AsyncSession, code: str, exclude_id: int | None = None) -> bool:
@@ -154,7 +161,7 @@ async def _flush(session: AsyncSession, code: str) -> None:
     try:
         await session.flush()
     except IntegrityError as exc:  # a concurrent request took the code between check and insert
-        raise CourseCodeExists(f"A course with code {code} exists") from exc
+        raise CourseCodeExists(msg("A course with code {code} exists", code=code)) from exc
 
 
 async def _set_competencies(session: AsyncSession, course_id: int, wanted: list[str]) -> None:
@@ -174,7 +181,7 @@ async def create(session: AsyncSession, principal: Principal, data: CourseCreate
     _check_dates(data.starts_on, data.ends_on)
     await require_codes(session, data.competency_codes, field="competency_codes")
     if await _code_taken(session, data.code):
-        raise CourseCodeExists(f"A course with code {data.code} exists")
+        raise CourseCodeExists(msg("A course with code {code} exists", code=data.code))
     fields = data.model_dump(exclude={"competency_codes"})
     fields["jp"] = None if data.jp is None else round_jp(data.jp)
     course = Course(**fields, updated_at=utcnow())
@@ -198,7 +205,7 @@ async def update(session: AsyncSession, principal: Principal, course: Course, da
     if wanted is not None:
         await require_codes(session, wanted, field="competency_codes")
     if "code" in changes and await _code_taken(session, changes["code"], exclude_id=course.id):
-        raise CourseCodeExists(f"A course with code {changes['code']} exists")
+        raise CourseCodeExists(msg("A course with code {code} exists", code=changes["code"]))
     if changes.get("jp") is not None:
         changes["jp"] = round_jp(changes["jp"])
     before = _snapshot(course, current)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.competencies.models import Competency
 from app.core.errors import NotFound, Unprocessable
+from app.core.i18n import msg
 
 
 def dictionary_order(code: str, group: str) -> tuple[int, int, str]:
@@ -33,7 +34,9 @@ class DuplicateCompetency(Unprocessable):
 async def get_competency(session: AsyncSession, code: str) -> Competency:
     found = await session.get(Competency, code)
     if found is None:
-        raise CompetencyNotFound(f"No competency with code {code[:20]!r}; see /api/v1/competencies")
+        raise CompetencyNotFound(
+            msg("No competency with code {code!r}; see /api/v1/competencies", code=code[:20])
+        )
     return found
 
 
@@ -49,7 +52,11 @@ async def require_codes(
     missing = sorted(wanted - found.keys())
     if missing:
         raise UnknownCompetency(
-            f"Unknown {field}: {', '.join(m[:20] for m in missing[:20])}; see /api/v1/competencies",
+            msg(
+                "Unknown {field}: {codes}; see /api/v1/competencies",
+                field=field,
+                codes=", ".join(m[:20] for m in missing[:20]),
+            ),
             codes=missing[:50],
         )
     return found

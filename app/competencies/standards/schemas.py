@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator
 
+from app.core.i18n import msg
 from app.core.pagination import Page
 from app.core.params import Trimmed
 
@@ -55,10 +56,17 @@ def _five_levels(levels: list[LevelDescription]) -> list[LevelDescription]:
     seen = [item.level for item in levels]
     duplicates = sorted({n for n in seen if seen.count(n) > 1})
     if duplicates:
-        raise ValueError(f"level {', '.join(map(str, duplicates))} is described more than once")
+        raise ValueError(
+            msg("level {levels} is described more than once", levels=", ".join(map(str, duplicates)))
+        )
     missing = sorted(set(range(1, 6)) - set(seen))
     if missing:
-        raise ValueError(f"levels 1–5 must each be described; missing level {', '.join(map(str, missing))}")
+        raise ValueError(
+            msg(
+                "levels 1–5 must each be described; missing level {levels}",
+                levels=", ".join(map(str, missing)),
+            )
+        )
     return sorted(levels, key=lambda item: item.level)
 
 

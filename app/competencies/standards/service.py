@@ -41,6 +41,7 @@ from app.core.errors import (
     Unprocessable,
     refuse_nulls,
 )
+from app.core.i18n import msg
 from app.core.locks import advisory_xact_lock
 from app.core.pagination import InvalidCursor, PageParams, decode_cursor, encode_cursor
 from app.core.security import Principal
@@ -93,7 +94,10 @@ def check_tag(if_match: str | None, current: str) -> None:
     if "*" in tags or current in tags:
         return
     raise PreconditionFailed(
-        f"The resource has changed since you read it (current ETag {current}); read it again and retry"
+        msg(
+            "The resource has changed since you read it (current ETag {current}); read it again and retry",
+            current=current,
+        )
     )
 
 
@@ -156,7 +160,7 @@ async def create(session: AsyncSession, principal: Principal, data: CompetencyCr
             "only teknis competencies can be added"
         )
     if await session.get(Competency, data.code) is not None:
-        raise CompetencyExists(f"A competency with code {data.code} exists")
+        raise CompetencyExists(msg("A competency with code {code} exists", code=data.code))
     competency = Competency(
         code=data.code,
         name=data.name,
@@ -169,7 +173,7 @@ async def create(session: AsyncSession, principal: Principal, data: CompetencyCr
     try:
         await session.flush()
     except IntegrityError as exc:  # created by a concurrent request since the check above
-        raise CompetencyExists(f"A competency with code {data.code} exists") from exc
+        raise CompetencyExists(msg("A competency with code {code} exists", code=data.code)) from exc
     audit.record(
         session,
         principal,
@@ -233,15 +237,27 @@ def defaults_tag(items: Sequence[StandardDefaultItem]) -> str:
 def _check_kind(jenis_jabatan: str, jenjang: str | None, where: str, *, jenjang_required: bool) -> None:
     if jenis_jabatan not in codes.codes("jenis_jabatan"):
         raise InvalidCode(
-            f"{where}jenis_jabatan {jenis_jabatan!r} is not known; see /api/v1/reference/jenis_jabatan"
+            msg(
+                "{where}jenis_jabatan {jenis_jabatan!r} is not known; see /api/v1/reference/jenis_jabatan",
+                where=where,
+                jenis_jabatan=jenis_jabatan,
+            )
         )
     if jenis_jabatan == "fungsional":
         if jenjang is None and jenjang_required:
-            raise InvalidCode(f"{where}jenjang is required for fungsional; see /api/v1/reference/jenjang")
+            raise InvalidCode(
+                msg("{where}jenjang is required for fungsional; see /api/v1/reference/jenjang", where=where)
+            )
         if jenjang is not None and jenjang not in codes.codes("jenjang"):
-            raise InvalidCode(f"{where}jenjang {jenjang!r} is not known; see /api/v1/reference/jenjang")
+            raise InvalidCode(
+                msg(
+                    "{where}jenjang {jenjang!r} is not known; see /api/v1/reference/jenjang",
+                    where=where,
+                    jenjang=jenjang,
+                )
+            )
     elif jenjang is not None:
-        raise InvalidCode(f"{where}jenjang applies only to fungsional; leave it null")
+        raise InvalidCode(msg("{where}jenjang applies only to fungsional; leave it null", where=where))
 
 
 async def put_defaults(
@@ -257,8 +273,10 @@ async def put_defaults(
         key = (item.jenis_jabatan, item.jenjang or "")
         if key in seen:
             raise DuplicateDefault(
-                f"items[{i}]: {item.jenis_jabatan} {item.jenjang or ''} is given more than once".replace(
-                    "  ", " "
+                msg(
+                    "items[{index}]: {kind} is given more than once",
+                    index=i,
+                    kind=" ".join(filter(None, (item.jenis_jabatan, item.jenjang))),
                 )
             )
         seen.add(key)
@@ -342,7 +360,12 @@ def _unique(items: Sequence[StandardItem], where: str = "items") -> dict[str, in
     for i, item in enumerate(items):
         if item.competency_code in wanted:
             raise lookup.DuplicateCompetency(
-                f"{where}[{i}]: competency {item.competency_code} is listed more than once"
+                msg(
+                    "{where}[{index}]: competency {code} is listed more than once",
+                    where=where,
+                    index=i,
+                    code=item.competency_code,
+                )
             )
         wanted[item.competency_code] = item.required_level
     return wanted
@@ -363,7 +386,7 @@ async def put_standard(
     # The position row serialises writers of its standard, so two PUTs with one ETag cannot both win.
     locked = await session.execute(select(Position.id).where(Position.id == position_id).with_for_update())
     if locked.first() is None:
-        raise org_service.PositionNotFound(f"No position with id {position_id}")
+        raise org_service.PositionNotFound(msg("No position with id {position_id}", position_id=position_id))
     current_lines = await standard_lines(session, position_id)
     current = {line.competency_code: line.required_level for line in current_lines}
     if current or if_match is not None:
@@ -482,7 +505,7 @@ async def bulk_apply(session: AsyncSession, principal: Principal, body: BulkAppl
         wanted: dict[str, int] = {}
     else:
         if not body.items:
-            raise ItemsRequired(f"mode {body.mode} needs at least one item")
+            raise ItemsRequired(msg("mode {mode} needs at least one item", mode=body.mode))
         wanted = _unique(body.items)
         await require_codes(session, wanted, active_only=True)
 

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core import audit
 from app.core.config import Settings
 from app.core.errors import DomainError, NotFound, PayloadTooLarge, Unprocessable
+from app.core.i18n import msg
 from app.core.security import Principal, Role
 from app.core.types import utcnow
 from app.learning.models import LIVE_STATUSES, PENDING, LearningEvent, LearningRecord
@@ -104,7 +105,11 @@ def check(source: BinaryIO) -> str:
         raise EmptyEvidence("The evidence file is empty")
     if size > MAX_EVIDENCE_BYTES:
         raise EvidenceTooLarge(
-            f"Evidence files are at most {MAX_EVIDENCE_BYTES} bytes (5 MB); this is {size}"
+            msg(
+                "Evidence files are at most {limit} bytes (5 MB); this is {size}",
+                limit=MAX_EVIDENCE_BYTES,
+                size=size,
+            )
         )
     source.seek(0)
     content_type = sniff(source.read(_HEAD))
@@ -156,7 +161,7 @@ def store(source: BinaryIO, root: Path) -> StoredFile:
 
 def path_for(root: Path, key: str) -> Path:
     if not _KEY.fullmatch(key):
-        raise ValueError(f"not an evidence key: {key!r}")
+        raise ValueError(msg("not an evidence key: {key!r}", key=key))
     return root / key
 
 
@@ -212,7 +217,10 @@ async def upload(
     """Attach a file to a live record (replacing the reference, keeping the old file)."""
     if record.status not in LIVE_STATUSES:
         raise InvalidTransition(
-            f"Evidence can be attached only to pending or verified records; this record is {record.status}"
+            msg(
+                "Evidence can be attached only to pending or verified records; this record is {status}",
+                status=record.status,
+            )
         )
     if principal.role is Role.asn and record.status != PENDING:
         # The file a verifier approved must stay the file on record; admins may still replace it.
@@ -253,9 +261,11 @@ def _existing_file(root: Path, key: str) -> Path | None:
 async def file_for(record: LearningRecord, root: Path) -> Path:
     """The stored evidence file of a record (404 when there is none)."""
     if not record.evidence_key:
-        raise EvidenceNotFound(f"Learning record {record.id} has no evidence")
+        raise EvidenceNotFound(msg("Learning record {id} has no evidence", id=record.id))
     path = await to_thread.run_sync(_existing_file, root, record.evidence_key)
     if path is None:
         log.error("evidence file %s of learning record %s is missing", record.evidence_key, record.id)
-        raise EvidenceNotFound(f"The evidence file of learning record {record.id} is missing from storage")
+        raise EvidenceNotFound(
+            msg("The evidence file of learning record {id} is missing from storage", id=record.id)
+        )
     return path

@@ -19,6 +19,7 @@ from app.auth.dependencies import allow, get_principal, is_current, oauth2_schem
 from app.auth.service import AuthService, InvalidClient, principal_for_client
 from app.core.db import SessionDep
 from app.core.errors import BadRequest, DomainError, Unauthorized, problem_responses
+from app.core.i18n import code_title, localise, msg
 from app.core.idempotency import IdempotencyDep
 from app.core.security import Principal, VerifiedTokens
 from app.learning.xapi import service as xapi
@@ -127,11 +128,16 @@ VersionHeader = Annotated[
 def _check_version(version: str | None) -> None:
     if version is None:
         raise XapiVersionRequired(
-            f"Send the header {VERSION_HEADER}: {XAPI_VERSION}", headers=dict(VERSION_HEADERS)
+            msg("Send the header {header}: {version}", header=VERSION_HEADER, version=XAPI_VERSION),
+            headers=dict(VERSION_HEADERS),
         )
     if not _SUPPORTED_VERSION.fullmatch(version.strip()):
         raise XapiVersionUnsupported(
-            f"xAPI version {version[:20]!r} is not supported; this resource speaks {XAPI_VERSION}",
+            msg(
+                "xAPI version {version!r} is not supported; this resource speaks {supported}",
+                version=version[:20],
+                supported=XAPI_VERSION,
+            ),
             headers=dict(VERSION_HEADERS),
         )
 
@@ -161,7 +167,10 @@ def _rejected(item: xapi.Rejection) -> RejectedStatement:
         index=item.index,
         id=item.id,
         code=item.error.code,
-        detail=item.error.detail,
+        # Read by the LMS's operators: in the caller's language, like a problem document.
+        detail=localise(item.error.detail)
+        if item.error.has_detail
+        else code_title(item.error.code, item.error.detail),
         duplicate_of=item.error.extra.get("duplicate_of"),
     )
 

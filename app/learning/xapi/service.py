@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
 from app.core.errors import BadRequest, Conflict, DomainError, Unprocessable
+from app.core.i18n import msg
 from app.core.params import before_floor
 from app.core.security import Principal
 from app.core.text import strip_format
@@ -91,7 +92,7 @@ def duration_seconds(value: str) -> Decimal:
     text = value.strip().upper()
     match = _DURATION.fullmatch(text)
     if match is None or text == "P" or text.endswith("T"):
-        raise ValueError(f"{value!r} is not an ISO 8601 duration such as PT1H30M")
+        raise ValueError(msg("{value!r} is not an ISO 8601 duration such as PT1H30M", value=value))
     years, months, weeks, days, hours, minutes, seconds = (
         Decimal(g.replace(",", ".")) if g else Decimal(0) for g in match.groups()
     )
@@ -127,7 +128,7 @@ def digest(statement: dict[str, Any]) -> str:
 
 def _object(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise InvalidStatement(f"{where} must be a JSON object")
+        raise InvalidStatement(msg("{where} must be a JSON object", where=where))
     return value
 
 
@@ -150,11 +151,13 @@ def _statement_id(statement: dict[str, Any]) -> str:
 
 def _timestamp(value: Any, where: str) -> datetime:
     if not isinstance(value, str) or len(value) > 64:
-        raise InvalidStatement(f"{where} must be an ISO 8601 timestamp")
+        raise InvalidStatement(msg("{where} must be an ISO 8601 timestamp", where=where))
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError as exc:
-        raise InvalidStatement(f"{where} {value!r} is not an ISO 8601 timestamp") from exc
+        raise InvalidStatement(
+            msg("{where} {value!r} is not an ISO 8601 timestamp", where=where, value=value)
+        ) from exc
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
@@ -199,21 +202,27 @@ def _jp(value: Any) -> Decimal:
     try:
         jp = Decimal(str(value).strip())
     except InvalidOperation as exc:
-        raise InvalidStatement(f"the jp extension {value!r} is not a number") from exc
+        raise InvalidStatement(msg("the jp extension {value!r} is not a number", value=value)) from exc
     if not jp.is_finite() or jp <= 0 or jp > service.MAX_RECORD_JP:
-        raise service.InvalidJp(f"the jp extension must be more than 0 and at most {service.MAX_RECORD_JP}")
+        raise service.InvalidJp(
+            msg("the jp extension must be more than 0 and at most {max_jp}", max_jp=service.MAX_RECORD_JP)
+        )
     return round_jp(jp)
 
 
 def _start_date(value: Any, end: date) -> date:
     if not isinstance(value, str):
         raise InvalidStatement("the start_date extension must be a date (YYYY-MM-DD)")
-    start = _timestamp(value, "the start_date extension").date()
+    start = _timestamp(value, msg("the start_date extension")).date()
     if (problem := before_floor(start)) is not None:
-        raise service.InvalidRecordDates(f"the start_date extension {problem}")
+        raise service.InvalidRecordDates(msg("the start_date extension {problem}", problem=problem))
     if start > end:
         raise service.InvalidRecordDates(
-            f"the start_date extension {start.isoformat()} is after the statement's date {end.isoformat()}"
+            msg(
+                "the start_date extension {start} is after the statement's date {end}",
+                start=start.isoformat(),
+                end=end.isoformat(),
+            )
         )
     return start
 
@@ -265,7 +274,7 @@ def _actor_nip(statement: dict[str, Any]) -> str | None:
 
 def parse(statement: Any, index: int, *, now: datetime) -> Create | Void:
     """The statement's meaning for the ledger; raises the DomainError it is rejected with."""
-    statement = _object(statement, "a statement")
+    statement = _object(statement, msg("a statement"))
     statement_id = _statement_id(statement)
     verb = _object(statement.get("verb"), "verb")
     verb_id = verb.get("id")
@@ -285,7 +294,10 @@ def parse(statement: Any, index: int, *, now: datetime) -> Create | Void:
             raise InvalidStatement("the StatementRef id must be a UUID") from exc
     if kind is None:
         raise UnsupportedVerb(
-            f"verb {verb_id[:200]} does not record learning; send completed or attended (ADL/cmi5)"
+            msg(
+                "verb {verb} does not record learning; send completed or attended (ADL/cmi5)",
+                verb=verb_id[:200],
+            )
         )
     if target.get("objectType", "Activity") != "Activity":
         raise InvalidStatement("the object of a completed/attended statement must be an Activity")
@@ -302,12 +314,15 @@ def parse(statement: Any, index: int, *, now: datetime) -> Create | Void:
         when = now  # an LRS stamps a statement without a timestamp with the time it arrives
     if when > now + CLOCK_SKEW:
         raise service.InvalidRecordDates(
-            f"timestamp {when.isoformat()} is in the future; send the statement once the learning ends"
+            msg(
+                "timestamp {timestamp} is in the future; send the statement once the learning ends",
+                timestamp=when.isoformat(),
+            )
         )
     # The learner's own calendar day: the date as written in the timestamp's offset (WIB/WITA/WIT).
     end = when.date()
     if (problem := before_floor(end)) is not None:
-        raise service.InvalidRecordDates(f"the statement's date {problem}")
+        raise service.InvalidRecordDates(msg("the statement's date {problem}", problem=problem))
     start_value = _extension(statement, "start_date")
     start = end if start_value is _MISSING else _start_date(start_value, end)
     form_value = _extension(statement, "form_code")
@@ -324,13 +339,17 @@ def parse(statement: Any, index: int, *, now: datetime) -> Create | Void:
         try:
             minutes = duration_minutes(raw_duration)
         except ValueError as exc:
-            raise InvalidStatement(f"result.duration: {exc}") from exc
+            raise InvalidStatement(msg("result.duration: {reason}", reason=exc.args[0])) from exc
         if minutes > MAX_DURATION_MINUTES:
-            raise service.InvalidJp(f"result.duration is longer than {MAX_DURATION_MINUTES} minutes")
+            raise service.InvalidJp(
+                msg("result.duration is longer than {limit} minutes", limit=MAX_DURATION_MINUTES)
+            )
     if jp_claimed is None and minutes is None:
         raise MissingJp("give result.duration (ISO 8601) or a result extension …/extensions/jp")
     if jp_claimed is None and not minutes:
-        raise service.InvalidJp(f"result.duration {raw_duration} is less than a minute; it earns no JP")
+        raise service.InvalidJp(
+            msg("result.duration {duration} is less than a minute; it earns no JP", duration=raw_duration)
+        )
     organizer_value = _extension(statement, "organizer")
     if organizer_value is _MISSING:
         organizer_value = _optional_object(statement, "context").get("platform")
@@ -401,7 +420,7 @@ async def intake(
 ) -> Intake:
     """Apply a batch of statements; each is accepted (created, replayed, voided) or rejected."""
     if len(statements) > MAX_STATEMENTS:
-        raise TooManyStatements(f"Send at most {MAX_STATEMENTS} statements per request")
+        raise TooManyStatements(msg("Send at most {limit} statements per request", limit=MAX_STATEMENTS))
     batch = _Batch(session, principal, now or datetime.now(UTC))
     creates: list[Create] = []
     voids: list[Void] = []
@@ -444,7 +463,10 @@ async def intake(
 
 def _conflict(statement_id: str) -> StatementConflict:
     return StatementConflict(
-        f"Statement {statement_id} was received before with different content; a statement id is never reused"
+        msg(
+            "Statement {id} was received before with different content; a statement id is never reused",
+            id=statement_id,
+        )
     )
 
 
@@ -459,7 +481,11 @@ async def _apply_creates(batch: _Batch, creates: list[Create]) -> None:
         if c.nip in known:
             pending.append(c)
         else:
-            batch.reject(c.index, c.id, UnknownNip(f"No ASN has the NIP {c.nip[:40]} (actor.account.name)"))
+            batch.reject(
+                c.index,
+                c.id,
+                UnknownNip(msg("No ASN has the NIP {nip} (actor.account.name)", nip=c.nip[:40])),
+            )
     await service.lock_many(session, [c.nip for c in pending])
     pending = await _skip_replays(batch, pending)
     pending = await _with_jp(batch, pending)
@@ -525,7 +551,11 @@ async def _with_jp(batch: _Batch, creates: list[Create]) -> list[Create]:
                 c.index,
                 c.id,
                 service.InvalidJp(
-                    f"The record works out to {c.jp} JP; a record holds more than 0 and at most {service.MAX_RECORD_JP} JP"
+                    msg(
+                        "The record works out to {jp} JP; a record holds more than 0 and at most {max_jp} JP",
+                        jp=c.jp,
+                        max_jp=service.MAX_RECORD_JP,
+                    )
                 ),
             )
             continue
@@ -535,7 +565,8 @@ async def _with_jp(batch: _Batch, creates: list[Create]) -> list[Create]:
 
 def _duplicate(record_id: int) -> service.PossibleDuplicate:
     return service.PossibleDuplicate(
-        f"Learning record {record_id} of this ASN has the same title and dates", duplicate_of=record_id
+        msg("Learning record {id} of this ASN has the same title and dates", id=record_id),
+        duplicate_of=record_id,
     )
 
 
@@ -625,7 +656,9 @@ async def _apply_voids(batch: _Batch, voids: list[Void]) -> None:
         record = records.get(targets.get(v.target, 0))
         if record is None:
             batch.reject(
-                v.index, v.id, StatementNotFound(f"No learning record was made from statement {v.target}")
+                v.index,
+                v.id,
+                StatementNotFound(msg("No learning record was made from statement {id}", id=v.target)),
             )
             continue
         if record.status != VOIDED:
