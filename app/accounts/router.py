@@ -41,23 +41,31 @@ segment_except("user_id", "provision")
 
 Admin = Annotated[Principal, Depends(allow(Role.bpsdm_admin))]
 Reader = Annotated[Principal, Depends(allow(*READERS_ALL))]
+AccountReader = Annotated[Principal, Depends(allow(*READERS_ALL, Role.opd_admin))]
 AccountAdmin = Annotated[Principal, Depends(allow(Role.bpsdm_admin, Role.opd_admin))]
 
 
 @router.get("/users", response_model=UserPage)
 async def users_list(
     session: SessionDep,
-    _: Reader,
+    principal: AccountReader,
     page: PageDep,
     role: UserRole | None = None,
-    unit_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    unit_id: Annotated[
+        int | None,
+        Query(ge=1, le=2**31 - 1, description="The account's unit (an ASN account's: its profile's unit)"),
+    ] = None,
     active: bool | None = None,
-    q: Annotated[str | None, Query(max_length=100)] = None,
+    q: Annotated[str | None, Query(max_length=100, description="Part of the username, NIP or name")] = None,
 ) -> UserPage:
-    """List user accounts (bpsdm_admin, auditor)."""
-    rows, cursor, total = await paginate(
-        session, service.list_users_query(role, unit_id, active, q), [User.id], page
-    )
+    """List user accounts (bpsdm_admin, auditor; opd_admin: the ASN accounts of its units).
+
+    Each carries its person's name (the ASN profile's, for ASN accounts). An OPD admin sees the ASN
+    accounts whose profile is in its unit or below (an account without a profile: its own unit), the
+    accounts whose password it may reset.
+    """
+    stmt = service.list_users_query(principal, role, unit_id, active, q)
+    rows, cursor, total = await paginate(session, stmt, [User.id], page)
     return UserPage(items=[UserRead.model_validate(u) for u in rows], next_cursor=cursor, total=total)
 
 
@@ -74,7 +82,9 @@ async def users_create(
 
     async def create() -> Created:
         user = await service.create_user(session, principal, body)
-        return Created(UserRead.model_validate(user), f"/api/v1/users/{user.id}", version=user.version)
+        return Created(
+            await service.user_read(session, user), f"/api/v1/users/{user.id}", version=user.version
+        )
 
     return await idem.once(create)
 
@@ -166,7 +176,7 @@ async def users_get(user_id: IdPath, session: SessionDep, _: Reader, response: R
     """Get one user account."""
     user = await service.get_user(session, user_id)
     response.headers["ETag"] = etag(user.version)
-    return UserRead.model_validate(user)
+    return await service.user_read(session, user)
 
 
 @router.patch(
@@ -187,7 +197,7 @@ async def users_update(
     check_if_match(if_match, user.version)
     user = await service.update_user(session, principal, user, body)
     response.headers["ETag"] = etag(user.version)
-    return UserRead.model_validate(user)
+    return await service.user_read(session, user)
 
 
 @router.get(

@@ -70,6 +70,7 @@ class UserRead(BaseModel):
                     "nip": None,
                     "active": True,
                     "created_at": "2026-01-05T03:00:00Z",
+                    "name": None,
                 }
             ]
         },
@@ -82,6 +83,9 @@ class UserRead(BaseModel):
     nip: str | None
     active: bool
     created_at: datetime
+    name: str | None = Field(
+        default=None, description="The ASN profile's name (ASN accounts); null otherwise"
+    )
 
 
 class UserPage(Page[UserRead]):

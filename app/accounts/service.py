@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio
-from sqlalchemy import Select, delete, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Bundle
 
 from app.accounts.schemas import (
     PROVISION_CAP,
@@ -19,6 +20,7 @@ from app.accounts.schemas import (
     ProvisionResult,
     ProvisionSkipped,
     UserCreate,
+    UserRead,
     UserUpdate,
 )
 from app.accounts.validation import validate_user_fields
@@ -28,6 +30,7 @@ from app.auth import service as auth_service
 from app.auth.models import IntegrationClient, LoginThrottle, RefreshToken, User
 from app.core import audit
 from app.core.errors import NotFound, Unprocessable, refuse_nulls
+from app.core.i18n import msg
 from app.core.locks import advisory_xact_lock
 from app.core.requestid import current_request_id
 from app.core.security import (
@@ -53,25 +56,66 @@ class ClientNotFound(NotFound):
     code = "client_not_found"
 
 
+def _profile_join() -> ColumnElement[bool]:
+    # An ASN account's person is its ASN profile; other accounts have none (even with a NIP set).
+    return and_(Asn.nip == User.nip, User.role == Role.asn.value)
+
+
+def _account_unit() -> ColumnElement[int | None]:
+    # As for a password reset: the profile's unit decides (it moves with a transfer), an account
+    # without one its own unit.
+    return func.coalesce(Asn.unit_id, User.unit_id)
+
+
 def list_users_query(
-    role: str | None, unit_id: int | None, active: bool | None, q: str | None
-) -> Select[User]:
-    stmt = select(User)
+    principal: Principal, role: str | None, unit_id: int | None, active: bool | None, q: str | None
+) -> Select[Any]:
+    """Accounts with their person's name in one query (a join, not a look-up per row). An OPD admin
+    sees only the ASN accounts of its units."""
+    row: Bundle[Any] = Bundle(
+        "user",
+        User.id,
+        User.username,
+        User.role,
+        User.unit_id,
+        User.nip,
+        User.active,
+        User.created_at,
+        Asn.name.label("name"),
+    )
+    stmt = select(row).select_from(User).outerjoin(Asn, _profile_join())
+    scope = org_service.unit_scope_condition(principal, _account_unit())
+    if scope is not None:
+        stmt = stmt.where(User.role == Role.asn.value, scope)
     if role:
         stmt = stmt.where(User.role == role)
     if unit_id is not None:
-        stmt = stmt.where(User.unit_id == unit_id)
+        stmt = stmt.where(_account_unit() == unit_id)
     if active is not None:
         stmt = stmt.where(User.active.is_(active))
-    if q:
-        stmt = stmt.where(func.lower(User.username).contains(q.strip().lower(), autoescape=True))
+    if q and (term := q.strip().lower()):
+        stmt = stmt.where(
+            or_(
+                func.lower(User.username).contains(term, autoescape=True),
+                User.nip.contains(term, autoescape=True),
+                func.lower(Asn.name).contains(term, autoescape=True),
+            )
+        )
     return stmt
+
+
+async def user_read(session: AsyncSession, user: User) -> UserRead:
+    """One account as the API shows it, with its person's name."""
+    name = None
+    if user.role == Role.asn.value and user.nip is not None:
+        name = (await session.execute(select(Asn.name).where(Asn.nip == user.nip))).scalar()
+    return UserRead.model_validate(user).model_copy(update={"name": name})
 
 
 async def get_user(session: AsyncSession, user_id: int) -> User:
     user = await session.get(User, user_id)
     if user is None:
-        raise UserNotFound(f"No user with id {user_id}")
+        raise UserNotFound(msg("No user with id {user_id}", user_id=user_id))
     return user
 
 
@@ -138,7 +182,7 @@ def client_read(client: IntegrationClient) -> ClientRead:
 async def get_client(session: AsyncSession, client_pk: int) -> IntegrationClient:
     client = await session.get(IntegrationClient, client_pk)
     if client is None:
-        raise ClientNotFound(f"No integration client with id {client_pk}")
+        raise ClientNotFound(msg("No integration client with id {client_id}", client_id=client_pk))
     return client
 
 
@@ -233,8 +277,12 @@ async def provision_asn_accounts(
     candidates = [_Candidate(r[0], r[1], r[2], r[3]) for r in rows if not r[4]]
     if len(candidates) > PROVISION_CAP:
         raise ProvisionTooMany(
-            f"{len(candidates)} ASN have no account; one request creates at most {PROVISION_CAP}. "
-            "Provision the sub-units one by one (include_sub_units false) or pass `nips` in parts",
+            msg(
+                "{count} ASN have no account; one request creates at most {cap}. "
+                "Provision the sub-units one by one (include_sub_units false) or pass `nips` in parts",
+                count=len(candidates),
+                cap=PROVISION_CAP,
+            ),
             count=len(candidates),
             cap=PROVISION_CAP,
         )
@@ -329,13 +377,13 @@ async def resettable_user(session: AsyncSession, principal: Principal, user_id: 
             raise CannotResetOwnPassword("Change your own password with POST /api/v1/auth/password")
         return user
     if user.role != Role.asn.value:
-        raise UserNotFound(f"No user with id {user_id}")
+        raise UserNotFound(msg("No user with id {user_id}", user_id=user_id))
     # The profile's unit decides (it moves with a transfer); an account without one, its own unit.
     unit_id = user.unit_id
     if user.nip is not None:
         unit_id = (await session.execute(select(Asn.unit_id).where(Asn.nip == user.nip))).scalar() or unit_id
     if unit_id is None or not await org_service.unit_in_scope(session, principal, unit_id):
-        raise UserNotFound(f"No user with id {user_id}")
+        raise UserNotFound(msg("No user with id {user_id}", user_id=user_id))
     return user
 
 

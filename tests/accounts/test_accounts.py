@@ -95,7 +95,7 @@ class TestUsers:
         )
         assert r.status_code == 200
         assert {u["username"] for u in r.json()["items"]} == {"opd.a", "opd.a1", "opd.b"}
-        assert (await client.get("/api/v1/users", headers=as_(settings, world, "opd_a"))).status_code == 403
+        assert (await client.get("/api/v1/users", headers=as_(settings, world, "asn_a"))).status_code == 403
 
     async def test_deactivate_ends_sessions(
         self, client: httpx.AsyncClient, settings: Settings, world: World

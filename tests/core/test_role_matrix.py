@@ -51,7 +51,7 @@ POLICY: dict[str, frozenset[str]] = {
     "asn_get": USERS,
     "asn_create": frozenset({"bpsdm", "opd_a"}),
     "asn_update": frozenset({"bpsdm", "opd_a", "asn_a"}),
-    "users_list": frozenset({"bpsdm", "auditor"}),
+    "users_list": frozenset({"bpsdm", "auditor", "opd_a"}),
     "users_get": frozenset({"bpsdm", "auditor"}),
     "users_create": frozenset({"bpsdm"}),
     "users_update": frozenset({"bpsdm"}),

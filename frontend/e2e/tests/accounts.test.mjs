@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { accessToken, api, demoLogin, launch, logIn, newPage, screenshots } from "../lib.mjs";
+import { accessToken, api, demoLogin, eventually, launch, logIn, newPage, screenshots } from "../lib.mjs";
 
 let browser;
 let token;
@@ -100,6 +100,66 @@ test("BPSDM provisions a unit's ASN accounts; the ASN logs in, must change the p
   });
   assert.equal(old.status, 400); // OAuth invalid_grant
   await accessToken({ username: nip, password: mine });
+  await asnPage.context().close();
+  await page.context().close();
+});
+
+test("the OPD admin finds an older ASN account in its list, resets it, and the ASN must choose a new password", async () => {
+  // The demo PPPK: an account made by the demo load, long before this run, in opd.diskominfo's units.
+  const asn = demoLogin("asn", "PPPK");
+  const name = /^own profile: (.+) \(PPPK\)$/.exec(asn.reaches)?.[1];
+  assert.ok(name, asn.reaches);
+  const opd = demoLogin("opd_admin");
+
+  const page = await newPage(browser);
+  await logIn(page, opd);
+  await page.goto("/opd/akun");
+  await page.getByRole("heading", { level: 1, name: "Akun ASN" }).waitFor();
+  assert.equal(await page.getByText("minta reset kepada admin BPSDM", { exact: false }).count(), 0);
+  const table = page.getByRole("table", { name: "Akun ASN di unit Anda" });
+  await table.getByRole("cell", { name: asn.username, exact: true }).waitFor();
+  await page.getByLabel("Cari NIP atau nama").fill(name.split(" ")[0]);
+  // The search runs on the server (by name too): only the PPPK's row is left.
+  const rows = table.locator("tbody tr");
+  await eventually(async () => assert.equal(await rows.count(), 1));
+  const row = rows.filter({ hasText: asn.username });
+  await row.getByText(name).waitFor();
+  await screenshots(page, "opd-accounts-list");
+
+  await row.getByRole("button", { name: `Reset kata sandi ${asn.username}` }).click();
+  const dialog = page.getByRole("dialog", { name: `Reset kata sandi ${asn.username}` });
+  await dialog.getByText("Kata sandi lama langsung tidak berlaku", { exact: false }).waitFor();
+  await dialog.getByRole("button", { name: "Reset", exact: true }).click();
+  const shown = page.getByTestId("reset-password");
+  await shown.waitFor();
+  const password = (await shown.innerText()).trim();
+  assert.equal(password.length, 15, "a 15-character one-time password is shown");
+  await screenshots(page, "opd-accounts-reset");
+  await page.getByRole("button", { name: "Sudah saya catat" }).click();
+  await shown.waitFor({ state: "detached" });
+  assert.equal(await page.getByText(password).count(), 0, "the password is shown once");
+
+  // The demo password stopped working; the one-time password logs in and must be changed at once.
+  const old = await api("/api/v1/auth/token", {
+    method: "POST",
+    form: { grant_type: "password", username: asn.username, password: asn.password },
+  });
+  assert.equal(old.status, 400);
+  const asnPage = await newPage(browser);
+  await logIn(asnPage, { username: asn.username, password });
+  await asnPage.getByRole("heading", { level: 1, name: "Buat kata sandi Anda sendiri" }).waitFor();
+  // The demo password again, the ASN's own choice here, so the later tests still log in with it.
+  await asnPage.getByLabel(/^Kata sandi sekali pakai/).fill(password);
+  await asnPage.getByLabel(/^Kata sandi baru/).fill(asn.password);
+  await asnPage.getByLabel(/^Ulangi kata sandi baru/).fill(asn.password);
+  await asnPage.getByRole("button", { name: "Simpan kata sandi" }).click();
+  await asnPage.getByRole("heading", { level: 1, name: /^Halo, / }).waitFor();
+  const reused = await api("/api/v1/auth/token", {
+    method: "POST",
+    form: { grant_type: "password", username: asn.username, password },
+  });
+  assert.equal(reused.status, 400, "the one-time password works once");
+  await accessToken(asn);
   await asnPage.context().close();
   await page.context().close();
 });

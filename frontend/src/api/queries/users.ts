@@ -5,7 +5,7 @@ import type { ProvisionRequest, ProvisionResult, UserCreate } from "../types";
 
 const usersKey = ["users"] as const;
 
-/** User accounts, searched by username, a cursor page at a time. */
+/** User accounts (an OPD admin gets the ASN accounts of its units), searched by username, NIP or name. */
 export const userList = (q: string, cursor: string | null, limit = 50) =>
   queryOptions({
     queryKey: [...usersKey, { q, cursor, limit }],

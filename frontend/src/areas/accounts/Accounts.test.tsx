@@ -1,5 +1,5 @@
 import { QueryClientProvider } from "@tanstack/react-query";
-import { render, screen, within } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { ReactNode } from "react";
 import { MemoryRouter } from "react-router";
@@ -37,6 +37,39 @@ const USERS = [
     active: true,
     created_at: "2026-01-05T03:00:00Z",
   },
+  {
+    id: 3,
+    username: "197905202005012003",
+    role: "asn",
+    unit_id: 7,
+    nip: "197905202005012003",
+    active: true,
+    created_at: "2026-01-05T03:00:00Z",
+    name: "Sri Wahyuni",
+  },
+];
+// What GET /users answers an OPD admin: the ASN accounts of its units, with the profiles' names.
+const OPD_ACCOUNTS = [
+  {
+    id: 51,
+    username: "199002142015032001",
+    role: "asn",
+    unit_id: 3,
+    nip: "199002142015032001",
+    active: true,
+    created_at: "2026-01-05T03:00:00Z",
+    name: "Dewi Anggraini",
+  },
+  {
+    id: 52,
+    username: "198811092012031002",
+    role: "asn",
+    unit_id: 7,
+    nip: "198811092012031002",
+    active: false,
+    created_at: "2026-01-05T03:00:00Z",
+    name: "Agus Salim",
+  },
 ];
 const ACCOUNT = {
   nip: "198703122010012004",
@@ -48,7 +81,7 @@ const ACCOUNT = {
   one_time_password: "Kmn4hjR-7qwA3xe",
 };
 
-function backend(role: "bpsdm_admin" | "opd_admin") {
+function backend(role: "bpsdm_admin" | "opd_admin", accounts = OPD_ACCOUNTS) {
   return fakeApi({
     "GET /api/v1/auth/me": () =>
       json({
@@ -59,7 +92,16 @@ function backend(role: "bpsdm_admin" | "opd_admin") {
         scopes: [],
         must_change_password: false,
       }),
-    "GET /api/v1/users": () => json({ items: USERS, next_cursor: null, total: USERS.length }),
+    "GET /api/v1/users": (request) => {
+      if (role === "bpsdm_admin") return json({ items: USERS, next_cursor: null, total: USERS.length });
+      if (accounts.length === 0) return json({ items: [], next_cursor: null, total: 0 });
+      // Two pages of one, and a search by name that finds the second.
+      const q = request.query.get("q");
+      if (q)
+        return json({ items: accounts.filter((a) => a.name.toLowerCase().includes(q)), next_cursor: null, total: 1 });
+      const second = request.query.get("cursor") === "c2";
+      return json({ items: [accounts[second ? 1 : 0]], next_cursor: second ? null : "c2", total: 2 });
+    },
     "GET /api/v1/units": () => json({ items: UNITS, next_cursor: null, total: UNITS.length }),
     "POST /api/v1/users/provision": () =>
       json({
@@ -74,6 +116,13 @@ function backend(role: "bpsdm_admin" | "opd_admin") {
         user_id: 41,
         username: ACCOUNT.username,
         one_time_password: "Zq9-newPassWrd7",
+        must_change_password: true,
+      }),
+    "POST /api/v1/users/52/password-reset": () =>
+      json({
+        user_id: 52,
+        username: OPD_ACCOUNTS[1].username,
+        one_time_password: "Hn4-olderAcct7q",
         must_change_password: true,
       }),
     "POST /api/v1/users/2/password-reset": () =>
@@ -100,6 +149,17 @@ describe("the BPSDM users page", () => {
     // No reset of one's own account (the API refuses it; it is changed from the menu).
     const own = screen.getByRole("cell", { name: "bpsdm" }).closest("tr") as HTMLElement;
     expect(within(own).queryByRole("button", { name: /Reset kata sandi/ })).toBeNull();
+  });
+
+  it("names the person of each ASN account", async () => {
+    backend("bpsdm_admin");
+    renderPage(<UsersPage />);
+    const table = await screen.findByRole("table", { name: "Pengguna" });
+    expect(within(table).getByRole("columnheader", { name: /Nama$/ })).toBeTruthy();
+    const asn = (await within(table).findByText("197905202005012003")).closest("tr") as HTMLElement;
+    expect(within(asn).getByText("Sri Wahyuni")).toBeTruthy();
+    const admin = within(table).getByText("opd.diskes").closest("tr") as HTMLElement;
+    expect(within(admin).getAllByText("–").length).toBeGreaterThan(0);
   });
 
   it("provisions a unit's accounts and shows the one-time passwords once", async () => {
@@ -192,6 +252,47 @@ describe("the OPD accounts page", () => {
     await user.click(screen.getByRole("button", { name: "Sudah saya catat" }));
     // The printout now carries the new password, not the one that stopped working.
     expect(within(list).getByTestId(`otp-${ACCOUNT.username}`).textContent).toBe("Zq9-newPassWrd7");
+  });
+});
+
+describe("the OPD accounts list", () => {
+  it("lists its units' accounts by NIP and name, searches, pages, and resets an older account", async () => {
+    const api = backend("opd_admin");
+    const user = userEvent.setup();
+    renderPage(<AccountsPage />);
+    const table = await screen.findByRole("table", { name: "Akun ASN di unit Anda" });
+    const first = (await within(table).findByText("Dewi Anggraini")).closest("tr") as HTMLElement;
+    expect(within(first).getByText(OPD_ACCOUNTS[0].nip)).toBeTruthy();
+    expect(within(first).getByText("Aktif")).toBeTruthy();
+    // The note that sent older accounts to BPSDM is gone: they are reset here.
+    expect(screen.queryByText(/minta reset kepada admin BPSDM/)).toBeNull();
+
+    await user.click(screen.getByRole("button", { name: "Berikutnya" }));
+    const second = (await within(table).findByText("Agus Salim")).closest("tr") as HTMLElement;
+    expect(within(second).getByText("Nonaktif")).toBeTruthy();
+    expect(api.to("GET /api/v1/users").at(-1)?.query.get("cursor")).toBe("c2");
+
+    await user.type(screen.getByLabelText("Cari NIP atau nama"), "agus");
+    await waitFor(() => expect(api.to("GET /api/v1/users").at(-1)?.query.get("q")).toBe("agus"));
+    // A new search starts at the first page again.
+    expect(api.to("GET /api/v1/users").at(-1)?.query.get("cursor")).toBeNull();
+
+    const row = (await within(table).findByText("Agus Salim")).closest("tr") as HTMLElement;
+    const name = `Reset kata sandi ${OPD_ACCOUNTS[1].username}`;
+    await user.click(within(row).getByRole("button", { name }));
+    const dialog = screen.getByRole("dialog", { name });
+    expect(api.to("POST /api/v1/users/52/password-reset")).toHaveLength(0);
+    await user.click(within(dialog).getByRole("button", { name: "Reset" }));
+    expect((await screen.findByTestId("reset-password")).textContent).toBe("Hn4-olderAcct7q");
+    expect(api.to("POST /api/v1/users/52/password-reset")).toHaveLength(1);
+    await user.click(screen.getByRole("button", { name: "Sudah saya catat" }));
+    expect(screen.queryByText("Hn4-olderAcct7q")).toBeNull();
+  });
+
+  it("says so when its units have no accounts yet", async () => {
+    backend("opd_admin", []);
+    renderPage(<AccountsPage />);
+    expect(await screen.findByText("Belum ada akun ASN di unit Anda.")).toBeTruthy();
   });
 });
 

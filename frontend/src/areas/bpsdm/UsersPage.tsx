@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { useMe } from "../../api/queries/auth";
 import { allUnits } from "../../api/queries/units";
 import { useCreateUser, userList } from "../../api/queries/users";
-import type { ProvisionResult, UserCreate, UserRead } from "../../api/types";
+import type { ProvisionResult, UnitRead, UserCreate, UserRead } from "../../api/types";
 import { useCan } from "../../auth/can";
 import { isRole } from "../../auth/roles";
 import { useFormat } from "../../i18n/format";
@@ -53,6 +53,8 @@ export function UsersPage() {
 
   const columns: Column<UserRead>[] = [
     { key: "username", header: t("bpsdm.users.username"), cell: (u) => u.username },
+    // The ASN profile's name for ASN accounts: a NIP alone says nothing to whoever reads the list.
+    { key: "name", header: t("accounts.name"), cell: (u) => u.name ?? "–" },
     { key: "role", header: t("bpsdm.users.role"), cell: (u) => (isRole(u.role) ? t(`roles.${u.role}`) : u.role) },
     {
       key: "unit",
@@ -127,13 +129,14 @@ export function UsersPage() {
         }}
       />
       <Modal open={creating} title={t("bpsdm.users.add")} onClose={() => setCreating(false)}>
-        <UserForm onDone={() => setCreating(false)} />
+        <UserForm units={sortedUnits} onDone={() => setCreating(false)} />
       </Modal>
     </div>
   );
 }
 
-function UserForm({ onDone }: { onDone: () => void }) {
+/** A new account; an OPD admin's unit is picked by name (the id only if the unit list failed to load). */
+function UserForm({ units, onDone }: { units: readonly UnitRead[]; onDone: () => void }) {
   const { t } = useTranslation();
   const toast = useToast();
   const create = useCreateUser();
@@ -177,9 +180,18 @@ function UserForm({ onDone }: { onDone: () => void }) {
         options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
         {...bind("role")}
       />
-      {values.role === "opd_admin" && (
-        <TextField label={t("bpsdm.users.unitId")} required inputMode="numeric" {...bind("unit_id")} />
-      )}
+      {values.role === "opd_admin" &&
+        (units.length > 0 ? (
+          <Select
+            label={t("accounts.unit")}
+            required
+            placeholder={t("accounts.pickUnit")}
+            options={units.map((u) => ({ value: String(u.id), label: `${u.name} (${u.code})` }))}
+            {...bind("unit_id")}
+          />
+        ) : (
+          <TextField label={t("bpsdm.users.unitId")} required inputMode="numeric" {...bind("unit_id")} />
+        ))}
       {values.role === "asn" && (
         <TextField label={t("bpsdm.users.nip")} required inputMode="numeric" maxLength={18} {...bind("nip")} />
       )}

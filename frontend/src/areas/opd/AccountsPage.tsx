@@ -3,17 +3,19 @@ import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMe } from "../../api/queries/auth";
 import { allUnits } from "../../api/queries/units";
-import type { ProvisionResult } from "../../api/types";
+import { userList } from "../../api/queries/users";
+import type { ProvisionResult, UserRead } from "../../api/types";
 import { useCan } from "../../auth/can";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
-import { Button, Spinner } from "../../ui";
-import { ProvisionDialog, ProvisionedList, unitTree } from "../accounts/Accounts";
+import { Button, type Column, DataTable, Spinner, useCursorPages, useDebouncedValue } from "../../ui";
+import { ProvisionDialog, ProvisionedList, ResetPasswordButton, unitTree } from "../accounts/Accounts";
+
+const PAGE = 50;
 
 /**
  * /opd/akun: the OPD admin creates accounts for the ASN of its unit tree and hands out the one-time
- * passwords. An OPD admin may not list user accounts (users_list is BPSDM's and the auditor's), so a
- * reset is offered on the accounts just created; older accounts are reset by BPSDM.
+ * passwords, and finds any account of its units (the API lists only those) to reset its password.
  */
 export function AccountsPage() {
   const { t } = useTranslation();
@@ -44,6 +46,7 @@ export function AccountsPage() {
       ) : !units.data ? (
         <Spinner />
       ) : provisioned ? (
+        // In place of the account list while shown, so "Cetak" prints the passwords and nothing else.
         <ProvisionedList result={provisioned} onDone={() => setProvisioned(null)} />
       ) : (
         <>
@@ -55,7 +58,7 @@ export function AccountsPage() {
           {ownUnits.length === 0 && <p>{t("accounts.noUnits")}</p>}
         </>
       )}
-      <p className="accounts-lead no-print">{t("accounts.opd.resetNote")}</p>
+      {!provisioned && <AccountList />}
       <ProvisionDialog
         open={provisioning}
         units={ownUnits}
@@ -66,5 +69,69 @@ export function AccountsPage() {
         }}
       />
     </div>
+  );
+}
+
+/** The ASN accounts of the admin's units, searched by NIP or name, each with its password reset. */
+function AccountList() {
+  const { t } = useTranslation();
+  const can = useCan();
+  const [query, setQuery] = useState("");
+  const q = useDebouncedValue(query.trim(), 300);
+  const pages = useCursorPages();
+  // A failure shows in place with a retry, and leaves provisioning usable.
+  const accounts = useQuery({ ...userList(q, pages.cursor, PAGE), throwOnError: false });
+
+  const columns: Column<UserRead>[] = [
+    { key: "nip", header: t("accounts.nip"), cell: (u) => u.nip ?? u.username },
+    { key: "name", header: t("accounts.name"), cell: (u) => u.name ?? "–" },
+    {
+      key: "status",
+      header: t("accounts.opd.status"),
+      cell: (u) => (u.active ? t("accounts.opd.active") : t("accounts.opd.inactive")),
+    },
+  ];
+  if (can("users_password_reset")) {
+    columns.push({
+      key: "reset",
+      header: t("accounts.reset"),
+      cell: (u) => <ResetPasswordButton userId={u.id} username={u.username} />,
+    });
+  }
+
+  return (
+    <section className="accounts-list" aria-labelledby="accounts-list-title">
+      <h2 id="accounts-list-title">{t("accounts.opd.listTitle")}</h2>
+      <p className="accounts-lead">{t("accounts.opd.listLead")}</p>
+      {accounts.error && !accounts.data ? (
+        <ProblemAlert error={accounts.error} onRetry={() => void accounts.refetch()} />
+      ) : (
+        <DataTable
+          caption={t("accounts.opd.listTitle")}
+          columns={columns}
+          rows={accounts.data?.items ?? []}
+          rowKey={(u) => u.id}
+          loading={accounts.isFetching}
+          empty={q ? undefined : t("accounts.opd.empty")}
+          search={{
+            value: query,
+            onChange: (value) => {
+              setQuery(value);
+              pages.reset();
+            },
+            label: t("accounts.opd.search"),
+          }}
+          pagination={{
+            pageIndex: pages.pageIndex,
+            pageSize: PAGE,
+            total: accounts.data?.total,
+            hasPrevious: pages.hasPrevious,
+            hasNext: Boolean(accounts.data?.next_cursor),
+            onPrevious: pages.previous,
+            onNext: () => pages.next(accounts.data?.next_cursor),
+          }}
+        />
+      )}
+    </section>
   );
 }
