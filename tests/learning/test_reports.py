@@ -457,7 +457,14 @@ class TestComplianceReport:
         # BIDANG_A1's two ASN count in DINAS_A's row: 64.97 / 3 = 21.656…
         assert figures(dinas_a) == (3, 2, 1, 66.67, 64.97, 21.66)
         assert figures(dinas_b) == (1, 0, 1, 0.0, 5.0, 5.0)
-        assert r["pppk"] == {"cap_jp": 24.0, "headcount": 1, "total_jp": 30.0, "mean_jp": 30.0, "over_cap": 1}
+        assert r["pppk"] == {
+            "cap_jp": 24.0,
+            "headcount": 1,
+            "reached_cap": 1,
+            "total_jp": 30.0,
+            "mean_jp": 30.0,
+            "over_cap": 1,
+        }
 
     async def test_one_unit_rows_are_its_children(
         self, client: httpx.AsyncClient, settings: Settings, world: World, ledger: dict[str, Asn]
@@ -504,6 +511,27 @@ class TestComplianceReport:
         assert figures(dinas_a) == (2, 1, 1, 50.0, 20.5, 10.25)  # 16.5 + min(10, 4); asn_a1 has none
         assert (r["compliant"], r["total_jp"]) == (2, 40.5)
 
+    async def test_pppk_reaching_the_cap_counts_those_at_it_and_over_it(
+        self, client: httpx.AsyncClient, settings: Settings, world: World, session: AsyncSession
+    ) -> None:
+        below = await create_asn(session, world.unit_a, employment_type="pppk", name="Dewi Lestari")
+        at = await create_asn(session, world.unit_a1, employment_type="pppk", name="Made Wirawan")
+        over = await create_asn(session, world.unit_b, employment_type="pppk", name="Yohanes Kii")
+        await session.commit()
+        admin = as_(settings, world, "bpsdm")
+        await record(client, below.nip, admin, 23.99)
+        await record(client, at.nip, admin, 12)
+        await record(client, at.nip, admin, 12, form_code="9")
+        await record(client, over.nip, admin, 24.01)
+        pppk = (await report(client, admin))["pppk"]
+        # pppk_a (no JP) and 23.99 are below the cap; 24 reaches it; 24.01 reaches and goes over it.
+        assert (pppk["headcount"], pppk["reached_cap"], pppk["over_cap"]) == (4, 2, 1)
+        dinas_a = (await report(client, admin, unit_id=world.unit_a.id))["pppk"]
+        assert (dinas_a["headcount"], dinas_a["reached_cap"], dinas_a["over_cap"]) == (3, 1, 0)
+        await put_rules(client, admin, YEAR, pppk_max_jp=12)
+        lowered = (await report(client, admin))["pppk"]
+        assert (lowered["cap_jp"], lowered["reached_cap"], lowered["over_cap"]) == (12, 3, 3)
+
     async def test_empty_year_is_zeros(
         self, client: httpx.AsyncClient, settings: Settings, world: World, session: AsyncSession
     ) -> None:
@@ -512,7 +540,14 @@ class TestComplianceReport:
         admin = as_(settings, world, "bpsdm")
         r = await report(client, admin, year=2020)
         assert (r["year"], *figures(r)) == (2020, 3, 0, 3, 0.0, 0.0, 0.0)
-        assert r["pppk"] == {"cap_jp": 24.0, "headcount": 1, "total_jp": 0.0, "mean_jp": 0.0, "over_cap": 0}
+        assert r["pppk"] == {
+            "cap_jp": 24.0,
+            "headcount": 1,
+            "reached_cap": 0,
+            "total_jp": 0.0,
+            "mean_jp": 0.0,
+            "over_cap": 0,
+        }
         b = await report(client, admin, unit_id=world.unit_b.id, year=2020)
         assert [(u["unit_id"], *figures(u)) for u in b["units"]] == [(empty.id, 0, 0, 0, 0.0, 0.0, 0.0)]
         assert figures(b["direct"]) == (1, 0, 1, 0.0, 0.0, 0.0)

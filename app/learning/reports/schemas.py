@@ -103,6 +103,9 @@ class UnitJpCompliance(BaseModel):
 class PppkFigures(BaseModel):
     cap_jp: JsonDecimal = Field(description="The year's PPPK cap (pppk_max_jp)")
     headcount: int = Field(description="Active PPPK")
+    reached_cap: int = Field(
+        description="PPPK whose verified JP reached the cap (≥ cap_jp), those over it included"
+    )
     total_jp: JsonDecimal
     mean_jp: JsonDecimal
     over_cap: int = Field(description="PPPK whose verified JP exceeds the cap")
@@ -133,7 +136,14 @@ REPORT_EXAMPLE: dict[str, Any] = {
             "mean_jp": 17.5,
         }
     ],
-    "pppk": {"cap_jp": 24.0, "headcount": 1, "total_jp": 30.0, "mean_jp": 30.0, "over_cap": 1},
+    "pppk": {
+        "cap_jp": 24.0,
+        "headcount": 1,
+        "reached_cap": 1,
+        "total_jp": 30.0,
+        "mean_jp": 30.0,
+        "over_cap": 1,
+    },
 }
 
 

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.asn import service as asn_service
 from app.asn.models import Asn
 from app.core.fastread import FastReader
+from app.core.i18n import msg
 from app.core.security import Principal
 from app.core.types import round2, round_jp
 from app.learning import service
@@ -147,7 +148,7 @@ async def jp_summary(reader: FastReader, principal: Principal, nip: str, year: i
         f"learning.jp_summary.{shape}", lambda: _summary_statement(shape), params | {"nip": nip, "year": year}
     )
     if not rows:
-        raise asn_service.AsnNotFound(f"No ASN with NIP {nip[:18]} in your scope")
+        raise asn_service.AsnNotFound(msg("No ASN with NIP {nip} in your scope", nip=nip[:18]))
     first = rows[0]
     if first["rules"] is None:
         raise rules_service.RulesNotFound("No rule set is configured; run the migrations")
@@ -201,7 +202,8 @@ def _per_asn_jp(year: int, unit_ids: Sequence[int] | None) -> Any:
 
 
 def compliance_statement(year: int, target: Decimal, cap: Decimal, unit_ids: Sequence[int] | None) -> Any:
-    """Active ASN per unit and employment type: headcount, reaching the target, over the cap, total JP.
+    """Active ASN per unit and employment type: headcount, reaching the target, reaching and going over
+    the cap, total JP.
 
     One row per (unit, employment type), at most a few hundred, from jp_year_totals (one row per
     ASN and year) rather than the ledger.
@@ -214,6 +216,7 @@ def compliance_statement(year: int, target: Decimal, cap: Decimal, unit_ids: Seq
             Asn.employment_type,
             func.count().label("headcount"),
             func.sum(case((jp >= literal(target, JP_SUM), 1), else_=0)).label("compliant"),
+            func.sum(case((jp >= literal(cap, JP_SUM), 1), else_=0)).label("reached_cap"),
             func.sum(case((jp > literal(cap, JP_SUM), 1), else_=0)).label("over_cap"),
             func.coalesce(func.sum(per_asn.c.jp), literal(0, JP_SUM)).label("total_jp"),
         )
@@ -231,12 +234,16 @@ def compliance_statement(year: int, target: Decimal, cap: Decimal, unit_ids: Seq
 class _Tally:
     headcount: int = 0
     compliant: int = 0
+    reached_cap: int = 0
     over_cap: int = 0
     total: Decimal = ZERO
 
-    def add(self, headcount: int, compliant: int, over_cap: int, total: Decimal) -> None:
+    def add(
+        self, headcount: int, compliant: int, total: Decimal, reached_cap: int = 0, over_cap: int = 0
+    ) -> None:
         self.headcount += headcount
         self.compliant += compliant
+        self.reached_cap += reached_cap
         self.over_cap += over_cap
         self.total += total
 
@@ -295,15 +302,15 @@ async def _compliance(session: AsyncSession, root: Unit | None, year: int) -> Jp
     rows: dict[int | None, _Tally] = {u.id: _Tally() for u in children}
     rows[None] = _Tally()
     top, pppk = _Tally(), _Tally()
-    for unit, employment_type, headcount, compliant, over_cap, total in (await session.execute(stmt)).all():
-        if unit not in row_of:
+    for row in (await session.execute(stmt)).all():
+        if row.unit_id not in row_of:
             continue
-        total = Decimal(total)
-        if employment_type == PPPK:
-            pppk.add(headcount, 0, over_cap, total)
+        total = Decimal(row.total_jp)
+        if row.employment_type == PPPK:
+            pppk.add(row.headcount, 0, total, row.reached_cap, row.over_cap)
             continue
-        top.add(headcount, compliant, 0, total)
-        rows[row_of[unit]].add(headcount, compliant, 0, total)
+        top.add(row.headcount, row.compliant, total)
+        rows[row_of[row.unit_id]].add(row.headcount, row.compliant, total)
 
     return JpComplianceReport(
         year=year,
@@ -318,6 +325,7 @@ async def _compliance(session: AsyncSession, root: Unit | None, year: int) -> Jp
         pppk=PppkFigures(
             cap_jp=rules.pppk_max_jp,
             headcount=pppk.headcount,
+            reached_cap=pppk.reached_cap,
             total_jp=round_jp(pppk.total),
             mean_jp=pppk.mean(),
             over_cap=pppk.over_cap,

@@ -30,10 +30,41 @@ test("the province dashboard draws the API's figures: bars, gauge, trend and hea
   const trend = (await api("/api/v1/budgets/compliance", { token })).body;
   const matrix = (await api("/api/v1/reports/competency-gap-matrix", { token })).body;
 
-  // One bar per OPD with staff.
+  // One bar per OPD with staff, coloured by its band and saying the band in words; a legend explains them.
   await page.getByTestId("province-compliance").waitFor();
-  const withStaff = report.units.filter((u) => u.headcount > 0).length;
-  assert.equal(await page.getByTestId("bar").count(), withStaff);
+  const withStaff = report.units.filter((u) => u.headcount > 0);
+  assert.equal(await page.getByTestId("bar").count(), withStaff.length);
+  const legend = page.getByRole("list", { name: "Arti warna batang" });
+  assert.deepEqual(await legend.getByRole("listitem").allInnerTexts(), [
+    "Tinggi: ≥ 80% ASN memenuhi target",
+    "Sedang: 50–79%",
+    "Rendah: < 50%",
+  ]);
+  const bandOf = (pct) => (pct >= 80 ? "good" : pct >= 50 ? "fair" : "poor");
+  const words = { good: "Tinggi", fair: "Sedang", poor: "Rendah" };
+  const rows = page.locator(".bar-chart--toned .bar-chart__row");
+  const worstFirst = [...withStaff].sort((a, b) => a.compliance_pct - b.compliance_pct);
+  for (const [i, unit] of worstFirst.entries()) {
+    const row = rows.nth(i);
+    assert.equal(await row.getAttribute("data-tone"), bandOf(unit.compliance_pct), unit.name);
+    assert.equal(await row.locator(".bar-chart__tone").innerText(), words[bandOf(unit.compliance_pct)]);
+    assert.match(
+      await row.getByTestId("bar").getAttribute("class"),
+      new RegExp(`bar-chart__fill--${bandOf(unit.compliance_pct)}$`),
+    );
+  }
+
+  // The PPPK apart: how many, how many reached the yearly cap, how many went over it.
+  const pppk = page.getByRole("region", { name: "PPPK" });
+  await pppk.getByTestId("province-pppk").waitFor();
+  assert.equal(await page.getByTestId("pppk-headcount").innerText(), decimal.format(report.pppk.headcount));
+  assert.equal(await page.getByTestId("pppk-reached").innerText(), decimal.format(report.pppk.reached_cap));
+  assert.equal(await page.getByTestId("pppk-over-cap").innerText(), decimal.format(report.pppk.over_cap));
+  assert.ok(report.pppk.reached_cap >= report.pppk.over_cap);
+  await pppk.getByText(`Mencapai batas ${decimal.format(report.pppk.cap_jp)} JP`, { exact: true }).waitFor();
+  await pppk
+    .getByText(`${decimal.format(report.pppk.reached_cap)} dari ${decimal.format(report.pppk.headcount)} PPPK`)
+    .waitFor();
 
   // The gauge: the latest budget year's share against its threshold, rupiah in id-ID.
   const latest = trend.items.at(-1);
@@ -68,7 +99,14 @@ test("the province dashboard draws the API's figures: bars, gauge, trend and hea
   assert.ok(row, "some unit has assessments");
   const index = row.cells.findIndex((c) => c.mean_gap !== null);
   const cell = heat.locator("tbody tr").nth(matrix.rows.indexOf(row)).locator("td").nth(index);
-  assert.equal(await cell.innerText(), decimal.format(row.cells[index].mean_gap));
+  assert.equal(await cell.locator(".heat-map__figure").innerText(), decimal.format(row.cells[index].mean_gap));
+  // Under each figure, how many ASN it stands for.
+  assert.equal(await cell.locator(".heat-map__sub").innerText(), `n = ${decimal.format(row.cells[index].assessed)}`);
+  const subs = await heat.locator("tbody td .heat-map__sub").allInnerTexts();
+  assert.deepEqual(
+    subs,
+    matrix.rows.flatMap((r) => r.cells.map((c) => `n = ${decimal.format(c.assessed)}`)),
+  );
   const title = await cell.getAttribute("title");
   assert.ok(title.startsWith(`${row.name} · ${matrix.competencies[index].name}: rata-rata kesenjangan`), title);
   const band = await cell.getAttribute("data-band");
@@ -104,7 +142,8 @@ test("an ASN CSV imports as a job followed to 'Selesai' with the progress bar fu
   const nip = freshNip();
   const name = `Uji Impor E2E ${nip.slice(-6)}`;
   // A good row and one whose NIP is too short: the job succeeds with one row rejected.
-  const csv = `nip,name,employment_type,unit_id\n${nip},${name},pns,${unitId}\n12345,Salah NIP,pns,${unitId}\n`;
+  // The headers the page's hint names (the template's own), not the API's field names.
+  const csv = `NIP,Nama,Jenis Kepegawaian,ID Unit Kerja\n${nip},${name},pns,${unitId}\n12345,Salah NIP,pns,${unitId}\n`;
 
   const page = await newPage(browser);
   await logIn(page, admin);
@@ -114,6 +153,9 @@ test("an ASN CSV imports as a job followed to 'Selesai' with the progress bar fu
   await screenshots(page, "bpsdm-import");
 
   await page.getByLabel("Jenis data").selectOption("asn");
+  await page
+    .getByText("Kolom wajib (judul kolom di templat): NIP, Nama, Jenis Kepegawaian, ID Unit Kerja.", { exact: false })
+    .waitFor();
   await page
     .getByRole("region", { name: "Unggah berkas" })
     .locator("input[type=file]")
@@ -194,11 +236,13 @@ test("rules, users and integration clients screens", async () => {
   await dialog.getByLabel("Nama pengguna").fill(username);
   await dialog.getByLabel("Kata sandi awal").fill("Rahasia#2026");
   await dialog.getByLabel("Peran").selectOption("opd_admin");
-  await dialog.getByLabel("ID unit").fill(String(units.items[0].id));
+  // The unit is picked by its name, not typed as an id.
+  await dialog.getByRole("combobox", { name: /^Unit/ }).selectOption({ value: String(units.items[0].id) });
   await dialog.getByRole("button", { name: "Simpan" }).click();
   await dialog.waitFor({ state: "hidden" });
   await page.getByRole("searchbox", { name: "Cari pengguna" }).fill(username);
-  await page.getByRole("cell", { name: username, exact: true }).waitFor();
+  const created = page.getByRole("row").filter({ has: page.getByRole("cell", { name: username, exact: true }) });
+  await created.getByRole("cell", { name: units.items[0].name, exact: true }).waitFor();
   await page.getByRole("searchbox", { name: "Cari pengguna" }).fill("");
   await screenshots(page, "bpsdm-users");
 

@@ -2,7 +2,18 @@
 // and "Setujui terpilih" approves what it can and reports the rest.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { accessToken, api, BASE_URL, demoLogin, eventually, launch, logIn, newPage, tinyPdf } from "../lib.mjs";
+import {
+  accessToken,
+  api,
+  BASE_URL,
+  demoLogin,
+  eventually,
+  launch,
+  logIn,
+  newPage,
+  screenshots,
+  tinyPdf,
+} from "../lib.mjs";
 
 const asn = demoLogin("asn", "PNS");
 const admin = demoLogin("opd_admin");
@@ -61,6 +72,15 @@ test("rejecting a claim asks for a reason and records it", async () => {
 
   const dialog = page.getByRole("dialog", { name: title });
   await dialog.getByText("Klaim ini tidak melampirkan bukti.").waitFor();
+  // Who filed it by name (the NIP under it), and the learning form by its reference-list name.
+  const token = await accessToken(admin);
+  const profile = (await api(`/api/v1/asn/${asn.username}`, { token })).body;
+  const forms = (await api("/api/v1/reference/learning_forms", { token })).body;
+  const seminar = forms.items.find((item) => item.code === "9").name;
+  await dialog.getByRole("link", { name: profile.name, exact: true }).waitFor();
+  await dialog.getByText(`NIP ${asn.username}`, { exact: true }).waitFor();
+  await dialog.getByText(`${seminar} (9)`, { exact: true }).waitFor();
+  await screenshots(page, "opd-claim-review-names");
   await dialog.getByRole("button", { name: "Tolak", exact: true }).click();
   const reason = dialog.getByLabel("Alasan penolakan");
   await reason.waitFor();

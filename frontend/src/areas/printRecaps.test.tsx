@@ -150,7 +150,7 @@ describe("printing recaps as PDF", { timeout: 20_000 }, () => {
           mean_jp: 0,
           direct: null,
           units: [],
-          pppk: { cap_jp: 24, headcount: 0, total_jp: 0, mean_jp: 0, over_cap: 0 },
+          pppk: { cap_jp: 24, headcount: 0, reached_cap: 0, total_jp: 0, mean_jp: 0, over_cap: 0 },
         }),
       "GET /api/v1/asn": () => json({ items: [], next_cursor: null, total: 0 }),
       "GET /api/v1/exports/jp-compliance": pdfFile(`rekap-kepatuhan-jp-${YEAR}-dinas-kominfo.pdf`),

@@ -40,4 +40,37 @@ describe("BarChart", () => {
     );
     expect(screen.getAllByTestId("bar").map((bar) => bar.getAttribute("width"))).toEqual(["25", "100"]);
   });
+
+  it("draws banded bars in their tone with the band in words beside the value, and a legend", () => {
+    render(
+      <BarChart
+        title="Kepatuhan"
+        data={[
+          { key: 1, label: "A", value: 20, tone: "poor", toneLabel: "Rendah" },
+          { key: 2, label: "B", value: 90, tone: "good", toneLabel: "Tinggi" },
+        ]}
+        max={100}
+        legend={[
+          { tone: "good", label: "Tinggi: ≥ 80%" },
+          { tone: "poor", label: "Rendah: < 50%" },
+        ]}
+        legendLabel="Arti warna"
+      />,
+    );
+    const chart = screen.getByRole("figure", { name: "Kepatuhan" });
+    expect(chart.className).toBe("bar-chart bar-chart--toned");
+    expect(within(screen.getByRole("list", { name: "Arti warna" })).getAllByRole("listitem")).toHaveLength(2);
+    expect(chart.querySelectorAll(".bar-chart__tone")[0].className).toBe("bar-chart__tone bar-chart__tone--poor");
+    expect([...chart.querySelectorAll(".bar-chart__tone")].map((el) => el.textContent)).toEqual(["Rendah", "Tinggi"]);
+    expect(screen.getAllByTestId("bar").map((bar) => bar.getAttribute("class"))).toEqual([
+      "bar-chart__fill bar-chart__fill--poor",
+      "bar-chart__fill bar-chart__fill--good",
+    ]);
+  });
+
+  it("has no legend and no band column without tones", () => {
+    render(<BarChart title="JP" data={DATA} />);
+    expect(screen.queryByTestId("bar-legend")).toBeNull();
+    expect(document.querySelector(".bar-chart__tone")).toBeNull();
+  });
 });

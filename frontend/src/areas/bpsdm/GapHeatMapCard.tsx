@@ -42,6 +42,8 @@ export function GapHeatMapCard() {
             return {
               gap: cell.mean_gap,
               text: gap,
+              // The n behind the mean: a −1 over 2 assessed ASN weighs less than one over 200.
+              sub: t("bpsdm.gaps.n", { n: f.number(cell.assessed) }),
               title:
                 cell.mean_gap === null
                   ? t("bpsdm.gaps.cellNone", { unit: row.name, competency: name, required: f.number(cell.required) })

@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { type RefObject, useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { asnProfile } from "../../api/queries/asn";
 import { useMe } from "../../api/queries/auth";
 import { learningRecord } from "../../api/queries/learningRecords";
 import { learningFormNames } from "../../api/queries/reference";
@@ -70,6 +71,9 @@ function RecordBody({
   const { t } = useTranslation();
   const f = useFormat();
   const formNames = useQuery(learningFormNames());
+  // Who filed the claim by name; without the profile (still loading, or refused) the NIP says it.
+  const asn = useQuery({ ...asnProfile(record.nip), throwOnError: false, retry: false });
+  const asnName = asn.data?.profile.name;
   const verify = useVerify();
   const noteId = useId();
   const noteRef = useRef<HTMLTextAreaElement>(null);
@@ -109,8 +113,9 @@ function RecordBody({
       <dl className="opd-record__facts">
         <div>
           <dt>{t("opd.colAsn")}</dt>
-          <dd>
-            <Link to={`/opd/asn/${record.nip}`}>{record.nip}</Link>
+          <dd data-testid="record-asn">
+            <Link to={`/opd/asn/${record.nip}`}>{asnName ?? record.nip}</Link>
+            {asnName && <span className="cell-sub">{t("opd.nipOf", { nip: record.nip })}</span>}
           </dd>
         </div>
         <div>

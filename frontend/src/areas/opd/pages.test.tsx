@@ -381,7 +381,7 @@ describe("the compliance page", () => {
     mean_jp: 12.5,
     direct: null,
     units,
-    pppk: { cap_jp: 24, headcount: 8, total_jp: 100, mean_jp: 12.5, over_cap: 1 },
+    pppk: { cap_jp: 24, headcount: 8, reached_cap: 3, total_jp: 100, mean_jp: 12.5, over_cap: 1 },
   };
 
   function backend() {

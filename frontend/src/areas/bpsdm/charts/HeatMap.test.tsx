@@ -58,6 +58,21 @@ describe("<HeatMap>", () => {
     expect(screen.getByRole("list", { name: "Peta kesenjangan" }).textContent).toContain("Belum dinilai");
   });
 
+  it("puts a cell's second line (the n assessed) under its figure", () => {
+    render(
+      <HeatMap
+        caption="Peta"
+        rowHeader="Unit"
+        columns={[{ key: "M1", short: "M1", name: "Integritas" }]}
+        rows={[{ key: 1, label: "Dinas", cells: [{ gap: -0.2, text: "-0,2", sub: "n = 36", title: "t" }] }]}
+        legend={[]}
+      />,
+    );
+    const cell = screen.getByRole("cell");
+    expect(cell.querySelector(".heat-map__figure")?.textContent).toBe("-0,2");
+    expect(cell.querySelector(".heat-map__sub")?.textContent).toBe("n = 36");
+  });
+
   it("says so when there is nothing to show", () => {
     render(<HeatMap caption="Peta" rowHeader="Unit" columns={[]} rows={[]} legend={[]} empty="Belum ada standar." />);
     expect(screen.getByText("Belum ada standar.")).toBeTruthy();

@@ -21,7 +21,8 @@ export function gapBand(gap: number | null | undefined): GapBand {
 export interface HeatRow {
   key: string | number;
   label: string;
-  cells: Array<{ gap: number | null; title: string; text: string }>;
+  /** `sub`: a second, smaller line under the figure (the n behind it). */
+  cells: Array<{ gap: number | null; title: string; text: string; sub?: string }>;
 }
 
 export interface HeatMapProps {
@@ -79,7 +80,8 @@ export function HeatMap({ caption, columns, rowHeader, rows, legend, empty }: He
                         title={cell.title}
                         data-band={band}
                       >
-                        {cell.text}
+                        <span className="heat-map__figure">{cell.text}</span>
+                        {cell.sub !== undefined && <span className="heat-map__sub">{cell.sub}</span>}
                       </td>
                     );
                   })}
