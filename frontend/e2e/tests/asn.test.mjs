@@ -118,3 +118,33 @@ test("an expired session asks for the password over the page and keeps the half-
   assert.equal(profile.phone, "+62 811-5400-123");
   await page.context().close();
 });
+
+test("a mistyped email is caught in the browser, and what only the server can tell comes back in Indonesian", async () => {
+  const page = await newPage(browser);
+  await logIn(page, asn);
+  const email = page.getByLabel("Surel");
+  await email.fill("siti@kaltimprov");
+  let patches = 0;
+  page.on("request", (request) => {
+    if (request.method() === "PATCH") patches += 1;
+  });
+  await page.getByRole("button", { name: "Simpan" }).click();
+  await page.getByText("Alamat surel belum benar, contoh: nama@kaltimprov.go.id.").waitFor();
+  assert.equal(patches, 0);
+
+  // An invisible zero-width space passes the browser's check; the server refuses it, in Indonesian,
+  // and an ASN is never shown the request id or the problem code.
+  await email.fill("siti\u200b@kaltimprov.go.id");
+  const answer = page.waitForResponse((r) => r.request().method() === "PATCH");
+  await page.getByRole("button", { name: "Simpan" }).click();
+  const response = await answer;
+  assert.equal(response.status(), 422);
+  assert.equal(response.headers()["content-language"], "id");
+  await page
+    .getByText(/Bukan alamat email yang sah/)
+    .first()
+    .waitFor();
+  assert.equal(await page.getByText("Rincian teknis").count(), 0);
+  await screenshots(page, "asn-contact-invalid");
+  await page.context().close();
+});

@@ -85,6 +85,28 @@ describe("login", () => {
   });
 });
 
+describe("the language of the answers", () => {
+  it("asks for the page's language on every call, the login included", async () => {
+    const server = fakeApi({ [TOKEN]: tokenServer(), [ME]: meAccepting("access-1") });
+    document.documentElement.lang = "en";
+    const { client, session } = createApi();
+    await session.login("198901062015011008", "Bangkom#2026");
+    await unwrap(client.GET("/api/v1/auth/me"));
+    document.documentElement.lang = "id";
+    await unwrap(client.GET("/api/v1/auth/me"));
+
+    expect(server.to(TOKEN)[0].headers.get("Accept-Language")).toBe("en");
+    expect(server.to(ME).map((call) => call.headers.get("Accept-Language"))).toEqual(["en", "id"]);
+  });
+
+  it("follows an explicit choice", async () => {
+    const server = fakeApi({ [TOKEN]: tokenServer(), [ME]: meAccepting("access-1") });
+    const { session } = createApi({ language: () => "id" });
+    await session.login("198901062015011008", "Bangkom#2026");
+    expect(server.to(TOKEN)[0].headers.get("Accept-Language")).toBe("id");
+  });
+});
+
 describe("a 401 during a request", () => {
   it("refreshes once and replays the request, body included, with the new token", async () => {
     const server = fakeApi({

@@ -52,6 +52,23 @@ export function authMiddleware(session: Session): Middleware {
   };
 }
 
+/**
+ * Asks the API to answer its problem details (and import reports) in the UI's language. The page's
+ * `lang` attribute follows the UI language (i18n/index.ts sets it), which keeps this module free of i18n.
+ */
+export function languageMiddleware(language: () => string): Middleware {
+  return {
+    onRequest({ request }) {
+      request.headers.set("Accept-Language", language());
+      return request;
+    },
+  };
+}
+
+function pageLanguage(): string {
+  return globalThis.document?.documentElement.lang || "id";
+}
+
 /** A read the server did not start answering in time; a TypeError like fetch's own network failures. */
 export class RequestTimeoutError extends TypeError {
   constructor(readonly timeoutMs: number) {
@@ -103,7 +120,7 @@ export interface Api {
 }
 
 /** The typed client and the session it authenticates with (one of each in the app; fresh ones in tests). */
-export function createApi(options: { baseUrl?: string; storage?: Storage | null } = {}): Api {
+export function createApi(options: { baseUrl?: string; storage?: Storage | null; language?: () => string } = {}): Api {
   const client = createClient<paths>({
     // Absolute, because Request() outside a browser (tests) rejects relative URLs.
     baseUrl: options.baseUrl ?? globalThis.location?.origin ?? "",
@@ -123,6 +140,7 @@ export function createApi(options: { baseUrl?: string; storage?: Storage | null 
       );
     },
   });
+  client.use(languageMiddleware(options.language ?? pageLanguage));
   client.use(authMiddleware(session));
   return { client, session };
 }

@@ -45,7 +45,24 @@ describe("problemText", () => {
     }
   });
 
-  it("falls back to the generic message with the code for an unknown code", () => {
+  it("takes the server's title, written in the UI language, for a code the SPA has no words of its own for", () => {
+    const t = i18n.getFixedT("id");
+    const error = new ApiError(409, {
+      ...problem(422, "invalid_assessment_date", "Tanggal penilaian 2031-01-01 di masa depan", null),
+      title: "Tanggal penilaian tidak sah",
+    });
+    const text = problemText(t, error);
+    expect(text.message).toBe("Tanggal penilaian tidak sah");
+    expect(text.detail).toBe("Tanggal penilaian 2031-01-01 di masa depan");
+  });
+
+  it("does not repeat a detail that says no more than the message", () => {
+    const t = i18n.getFixedT("id");
+    const error = new ApiError(404, { ...problem(404, "zzz_gone", "Sudah tidak ada", null), title: "Sudah tidak ada" });
+    expect(problemText(t, error).detail).toBeUndefined();
+  });
+
+  it("falls back to the generic message with the code for an unknown code without a title", () => {
     const t = i18n.getFixedT("en");
     const error = new ApiError(418, problem(418, "teapot", "d", null));
     expect(problemText(t, error).message).toBe(t("problem.generic", { code: "teapot" }));

@@ -17,7 +17,12 @@ export function ContactCard({ nip }: { nip: string }) {
   );
 }
 
-/** The server's message for one body field of a 422 (pydantic's, in English), if any. */
+// The server's rules (app/asn/schemas.py), checked before sending so a typo is caught at once; the
+// server still checks, and its message (in the UI language) shows if it refuses anyway.
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const PHONE = /^\+?[0-9][0-9 -]{6,18}[0-9]$/;
+
+/** The server's message for one body field of a 422, in the UI language, if any. */
 function fieldError(error: unknown, field: string): string | undefined {
   if (!(error instanceof ApiError)) return undefined;
   return error.problem?.errors?.find((item) => item.loc[item.loc.length - 1] === field)?.msg;
@@ -34,10 +39,14 @@ function ContactForm({ nip, saved, etag }: { nip: string; saved: AsnRead; etag: 
   if (email.trim() !== (saved.email ?? "")) changes.email = email.trim() || null;
   if (phone.trim() !== (saved.phone ?? "")) changes.phone = phone.trim() || null;
   const dirty = Object.keys(changes).length > 0;
+  const [checked, setChecked] = useState(false);
+  const emailProblem = changes.email && !EMAIL.test(changes.email) ? t("asn.emailInvalid") : undefined;
+  const phoneProblem = changes.phone && !PHONE.test(changes.phone) ? t("asn.phoneInvalid") : undefined;
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (!dirty) return;
+    setChecked(true);
+    if (!dirty || emailProblem || phoneProblem) return;
     update.mutate({ changes, etag }, { onSuccess: () => toast.show(t("ui.saved"), { tone: "success" }) });
   }
 
@@ -51,7 +60,7 @@ function ContactForm({ nip, saved, etag }: { nip: string; saved: AsnRead; etag: 
         autoComplete="email"
         value={email}
         onChange={(event) => setEmail(event.target.value)}
-        error={fieldError(update.error, "email")}
+        error={(checked && emailProblem) || fieldError(update.error, "email")}
       />
       <TextField
         label={t("asn.phone")}
@@ -61,7 +70,7 @@ function ContactForm({ nip, saved, etag }: { nip: string; saved: AsnRead; etag: 
         value={phone}
         onChange={(event) => setPhone(event.target.value)}
         hint={t("asn.phoneHint")}
-        error={fieldError(update.error, "phone")}
+        error={(checked && phoneProblem) || fieldError(update.error, "phone")}
       />
       <div className="form-actions">
         <Button type="submit" busy={update.isPending} busyLabel={t("ui.saving")} disabled={!dirty}>
