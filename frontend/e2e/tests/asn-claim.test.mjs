@@ -183,3 +183,36 @@ test("a claim with a bad file stores nothing and says why in Indonesian; fixing 
   assert.equal(filed[0].evidence?.content_type, "application/pdf");
   await page.context().close();
 });
+
+test("a PDF damaged after its header is previewed by the browser's viewer and still sent with the first click", async () => {
+  // The viewer loads such a file and fails inside the page; the click on "Kirim klaim" after that
+  // must not go to the viewer (the report: the first click was ignored, 3 of 3 runs).
+  const page = await newPage(browser);
+  await logIn(page, asn);
+  const title = `Webinar PDF Terpotong e2e ${run}`;
+  const posts = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && request.url().includes("/learning-records")) posts.push(request.url());
+  });
+  await page.goto("/saya/klaim");
+  await page.getByRole("option", { name: "Seminar" }).waitFor({ state: "attached" });
+  await fillClaim(page, { title, certificate: `E2E/${run.toUpperCase()}/003` });
+  await page.getByLabel(/^Sertifikat/).setInputFiles({
+    name: "terpotong.pdf",
+    mimeType: "application/pdf",
+    buffer: tinyPdf(title).subarray(0, 120),
+  });
+  await page.getByText("terpotong.pdf").waitFor();
+  const embedded = await page.locator("object.evidence-preview__pdf").count();
+  const linked = await page.getByRole("link", { name: "Buka berkas" }).count();
+  assert.equal(embedded + linked, 1);
+  await page.waitForTimeout(2000); // the viewer loads the file, fails, and may take the focus
+  await page.getByRole("button", { name: "Kirim klaim" }).click();
+  await eventually(() => assert.equal(posts.length, 1, "the first click on Kirim klaim sent nothing"), 5_000);
+  // The server judges the bytes: filed (home) or refused with the reason next to the file field.
+  await Promise.race([
+    page.waitForURL((url) => url.pathname === "/saya"),
+    page.getByText(/Sertifikat ditolak, klaim belum dikirim/).waitFor(),
+  ]);
+  await page.context().close();
+});

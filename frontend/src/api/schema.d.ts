@@ -1162,7 +1162,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List user accounts (bpsdm_admin, auditor) */
+        /**
+         * List user accounts (bpsdm_admin, auditor; opd_admin: the ASN accounts of its units)
+         * @description Each carries its person's name (the ASN profile's, for ASN accounts). An OPD admin sees the ASN
+         *     accounts whose profile is in its unit or below (an account without a profile: its own unit), the
+         *     accounts whose password it may reset.
+         */
         get: operations["users_list"];
         put?: never;
         /** Create a user account */
@@ -3327,6 +3332,7 @@ export interface components {
          *         "headcount": 1,
          *         "mean_jp": 30,
          *         "over_cap": 1,
+         *         "reached_cap": 1,
          *         "total_jp": 30
          *       },
          *       "target_jp": 20,
@@ -3773,6 +3779,11 @@ export interface components {
              * @description PPPK whose verified JP exceeds the cap
              */
             over_cap: number;
+            /**
+             * Reached Cap
+             * @description PPPK whose verified JP reached the cap (≥ cap_jp), those over it included
+             */
+            reached_cap: number;
             /** Total Jp */
             total_jp: number;
         };
@@ -3793,7 +3804,10 @@ export interface components {
              * @description Stable machine-readable error code
              */
             code: string;
-            /** Detail */
+            /**
+             * Detail
+             * @description What went wrong this time and what to fix, in the language asked for
+             */
             detail: string;
             /** @description Field errors (422 only) */
             errors?: components["schemas"]["ValidationItem"][] | null;
@@ -3809,7 +3823,10 @@ export interface components {
             request_id: string | null;
             /** Status */
             status: number;
-            /** Title */
+            /**
+             * Title
+             * @description What the code means, in the language asked for (Accept-Language)
+             */
             title: string;
             /**
              * Type
@@ -5074,6 +5091,11 @@ export interface components {
             created_at: string;
             /** Id */
             id: number;
+            /**
+             * Name
+             * @description The ASN profile's name (ASN accounts); null otherwise
+             */
+            name?: string | null;
             /** Nip */
             nip: string | null;
             /** Role */
@@ -13643,8 +13665,10 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Page size (max 500) */
                 limit?: number;
+                /** @description Part of the username, NIP or name */
                 q?: string | null;
                 role?: ("asn" | "opd_admin" | "bpsdm_admin" | "auditor") | null;
+                /** @description The account's unit (an ASN account's: its profile's unit) */
                 unit_id?: number | null;
             };
             header?: never;
