@@ -154,3 +154,70 @@ test("BPSDM sets a unit's pagu and realisasi for the year and sees the mandatory
     .waitFor();
   await screenshots(page, "bpsdm-budget-saved");
 });
+
+test("BPSDM edits a teknis competency's level description in the dictionary", async () => {
+  const competency = (await api("/api/v1/competencies?active=true&group=teknis&limit=1", { token })).body.items[0];
+  assert.ok(competency, "the demo has no teknis competency");
+  const description = `Mampu menerapkan ${competency.name.toLowerCase()} di unit kerja (uji ${stamp}).`;
+
+  const page = await newPage(browser);
+  await logIn(page, admin);
+  await page.getByRole("navigation", { name: "Menu BPSDM" }).getByRole("link", { name: "Kamus kompetensi" }).click();
+  await page.waitForURL(/\/bpsdm\/kompetensi/);
+  const list = page.getByTestId("competency-dictionary");
+  await list.getByRole("cell", { name: "M1", exact: true }).waitFor();
+  await page.getByTestId("standard-defaults").getByText("Jabatan Administrator").waitFor();
+  await screenshots(page, "bpsdm-dictionary");
+
+  await page.getByLabel("Cari kode atau nama kompetensi").fill(competency.code);
+  await page.getByRole("button", { name: `Ubah kompetensi ${competency.name}` }).click();
+  const dialog = page.getByRole("dialog", { name: `Ubah kompetensi ${competency.name}` });
+  const level3 = dialog.getByLabel(/^Level 3/);
+  await level3.fill(description);
+  await screenshots(page, "bpsdm-dictionary-edit");
+  await dialog.getByRole("button", { name: "Simpan" }).click();
+  await dialog.waitFor({ state: "detached" });
+
+  const saved = (await api(`/api/v1/competencies/${encodeURIComponent(competency.code)}`, { token })).body;
+  assert.equal(saved.levels.find((l) => l.level === 3)?.description, description);
+  assert.equal(saved.name, competency.name);
+  assert.equal(saved.active, true);
+});
+
+test("BPSDM adds a course to the catalogue with the competencies it develops", async () => {
+  const form = (await api("/api/v1/reference/learning_forms", { token })).body.items[0];
+  const competency = (await api("/api/v1/competencies?active=true&group=teknis&limit=1", { token })).body.items[0];
+  assert.ok(form && competency);
+  const code = `UJI-${stamp}-DIKLAT`;
+  const title = `Pelatihan Uji ${stamp}`;
+
+  const page = await newPage(browser);
+  await logIn(page, admin);
+  await page.getByRole("navigation", { name: "Menu BPSDM" }).getByRole("link", { name: "Katalog diklat" }).click();
+  await page.waitForURL(/\/bpsdm\/diklat/);
+  await page.getByTestId("course-list").getByRole("table").waitFor();
+  await screenshots(page, "bpsdm-courses");
+
+  await page.getByRole("button", { name: "Tambah diklat" }).click();
+  const dialog = page.getByRole("dialog", { name: "Tambah diklat" });
+  await dialog.getByLabel(/^Kode/).fill(code);
+  await dialog.getByLabel(/^Judul/).fill(title);
+  await dialog.getByLabel(/^Bentuk pengembangan/).selectOption({ label: form.name });
+  await dialog.getByLabel(/^JP/).fill("24");
+  await dialog.getByLabel(/^Kuota/).fill("30");
+  await dialog.getByLabel("Cari kode atau nama kompetensi").fill(competency.code);
+  await dialog.getByRole("checkbox", { name: `${competency.code} – ${competency.name}` }).check();
+  await screenshots(page, "bpsdm-course-form");
+  await dialog.getByRole("button", { name: "Simpan" }).click();
+  await dialog.waitFor({ state: "detached" });
+
+  await page.getByLabel("Cari judul, kode atau penyelenggara").fill(code);
+  await page.getByTestId("course-list").getByText(title).waitFor();
+  await screenshots(page, "bpsdm-course-saved");
+  const [course] = (await api(`/api/v1/courses?q=${encodeURIComponent(code)}`, { token })).body.items;
+  assert.equal(course.title, title);
+  assert.equal(course.form_code, form.code);
+  assert.equal(course.jp, 24);
+  assert.equal(course.quota, 30);
+  assert.deepEqual(course.competency_codes, [competency.code]);
+});

@@ -55,6 +55,12 @@ export type StandardItem = Schemas["StandardItem"];
 export type StandardLine = Schemas["StandardLine"];
 export type BulkApply = Schemas["BulkApply"];
 export type BulkResult = Schemas["BulkResult"];
+export type CompetencyCreate = Schemas["CompetencyCreate"];
+export type CompetencyUpdate = Schemas["CompetencyUpdate"];
+export type StandardDefault = Schemas["StandardDefault"];
+export type CourseRead = Schemas["CourseRead"];
+export type CourseCreate = Schemas["CourseCreate"];
+export type CourseUpdate = Schemas["CourseUpdate"];
 
 // Budgets (the province's belanja daerah, the units' pagu and realisasi, the mandatory-spending check).
 export type BudgetRead = Schemas["BudgetRead"];

@@ -31,6 +31,21 @@ function Harness({ onClose }: { onClose?: () => void }) {
 }
 
 describe("Modal", () => {
+  it("is wide for a form of two columns, narrow otherwise", () => {
+    const { rerender } = render(
+      <Modal open size="wide" title="Ubah kegiatan">
+        <p>isi</p>
+      </Modal>,
+    );
+    expect(screen.getByRole("dialog").className).toContain("modal--wide");
+    rerender(
+      <Modal open title="Konfirmasi">
+        <p>isi</p>
+      </Modal>,
+    );
+    expect(screen.getByRole("dialog").className).not.toContain("modal--wide");
+  });
+
   it("moves focus in, traps Tab inside, closes on Esc and gives focus back", async () => {
     const user = userEvent.setup();
     const onClose = vi.fn();

@@ -11,6 +11,8 @@ export interface ModalProps {
   /** Focused when the dialog opens; the first focusable element otherwise. */
   initialFocus?: RefObject<HTMLElement | null>;
   footer?: ReactNode;
+  /** "wide" for a form of two columns (master data); the default fits a confirmation. */
+  size?: "normal" | "wide";
 }
 
 const FOCUSABLE =
@@ -21,7 +23,7 @@ const FOCUSABLE =
  * A modal dialog over the page: focus moves in and is trapped (Tab wraps), Esc closes, focus returns
  * where it was. The page underneath stays mounted, so whatever was typed there survives.
  */
-export function Modal({ open, title, children, onClose, initialFocus, footer }: ModalProps) {
+export function Modal({ open, title, children, onClose, initialFocus, footer, size = "normal" }: ModalProps) {
   const { t } = useTranslation();
   const titleId = useId();
   const dialogRef = useRef<HTMLDivElement>(null);
@@ -77,7 +79,14 @@ export function Modal({ open, title, children, onClose, initialFocus, footer }: 
         if (event.target === event.currentTarget) onClose?.();
       }}
     >
-      <div ref={dialogRef} className="modal" role="dialog" aria-modal="true" aria-labelledby={titleId} tabIndex={-1}>
+      <div
+        ref={dialogRef}
+        className={size === "wide" ? "modal modal--wide" : "modal"}
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        tabIndex={-1}
+      >
         <header className="modal__header">
           <h2 id={titleId} className="modal__title">
             {title}

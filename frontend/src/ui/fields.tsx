@@ -1,4 +1,11 @@
-import { type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes, useId } from "react";
+import {
+  type InputHTMLAttributes,
+  type ReactNode,
+  type Ref,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useId,
+} from "react";
 
 interface FieldFrameProps {
   label: ReactNode;
@@ -70,6 +77,32 @@ export function TextField({ label, hint, error, required, type = "text", classNa
 /** A native date picker (value "YYYY-MM-DD"): the phone's own calendar is the best one there is. */
 export function DateField(props: Omit<TextFieldProps, "type">) {
   return <TextField {...props} type="date" />;
+}
+
+export interface TextAreaProps extends Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "id"> {
+  label: ReactNode;
+  ref?: Ref<HTMLTextAreaElement>;
+  hint?: ReactNode;
+  error?: ReactNode;
+}
+
+/** Several lines of text (descriptions), with the same label, hint and error wiring as TextField. */
+export function TextArea({ label, hint, error, required, rows = 3, className, ...rest }: TextAreaProps) {
+  return (
+    <FieldFrame label={label} hint={hint} error={error} required={required}>
+      {({ inputId, describedBy, invalid }) => (
+        <textarea
+          {...rest}
+          id={inputId}
+          rows={rows}
+          required={required}
+          className={["input", className].filter(Boolean).join(" ")}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+        />
+      )}
+    </FieldFrame>
+  );
 }
 
 export interface SelectOption {

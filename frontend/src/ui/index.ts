@@ -1,5 +1,5 @@
 // The UI kit: small accessible components styled by ui.css. Import from "../ui".
-export { type Bar, BarChart, type BarChartProps } from "./BarChart";
+export { type Bar, BarChart, type BarChartProps, type BarTone } from "./BarChart";
 export { Button, type ButtonProps } from "./Button";
 export { Card, Stat } from "./Card";
 export {
@@ -10,7 +10,7 @@ export {
   type DataTableProps,
   type Sort,
 } from "./DataTable";
-export { DateField, Select, type SelectOption, TextField } from "./fields";
+export { DateField, Select, type SelectOption, TextArea, TextField } from "./fields";
 export { Modal } from "./Modal";
 export { ProgressBar, ProgressRing, percentOf } from "./Progress";
 export { ScrollRegion } from "./ScrollRegion";

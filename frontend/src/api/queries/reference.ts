@@ -1,7 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
 import { api } from "../client";
 import { unwrap } from "../problem";
-import type { CodeList, ReferenceKind } from "../types";
+import type { CodeList, CompetencyRead, ReferenceKind } from "../types";
 
 /** A code list of the API (SIASN codes and the like). */
 export const referenceList = (kind: ReferenceKind) =>
@@ -26,14 +26,15 @@ export const learningFormNames = () =>
 
 export interface CompetencyParams {
   q?: string;
+  group?: CompetencyRead["group"];
   active?: boolean;
   cursor?: string | null;
   limit: number;
 }
 
 /** The competency dictionary, searched by code or name, a cursor page at a time. */
-export const competencies = ({ q, active, cursor, limit }: CompetencyParams) => {
-  const query = { q: q || undefined, active, cursor: cursor ?? undefined, limit };
+export const competencies = ({ q, group, active, cursor, limit }: CompetencyParams) => {
+  const query = { q: q || undefined, group, active, cursor: cursor ?? undefined, limit };
   return queryOptions({
     queryKey: ["competencies", query],
     queryFn: ({ signal }) => unwrap(api.GET("/api/v1/competencies", { params: { query }, signal })),

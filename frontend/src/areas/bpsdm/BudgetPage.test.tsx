@@ -1,23 +1,10 @@
-import { QueryClientProvider } from "@tanstack/react-query";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { MemoryRouter } from "react-router";
 import { describe, expect, it } from "vitest";
-import { createQueryClient } from "../../queryClient";
 import { fakeApi, json, problem } from "../../test/fakeApi";
-import { ToastProvider } from "../../ui";
 import { BudgetPage, parseRupiah } from "./BudgetPage";
+import { ADMIN, AT, AUDITOR, renderPage } from "./testing";
 
-const ADMIN = {
-  username: "bpsdm",
-  role: "bpsdm_admin",
-  nip: null,
-  unit_id: null,
-  scopes: [],
-  must_change_password: false,
-};
-const AUDITOR = { ...ADMIN, username: "auditor", role: "auditor" };
-const AT = "2026-01-05T08:00:00Z";
 const YEAR = new Date().getFullYear();
 const BASE = `/api/v1/budgets/${YEAR}`;
 
@@ -91,18 +78,6 @@ function backend({
   });
 }
 
-function renderPage() {
-  return render(
-    <QueryClientProvider client={createQueryClient()}>
-      <ToastProvider>
-        <MemoryRouter>
-          <BudgetPage />
-        </MemoryRouter>
-      </ToastProvider>
-    </QueryClientProvider>,
-  );
-}
-
 describe("parseRupiah", () => {
   it("takes whole rupiah with or without thousands dots, nothing else", () => {
     expect(parseRupiah("21.690.000")).toBe(21_690_000);
@@ -116,7 +91,7 @@ describe("parseRupiah", () => {
 describe("the budget page", () => {
   it("shows the year's spending, the mandatory-spending check and the units' pagu and realisasi", async () => {
     backend();
-    renderPage();
+    renderPage(<BudgetPage />);
     const province = await screen.findByTestId("province-budget");
     expect(within(province).getByText("Provinsi")).toBeDefined();
     const check = await screen.findByTestId("budget-compliance");
@@ -128,7 +103,7 @@ describe("the budget page", () => {
   it("saves a unit's pagu with If-Match and the check follows", async () => {
     const user = userEvent.setup();
     const server = backend();
-    renderPage();
+    renderPage(<BudgetPage />);
     await user.click(await screen.findByRole("button", { name: "Ubah anggaran Badan Pengembangan SDM" }));
     const dialog = await screen.findByRole("dialog", { name: "Ubah anggaran Badan Pengembangan SDM" });
     const pagu = await within(dialog).findByLabelText(/^Pagu/);
@@ -147,7 +122,7 @@ describe("the budget page", () => {
   it("after a 412 shows the other admin's values in the form", async () => {
     const user = userEvent.setup();
     backend({ put: () => problem(412, "precondition_failed") });
-    renderPage();
+    renderPage(<BudgetPage />);
     await user.click(await screen.findByRole("button", { name: "Ubah anggaran Badan Pengembangan SDM" }));
     const dialog = await screen.findByRole("dialog", { name: "Ubah anggaran Badan Pengembangan SDM" });
     const pagu = await within(dialog).findByLabelText(/^Pagu/);
@@ -162,7 +137,7 @@ describe("the budget page", () => {
   it("refuses a pagu that is not whole rupiah before sending it", async () => {
     const user = userEvent.setup();
     const server = backend();
-    renderPage();
+    renderPage(<BudgetPage />);
     await user.click(await screen.findByRole("button", { name: "Ubah anggaran Badan Pengembangan SDM" }));
     const dialog = await screen.findByRole("dialog", { name: "Ubah anggaran Badan Pengembangan SDM" });
     const pagu = await within(dialog).findByLabelText(/^Pagu/);
@@ -176,7 +151,7 @@ describe("the budget page", () => {
   it("records a new year's spending without If-Match", async () => {
     const user = userEvent.setup();
     const server = backend({ budget: false });
-    renderPage();
+    renderPage(<BudgetPage />);
     expect(await screen.findByText(/belum dicatat/)).toBeDefined();
     await user.click(screen.getByRole("button", { name: "Catat belanja daerah" }));
     const dialog = await screen.findByRole("dialog");
@@ -190,7 +165,7 @@ describe("the budget page", () => {
 
   it("is read-only for the auditor", async () => {
     backend({ me: AUDITOR });
-    renderPage();
+    renderPage(<BudgetPage />);
     expect(await screen.findByText("Badan Pengembangan SDM")).toBeDefined();
     expect(await screen.findByTestId("budget-compliance")).toBeDefined();
     expect(screen.getByText("Akun Anda hanya dapat melihat data di halaman ini.")).toBeDefined();

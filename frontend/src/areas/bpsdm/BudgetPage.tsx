@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { type FormEvent, type ReactNode, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
   budgetDetail,
@@ -16,8 +16,9 @@ import { useCan } from "../../auth/can";
 import { useFormat } from "../../i18n/format";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
-import { Alert, Button, Card, type Column, DataTable, Modal, Select, Spinner, TextField, useToast } from "../../ui";
-import { saveProblem } from "./masterDataForm";
+import { Card, type Column, DataTable, Select, Spinner, TextField } from "../../ui";
+import { MasterDataDialog, MasterDataForm, useMasterDataSave } from "./MasterDataDialog";
+import { cardAction, editColumn } from "./masterDataList";
 import "./masterData.css";
 
 const THIS_YEAR = new Date().getFullYear();
@@ -77,13 +78,11 @@ function ProvinceCard({ year, detail }: { year: number; detail: { budget: Budget
   return (
     <Card
       title={title}
-      actions={
-        can("budgets_put") ? (
-          <Button variant="secondary" onClick={() => setEditing(true)}>
-            {t(detail ? "bpsdm.budgetPage.editProvince" : "bpsdm.budgetPage.recordProvince")}
-          </Button>
-        ) : undefined
-      }
+      actions={cardAction(
+        can("budgets_put"),
+        t(detail ? "bpsdm.budgetPage.editProvince" : "bpsdm.budgetPage.recordProvince"),
+        () => setEditing(true),
+      )}
     >
       {detail ? (
         <dl className="master-facts" data-testid="province-budget">
@@ -122,36 +121,19 @@ export function parseRupiah(text: string): number | null {
 function ProvinceFormDialog({ year, onClose }: { year: number; onClose: () => void }) {
   const { t } = useTranslation();
   const detail = useQuery(budgetDetail(year));
-  const [conflict, setConflict] = useState(false);
-  let body: ReactNode;
-  if (detail.error && detail.data === undefined) {
-    body = <ProblemAlert error={detail.error} onRetry={() => void detail.refetch()} />;
-  } else if (detail.data === undefined) {
-    body = <Spinner />;
-  } else {
-    const current = detail.data;
-    body = (
-      <ProvinceForm
-        key={current?.etag ?? "new"}
-        year={year}
-        initial={current?.budget ?? null}
-        etag={current?.etag ?? null}
-        onConflict={() => setConflict(true)}
-        onDone={onClose}
-      />
-    );
-  }
   return (
-    <Modal open title={t("bpsdm.budgetPage.province", { year })} onClose={onClose}>
-      <div className="stack">
-        {conflict && (
-          <Alert tone="warning" title={t("bpsdm.masterData.conflictTitle")}>
-            <p>{t("bpsdm.masterData.conflictBody")}</p>
-          </Alert>
-        )}
-        {body}
-      </div>
-    </Modal>
+    <MasterDataDialog title={t("bpsdm.budgetPage.province", { year })} onClose={onClose} load={detail}>
+      {(current, onConflict) => (
+        <ProvinceForm
+          key={current?.etag ?? "new"}
+          year={year}
+          initial={current?.budget ?? null}
+          etag={current?.etag ?? null}
+          onConflict={onConflict}
+          onDone={onClose}
+        />
+      )}
+    </MasterDataDialog>
   );
 }
 
@@ -169,63 +151,43 @@ function ProvinceForm({
   onDone: () => void;
 }) {
   const { t } = useTranslation();
-  const toast = useToast();
   const save = usePutBudget(year);
+  const { problem, busy, callbacks } = useMasterDataSave(save, {
+    fields: BUDGET_FIELDS,
+    onConflict,
+    onSaved: onDone,
+  });
   const [jurisdiction, setJurisdiction] = useState<BudgetBody["jurisdiction"]>(initial?.jurisdiction ?? "provinsi");
   const [total, setTotal] = useState(initial ? String(initial.total_belanja_daerah_idr) : "");
   const [invalid, setInvalid] = useState(false);
-  const problem = saveProblem(t, save.error, {}, BUDGET_FIELDS);
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
+  function submit() {
     const amount = parseRupiah(total);
     setInvalid(amount === null || amount === 0);
     if (amount === null || amount === 0) return;
-    save.mutate(
-      { body: { jurisdiction, total_belanja_daerah_idr: amount }, etag },
-      {
-        onSuccess: () => {
-          toast.show(t("bpsdm.masterData.saved"), { tone: "success" });
-          onDone();
-        },
-        onError: (error) => {
-          if (saveProblem(t, error, {}, BUDGET_FIELDS).conflict) onConflict();
-        },
-      },
-    );
+    save.mutate({ body: { jurisdiction, total_belanja_daerah_idr: amount }, etag }, callbacks);
   }
 
   return (
-    <form className="stack" onSubmit={submit}>
-      <div className="bpsdm-form-grid">
-        <TextField
-          label={t("bpsdm.budgetPage.total")}
-          hint={t("bpsdm.budgetPage.rupiahHint")}
-          inputMode="numeric"
-          value={total}
-          required
-          error={invalid ? t("bpsdm.budgetPage.positiveRupiah") : problem.fields.total_belanja_daerah_idr}
-          onChange={(event) => setTotal(event.target.value)}
-        />
-        <Select
-          label={t("bpsdm.budgetPage.jurisdiction")}
-          value={jurisdiction}
-          required
-          options={JURISDICTIONS.map((j) => ({ value: j, label: t(`bpsdm.budgetPage.jurisdictions.${j}`) }))}
-          error={problem.fields.jurisdiction}
-          onChange={(event) => setJurisdiction(event.target.value as BudgetBody["jurisdiction"])}
-        />
-      </div>
-      {problem.other !== null && <ProblemAlert error={problem.other} />}
-      <div className="form-actions">
-        <Button type="submit" busy={save.isPending} busyLabel={t("bpsdm.saving")}>
-          {t("bpsdm.save")}
-        </Button>
-        <Button variant="secondary" onClick={onDone}>
-          {t("bpsdm.cancel")}
-        </Button>
-      </div>
-    </form>
+    <MasterDataForm problem={problem} busy={busy} onSubmit={submit} onCancel={onDone}>
+      <TextField
+        label={t("bpsdm.budgetPage.total")}
+        hint={t("bpsdm.budgetPage.rupiahHint")}
+        inputMode="numeric"
+        value={total}
+        required
+        error={invalid ? t("bpsdm.budgetPage.positiveRupiah") : problem.fields.total_belanja_daerah_idr}
+        onChange={(event) => setTotal(event.target.value)}
+      />
+      <Select
+        label={t("bpsdm.budgetPage.jurisdiction")}
+        value={jurisdiction}
+        required
+        options={JURISDICTIONS.map((j) => ({ value: j, label: t(`bpsdm.budgetPage.jurisdictions.${j}`) }))}
+        error={problem.fields.jurisdiction}
+        onChange={(event) => setJurisdiction(event.target.value as BudgetBody["jurisdiction"])}
+      />
+    </MasterDataForm>
   );
 }
 
@@ -337,30 +299,18 @@ function UnitBudgetsCard({ year }: { year: number }) {
     },
   ];
   if (can("unit_budgets_put"))
-    columns.push({
-      key: "edit",
-      header: t("bpsdm.budgetPage.actions"),
-      cell: (row) => (
-        <Button
-          variant="ghost"
-          aria-label={t("bpsdm.budgetPage.editUnitNamed", { name: row.name })}
-          onClick={() => setForm({ unitId: row.unit_id })}
-        >
-          {t("bpsdm.masterData.edit")}
-        </Button>
+    columns.push(
+      editColumn(
+        t,
+        (row) => t("bpsdm.budgetPage.editUnitNamed", { name: row.name }),
+        (row) => setForm({ unitId: row.unit_id }),
       ),
-    });
+    );
 
   return (
     <Card
       title={t("bpsdm.budgetPage.units", { year })}
-      actions={
-        can("unit_budgets_put") ? (
-          <Button variant="secondary" onClick={() => setForm({ unitId: null })}>
-            {t("bpsdm.budgetPage.addUnit")}
-          </Button>
-        ) : undefined
-      }
+      actions={cardAction(can("unit_budgets_put"), t("bpsdm.budgetPage.addUnit"), () => setForm({ unitId: null }))}
     >
       {rows.error && !rows.data ? (
         <ProblemAlert error={rows.error} onRetry={() => void rows.refetch()} />
@@ -403,59 +353,43 @@ function UnitBudgetDialog({
   const { t } = useTranslation();
   const detail = useQuery({ ...unitBudgetDetail(year, unitId ?? 0), enabled: unitId !== null });
   const units = useQuery({ ...allUnits(), enabled: unitId === null });
-  const [conflict, setConflict] = useState(false);
-  let body: ReactNode;
-  if (unitId === null) {
-    body =
-      units.error && !units.data ? (
-        <ProblemAlert error={units.error} onRetry={() => void units.refetch()} />
-      ) : !units.data ? (
-        <Spinner />
-      ) : (
-        <UnitBudgetForm
-          year={year}
-          unitChoices={units.data
-            .filter((u) => !budgeted.has(u.id))
-            .map((u) => ({ value: String(u.id), label: `${u.name} (${u.code})` }))}
-          initial={null}
-          etag={null}
-          onConflict={() => setConflict(true)}
-          onDone={onClose}
-        />
-      );
-  } else if (detail.error && !detail.data) {
-    body = <ProblemAlert error={detail.error} onRetry={() => void detail.refetch()} />;
-  } else if (!detail.data) {
-    body = <Spinner />;
-  } else {
-    const { row, etag } = detail.data;
-    body = (
-      <UnitBudgetForm
-        key={etag}
-        year={year}
-        unitChoices={null}
-        initial={row}
-        etag={etag}
-        onConflict={() => setConflict(true)}
-        onDone={onClose}
-      />
-    );
-  }
-  const title =
-    unitId === null
-      ? t("bpsdm.budgetPage.addUnit")
-      : t("bpsdm.budgetPage.editUnitNamed", { name: detail.data?.row.name ?? "" });
-  return (
-    <Modal open title={title} onClose={onClose}>
-      <div className="stack">
-        {conflict && (
-          <Alert tone="warning" title={t("bpsdm.masterData.conflictTitle")}>
-            <p>{t("bpsdm.masterData.conflictBody")}</p>
-          </Alert>
+  if (unitId === null)
+    return (
+      <MasterDataDialog title={t("bpsdm.budgetPage.addUnit")} onClose={onClose} load={units}>
+        {(all, onConflict) => (
+          <UnitBudgetForm
+            year={year}
+            unitChoices={(all ?? [])
+              .filter((u) => !budgeted.has(u.id))
+              .map((u) => ({ value: String(u.id), label: `${u.name} (${u.code})` }))}
+            initial={null}
+            etag={null}
+            onConflict={onConflict}
+            onDone={onClose}
+          />
         )}
-        {body}
-      </div>
-    </Modal>
+      </MasterDataDialog>
+    );
+  return (
+    <MasterDataDialog
+      title={t("bpsdm.budgetPage.editUnitNamed", { name: detail.data?.row.name ?? "" })}
+      onClose={onClose}
+      load={detail}
+    >
+      {(loaded, onConflict) =>
+        loaded && (
+          <UnitBudgetForm
+            key={loaded.etag}
+            year={year}
+            unitChoices={null}
+            initial={loaded.row}
+            etag={loaded.etag}
+            onConflict={onConflict}
+            onDone={onClose}
+          />
+        )
+      }
+    </MasterDataDialog>
   );
 }
 
@@ -476,81 +410,69 @@ function UnitBudgetForm({
   onDone: () => void;
 }) {
   const { t } = useTranslation();
-  const toast = useToast();
   const [unit, setUnit] = useState(initial ? String(initial.unit_id) : "");
   const save = usePutUnitBudget(year, Number(unit));
+  const { problem, busy, callbacks } = useMasterDataSave(save, {
+    codes: { unit_not_found: "unit" },
+    fields: UNIT_BUDGET_FIELDS,
+    onConflict,
+    onSaved: onDone,
+  });
   const [pagu, setPagu] = useState(initial ? String(initial.pagu_idr) : "");
   const [realisasi, setRealisasi] = useState(initial ? String(initial.realisasi_idr) : "");
   const [touched, setTouched] = useState(false);
-  const problem = saveProblem(t, save.error, { unit_not_found: "unit" }, UNIT_BUDGET_FIELDS);
   const paguValue = parseRupiah(pagu);
   const realisasiValue = parseRupiah(realisasi);
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
+  function submit() {
     setTouched(true);
     if (paguValue === null || realisasiValue === null || !unit) return;
-    save.mutate(
-      { body: { pagu_idr: paguValue, realisasi_idr: realisasiValue }, etag },
-      {
-        onSuccess: () => {
-          toast.show(t("bpsdm.masterData.saved"), { tone: "success" });
-          onDone();
-        },
-        onError: (error) => {
-          if (saveProblem(t, error, {}, UNIT_BUDGET_FIELDS).conflict) onConflict();
-        },
-      },
-    );
+    save.mutate({ body: { pagu_idr: paguValue, realisasi_idr: realisasiValue }, etag }, callbacks);
   }
 
   const rupiahError = (value: number | null) =>
     touched && value === null ? t("bpsdm.budgetPage.wholeRupiah") : undefined;
   return (
-    <form className="stack" onSubmit={submit}>
-      <div className="bpsdm-form-grid">
-        {unitChoices && (
-          <Select
-            label={t("bpsdm.budgetPage.unit")}
-            value={unit}
-            required
-            placeholder={t("bpsdm.masterData.choose")}
-            options={unitChoices}
-            error={problem.fields.unit}
-            onChange={(event) => setUnit(event.target.value)}
-          />
-        )}
-        <TextField
-          label={t("bpsdm.budgetPage.pagu")}
-          hint={t("bpsdm.budgetPage.rupiahHint")}
-          inputMode="numeric"
-          value={pagu}
+    <MasterDataForm
+      problem={problem}
+      busy={busy}
+      onSubmit={submit}
+      onCancel={onDone}
+      after={
+        paguValue !== null &&
+        realisasiValue !== null &&
+        realisasiValue > paguValue && <p className="cell-sub">{t("bpsdm.budgetPage.overPaguHint")}</p>
+      }
+    >
+      {unitChoices && (
+        <Select
+          label={t("bpsdm.budgetPage.unit")}
+          value={unit}
           required
-          error={rupiahError(paguValue) ?? problem.fields.pagu_idr}
-          onChange={(event) => setPagu(event.target.value)}
+          placeholder={t("bpsdm.masterData.choose")}
+          options={unitChoices}
+          error={problem.fields.unit}
+          onChange={(event) => setUnit(event.target.value)}
         />
-        <TextField
-          label={t("bpsdm.budgetPage.realisasi")}
-          hint={t("bpsdm.budgetPage.rupiahHint")}
-          inputMode="numeric"
-          value={realisasi}
-          required
-          error={rupiahError(realisasiValue) ?? problem.fields.realisasi_idr}
-          onChange={(event) => setRealisasi(event.target.value)}
-        />
-      </div>
-      {paguValue !== null && realisasiValue !== null && realisasiValue > paguValue && (
-        <p className="cell-sub">{t("bpsdm.budgetPage.overPaguHint")}</p>
       )}
-      {problem.other !== null && <ProblemAlert error={problem.other} />}
-      <div className="form-actions">
-        <Button type="submit" busy={save.isPending} busyLabel={t("bpsdm.saving")}>
-          {t("bpsdm.save")}
-        </Button>
-        <Button variant="secondary" onClick={onDone}>
-          {t("bpsdm.cancel")}
-        </Button>
-      </div>
-    </form>
+      <TextField
+        label={t("bpsdm.budgetPage.pagu")}
+        hint={t("bpsdm.budgetPage.rupiahHint")}
+        inputMode="numeric"
+        value={pagu}
+        required
+        error={rupiahError(paguValue) ?? problem.fields.pagu_idr}
+        onChange={(event) => setPagu(event.target.value)}
+      />
+      <TextField
+        label={t("bpsdm.budgetPage.realisasi")}
+        hint={t("bpsdm.budgetPage.rupiahHint")}
+        inputMode="numeric"
+        value={realisasi}
+        required
+        error={rupiahError(realisasiValue) ?? problem.fields.realisasi_idr}
+        onChange={(event) => setRealisasi(event.target.value)}
+      />
+    </MasterDataForm>
   );
 }

@@ -1,23 +1,9 @@
-import { QueryClientProvider } from "@tanstack/react-query";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { MemoryRouter } from "react-router";
 import { describe, expect, it } from "vitest";
-import { createQueryClient } from "../../queryClient";
 import { fakeApi, json, problem } from "../../test/fakeApi";
-import { ToastProvider } from "../../ui";
 import { OrganisationPage } from "./OrganisationPage";
-
-const ADMIN = {
-  username: "bpsdm",
-  role: "bpsdm_admin",
-  nip: null,
-  unit_id: null,
-  scopes: [],
-  must_change_password: false,
-};
-const AUDITOR = { ...ADMIN, username: "auditor", role: "auditor" };
-const AT = "2026-01-05T08:00:00Z";
+import { ADMIN, AT, AUDITOR, codeList, renderPage } from "./testing";
 
 const UNITS = [
   { id: 1, code: "PROV", name: "Pemerintah Provinsi", parent_id: null, kind: "pemda", updated_at: AT },
@@ -57,30 +43,17 @@ function backend({ me = ADMIN, patch }: { me?: typeof ADMIN; patch?: () => Respo
       version += 1;
       return json(position, 200, { ETag: `"${version}"` });
     },
-    "GET /api/v1/reference/jenis_jabatan": () =>
-      json({ kind: "jenis_jabatan", items: [{ code: "jpt_pratama", name: "JPT Pratama" }] }),
-    "GET /api/v1/reference/jenjang": () => json({ kind: "jenjang", items: [] }),
-    "GET /api/v1/reference/unit_kinds": () => json({ kind: "unit_kinds", items: [{ code: "badan", name: "Badan" }] }),
+    "GET /api/v1/reference/jenis_jabatan": () => codeList("jenis_jabatan", [["jpt_pratama", "JPT Pratama"]]),
+    "GET /api/v1/reference/jenjang": () => codeList("jenjang", []),
+    "GET /api/v1/reference/unit_kinds": () => codeList("unit_kinds", [["badan", "Badan"]]),
   });
-}
-
-function renderPage() {
-  return render(
-    <QueryClientProvider client={createQueryClient()}>
-      <ToastProvider>
-        <MemoryRouter>
-          <OrganisationPage />
-        </MemoryRouter>
-      </ToastProvider>
-    </QueryClientProvider>,
-  );
 }
 
 describe("the organisation page", () => {
   it("shows the top of the tree, opens branches, and a search shows matches where they sit", async () => {
     const user = userEvent.setup();
     backend();
-    renderPage();
+    renderPage(<OrganisationPage />);
     const tree = await screen.findByTestId("unit-tree");
     expect(within(tree).getByRole("button", { name: /^Pemerintah Provinsi/ })).toBeDefined();
     expect(within(tree).queryByRole("button", { name: /^Dinas Kesehatan/ })).toBeNull();
@@ -103,7 +76,7 @@ describe("the organisation page", () => {
   it("edits a position with If-Match and, after a 412, shows the other admin's values", async () => {
     const user = userEvent.setup();
     const server = backend({ patch: () => problem(412, "precondition_failed") });
-    renderPage();
+    renderPage(<OrganisationPage />);
     const tree = await screen.findByTestId("unit-tree");
     await user.click(within(tree).getByRole("button", { name: "Buka Pemerintah Provinsi" }));
     await user.click(within(tree).getByRole("button", { name: /^Badan Pengembangan SDM/ }));
@@ -128,7 +101,7 @@ describe("the organisation page", () => {
   it("shows a taken code next to the code field", async () => {
     const user = userEvent.setup();
     backend({ patch: () => problem(409, "position_code_exists") });
-    renderPage();
+    renderPage(<OrganisationPage />);
     const tree = await screen.findByTestId("unit-tree");
     await user.click(within(tree).getByRole("button", { name: "Buka Pemerintah Provinsi" }));
     await user.click(within(tree).getByRole("button", { name: /^Badan Pengembangan SDM/ }));
@@ -144,7 +117,7 @@ describe("the organisation page", () => {
   it("is read-only for the auditor", async () => {
     const user = userEvent.setup();
     backend({ me: AUDITOR });
-    renderPage();
+    renderPage(<OrganisationPage />);
     const tree = await screen.findByTestId("unit-tree");
     await user.click(within(tree).getByRole("button", { name: "Buka Pemerintah Provinsi" }));
     await user.click(within(tree).getByRole("button", { name: /^Badan Pengembangan SDM/ }));

@@ -1,16 +1,18 @@
 import { useQuery } from "@tanstack/react-query";
-import { type FormEvent, type ReactNode, useMemo, useState } from "react";
+import { type Dispatch, type SetStateAction, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { positionDetail, unitPositions, useCreatePosition, useUpdatePosition } from "../../api/queries/positions";
 import { referenceList } from "../../api/queries/reference";
 import { allUnits, unitDetail, useCreateUnit, useUpdateUnit } from "../../api/queries/units";
-import type { PositionRead, ReferenceKind, UnitRead } from "../../api/types";
+import type { ReferenceKind, UnitRead } from "../../api/types";
 import { useCan } from "../../auth/can";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
-import { Alert, Button, Card, Modal, Select, Spinner, TextField, useToast } from "../../ui";
-import { changed, saveProblem } from "./masterDataForm";
+import { Button, Card, Select, Spinner, TextField } from "../../ui";
+import { MasterDataDialog, MasterDataForm, useMasterDataSave } from "./MasterDataDialog";
+import { changed, type SaveProblem } from "./masterDataForm";
+import { cardAction } from "./masterDataList";
 import "./masterData.css";
 
 /** /bpsdm/organisasi: the unit tree, a unit's positions, and their forms (BPSDM edits, others read). */
@@ -36,13 +38,9 @@ export function OrganisationPage() {
         <div className="bpsdm-grid">
           <Card
             title={t("bpsdm.masterData.org.tree")}
-            actions={
-              can("units_create") ? (
-                <Button variant="secondary" onClick={() => setUnitForm({ unitId: null })}>
-                  {t("bpsdm.masterData.org.addUnit")}
-                </Button>
-              ) : undefined
-            }
+            actions={cardAction(can("units_create"), t("bpsdm.masterData.org.addUnit"), () =>
+              setUnitForm({ unitId: null }),
+            )}
           >
             <TextField
               type="search"
@@ -209,16 +207,7 @@ function UnitPanel({ unit, units, onEdit }: { unit: UnitRead | undefined; units:
   const parent = units.find((u) => u.id === unit.parent_id);
   return (
     <div className="stack">
-      <Card
-        title={unit.name}
-        actions={
-          can("units_update") ? (
-            <Button variant="secondary" onClick={onEdit}>
-              {t("bpsdm.masterData.org.editUnit")}
-            </Button>
-          ) : undefined
-        }
-      >
+      <Card title={unit.name} actions={cardAction(can("units_update"), t("bpsdm.masterData.org.editUnit"), onEdit)}>
         <dl className="master-facts">
           <div>
             <dt>{t("bpsdm.masterData.code")}</dt>
@@ -236,13 +225,9 @@ function UnitPanel({ unit, units, onEdit }: { unit: UnitRead | undefined; units:
       </Card>
       <Card
         title={t("bpsdm.masterData.org.positions")}
-        actions={
-          can("positions_create") ? (
-            <Button variant="secondary" onClick={() => setPositionForm({ positionId: null })}>
-              {t("bpsdm.masterData.org.addPosition")}
-            </Button>
-          ) : undefined
-        }
+        actions={cardAction(can("positions_create"), t("bpsdm.masterData.org.addPosition"), () =>
+          setPositionForm({ positionId: null }),
+        )}
       >
         {positions.error && !positions.data ? (
           <ProblemAlert error={positions.error} onRetry={() => void positions.refetch()} />
@@ -287,6 +272,43 @@ function UnitPanel({ unit, units, onEdit }: { unit: UnitRead | undefined; units:
   );
 }
 
+const unitOptions = (units: UnitRead[]) => units.map((u) => ({ value: String(u.id), label: `${u.name} (${u.code})` }));
+
+/** The code and name fields a unit and a position form share. */
+function CodeAndName<V extends { code: string; name: string }>({
+  values,
+  setValues,
+  problem,
+  codeMaxLength,
+}: {
+  values: V;
+  setValues: Dispatch<SetStateAction<V>>;
+  problem: SaveProblem;
+  codeMaxLength: number;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <TextField
+        label={t("bpsdm.masterData.code")}
+        value={values.code}
+        maxLength={codeMaxLength}
+        required
+        error={problem.fields.code}
+        onChange={(event) => setValues((v) => ({ ...v, code: event.target.value }))}
+      />
+      <TextField
+        label={t("bpsdm.masterData.name")}
+        value={values.name}
+        maxLength={200}
+        required
+        error={problem.fields.name}
+        onChange={(event) => setValues((v) => ({ ...v, name: event.target.value }))}
+      />
+    </>
+  );
+}
+
 const UNIT_FIELDS = ["code", "name", "kind", "parent_id"] as const;
 const UNIT_CODES = {
   unit_code_exists: "code",
@@ -316,50 +338,40 @@ function UnitFormDialog({
 }) {
   const { t } = useTranslation();
   const detail = useQuery({ ...unitDetail(unitId ?? 0), enabled: unitId !== null });
-  // Kept here, outside the form: a 412 reloads the unit, which remounts the form with its new values.
-  const [conflict, setConflict] = useState(false);
-  const title = t(unitId === null ? "bpsdm.masterData.org.addUnit" : "bpsdm.masterData.org.editUnit");
-  let body: ReactNode;
-  if (unitId === null) {
-    body = (
-      <UnitForm
-        initial={{ code: "", name: "", kind: "", parent_id: defaultParent }}
-        units={units}
-        etag={null}
-        unitId={null}
-        onConflict={() => undefined}
-        onDone={onClose}
-      />
-    );
-  } else if (detail.error && !detail.data) {
-    body = <ProblemAlert error={detail.error} onRetry={() => void detail.refetch()} />;
-  } else if (!detail.data) {
-    body = <Spinner />;
-  } else {
-    const { unit, etag } = detail.data;
-    body = (
-      <UnitForm
-        key={etag}
-        initial={{ code: unit.code, name: unit.name, kind: unit.kind, parent_id: unit.parent_id }}
-        units={units.filter((u) => u.id !== unit.id)}
-        etag={etag}
-        unitId={unit.id}
-        onConflict={() => setConflict(true)}
-        onDone={onClose}
-      />
-    );
-  }
   return (
-    <Modal open title={title} onClose={() => onClose()}>
-      <div className="stack">
-        {conflict && (
-          <Alert tone="warning" title={t("bpsdm.masterData.conflictTitle")}>
-            <p>{t("bpsdm.masterData.conflictBody")}</p>
-          </Alert>
-        )}
-        {body}
-      </div>
-    </Modal>
+    <MasterDataDialog
+      title={t(unitId === null ? "bpsdm.masterData.org.addUnit" : "bpsdm.masterData.org.editUnit")}
+      onClose={() => onClose()}
+      load={unitId === null ? undefined : detail}
+    >
+      {(loaded, onConflict) =>
+        loaded ? (
+          <UnitForm
+            key={loaded.etag}
+            initial={{
+              code: loaded.unit.code,
+              name: loaded.unit.name,
+              kind: loaded.unit.kind,
+              parent_id: loaded.unit.parent_id,
+            }}
+            units={units.filter((u) => u.id !== loaded.unit.id)}
+            etag={loaded.etag}
+            unitId={loaded.unit.id}
+            onConflict={onConflict}
+            onDone={onClose}
+          />
+        ) : (
+          <UnitForm
+            initial={{ code: "", name: "", kind: "", parent_id: defaultParent }}
+            units={units}
+            etag={null}
+            unitId={null}
+            onConflict={onConflict}
+            onDone={onClose}
+          />
+        )
+      }
+    </MasterDataDialog>
   );
 }
 
@@ -379,26 +391,21 @@ function UnitForm({
   onDone: (saved?: number) => void;
 }) {
   const { t } = useTranslation();
-  const toast = useToast();
   const create = useCreateUnit();
   const update = useUpdateUnit(unitId ?? 0);
-  const save = unitId === null ? create : update;
+  const { problem, busy, callbacks } = useMasterDataSave(unitId === null ? create : update, {
+    codes: UNIT_CODES,
+    fields: UNIT_FIELDS,
+    onConflict,
+    onSaved: (unit: UnitRead) => onDone(unit.id),
+  });
   const kinds = useCodeNames("unit_kinds");
   const [values, setValues] = useState(initial);
-  const problem = saveProblem(t, save.error, UNIT_CODES, UNIT_FIELDS);
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
+  function submit() {
     const body = { ...values, code: values.code.trim(), name: values.name.trim() };
-    const onSuccess = (unit: UnitRead) => {
-      toast.show(t("bpsdm.masterData.saved"), { tone: "success" });
-      onDone(unit.id);
-    };
-    const onError = (error: Error) => {
-      if (saveProblem(t, error, UNIT_CODES, UNIT_FIELDS).conflict) onConflict();
-    };
-    if (unitId === null) create.mutate(body, { onSuccess });
-    else update.mutate({ body: changed(initial, body), etag: etag ?? "" }, { onSuccess, onError });
+    if (unitId === null) create.mutate(body, callbacks);
+    else update.mutate({ body: changed(initial, body), etag: etag ?? "" }, callbacks);
   }
 
   const kindOptions =
@@ -406,54 +413,28 @@ function UnitForm({
       ? kinds
       : [...kinds, { value: values.kind, label: values.kind }];
   return (
-    <form className="stack" onSubmit={submit}>
-      <div className="bpsdm-form-grid">
-        <TextField
-          label={t("bpsdm.masterData.code")}
-          value={values.code}
-          maxLength={40}
-          required
-          error={problem.fields.code}
-          onChange={(event) => setValues((v) => ({ ...v, code: event.target.value }))}
-        />
-        <TextField
-          label={t("bpsdm.masterData.name")}
-          value={values.name}
-          maxLength={200}
-          required
-          error={problem.fields.name}
-          onChange={(event) => setValues((v) => ({ ...v, name: event.target.value }))}
-        />
-        <Select
-          label={t("bpsdm.masterData.org.kind")}
-          value={values.kind}
-          required
-          placeholder={t("bpsdm.masterData.choose")}
-          options={kindOptions}
-          error={problem.fields.kind}
-          onChange={(event) => setValues((v) => ({ ...v, kind: event.target.value }))}
-        />
-        <Select
-          label={t("bpsdm.masterData.org.parent")}
-          value={values.parent_id === null ? "" : String(values.parent_id)}
-          placeholder={t("bpsdm.masterData.org.topLevel")}
-          options={units.map((u) => ({ value: String(u.id), label: `${u.name} (${u.code})` }))}
-          error={problem.fields.parent_id}
-          onChange={(event) =>
-            setValues((v) => ({ ...v, parent_id: event.target.value ? Number(event.target.value) : null }))
-          }
-        />
-      </div>
-      {problem.other !== null && <ProblemAlert error={problem.other} />}
-      <div className="form-actions">
-        <Button type="submit" busy={save.isPending} busyLabel={t("bpsdm.saving")}>
-          {t("bpsdm.save")}
-        </Button>
-        <Button variant="secondary" onClick={() => onDone()}>
-          {t("bpsdm.cancel")}
-        </Button>
-      </div>
-    </form>
+    <MasterDataForm problem={problem} busy={busy} onSubmit={submit} onCancel={() => onDone()}>
+      <CodeAndName values={values} setValues={setValues} problem={problem} codeMaxLength={40} />
+      <Select
+        label={t("bpsdm.masterData.org.kind")}
+        value={values.kind}
+        required
+        placeholder={t("bpsdm.masterData.choose")}
+        options={kindOptions}
+        error={problem.fields.kind}
+        onChange={(event) => setValues((v) => ({ ...v, kind: event.target.value }))}
+      />
+      <Select
+        label={t("bpsdm.masterData.org.parent")}
+        value={values.parent_id === null ? "" : String(values.parent_id)}
+        placeholder={t("bpsdm.masterData.org.topLevel")}
+        options={unitOptions(units)}
+        error={problem.fields.parent_id}
+        onChange={(event) =>
+          setValues((v) => ({ ...v, parent_id: event.target.value ? Number(event.target.value) : null }))
+        }
+      />
+    </MasterDataForm>
   );
 }
 
@@ -482,55 +463,41 @@ export function PositionFormDialog({
 }) {
   const { t } = useTranslation();
   const detail = useQuery({ ...positionDetail(positionId ?? 0), enabled: positionId !== null });
-  const [conflict, setConflict] = useState(false);
-  const title = t(positionId === null ? "bpsdm.masterData.org.addPosition" : "bpsdm.masterData.org.editPosition");
-  let body: ReactNode;
-  if (positionId === null) {
-    body = (
-      <PositionForm
-        initial={{ code: "", name: "", jenis_jabatan: "", jenjang: null, unit_id: unitId }}
-        units={units}
-        etag={null}
-        positionId={null}
-        onConflict={() => undefined}
-        onDone={onClose}
-      />
-    );
-  } else if (detail.error && !detail.data) {
-    body = <ProblemAlert error={detail.error} onRetry={() => void detail.refetch()} />;
-  } else if (!detail.data) {
-    body = <Spinner />;
-  } else {
-    const { position, etag } = detail.data;
-    body = (
-      <PositionForm
-        key={etag}
-        initial={{
-          code: position.code,
-          name: position.name,
-          jenis_jabatan: position.jenis_jabatan,
-          jenjang: position.jenjang ?? null,
-          unit_id: position.unit_id,
-        }}
-        units={units}
-        etag={etag}
-        positionId={position.id}
-        onConflict={() => setConflict(true)}
-        onDone={onClose}
-      />
-    );
-  }
   return (
-    <Modal open title={title} onClose={onClose}>
-      <div className="stack">
-        {conflict && (
-          <Alert tone="warning" title={t("bpsdm.masterData.conflictTitle")}>
-            <p>{t("bpsdm.masterData.conflictBody")}</p>
-          </Alert>
-        )}
-        {body}
-      </div>
-    </Modal>
+    <MasterDataDialog
+      title={t(positionId === null ? "bpsdm.masterData.org.addPosition" : "bpsdm.masterData.org.editPosition")}
+      onClose={onClose}
+      load={positionId === null ? undefined : detail}
+    >
+      {(loaded, onConflict) =>
+        loaded ? (
+          <PositionForm
+            key={loaded.etag}
+            initial={{
+              code: loaded.position.code,
+              name: loaded.position.name,
+              jenis_jabatan: loaded.position.jenis_jabatan,
+              jenjang: loaded.position.jenjang ?? null,
+              unit_id: loaded.position.unit_id,
+            }}
+            units={units}
+            etag={loaded.etag}
+            positionId={loaded.position.id}
+            onConflict={onConflict}
+            onDone={onClose}
+          />
+        ) : (
+          <PositionForm
+            initial={{ code: "", name: "", jenis_jabatan: "", jenjang: null, unit_id: unitId }}
+            units={units}
+            etag={null}
+            positionId={null}
+            onConflict={onConflict}
+            onDone={onClose}
+          />
+        )
+      }
+    </MasterDataDialog>
   );
 }
 
@@ -550,18 +517,20 @@ function PositionForm({
   onDone: () => void;
 }) {
   const { t } = useTranslation();
-  const toast = useToast();
   const create = useCreatePosition();
   const update = useUpdatePosition(positionId ?? 0);
-  const save = positionId === null ? create : update;
+  const { problem, busy, callbacks } = useMasterDataSave(positionId === null ? create : update, {
+    codes: POSITION_CODES,
+    fields: POSITION_FIELDS,
+    onConflict,
+    onSaved: onDone,
+  });
   const jenis = useCodeNames("jenis_jabatan");
   const jenjang = useCodeNames("jenjang");
   const [values, setValues] = useState(initial);
-  const problem = saveProblem(t, save.error, POSITION_CODES, POSITION_FIELDS);
   const fungsional = values.jenis_jabatan === "fungsional";
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
+  function submit() {
     const body = {
       ...values,
       code: values.code.trim(),
@@ -569,74 +538,41 @@ function PositionForm({
       // A jenjang belongs to a fungsional position only.
       jenjang: fungsional ? values.jenjang || null : null,
     };
-    const onSuccess = (_: PositionRead) => {
-      toast.show(t("bpsdm.masterData.saved"), { tone: "success" });
-      onDone();
-    };
-    const onError = (error: Error) => {
-      if (saveProblem(t, error, POSITION_CODES, POSITION_FIELDS).conflict) onConflict();
-    };
-    if (positionId === null) create.mutate(body, { onSuccess });
-    else update.mutate({ body: changed(initial, body), etag: etag ?? "" }, { onSuccess, onError });
+    if (positionId === null) create.mutate(body, callbacks);
+    else update.mutate({ body: changed(initial, body), etag: etag ?? "" }, callbacks);
   }
 
   return (
-    <form className="stack" onSubmit={submit}>
-      <div className="bpsdm-form-grid">
-        <TextField
-          label={t("bpsdm.masterData.code")}
-          value={values.code}
-          maxLength={60}
-          required
-          error={problem.fields.code}
-          onChange={(event) => setValues((v) => ({ ...v, code: event.target.value }))}
-        />
-        <TextField
-          label={t("bpsdm.masterData.name")}
-          value={values.name}
-          maxLength={200}
-          required
-          error={problem.fields.name}
-          onChange={(event) => setValues((v) => ({ ...v, name: event.target.value }))}
-        />
+    <MasterDataForm problem={problem} busy={busy} onSubmit={submit} onCancel={onDone}>
+      <CodeAndName values={values} setValues={setValues} problem={problem} codeMaxLength={60} />
+      <Select
+        label={t("bpsdm.masterData.jenisJabatan")}
+        value={values.jenis_jabatan}
+        required
+        placeholder={t("bpsdm.masterData.choose")}
+        options={jenis}
+        error={problem.fields.jenis_jabatan}
+        onChange={(event) => setValues((v) => ({ ...v, jenis_jabatan: event.target.value }))}
+      />
+      {fungsional && (
         <Select
-          label={t("bpsdm.masterData.jenisJabatan")}
-          value={values.jenis_jabatan}
+          label={t("bpsdm.masterData.jenjang")}
+          value={values.jenjang ?? ""}
           required
           placeholder={t("bpsdm.masterData.choose")}
-          options={jenis}
-          error={problem.fields.jenis_jabatan}
-          onChange={(event) => setValues((v) => ({ ...v, jenis_jabatan: event.target.value }))}
+          options={jenjang}
+          error={problem.fields.jenjang}
+          onChange={(event) => setValues((v) => ({ ...v, jenjang: event.target.value || null }))}
         />
-        {fungsional && (
-          <Select
-            label={t("bpsdm.masterData.jenjang")}
-            value={values.jenjang ?? ""}
-            required
-            placeholder={t("bpsdm.masterData.choose")}
-            options={jenjang}
-            error={problem.fields.jenjang}
-            onChange={(event) => setValues((v) => ({ ...v, jenjang: event.target.value || null }))}
-          />
-        )}
-        <Select
-          label={t("bpsdm.masterData.org.unit")}
-          value={String(values.unit_id)}
-          required
-          options={units.map((u) => ({ value: String(u.id), label: `${u.name} (${u.code})` }))}
-          error={problem.fields.unit_id}
-          onChange={(event) => setValues((v) => ({ ...v, unit_id: Number(event.target.value) }))}
-        />
-      </div>
-      {problem.other !== null && <ProblemAlert error={problem.other} />}
-      <div className="form-actions">
-        <Button type="submit" busy={save.isPending} busyLabel={t("bpsdm.saving")}>
-          {t("bpsdm.save")}
-        </Button>
-        <Button variant="secondary" onClick={onDone}>
-          {t("bpsdm.cancel")}
-        </Button>
-      </div>
-    </form>
+      )}
+      <Select
+        label={t("bpsdm.masterData.org.unit")}
+        value={String(values.unit_id)}
+        required
+        options={unitOptions(units)}
+        error={problem.fields.unit_id}
+        onChange={(event) => setValues((v) => ({ ...v, unit_id: Number(event.target.value) }))}
+      />
+    </MasterDataForm>
   );
 }

@@ -1,23 +1,10 @@
-import { QueryClientProvider } from "@tanstack/react-query";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { MemoryRouter, Route, Routes } from "react-router";
 import { describe, expect, it } from "vitest";
-import { createQueryClient } from "../../queryClient";
 import { fakeApi, json, problem } from "../../test/fakeApi";
-import { ToastProvider } from "../../ui";
 import { PositionStandardPage } from "./PositionStandardPage";
+import { ADMIN, AT, AUDITOR, codeList, renderPage } from "./testing";
 
-const ADMIN = {
-  username: "bpsdm",
-  role: "bpsdm_admin",
-  nip: null,
-  unit_id: null,
-  scopes: [],
-  must_change_password: false,
-};
-const AUDITOR = { ...ADMIN, username: "auditor", role: "auditor" };
-const AT = "2026-01-05T08:00:00Z";
 const POSITION = {
   id: 10,
   code: "PK-MADYA",
@@ -59,32 +46,19 @@ function backend({ me = ADMIN, put }: { me?: typeof ADMIN; put?: () => Response 
         next_cursor: null,
         total: 1,
       }),
-    "GET /api/v1/reference/jenis_jabatan": () =>
-      json({ kind: "jenis_jabatan", items: [{ code: "fungsional", name: "Fungsional" }] }),
-    "GET /api/v1/reference/jenjang": () =>
-      json({ kind: "jenjang", items: [{ code: "ahli_madya", name: "Ahli Madya" }] }),
+    "GET /api/v1/reference/jenis_jabatan": () => codeList("jenis_jabatan", [["fungsional", "Fungsional"]]),
+    "GET /api/v1/reference/jenjang": () => codeList("jenjang", [["ahli_madya", "Ahli Madya"]]),
   });
-}
-
-function renderPage() {
-  return render(
-    <QueryClientProvider client={createQueryClient()}>
-      <ToastProvider>
-        <MemoryRouter initialEntries={["/bpsdm/organisasi/jabatan/10"]}>
-          <Routes>
-            <Route path="/bpsdm/organisasi/jabatan/:positionId" element={<PositionStandardPage />} />
-          </Routes>
-        </MemoryRouter>
-      </ToastProvider>
-    </QueryClientProvider>,
-  );
 }
 
 describe("a position's competency standard", () => {
   it("saves changed levels with If-Match", async () => {
     const user = userEvent.setup();
     const server = backend();
-    renderPage();
+    renderPage(<PositionStandardPage />, {
+      path: "/bpsdm/organisasi/jabatan/10",
+      route: "/bpsdm/organisasi/jabatan/:positionId",
+    });
     expect(await screen.findByText("Integritas")).toBeDefined();
     await user.click(screen.getByRole("button", { name: "Ubah standar" }));
     const editor = screen.getByTestId("standard-editor");
@@ -101,7 +75,10 @@ describe("a position's competency standard", () => {
   it("after a 412 reloads the standard into the editor and says why", async () => {
     const user = userEvent.setup();
     backend({ put: () => problem(412, "precondition_failed") });
-    renderPage();
+    renderPage(<PositionStandardPage />, {
+      path: "/bpsdm/organisasi/jabatan/10",
+      route: "/bpsdm/organisasi/jabatan/:positionId",
+    });
     await user.click(await screen.findByRole("button", { name: "Ubah standar" }));
     await user.click(within(screen.getByTestId("standard-editor")).getByRole("button", { name: "Simpan" }));
     expect(await screen.findByText("Data ini diubah orang lain sejak Anda membukanya")).toBeDefined();
@@ -113,7 +90,10 @@ describe("a position's competency standard", () => {
   it("applies the standard to similar positions with the chosen scope", async () => {
     const user = userEvent.setup();
     const server = backend();
-    renderPage();
+    renderPage(<PositionStandardPage />, {
+      path: "/bpsdm/organisasi/jabatan/10",
+      route: "/bpsdm/organisasi/jabatan/:positionId",
+    });
     await user.click(await screen.findByRole("button", { name: "Terapkan ke jabatan sejenis" }));
     const dialog = screen.getByRole("dialog", { name: "Terapkan standar ke jabatan sejenis" });
     await within(dialog).findByRole("option", { name: "Dinas Kominfo (DISKOMINFO)" });
@@ -140,7 +120,10 @@ describe("a position's competency standard", () => {
 
   it("is read-only for the auditor", async () => {
     backend({ me: AUDITOR });
-    renderPage();
+    renderPage(<PositionStandardPage />, {
+      path: "/bpsdm/organisasi/jabatan/10",
+      route: "/bpsdm/organisasi/jabatan/:positionId",
+    });
     expect(await screen.findByText("Integritas")).toBeDefined();
     await waitFor(() => expect(screen.getByText("Perekat bangsa")).toBeDefined());
     expect(screen.queryByRole("button", { name: "Ubah standar" })).toBeNull();

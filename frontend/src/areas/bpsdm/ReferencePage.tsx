@@ -1,12 +1,11 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { useSearchParams } from "react-router";
-import { competencies, referenceList } from "../../api/queries/reference";
-import type { CodeItem, CompetencyRead, ReferenceKind } from "../../api/types";
+import { Link, useSearchParams } from "react-router";
+import { referenceList } from "../../api/queries/reference";
+import type { CodeItem, ReferenceKind } from "../../api/types";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
-import { Card, type Column, DataTable, Select, useCursorPages, useDebouncedValue } from "../../ui";
+import { Card, type Column, DataTable, Select } from "../../ui";
 
 /** Every kind the API serves, in the order of the selector; the check below fails if the API adds one. */
 export const REFERENCE_KINDS = [
@@ -28,8 +27,6 @@ const KNOWN_FIELDS = ["employment", "siasn_id", "siasn_jenis_jabatan", "category
 type KnownField = (typeof KNOWN_FIELDS)[number];
 const isKnownField = (key: string): key is KnownField => (KNOWN_FIELDS as readonly string[]).includes(key);
 
-const COMPETENCY_PAGE = 100;
-
 function isKind(value: string | null): value is ReferenceKind {
   return value !== null && (REFERENCE_KINDS as readonly string[]).includes(value);
 }
@@ -42,7 +39,7 @@ function show(value: unknown): string {
   return String(value);
 }
 
-/** /bpsdm/referensi: the API's code lists and the competency dictionary, read-only. */
+/** /bpsdm/referensi: the API's code lists, read-only, and the way to the competency dictionary. */
 export function ReferencePage() {
   const { t } = useTranslation();
   usePageTitle(t("bpsdm.reference.title"));
@@ -74,7 +71,7 @@ export function ReferencePage() {
           <CodeListTable kind={kind} />
         </div>
       </Card>
-      <CompetencyCard />
+      <CompetencyPointer />
     </div>
   );
 }
@@ -113,57 +110,17 @@ function CodeListTable({ kind }: { kind: ReferenceKind }) {
   );
 }
 
-function CompetencyCard() {
+/** The competency dictionary has its own page (/bpsdm/kompetensi); this card points there. */
+function CompetencyPointer() {
   const { t } = useTranslation();
-  const [query, setQuery] = useState("");
-  const q = useDebouncedValue(query.trim(), 300);
-  const pages = useCursorPages();
-  const list = useQuery({
-    ...competencies({ q, cursor: pages.cursor, limit: COMPETENCY_PAGE }),
-    placeholderData: keepPreviousData,
-  });
-  const columns: Column<CompetencyRead>[] = [
-    { key: "code", header: t("bpsdm.reference.code"), cell: (c) => c.code },
-    { key: "name", header: t("bpsdm.reference.name"), cell: (c) => c.name },
-    { key: "group", header: t("bpsdm.reference.group"), cell: (c) => t(`bpsdm.reference.groups.${c.group}`) },
-    {
-      key: "active",
-      header: t("bpsdm.reference.status"),
-      cell: (c) => (c.active ? t("bpsdm.reference.active") : t("bpsdm.reference.retired")),
-    },
-  ];
   return (
     <Card title={t("bpsdm.reference.competencies")}>
-      {list.error && !list.data ? (
-        <ProblemAlert error={list.error} onRetry={() => void list.refetch()} />
-      ) : (
-        <div data-testid="competency-list">
-          <DataTable
-            caption={t("bpsdm.reference.competencies")}
-            columns={columns}
-            rows={list.data?.items ?? []}
-            rowKey={(c) => c.code}
-            loading={list.isFetching}
-            search={{
-              value: query,
-              onChange: (value) => {
-                setQuery(value);
-                pages.reset();
-              },
-              label: t("bpsdm.reference.searchCompetencies"),
-            }}
-            pagination={{
-              pageIndex: pages.pageIndex,
-              pageSize: COMPETENCY_PAGE,
-              total: list.data?.total,
-              hasPrevious: pages.hasPrevious,
-              hasNext: Boolean(list.data?.next_cursor),
-              onPrevious: pages.previous,
-              onNext: () => pages.next(list.data?.next_cursor),
-            }}
-          />
-        </div>
-      )}
+      <div className="stack" data-testid="competency-pointer">
+        <p className="cell-sub">{t("bpsdm.competencyPage.lead")}</p>
+        <p>
+          <Link to="/bpsdm/kompetensi">{t("bpsdm.competencyPage.title")}</Link>
+        </p>
+      </div>
     </Card>
   );
 }

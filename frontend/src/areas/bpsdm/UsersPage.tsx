@@ -8,19 +8,10 @@ import type { ProvisionResult, UnitRead, UserCreate, UserRead } from "../../api/
 import { useCan } from "../../auth/can";
 import { isRole } from "../../auth/roles";
 import { useFormat } from "../../i18n/format";
+import { CursorTable } from "../../shell/CursorTable";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
-import {
-  Button,
-  type Column,
-  DataTable,
-  Modal,
-  Select,
-  TextField,
-  useCursorPages,
-  useDebouncedValue,
-  useToast,
-} from "../../ui";
+import { Button, type Column, Modal, Select, TextField, useCursorPages, useDebouncedValue, useToast } from "../../ui";
 import { ProvisionDialog, ProvisionedList, ResetPasswordButton } from "../accounts/Accounts";
 
 const ROLES = ["asn", "opd_admin", "bpsdm_admin", "auditor"] as const;
@@ -91,32 +82,17 @@ export function UsersPage() {
       {provisioned ? (
         // In place of the table while shown, so "Cetak" prints the passwords and nothing else.
         <ProvisionedList result={provisioned} onDone={() => setProvisioned(null)} />
-      ) : users.error && !users.data ? (
-        <ProblemAlert error={users.error} onRetry={() => void users.refetch()} />
       ) : (
-        <DataTable
+        <CursorTable
+          testId="users-list"
           caption={t("bpsdm.users.title")}
           columns={columns}
-          rows={users.data?.items ?? []}
           rowKey={(u) => u.id}
-          loading={users.isFetching}
-          search={{
-            value: query,
-            onChange: (value) => {
-              setQuery(value);
-              pages.reset();
-            },
-            label: t("bpsdm.users.search"),
-          }}
-          pagination={{
-            pageIndex: pages.pageIndex,
-            pageSize: PAGE,
-            total: users.data?.total,
-            hasPrevious: pages.hasPrevious,
-            hasNext: Boolean(users.data?.next_cursor),
-            onPrevious: pages.previous,
-            onNext: () => pages.next(users.data?.next_cursor),
-          }}
+          list={users}
+          pages={pages}
+          pageSize={PAGE}
+          search={{ value: query, applied: q, onChange: setQuery, label: t("bpsdm.users.search") }}
+          empty={t("ui.empty")}
         />
       )}
       <ProvisionDialog

@@ -19,6 +19,8 @@ const PositionStandardPage = lazy(() =>
   import("./PositionStandardPage").then((m) => ({ default: m.PositionStandardPage })),
 );
 const BudgetPage = lazy(() => import("./BudgetPage").then((m) => ({ default: m.BudgetPage })));
+const CompetencyPage = lazy(() => import("./CompetencyPage").then((m) => ({ default: m.CompetencyPage })));
+const CoursePage = lazy(() => import("./CoursePage").then((m) => ({ default: m.CoursePage })));
 
 const LINKS = [
   { to: "/bpsdm", label: "bpsdm.nav.dashboard", end: true },
@@ -28,6 +30,8 @@ const LINKS = [
   { to: "/bpsdm/klien", label: "bpsdm.nav.clients", end: false },
   { to: "/bpsdm/referensi", label: "bpsdm.reference.nav", end: false },
   { to: "/bpsdm/organisasi", label: "bpsdm.masterData.nav", end: false },
+  { to: "/bpsdm/kompetensi", label: "bpsdm.competencyPage.nav", end: false },
+  { to: "/bpsdm/diklat", label: "bpsdm.coursePage.nav", end: false },
   { to: "/bpsdm/anggaran", label: "bpsdm.budgetPage.nav", end: false },
   { to: "/bpsdm/audit", label: "bpsdm.nav.audit", end: false, needs: "audit_list" },
 ] as const satisfies ReadonlyArray<{ to: string; label: string; end: boolean; needs?: Operation }>;
@@ -71,6 +75,8 @@ export default function BpsdmArea() {
         <Route path="organisasi" element={<Lazy page={<OrganisationPage />} />} />
         <Route path="organisasi/jabatan/:positionId" element={<Lazy page={<PositionStandardPage />} />} />
         <Route path="anggaran" element={<Lazy page={<BudgetPage />} />} />
+        <Route path="kompetensi" element={<Lazy page={<CompetencyPage />} />} />
+        <Route path="diklat" element={<Lazy page={<CoursePage />} />} />
         <Route path="*" element={<NotFound />} />
       </Routes>
     </>

@@ -6,9 +6,10 @@ import { allUnits } from "../../api/queries/units";
 import { userList } from "../../api/queries/users";
 import type { ProvisionResult, UserRead } from "../../api/types";
 import { useCan } from "../../auth/can";
+import { CursorTable } from "../../shell/CursorTable";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
-import { Button, type Column, DataTable, Spinner, useCursorPages, useDebouncedValue } from "../../ui";
+import { Button, type Column, Spinner, useCursorPages, useDebouncedValue } from "../../ui";
 import { ProvisionDialog, ProvisionedList, ResetPasswordButton, unitTree } from "../accounts/Accounts";
 
 const PAGE = 50;
@@ -103,35 +104,17 @@ function AccountList() {
     <section className="accounts-list" aria-labelledby="accounts-list-title">
       <h2 id="accounts-list-title">{t("accounts.opd.listTitle")}</h2>
       <p className="accounts-lead">{t("accounts.opd.listLead")}</p>
-      {accounts.error && !accounts.data ? (
-        <ProblemAlert error={accounts.error} onRetry={() => void accounts.refetch()} />
-      ) : (
-        <DataTable
-          caption={t("accounts.opd.listTitle")}
-          columns={columns}
-          rows={accounts.data?.items ?? []}
-          rowKey={(u) => u.id}
-          loading={accounts.isFetching}
-          empty={q ? undefined : t("accounts.opd.empty")}
-          search={{
-            value: query,
-            onChange: (value) => {
-              setQuery(value);
-              pages.reset();
-            },
-            label: t("accounts.opd.search"),
-          }}
-          pagination={{
-            pageIndex: pages.pageIndex,
-            pageSize: PAGE,
-            total: accounts.data?.total,
-            hasPrevious: pages.hasPrevious,
-            hasNext: Boolean(accounts.data?.next_cursor),
-            onPrevious: pages.previous,
-            onNext: () => pages.next(accounts.data?.next_cursor),
-          }}
-        />
-      )}
+      <CursorTable
+        testId="accounts-list"
+        caption={t("accounts.opd.listTitle")}
+        columns={columns}
+        rowKey={(u) => u.id}
+        list={accounts}
+        pages={pages}
+        pageSize={PAGE}
+        search={{ value: query, applied: q, onChange: setQuery, label: t("accounts.opd.search") }}
+        empty={t("accounts.opd.empty")}
+      />
     </section>
   );
 }
