@@ -237,9 +237,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     ]
     first = errors[0] if errors else None
     detail = (
-        f"{_field_name(first['loc'])}: {first['msg']}"
-        if first
-        else localise(msg("The request is not valid"))
+        f"{_field_name(first['loc'])}: {first['msg']}" if first else localise(msg("The request is not valid"))
     )
     return problem_response(422, "validation_error", detail, request=request, errors=errors)
 
