@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.core.decimals import PlainDecimal, TitledByDirection
 from app.core.types import JsonDecimal
-from app.rules.defaults import MAX_JP_PER_DAY
+from app.rules.defaults import DEFAULT_IP_ASN_RULES, DEFAULT_TALENT_RULES, MAX_JP_PER_DAY
+from app.rules.talent import IpAsnRules, TalentRules
 
 Jp = Annotated[JsonDecimal, Field(gt=0, le=2000, max_digits=8, decimal_places=2), PlainDecimal()]
 Pct = Annotated[JsonDecimal, Field(gt=0, le=100, max_digits=7, decimal_places=4), PlainDecimal()]
@@ -39,6 +40,21 @@ class JpmBand(TitledByDirection):
     min: Annotated[JsonDecimal, Field(ge=0, le=100, max_digits=5, decimal_places=2), PlainDecimal()]
 
 
+CompetencyGroup = Literal["manajerial", "sosial_kultural", "teknis"]
+JpmMethod = Literal["capped", "sum_ratio"]
+
+
+class JpmGroupWeight(TitledByDirection):
+    """One part of a weighted JPM: the JPM over these competency groups counts `weight` parts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    groups: list[CompetencyGroup] = Field(
+        min_length=1, max_length=3, examples=[["manajerial", "sosial_kultural"]]
+    )
+    weight: Annotated[JsonDecimal, Field(gt=0, le=100, max_digits=5, decimal_places=2), PlainDecimal()]
+
+
 class BudgetMinPct(TitledByDirection):
     model_config = ConfigDict(extra="forbid")
 
@@ -64,6 +80,11 @@ class RuleSetBody(BaseModel):
                         {"label": "Cukup Optimal", "min": 78},
                         {"label": "Kurang Optimal", "min": 0},
                     ],
+                    "jpm_method": "capped",
+                    "jpm_group_weights": [
+                        {"groups": ["teknis"], "weight": 40},
+                        {"groups": ["manajerial", "sosial_kultural"], "weight": 60},
+                    ],
                     "form_rules": [
                         {"form_code": "9", "fixed_jp": 4},
                         {"form_code": "16", "max_jp_per_day": 3},
@@ -84,7 +105,28 @@ class RuleSetBody(BaseModel):
     )
     budget_min_pct: BudgetMinPct
     jpm_bands: list[JpmBand] = Field(min_length=1, max_length=10)
+    jpm_method: JpmMethod = Field(
+        default="capped",
+        description="`capped`: 100 × Σ min(actual, required) / Σ required, so a surplus on one competency "
+        "never hides a shortfall on another (the default); `sum_ratio`: min(100, 100 × Σ actual / "
+        "Σ required), the assessment centre's formula",
+    )
+    jpm_group_weights: list[JpmGroupWeight] = Field(
+        default_factory=list,
+        max_length=3,
+        description="Empty: one JPM over all competencies. Otherwise each entry's JPM over its groups, "
+        "weighted (e.g. teknis 40, manajerial + sosial_kultural 60); every group named once; an entry "
+        "whose groups the standard lacks is left out and the rest reweighted",
+    )
     form_rules: list[FormRule] = Field(default_factory=list, max_length=100)
+    talent_rules: TalentRules = Field(
+        default_factory=lambda: TalentRules.model_validate(DEFAULT_TALENT_RULES),
+        description="The 9-box: predikat to kinerja, potensial weights and cut-offs, boxes, pool, visibility",
+    )
+    ip_asn_rules: IpAsnRules = Field(
+        default_factory=lambda: IpAsnRules.model_validate(DEFAULT_IP_ASN_RULES),
+        description="Points of the Indeks Profesionalitas ASN's indicators and its categories",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> RuleSetBody:
@@ -93,6 +135,11 @@ class RuleSetBody(BaseModel):
             raise ValueError("jpm_bands must be ordered from the highest min down, without repeats")
         if mins[-1] != Decimal(0):
             raise ValueError("the last jpm_bands entry must have min 0 so every JPM gets a category")
+        named = [g for entry in self.jpm_group_weights for g in entry.groups]
+        if len(set(named)) != len(named):
+            raise ValueError("jpm_group_weights names a competency group twice")
+        if named and set(named) != {"manajerial", "sosial_kultural", "teknis"}:
+            raise ValueError("jpm_group_weights must name every group: manajerial, sosial_kultural, teknis")
         codes = [r.form_code for r in self.form_rules]
         if len(set(codes)) != len(codes):
             raise ValueError("form_rules lists a form_code twice")

@@ -12,12 +12,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.competencies.gaps import service as gaps_service
 from app.core.config import Settings
 from app.core.types import latest_indonesian_date
-from app.rules.schemas import JpmBand
+from app.competencies.gaps.schemas import GapItem
+from app.rules.schemas import JpmBand, JpmGroupWeight
 from tests.competencies.helpers import DICTIONARY, MANAJERIAL, add_teknis, assess, gaps, set_standard
 from tests.factories import RULES_BODY, World, bearer, client_principal
 from tests.http import as_, problem
 
 DEFAULT_BANDS = [JpmBand.model_validate(b) for b in RULES_BODY["jpm_bands"]]
+
+
+def item(code: str, required: int, actual: int, group: str = "manajerial") -> GapItem:
+    gap = actual - required
+    return GapItem(
+        competency_code=code, name=code, group=group, required_level=required, actual_level=actual, gap=gap
+    )
 
 
 def gap_url(nip: str) -> str:
@@ -52,9 +60,57 @@ class TestJpmArithmetic:
         ],
     )
     def test_formula(self, actual: int, required: int, expected: str) -> None:
-        value = gaps_service.jpm(actual, required)
+        # The assessment centre's sum_ratio: min(100, 100 × Σ actual / Σ required); one competency
+        # behaves the same under capped until the level passes the standard.
+        value = gaps_service.jpm([item("M1", required, actual)], "sum_ratio", [])
         assert value == Decimal(expected)
         assert str(value) == expected  # exactly two places
+        if actual <= required:
+            assert gaps_service.jpm([item("M1", required, actual)], "capped", []) == value
+
+    @pytest.mark.parametrize(
+        ("levels", "capped", "sum_ratio"),
+        [
+            # (required, actual) per competency
+            ([(3, 5), (3, 2)], "83.33", "100.00"),  # a surplus hides the shortfall only in sum_ratio
+            ([(3, 4), (3, 1)], "66.67", "83.33"),
+            ([(3, 3), (3, 3)], "100.00", "100.00"),
+            ([(2, 5), (2, 5)], "100.00", "100.00"),
+            ([(3, 1), (3, 1)], "33.33", "33.33"),
+        ],
+    )
+    def test_capped_never_lets_a_surplus_hide_a_shortfall(
+        self, levels: list[tuple[int, int]], capped: str, sum_ratio: str
+    ) -> None:
+        items = [item(f"M{n}", required, actual) for n, (required, actual) in enumerate(levels, 1)]
+        assert str(gaps_service.jpm(items, "capped", [])) == capped
+        assert str(gaps_service.jpm(items, "sum_ratio", [])) == sum_ratio
+
+    def test_one_level_short_on_a_technical_competency_is_no_longer_100(self) -> None:
+        # The case users reported: nine competencies above the standard, T.TIK one level short.
+        items = [item(f"M{n}", 2, 3) for n in range(1, 9)] + [
+            item("SK1", 2, 3),
+            item("T.TIK", 2, 1, "teknis"),
+        ]
+        assert gaps_service.jpm(items, "sum_ratio", []) == Decimal(100)
+        assert gaps_service.jpm(items, "capped", []) == Decimal("95.00")  # 19 / 20
+
+    def test_group_weights(self) -> None:
+        weights = [
+            JpmGroupWeight.model_validate({"groups": ["teknis"], "weight": 40}),
+            JpmGroupWeight.model_validate({"groups": ["manajerial", "sosial_kultural"], "weight": 60}),
+        ]
+        items = [
+            item("M1", 3, 3),
+            item("SK1", 3, 3),
+            item("T.A", 4, 2, "teknis"),
+            item("T.B", 4, 4, "teknis"),
+        ]
+        # teknis 6 / 8 = 75 × 0.4 + manajerial and sosial kultural 100 × 0.6 = 90
+        assert gaps_service.jpm(items, "capped", weights) == Decimal("90.00")
+        # A standard without teknis competencies: the other part carries all the weight.
+        assert gaps_service.jpm(items[:2], "capped", weights) == Decimal(100)
+        assert gaps_service.jpm([item("M1", 3, 2)], "capped", weights) == Decimal("66.67")
 
     @pytest.mark.parametrize(
         ("value", "label"),
@@ -142,7 +198,7 @@ class TestGaps:
 
     @pytest.mark.parametrize(
         ("actual", "jpm"),
-        [({"M1": 5, "M2": 5}, 100.0), ({"M1": 5, "M2": 2}, 100.0), ({"M1": 5, "M2": 1}, 100.0)],
+        [({"M1": 5, "M2": 5}, 100.0), ({"M1": 5, "M2": 3}, 100.0), ({"M1": 4, "M2": 4}, 100.0)],
     )
     async def test_capped_at_100(
         self,
@@ -193,6 +249,58 @@ class TestGaps:
         # Σ actual 3 + 2 + 3 + 3 + 1 = 12 of Σ required 13.
         assert (data["jpm"], data["ikk"], data["missing"]) == (92.31, 7.69, [])
 
+    async def test_the_years_jpm_method_and_group_weights_apply(
+        self, client: httpx.AsyncClient, settings: Settings, world: World, session: AsyncSession
+    ) -> None:
+        await set_standard(session, world.position_a, {"M1": 3, "M2": 3})
+        h = as_(settings, world, "bpsdm")
+        nip = world.asn_a.nip
+        await assess(client, nip, h, "2025-01-01", {"M1": 5, "M2": 2})
+        for year, changes in [
+            (2041, {"jpm_method": "sum_ratio"}),
+            (
+                2043,
+                {
+                    "jpm_method": "sum_ratio",
+                    "jpm_group_weights": [
+                        {"groups": ["teknis"], "weight": 40},
+                        {"groups": ["manajerial", "sosial_kultural"], "weight": 60},
+                    ],
+                },
+            ),
+        ]:
+            r = await client.put(f"/api/v1/rules/{year}", json=RULES_BODY | changes, headers=h)
+            assert r.status_code == 201, r.text
+        answers = {year: (await gaps(client, nip, h, year=year))["jpm"] for year in (2040, 2041, 2042, 2043)}
+        # 2040: the default (capped); 2041 and the year after it: sum_ratio; 2043: weighted, no teknis part.
+        assert answers == {2040: 83.33, 2041: 100.0, 2042: 100.0, 2043: 100.0}
+
+    @pytest.mark.parametrize(
+        ("weights", "needle"),
+        [
+            ([{"groups": ["teknis"], "weight": 40}], "every group"),
+            (
+                [
+                    {"groups": ["teknis", "manajerial"], "weight": 40},
+                    {"groups": ["manajerial", "sosial_kultural"], "weight": 60},
+                ],
+                "twice",
+            ),
+            ([{"groups": [], "weight": 40}], "groups"),
+            ([{"groups": ["teknis", "manajerial", "sosial_kultural"], "weight": 0}], "weight"),
+        ],
+    )
+    async def test_bad_group_weights_are_refused(
+        self, client: httpx.AsyncClient, settings: Settings, world: World, weights: list[Any], needle: str
+    ) -> None:
+        r = await client.put(
+            "/api/v1/rules/2044",
+            json=RULES_BODY | {"jpm_group_weights": weights},
+            headers=as_(settings, world, "bpsdm"),
+        )
+        body = problem(r, 422, "validation_error")
+        assert needle in body["detail"] + str(body["errors"])
+
     async def test_latest_assessment_per_competency(
         self, client: httpx.AsyncClient, settings: Settings, world: World, session: AsyncSession
     ) -> None:
@@ -205,7 +313,7 @@ class TestGaps:
         expected = {"M1": 4, "M2": 4, "M3": 5} | dict.fromkeys(("M4", "M5", "M6", "M7", "M8", "SK1"), 2)
         before = await gaps(client, nip, h)
         assert {i["competency_code"]: i["actual_level"] for i in before["items"]} == expected
-        assert before["jpm"] == 92.59  # 25 / 27
+        assert before["jpm"] == 77.78  # capped: 3 + 3 + 3 + 6 × 2 = 21 of 27 (the surplus counts no more)
         await assess(client, nip, h, "2022-06-01", dict.fromkeys(DICTIONARY, 1))  # A0, entered last
         after = await gaps(client, nip, h)
         assert after == before

@@ -13,15 +13,30 @@ from app.competencies.models import Competency, CompetencyLevel, PositionStandar
 from app.competencies.standards.lookup import dictionary_order
 from app.core.types import round2
 from app.rules import service as rules_service
-from app.rules.schemas import JpmBand
+from app.rules.schemas import JpmBand, JpmGroupWeight, JpmMethod
 
 HUNDRED = Decimal(100)
 
 
-def jpm(actual_sum: int, required_sum: int) -> Decimal:
-    """min(100, 100 × Σ actual / Σ required), half-up to 2 decimals (exact: no float on the way)."""
-    value = min(HUNDRED, HUNDRED * actual_sum / Decimal(required_sum))
-    return round2(value)
+def _ratio(items: list[GapItem], method: JpmMethod) -> Decimal:
+    """The unrounded JPM of `items` (each with an actual level)."""
+    required = Decimal(sum(i.required_level for i in items))
+    if method == "sum_ratio":
+        return min(HUNDRED, HUNDRED * sum(i.actual_level or 0 for i in items) / required)
+    # capped: a level above the standard counts as the standard, so a surplus hides no shortfall
+    return HUNDRED * sum(min(i.actual_level or 0, i.required_level) for i in items) / required
+
+
+def jpm(items: list[GapItem], method: JpmMethod, weights: list[JpmGroupWeight]) -> Decimal:
+    """The Job Person Match of a complete standard, half-up to 2 decimals (exact: no float on the way).
+    With group weights, each part's JPM weighs its share; parts the standard lacks are left out."""
+    if not weights:
+        return round2(_ratio(items, method))
+    parts = [(entry.weight, [i for i in items if i.group in entry.groups]) for entry in weights]
+    present = [(weight, part) for weight, part in parts if part]
+    total = sum((weight for weight, _ in present), Decimal(0))
+    weighted = sum((weight * _ratio(part, method) for weight, part in present), Decimal(0))
+    return round2(weighted / total)
 
 
 def category(value: Decimal, bands: list[JpmBand]) -> str | None:
@@ -73,8 +88,9 @@ async def competency_gaps(session: AsyncSession, asn: Asn, year: int) -> Compete
     value: Decimal | None = None
     label: str | None = None
     if items and not missing:
-        value = jpm(sum(i.actual_level or 0 for i in items), sum(i.required_level for i in items))
-        label = category(value, (await rules_service.rules_for_year(session, year)).jpm_bands)
+        rules = await rules_service.rules_for_year(session, year)
+        value = jpm(items, rules.jpm_method, rules.jpm_group_weights)
+        label = category(value, rules.jpm_bands)
     return CompetencyGaps(
         nip=asn.nip,
         position_id=asn.position_id,
