@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
@@ -22,8 +22,11 @@ Scope = Literal[
     "budget:read",
     "budget:write",
     "reference:read",
+    "talent:read",
+    "talent:write",
 ]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+SCOPE_COUNT = len(get_args(Scope))  # a client may hold every scope
 
 
 class UserCreate(BaseModel):
@@ -104,14 +107,14 @@ class ClientCreate(BaseModel):
     )
 
     name: ClientName
-    scopes: list[Scope] = Field(min_length=1, max_length=7)
+    scopes: list[Scope] = Field(min_length=1, max_length=SCOPE_COUNT)
 
 
 class ClientUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"active": False}]})
 
     name: ClientName | None = None
-    scopes: list[Scope] | None = Field(default=None, min_length=1, max_length=7)
+    scopes: list[Scope] | None = Field(default=None, min_length=1, max_length=SCOPE_COUNT)
     active: StrictBool | None = None
 
 

@@ -27,6 +27,8 @@ oauth2_scheme = OAuth2PasswordBearer(
         "budget:read": "Read budgets",
         "budget:write": "Write budgets",
         "reference:read": "Read reference data, units and positions",
+        "talent:read": "Read SKP results and potential assessments",
+        "talent:write": "Write SKP results and potential assessments",
     },
 )
 

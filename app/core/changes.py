@@ -1,4 +1,5 @@
-"""The change feed's write side: one row per changed ASN profile, learning record or assessment.
+"""The change feed's write side: one row per changed ASN profile, learning record, assessment or
+SKP result (performance).
 
 Writers only note what they changed (`note`, `note_many`; `audit.record` notes the feed's entities
 itself). The rows are written by a `before_commit` hook, numbered `max(seq) + 1, …` while the
@@ -26,7 +27,7 @@ from app.core.locks import lock_statement
 from app.core.types import UTCDateTime, utcnow
 
 # Entities the feed carries, as audit rows name them.
-FEED_ENTITIES = frozenset({"asn", "learning_record", "assessment"})
+FEED_ENTITIES = frozenset({"asn", "learning_record", "assessment", "performance"})
 OPS = ("upsert", "void")
 _PENDING = "bangkom_changes"
 # One advisory lock for every writer of the feed.

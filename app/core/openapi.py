@@ -42,6 +42,8 @@ ETAG_OPERATIONS = frozenset(
         "learning_records_create_with_evidence",
         "learning_records_evidence_upload",
         "learning_records_get",
+        "performance_get",
+        "performance_put",
         "position_standards_get",
         "position_standards_put",
         "positions_create",

@@ -52,6 +52,8 @@ SCOPES = (
     "budget:read",
     "budget:write",
     "reference:read",
+    "talent:read",
+    "talent:write",
 )
 
 

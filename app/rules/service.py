@@ -85,7 +85,8 @@ async def _store(
         await _changed(session, year)
         return row, True
     check_if_match(if_match, existing.version)
-    before = existing.data
+    # As read today: a set stored before a field existed has that field's default (docs/domain.md).
+    before = audit.jsonable(RuleSetBody.model_validate(existing.data).model_dump())
     if data != before:
         existing.data = data
         await session.flush()

@@ -26,18 +26,22 @@ from app.competencies.assessments import service as assessments
 from app.competencies.assessments.schemas import AssessmentRead
 from app.competencies.models import Assessment
 from app.core.changes import Change
+from app.core.db import chunked
 from app.core.pagination import InvalidCursor, decode_cursor, encode_cursor
 from app.core.security import Principal, Role
 from app.learning import service as learning_service
 from app.learning.models import LearningEvent, LearningRecord
 from app.learning.schemas import RecordDetail, RecordEventRead, RecordRead
+from app.talent import service as talent_service
+from app.talent.models import Performance
+from app.talent.schemas import PerformanceRead
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
 SCAN_WINDOW = 20_000
 # Bumped if the cursor ever has to carry more than a seq; old cursors then fail loudly, not silently.
 CURSOR_VERSION = "c1"
-ENTITIES = ("asn", "learning_record", "assessment")
+ENTITIES = ("asn", "learning_record", "assessment", "performance")
 # Which client scopes read which entity: the scopes the entity's own GET routes accept from clients
 # (GET /assessments/{id} takes asn:read), widened by the matching write scope.
 # Only read scopes open the feed: its items carry whole profiles (birth dates, contacts), which a
@@ -46,10 +50,11 @@ ENTITY_SCOPES: dict[str, frozenset[str]] = {
     "asn": frozenset({"asn:read"}),
     "assessment": frozenset({"asn:read"}),
     "learning_record": frozenset({"learning:read"}),
+    "performance": frozenset({"talent:read"}),
 }
 READS_EVERYTHING = frozenset({Role.bpsdm_admin, Role.auditor})
 
-Data = AsnRead | RecordDetail | AssessmentRead
+Data = AsnRead | RecordDetail | AssessmentRead | PerformanceRead
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +146,9 @@ async def load_data(session: AsyncSession, refs: Iterable[tuple[str, str]]) -> d
     out.update(
         {("assessment", k): v for k, v in (await _assessments(session, _ids(keys["assessment"]))).items()}
     )
+    out.update(
+        {("performance", k): v for k, v in (await _performances(session, keys["performance"])).items()}
+    )
     return out
 
 
@@ -184,3 +192,18 @@ async def _assessments(session: AsyncSession, ids: Sequence[int]) -> dict[str, A
     found = list((await session.execute(select(Assessment).where(Assessment.id.in_(ids)))).scalars())
     # The same batch reader GET /asn/{nip}/assessments uses for a page of assessments.
     return {str(read.id): read for read in await assessments.read_many(session, found)}
+
+
+async def _performances(session: AsyncSession, keys: set[str]) -> dict[str, PerformanceRead]:
+    wanted: set[tuple[str, int]] = set()
+    for key in keys:
+        nip, _, year = key.partition("/")
+        if year.isascii() and year.isdigit() and len(year) == 4:
+            wanted.add((nip, int(year)))
+    out: dict[str, PerformanceRead] = {}
+    for nip_part in chunked(sorted({nip for nip, _ in wanted})):
+        found = await session.execute(select(Performance).where(Performance.nip.in_(nip_part)))
+        for row in found.scalars():
+            if (row.nip, row.year) in wanted:
+                out[talent_service.performance_key(row.nip, row.year)] = talent_service.performance_read(row)
+    return out

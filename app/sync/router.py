@@ -13,12 +13,21 @@ from app.core.i18n import code_title, localise
 from app.core.idempotency import IdempotencyDep
 from app.core.openapi import answers
 from app.core.security import Principal, Role
-from app.sync import feed, service
-from app.sync.schemas import ChangeItem, ChangesPage, SyncAsnBody, SyncError, SyncResult
+from app.sync import feed, performance, service
+from app.sync.schemas import (
+    ChangeItem,
+    ChangesPage,
+    SyncAsnBody,
+    SyncError,
+    SyncPerformanceBody,
+    SyncPerformanceResult,
+    SyncResult,
+)
 
 router = APIRouter(tags=["sync"])
 
 AsnSyncer = Annotated[Principal, Depends(allow(Role.bpsdm_admin, scope="asn:write"))]
+PerformanceSyncer = Annotated[Principal, Depends(allow(Role.bpsdm_admin, scope="talent:write"))]
 
 
 def _result(outcome: service.Outcome) -> SyncResult:
@@ -26,20 +35,24 @@ def _result(outcome: service.Outcome) -> SyncResult:
         created=outcome.created,
         updated=outcome.updated,
         unchanged=outcome.unchanged,
-        errors=[
-            SyncError(
-                index=e.index,
-                nip=e.nip,
-                code=e.error.code,
-                # In the caller's language, like a problem document.
-                detail=localise(e.error.detail)
-                if e.error.has_detail
-                else code_title(e.error.code, e.error.detail),
-                field=e.field,
-            )
-            for e in outcome.errors
-        ],
+        errors=_errors(outcome),
     )
+
+
+def _errors(outcome: service.Outcome) -> list[SyncError]:
+    return [
+        SyncError(
+            index=e.index,
+            nip=e.nip,
+            code=e.error.code,
+            # In the caller's language, like a problem document.
+            detail=localise(e.error.detail)
+            if e.error.has_detail
+            else code_title(e.error.code, e.error.detail),
+            field=e.field,
+        )
+        for e in outcome.errors
+    ]
 
 
 @router.post(
@@ -68,6 +81,34 @@ async def sync_asn(
     return await idem.respond(200, _result(outcome), {})
 
 
+@router.post(
+    "/sync/performance",
+    response_model=SyncPerformanceResult,
+    responses=problem_responses(409, 413),
+)
+async def sync_performance(
+    body: SyncPerformanceBody, session: SessionDep, principal: PerformanceSyncer, idem: IdempotencyDep
+) -> Response:
+    """Upsert up to 5,000 SKP results from e-Kinerja or SIMPEG, keyed by NIP and year.
+
+    Each item (`nip`, `year`, `predikat`, optional `score` 0–100) is validated on its own: an item
+    that is not a valid result (validation_error), names a year that has not begun
+    (invalid_performance_year), an ASN not on record (asn_not_found) or a (nip, year) already sent
+    earlier in the batch (duplicate_in_batch) is still a 200, listed in `errors` with its index and
+    left out; the valid items are applied together. An existing result is replaced (no If-Match: the
+    sync is the source of record); one whose predikat and score equal the stored ones counts as
+    `unchanged` (no write, no audit row). More than 5,000 items → 422 `batch_too_large`. A retry
+    with the same `Idempotency-Key` and body returns the first response.
+    """
+    if (replay := await idem.replay()) is not None:
+        return replay
+    outcome = await performance.sync(session, principal, body.items)
+    result = SyncPerformanceResult(
+        created=outcome.created, updated=outcome.updated, unchanged=outcome.unchanged, errors=_errors(outcome)
+    )
+    return await idem.respond(200, result, {})
+
+
 @answers(401, 403)
 async def _feed_reader(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
     # allow() admits clients by one scope; the feed takes either read scope, each opening some entities.
@@ -76,7 +117,7 @@ async def _feed_reader(request: Request, token: Annotated[str | None, Depends(oa
         return authorize(principal, feed.READS_EVERYTHING, None)
     if not feed.readable_entities(principal):
         raise InsufficientRights(
-            "This client lacks a read scope for the change feed (asn:read or learning:read)"
+            "This client lacks a read scope for the change feed (asn:read, learning:read or talent:read)"
         )
     return principal
 
@@ -103,7 +144,7 @@ async def sync_changes(
         int, Query(ge=1, le=feed.MAX_LIMIT, description=f"Changes per page (max {feed.MAX_LIMIT})")
     ] = feed.DEFAULT_LIMIT,
 ) -> ChangesPage:
-    """The change feed: every committed change of ASN profiles, learning records and assessments.
+    """The change feed: every committed change of ASN profiles, learning records, assessments and SKP results.
 
     Items come in `seq` order, strictly increasing and without gaps, in the order the changes were
     committed. Store `next_cursor` and send it back as `since`: the next page starts exactly after it,
@@ -113,12 +154,14 @@ async def sync_changes(
     → 422 `invalid_cursor`.
 
     `data` is the entity as it is NOW, as its own GET returns it (`GET /asn/{nip}`,
-    `GET /learning-records/{id}` with its history, `GET /assessments/{id}` with its results), not a
+    `GET /learning-records/{id}` with its history, `GET /assessments/{id}` with its results,
+    `GET /asn/{nip}/performance/{year}`), not a
     snapshot of the change: an entity changed twice appears twice, both times with its latest state.
     `op` is `void` when a learning record was voided, `upsert` for every other change.
 
     For integration systems and BPSDM: `bpsdm_admin` and `auditor` read every change; a client reads
-    ASN profiles and assessments with `asn:read`, learning records with `learning:read` (a write
+    ASN profiles and assessments with `asn:read`, learning records with `learning:read`, SKP results
+    (`performance`, keyed `{nip}/{year}`) with `talent:read` (a write
     scope alone does not open the feed: its items carry personal data), and its cursor moves past
     the changes its scopes do not reach (it never sees them, and never stalls on them). A client
     with neither read scope, an OPD admin or an ASN → 403 (they read through the entities' own

@@ -271,6 +271,7 @@ async def _write(
         written = await _write_sqlite(session, creates, changes, now)
     created: list[asn_service.NewAsn] = []
     moved: list[str] = []
+    facts: list[str] = []
     trail: AuditTrail = []
     for nip, inserted in written:
         after = profiles[nip]
@@ -283,6 +284,8 @@ async def _write(
         before = stored.get(nip)
         if before is None or any(before[f] != after[f] for f in asn_service.PLACEMENT_FIELDS):
             moved.append(nip)
+        if before is None or any(before[f] != after[f] for f in asn_service.FACT_FIELDS):
+            facts.append(nip)
         trail.append(("update", nip, before, after))
     # Rows another transaction changed to the same values in the meantime were not written.
     outcome.unchanged += len(profiles) - len(written)
@@ -290,6 +293,7 @@ async def _write(
         _audit(session, principal, now, trail)
     change_feed.note_many(session, "asn", (nip for nip, _ in written))
     await asn_service.placement_changed(session, moved, created)
+    await asn_service.profile_changed(session, [*facts, *(c.nip for c in created)])
 
 
 async def _write_postgres(

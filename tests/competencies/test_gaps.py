@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.competencies.gaps import service as gaps_service
+from app.competencies.gaps.schemas import GapItem
 from app.core.config import Settings
 from app.core.types import latest_indonesian_date
-from app.competencies.gaps.schemas import GapItem
 from app.rules.schemas import JpmBand, JpmGroupWeight
 from tests.competencies.helpers import DICTIONARY, MANAJERIAL, add_teknis, assess, gaps, set_standard
 from tests.factories import RULES_BODY, World, bearer, client_principal
@@ -256,7 +256,7 @@ class TestGaps:
         h = as_(settings, world, "bpsdm")
         nip = world.asn_a.nip
         await assess(client, nip, h, "2025-01-01", {"M1": 5, "M2": 2})
-        for year, changes in [
+        years: list[tuple[int, dict[str, Any]]] = [
             (2041, {"jpm_method": "sum_ratio"}),
             (
                 2043,
@@ -268,7 +268,8 @@ class TestGaps:
                     ],
                 },
             ),
-        ]:
+        ]
+        for year, changes in years:
             r = await client.put(f"/api/v1/rules/{year}", json=RULES_BODY | changes, headers=h)
             assert r.status_code == 201, r.text
         answers = {year: (await gaps(client, nip, h, year=year))["jpm"] for year in (2040, 2041, 2042, 2043)}

@@ -1,4 +1,4 @@
-"""The year's talent_rules and ip_asn_rules: DOMAIN.md's defaults, validation, and a year's own values."""
+"""The year's talent_rules and ip_asn_rules: the defaults of docs/domain.md, validation, and a year's own values."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def _boxes_without(box: int) -> list[dict[str, Any]]:
 
 
 def _swapped_pairs() -> list[dict[str, Any]]:
-    boxes = copy.deepcopy(DEFAULT_TALENT_RULES["boxes"])
+    boxes: list[dict[str, Any]] = copy.deepcopy(DEFAULT_TALENT_RULES["boxes"])
     boxes[0]["potensial"] = boxes[1]["potensial"]
     boxes[0]["kinerja"] = boxes[1]["kinerja"]
     return boxes
