@@ -16,7 +16,7 @@ the same ASN interleaving would count it twice. Changes to gaps are rare next to
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -45,12 +45,18 @@ from app.competencies.models import (
     PositionStandard,
 )
 from app.core.db import chunked, is_postgres, upsert_insert
+from app.core.hooks import Hooks
 from app.core.locks import advisory_xact_lock
 
 # Who to refresh: a SELECT of NIPs, the NIPs themselves, or None for every ASN.
 Who = Select[Any] | Sequence[str] | None
 
 _LOCK_KEY = "competency_standings"
+
+# Each runs as `hook(session, nips)` (None: every ASN) after `refresh` rebuilt those standings, in the
+# same transaction, so figures built on the JPM (the 9-box) follow without this domain importing them.
+StandingsChangedHook = Callable[[AsyncSession, "Sequence[str] | None"], Awaitable[None]]
+after_refresh: Hooks[StandingsChangedHook] = Hooks()
 
 
 def nips(values: Sequence[str]) -> Select[Any]:
@@ -139,6 +145,8 @@ async def refresh(session: AsyncSession, who: Who) -> None:
                 ["unit_id", "competency_code", *_FIGURES], _contributions(None)
             )
         )
+        for hook in after_refresh:
+            await hook(session, None)
         return
     if isinstance(who, Select):
         # The selection is materialised once: it may depend on rows this function rewrites.
@@ -162,6 +170,8 @@ async def refresh(session: AsyncSession, who: Who) -> None:
             for i, name in enumerate(_FIGURES):
                 figures[i] += int(getattr(row, name))
     await _apply(session, {k: v for k, v in deltas.items() if any(v)})
+    for hook in after_refresh:
+        await hook(session, selected)
 
 
 async def _apply(session: AsyncSession, deltas: dict[tuple[int, str], list[int]]) -> None:
