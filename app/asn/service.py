@@ -39,6 +39,8 @@ PROFILE_FIELDS = (
 SELF_EDITABLE = frozenset({"email", "phone", "education_level"})
 # Fields whose change moves figures other domains keep per ASN (competency gaps per unit).
 PLACEMENT_FIELDS = frozenset({"position_id", "unit_id", "active"})
+# Fields the IP ASN is computed from (with the placement): who is measured and their education.
+FACT_FIELDS = PLACEMENT_FIELDS | {"employment_type", "education_level"}
 
 
 class NewAsn(NamedTuple):
@@ -59,6 +61,18 @@ PlacementHook = Callable[[AsyncSession, Sequence[str], Sequence[NewAsn]], Awaita
 # position, unit or active flag (single edits, SIMPEG sync, imports), so derived figures follow without
 # this domain importing theirs. `moved` are NIPs of existing ASN, `created` the new ones.
 after_placement_change: Hooks[PlacementHook] = Hooks()
+
+ProfileHook = Callable[[AsyncSession, Sequence[str]], Awaitable[None]]
+# Each runs as `hook(session, nips)` in the transaction that creates ASN or changes any of their
+# FACT_FIELDS (single edits, SIMPEG sync), so figures computed per ASN from them follow.
+after_profile_change: Hooks[ProfileHook] = Hooks()
+
+
+async def profile_changed(session: AsyncSession, nips: Sequence[str]) -> None:
+    """Tell the listening domains that these ASN were created or their FACT_FIELDS changed."""
+    if nips:
+        for hook in after_profile_change:
+            await hook(session, nips)
 
 
 async def placement_changed(
@@ -286,6 +300,7 @@ async def create(session: AsyncSession, principal: Principal, data: AsnCreate) -
     await session.flush()
     audit.record(session, principal, "create", "asn", asn.nip, after=audit.snapshot(asn, PROFILE_FIELDS))
     await placement_changed(session, (), [NewAsn(asn.nip, asn.position_id, asn.unit_id, asn.active)])
+    await profile_changed(session, [asn.nip])
     return asn
 
 
@@ -326,4 +341,6 @@ async def update(session: AsyncSession, principal: Principal, asn: Asn, data: As
     )
     if PLACEMENT_FIELDS & changed.keys():
         await placement_changed(session, [asn.nip])
+    if FACT_FIELDS & changed.keys():
+        await profile_changed(session, [asn.nip])
     return asn

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -11,11 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import Numeric
 
 from app.core.db import upsert_insert
+from app.core.hooks import Hooks
 from app.learning.jp import yearly_caps
 from app.learning.models import JpTotal, JpYearTotal
 from app.rules import service as rules_service
 
 _CAPS_KEY = "learning.yearly_caps"
+
+TotalsHook = Callable[[AsyncSession, Collection[tuple[str, int]]], Awaitable[None]]
+# Each runs as `hook(session, changed)` with the (nip, year) pairs whose verified totals moved (a record
+# verified, voided, imported), in that transaction, so figures built on verified learning follow.
+after_change: Hooks[TotalsHook] = Hooks()
 
 
 async def _caps(session: AsyncSession, year: int) -> dict[str, Decimal]:
@@ -73,6 +79,8 @@ async def add_many(
     await session.execute(
         year_stmt, [{"nip": nip, "year": year, "jp": jp} for (nip, year), jp in sorted(counted.items())]
     )
+    for hook in after_change:
+        await hook(session, list(counted))
 
 
 async def recompute_years(session: AsyncSession, first_year: int, last_year: int | None) -> None:

@@ -25,6 +25,10 @@ POSITION_FIELDS = ("code", "name", "jenis_jabatan", "jenjang", "unit_id")
 # fields to add to the position's creation audit row (one write, one audit row).
 PositionCreatedHook = Callable[[AsyncSession, Principal | str, Position], Awaitable[dict[str, Any] | None]]
 after_position_created: Hooks[PositionCreatedHook] = Hooks()
+# Each runs as `hook(session, position, changed)` in the transaction that changes a position, with the
+# names of the fields that changed (the IP ASN counts training by the holder's jenis jabatan).
+PositionUpdatedHook = Callable[[AsyncSession, Position, frozenset[str]], Awaitable[None]]
+after_position_update: Hooks[PositionUpdatedHook] = Hooks()
 
 
 class UnitNotFound(NotFound):
@@ -313,4 +317,7 @@ async def update_position(
     after = audit.snapshot(position, POSITION_FIELDS)
     if after != before:
         audit.record(session, principal, "update", "position", position.id, before=before, after=after)
+        changed = frozenset(f for f in POSITION_FIELDS if before.get(f) != after.get(f))
+        for hook in after_position_update:
+            await hook(session, position, changed)
     return position
