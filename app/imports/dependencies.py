@@ -13,7 +13,7 @@ from app.core.params import IdPath
 from app.core.security import Principal, Role
 
 # An integration client that may upload an import may follow its own jobs.
-IMPORT_SCOPES = frozenset({"asn:write", "learning:write"})
+IMPORT_SCOPES = frozenset({"asn:write", "learning:write", "talent:write"})
 
 
 def _users_or_importing_clients(*roles: Role) -> Callable[..., Awaitable[Principal]]:
@@ -37,6 +37,8 @@ AsnImporter = Annotated[Principal, Depends(allow(Role.bpsdm_admin, scope="asn:wr
 RecordImporter = Annotated[
     Principal, Depends(allow(Role.bpsdm_admin, Role.opd_admin, scope="learning:write"))
 ]
+# An assessment centre's sheet records competency and potential assessments: talent records.
+ResultsImporter = Annotated[Principal, Depends(allow(Role.bpsdm_admin, Role.opd_admin, scope="talent:write"))]
 JobReader = Annotated[
     Principal, Depends(_users_or_importing_clients(Role.bpsdm_admin, Role.auditor, Role.opd_admin))
 ]

@@ -22,10 +22,12 @@ from app.core.downloads import Export, SessionSource
 from app.core.i18n import Language, current_language
 from app.core.security import Principal
 from app.core.spreadsheets import NUMBER_FORMATS, Column, CsvWriter, Kind, Row, Sheet
+from app.imports import assessment_results
 from app.imports.layouts import LAYOUTS, Layout
 from app.imports.lines import answered
 from app.imports.models import (
     ASN,
+    ASSESSMENT_RESULTS,
     ATTENDANCE,
     BELOW_THRESHOLD,
     ERROR,
@@ -176,6 +178,13 @@ def _guide_rows(layout: Layout) -> list[list[str]]:
     rows.append(
         ["", "", "", "Tanggal: YYYY-MM-DD, DD/MM/YYYY atau sel tanggal Excel. Desimal: koma atau titik."]
     )
+    if layout.kind == ASSESSMENT_RESULTS:
+        rows.append(["", "", "", assessment_results.GUIDE_NOTE])
+        for field, pairs in assessment_results.GUIDE_LISTS:
+            rows.append([])
+            rows.append([f"Daftar kode {field}", "", "", ""])
+            rows += [["", code, "", name] for code, name in pairs]
+        return rows
     if layout.kind == ASN:
         lists = [
             ("employment_type", codes.items("employment_types")),

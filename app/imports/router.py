@@ -20,15 +20,22 @@ from app.core.params import segment_except
 from app.core.security import Principal
 from app.core.spreadsheets import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from app.core.types import utcnow
-from app.imports import files, runner, service
-from app.imports.dependencies import AsnImporter, JobId, JobReader, JobRetrier, RecordImporter
-from app.imports.models import ASN, ATTENDANCE, LEARNING_RECORDS, ImportJob
+from app.imports import assessment_results, files, runner, service
+from app.imports.dependencies import (
+    AsnImporter,
+    JobId,
+    JobReader,
+    JobRetrier,
+    RecordImporter,
+    ResultsImporter,
+)
+from app.imports.models import ASN, ASSESSMENT_RESULTS, ATTENDANCE, LEARNING_RECORDS, ImportJob
 from app.imports.reading import MAX_UPLOAD_BYTES, FileTooLarge
 from app.imports.schemas import ImportJobPage, ImportJobRead, ImportKind, JobStatus, TemplateKind
 
 router = APIRouter(tags=["imports"])
 # `{job_id:import_job}`: GET /imports/asn is a 405 (POST only), not imports_get with job_id "asn".
-segment_except("import_job", "asn", "learning-records", "attendance")
+segment_except("import_job", "asn", "learning-records", "attendance", "assessment-results")
 
 _UPLOAD_HELP = (
     "CSV (UTF-8, UTF-16 or Windows-1252; `,`, `;` or tab separated) or a workbook (XLSX, XLS, XLSB or "
@@ -132,6 +139,39 @@ async def imports_learning_records(
     same file again creates nothing.
     """
     return await _start(request, background, response, session, principal, LEARNING_RECORDS, file)
+
+
+@router.post(
+    "/imports/assessment-results",
+    status_code=202,
+    response_model=ImportJobRead,
+    responses={**_accepted("The job, queued; follow it at Location"), **_UPLOAD_ERRORS},
+    form_limits=_FORM_LIMITS,
+)
+async def imports_assessment_results(
+    request: Request,
+    background: BackgroundTasks,
+    response: Response,
+    file: Upload,
+    session: SessionDep,
+    principal: ResultsImporter,
+) -> ImportJobRead:
+    """Import an assessment centre's result sheet: competency assessments and potential assessments.
+
+    Columns (the API names or the template's headers): nip, assessed_on, method (assessment_center,
+    tes_potensi or atasan) required; assessor; one column per competency code of the dictionary (`M1`…
+    `M8`, `SK1`, teknis codes; also `Level M1`) holding its level 1–5; potential_score (0–100) and
+    potential_category (rendah, menengah, tinggi). The header needs a competency column or
+    potential_score (422 `missing_columns`). Each row records a competency assessment of its levels
+    and a potential assessment of its score, with the rules of `POST /asn/{nip}/assessments` and
+    `POST /asn/{nip}/potential-assessments`, or is rejected with its row number: asn_not_found
+    (unknown or outside the caller's scope), validation_error (a level outside 1–5, a score outside
+    0–100, an unknown method or category, levels under tes_potensi), invalid_assessment_date (in the
+    future or before 1990), unknown_competency (a value under a column shaped like a code the
+    dictionary lacks), duplicate_in_file. A row whose assessments are already recorded (same NIP, date, method, assessor
+    and values) is unchanged, so importing the same sheet again creates nothing.
+    """
+    return await _start(request, background, response, session, principal, ASSESSMENT_RESULTS, file)
 
 
 OptionalField = Annotated[str | None, Form(max_length=300)]
@@ -242,9 +282,13 @@ async def imports_template(
     """Download the template of an import: its header row, an example row and (XLSX) column notes.
 
     The example row imports as it is: its ASN is placed in a unit the caller reaches, and the
-    example learning record is for that example ASN. Delete it before importing real data.
+    example learning record (and assessment result) is for that example ASN. Delete it before
+    importing real data. The assessment-results template has a column per active competency.
     """
-    layout = files.layout_for(ASN if kind is TemplateKind.asn else LEARNING_RECORDS)
+    if kind is TemplateKind.assessment_results:
+        layout = await assessment_results.template_layout(session)
+    else:
+        layout = files.layout_for(ASN if kind is TemplateKind.asn else LEARNING_RECORDS)
     row = await files.example(session, principal, layout)
     stem = files.template_stem(layout.kind)
     if fmt is ExportFormat.csv:

@@ -27,10 +27,11 @@ from app.core.errors import DomainError
 from app.core.i18n import message_to_json, msg
 from app.core.security import Principal, Role
 from app.core.types import utcnow
-from app.imports import asn, attendance, layouts, learning, reading
+from app.imports import asn, assessment_results, attendance, layouts, learning, reading
 from app.imports.lines import Applied, ReportLine
 from app.imports.models import (
     ASN,
+    ASSESSMENT_RESULTS,
     ATTENDANCE,
     ERROR,
     FAILED,
@@ -47,7 +48,8 @@ log = logging.getLogger("bangkom.imports")
 
 # Rows per transaction: the SIMPEG sync takes at most 5,000 profiles; a ledger chunk does more
 # per row (locks, replays, duplicates, totals).
-CHUNK_ROWS = {ASN: 2500, LEARNING_RECORDS: 1000}
+# An assessment-centre row is two records written through their services one by one.
+CHUNK_ROWS = {ASN: 2500, LEARNING_RECORDS: 1000, ASSESSMENT_RESULTS: 250}
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -83,14 +85,21 @@ def principal_of(job: ImportJob) -> Principal:
 # -- submitting --------------------------------------------------------------------------------------
 
 
-async def check_upload(content: bytes, kind: str) -> tuple[str, dict[str, Any]]:
-    """The file's format and what the job notes about it; raises what is wrong with the file."""
+async def check_upload(
+    content: bytes, kind: str, session: AsyncSession | None = None
+) -> tuple[str, dict[str, Any]]:
+    """The file's format and what the job notes about it; raises what is wrong with the file.
+    (An assessment-centre sheet's columns are read against the competency dictionary: `session`.)"""
     file_format = reading.sniff(content)
     if kind == ATTENDANCE:
         await anyio.to_thread.run_sync(attendance.check_report, content)
         return file_format, {}
     table = await anyio.to_thread.run_sync(lambda: reading.read(content, file_format, header_only=True))
-    mapping = layouts.match(layouts.LAYOUTS[kind], table.header)
+    if kind == ASSESSMENT_RESULTS:
+        assert session is not None
+        mapping = (await assessment_results.columns(session, table.header)).mapping
+    else:
+        mapping = layouts.match(layouts.LAYOUTS[kind], table.header)
     if not table.rows:
         raise reading.EmptyFile("The file has a header row but no data rows")
     notes: dict[str, Any] = {}
@@ -110,7 +119,7 @@ async def submit(
     options: dict[str, Any] | None = None,
 ) -> ImportJob:
     """A queued job for an upload that passed the cheap checks (format, size, encoding, header)."""
-    file_format, notes = await check_upload(content, kind)
+    file_format, notes = await check_upload(content, kind, session)
     if kind == ATTENDANCE:
         options = await attendance.check_options(session, principal, options or {})
     now = utcnow()
@@ -319,7 +328,13 @@ async def _store_lines(session: AsyncSession, job_id: int, lines: list[ReportLin
 async def _run_rows(sessions: Sessions, current: _Run, on_progress: ProgressHook | None) -> None:
     kind, progress = current.kind, current.progress
     table = await anyio.to_thread.run_sync(reading.read, current.content, current.file_format)
-    mapping = layouts.match(layouts.LAYOUTS[kind], table.header)
+    columns: assessment_results.Columns | None = None
+    if kind == ASSESSMENT_RESULTS:
+        async with sessions() as session:
+            columns = await assessment_results.columns(session, table.header)
+        mapping = columns.mapping
+    else:
+        mapping = layouts.match(layouts.LAYOUTS[kind], table.header)
     progress.total = len(table.rows)
     async with sessions() as session, session.begin():
         await _touch(session, current, total=progress.total)
@@ -328,7 +343,10 @@ async def _run_rows(sessions: Sessions, current: _Run, on_progress: ProgressHook
     seen: dict[Any, int] = {}
     if progress.processed:  # resuming: rows before `processed` were applied by an earlier run
         done = [layouts.parse_row(mapping, n, cells) for n, cells in table.rows[: progress.processed]]
-        (asn.first_rows if kind == ASN else learning.first_rows)(done, seen)
+        if columns is not None:
+            assessment_results.first_rows(columns, done, seen)
+        else:
+            (asn.first_rows if kind == ASN else learning.first_rows)(done, seen)
     size = CHUNK_ROWS[kind]
     for start in range(progress.processed, progress.total, size):
         rows = [layouts.parse_row(mapping, n, cells) for n, cells in table.rows[start : start + size]]
@@ -336,6 +354,8 @@ async def _run_rows(sessions: Sessions, current: _Run, on_progress: ProgressHook
             await _touch(session, current)
             if kind == ASN:
                 applied = await asn.apply(session, current.principal, rows, seen)
+            elif columns is not None:
+                applied = await assessment_results.apply(session, current.principal, columns, rows, seen)
             else:
                 applied = await learning.apply(session, current.principal, rows, seen, job_id=current.job_id)
             await _store_lines(session, current.job_id, applied.lines)

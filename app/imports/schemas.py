@@ -15,6 +15,7 @@ class ImportKind(StrEnum):
     asn = "asn"
     learning_records = "learning_records"
     attendance = "attendance"
+    assessment_results = "assessment_results"
 
 
 class JobStatus(StrEnum):
@@ -28,6 +29,7 @@ class JobStatus(StrEnum):
 class TemplateKind(StrEnum):
     asn = "asn"
     learning_records = "learning-records"
+    assessment_results = "assessment-results"
 
 
 class ReportLineRead(BaseModel):
