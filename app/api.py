@@ -24,6 +24,9 @@ from app.org.router import router as org_router
 from app.reference.router import router as reference_router
 from app.rules.router import router as rules_router
 from app.sync.router import router as sync_router
+from app.talent.box.router import router as talent_box_router
+from app.talent.ip.router import router as ip_asn_router
+from app.talent.router import router as talent_router
 
 API_PREFIX = "/api/v1"
 
@@ -34,6 +37,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     learning_reports_router,
     learning_router,
     assessments_router,
+    talent_router,
+    talent_box_router,
+    ip_asn_router,
     competency_reports_router,
     auth_router,
     reference_router,

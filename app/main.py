@@ -81,6 +81,11 @@ TAGS = [
         "description": "The competency dictionary, position standards (SKJ), assessments, gaps and JPM",
     },
     {
+        "name": "talent",
+        "description": "Talent records: each ASN's yearly SKP result, potential assessments and disciplinary "
+        "sanctions (confidential)",
+    },
+    {
         "name": "courses",
         "description": "The catalogue of learning activities and each ASN's development plan",
     },

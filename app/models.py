@@ -22,6 +22,9 @@ from app.imports.models import ImportJob, ImportRow
 from app.learning.models import JpTotal, JpYearTotal, LearningEvent, LearningRecord
 from app.org.models import Position, Unit
 from app.rules.models import RuleSet
+from app.talent.box.models import TalentPlacement
+from app.talent.ip.models import IpAsnScore, IpAsnScoreYear
+from app.talent.models import DisciplinaryRecord, Performance, PotentialAssessment
 
 __all__ = [
     "Asn",
@@ -36,20 +39,26 @@ __all__ = [
     "CompetencyUnitTotal",
     "Course",
     "CourseCompetency",
+    "DisciplinaryRecord",
     "IdempotencyRecord",
     "ImportJob",
     "ImportRow",
     "IntegrationClient",
+    "IpAsnScore",
+    "IpAsnScoreYear",
     "JpTotal",
     "JpYearTotal",
     "LearningEvent",
     "LearningRecord",
     "LoginThrottle",
+    "Performance",
     "Position",
     "PositionStandard",
+    "PotentialAssessment",
     "RefreshToken",
     "RuleSet",
     "StandardDefault",
+    "TalentPlacement",
     "Unit",
     "UnitBudget",
     "User",

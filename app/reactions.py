@@ -18,6 +18,8 @@ from app.core.hooks import H, Hooks
 from app.learning import totals
 from app.org import service as org_service
 from app.rules import service as rules_service
+from app.talent.box import placements
+from app.talent.ip import scores as ip_scores
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,41 @@ REACTIONS = (
         rules_service.after_rules_change,
         totals.follow_rules,
         "the capped JP year totals follow the yearly caps of the rule set that governs each year",
+    ),
+    Reaction(
+        asn_service.after_placement_change,
+        placements.follow_asn,
+        "each ASN's 9-box placements carry its current unit and active flag, which the talent map counts by",
+    ),
+    Reaction(
+        standings.after_refresh,
+        placements.follow_standings,
+        "each ASN's 9-box placements follow their JPM (competency levels, standard, position)",
+    ),
+    Reaction(
+        rules_service.after_rules_change,
+        placements.follow_rules,
+        "the 9-box placements of the years a changed rule set governs are placed again",
+    ),
+    Reaction(
+        totals.after_change,
+        ip_scores.follow_learning,
+        "each ASN's stored IP ASN follows its verified learning, in the year and the later ones",
+    ),
+    Reaction(
+        asn_service.after_profile_change,
+        ip_scores.follow_profiles,
+        "each ASN's stored IP ASN follows its education, employment type, position, unit and active flag",
+    ),
+    Reaction(
+        org_service.after_position_update,
+        ip_scores.follow_position,
+        "the stored IP ASN of a position's holders follows its jenis jabatan",
+    ),
+    Reaction(
+        rules_service.after_rules_change,
+        ip_scores.follow_rules,
+        "the stored IP ASN of the years a changed rule set governs is computed again",
     ),
 )
 

@@ -23,6 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("asn",),
     ("competencies",),
     ("learning",),
+    ("talent",),
     ("budgets", "sync"),
     ("accounts", "audit", "demo", "exports", "imports"),
 )

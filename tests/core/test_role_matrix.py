@@ -81,6 +81,7 @@ POLICY: dict[str, frozenset[str]] = {
     "imports_asn": frozenset({"bpsdm"}),
     "imports_learning_records": frozenset({"bpsdm", "opd_a"}),
     "imports_attendance": frozenset({"bpsdm", "opd_a"}),
+    "imports_assessment_results": frozenset({"bpsdm", "opd_a"}),
     "imports_list": frozenset({"bpsdm", "auditor", "opd_a"}),
     "imports_get": frozenset({"bpsdm", "auditor", "opd_a"}),
     "imports_report": frozenset({"bpsdm", "auditor", "opd_a"}),
@@ -119,6 +120,20 @@ POLICY: dict[str, frozenset[str]] = {
     "assessments_list": USERS,
     "assessments_get": USERS,
     "competency_gaps_get": USERS,
+    "performance_get": USERS,
+    "performance_put": frozenset({"bpsdm", "opd_a"}),
+    "potential_assessments_create": frozenset({"bpsdm", "opd_a"}),
+    "potential_assessments_list": frozenset({"bpsdm", "auditor", "opd_a"}),
+    "disciplinary_records_create": frozenset({"bpsdm", "opd_a"}),
+    "disciplinary_records_list": frozenset({"bpsdm", "auditor", "opd_a"}),
+    "ip_asn_get": USERS,
+    "reports_ip_asn": frozenset({"bpsdm", "auditor", "opd_a"}),
+    "exports_ip_asn": frozenset({"bpsdm", "auditor", "opd_a"}),
+    "sync_performance": frozenset({"bpsdm"}),
+    "talent_get": USERS,
+    "reports_talent_map": frozenset({"bpsdm", "auditor", "opd_a"}),
+    "reports_talent_map_box": frozenset({"bpsdm", "auditor", "opd_a"}),
+    "exports_talent_map": frozenset({"bpsdm", "auditor", "opd_a"}),
 }
 # The second ASN and OPD admin of the two-OPD world hold asn_a's and opd_a's roles: what the role may
 # not call they may not call either. (Where the role may, their scope decides: test_owasp_api1_bola.)

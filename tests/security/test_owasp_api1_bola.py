@@ -19,6 +19,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
+from app.core.types import latest_indonesian_date
+from app.rules.defaults import DEFAULT_TALENT_RULES
 from tests import factories
 from tests.budgets.helpers import put_budget, put_unit
 from tests.core.test_role_matrix import OPERATIONS, PARAM, POLICY, Operation
@@ -84,6 +86,42 @@ async def _nip_assessment(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[st
         "results": [{"competency_code": "M1", "level": 3}],
     }
     return {"nip": ctx.asn(side).nip}, {"json": body}
+
+
+async def _nip_performance_put(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"nip": ctx.asn(side).nip, "year": 2025}, {"json": {"predikat": "baik", "score": 84.5}}
+
+
+async def _performance(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    r = await ctx.client.put(
+        f"/api/v1/asn/{ctx.asn(side).nip}/performance/2025", json={"predikat": "baik"}, headers=ctx.h("bpsdm")
+    )
+    assert r.status_code in (201, 428), r.text  # recorded now, or by an earlier call
+    return {"nip": ctx.asn(side).nip, "year": 2025}, {}
+
+
+async def _nip_potential(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    body = {"assessed_on": "2025-08-14", "method": "tes_potensi", "score": 72}
+    return {"nip": ctx.asn(side).nip}, {"json": body}
+
+
+async def _nip_sanction(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"nip": ctx.asn(side).nip}, {"json": {"level": "ringan", "decided_on": "2025-03-10"}}
+
+
+async def _nip_talent(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    # An ASN reads their own 9-box only when the year's rules show it: here they do.
+    year = latest_indonesian_date().year
+    h = ctx.h("bpsdm")
+    got = await ctx.client.get(f"/api/v1/rules/{year}", headers=h)
+    current = got.json()
+    if not current["talent_rules"]["visible_to_asn"]:
+        own = current["source_year"] == year
+        body = factories.RULES_BODY | {"talent_rules": DEFAULT_TALENT_RULES | {"visible_to_asn": True}}
+        headers = h | ({"If-Match": got.headers["etag"]} if own else {})
+        r = await ctx.client.put(f"/api/v1/rules/{year}", json=body, headers=headers)
+        assert r.status_code in (200, 201), r.text
+    return {"nip": ctx.asn(side).nip}, {}
 
 
 async def _claim(ctx: Ctx, side: Side, *, evidence: bool = False) -> int:
@@ -197,6 +235,14 @@ CASES: dict[str, Builder] = {
     "assessments_create": _nip_assessment,
     "assessments_list": _nip,
     "competency_gaps_get": _nip,
+    "performance_get": _performance,
+    "performance_put": _nip_performance_put,
+    "potential_assessments_create": _nip_potential,
+    "potential_assessments_list": _nip,
+    "disciplinary_records_create": _nip_sanction,
+    "disciplinary_records_list": _nip,
+    "talent_get": _nip_talent,
+    "ip_asn_get": _nip,
     "development_plan_get": _nip,
     "learning_records_get": _record,
     "learning_records_verify": _record_verify,
@@ -238,6 +284,8 @@ SHARED: dict[str, str] = {
     "budgets_compliance": "the province-wide figure is for BPSDM and auditors",
     "unit_budgets_list": "a year; rows are filtered by scope (test_unit_budget_list_is_scoped)",
     "imports_template": "templates are empty files",
+    "reports_talent_map_box": "a box number names no object; the people listed follow the caller's scope "
+    "(tests/talent/test_talent_map.py)",
 }
 
 PARAMETERISED = [op for op in OPERATIONS if PARAM.search(op.path)]
@@ -289,6 +337,7 @@ SHARED_VALUES = {
     "kind": "golongan",
     "year": 2026,
     "code": "M1",
+    "box": 9,
 }
 
 

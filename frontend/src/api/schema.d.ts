@@ -90,6 +90,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/asn/{nip}/disciplinary-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ASN's disciplinary sanctions, newest decision first (never shown to any ASN) */
+        get: operations["disciplinary_records_list"];
+        put?: never;
+        /** Record a disciplinary sanction of the ASN (history: earlier ones stay as they are) */
+        post: operations["disciplinary_records_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/asn/{nip}/ip-asn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The PNS's Indeks Profesionalitas ASN of a year, each point with its evidence, and what to do next
+         * @description From the profile's education level, the position's jenis jabatan, the verified learning records
+         *     (by form and JP), the year's SKP result and the sanctions in force at the year's end, under the
+         *     year's `ip_asn_rules`. A PPPK is not measured (422 `ip_asn_not_applicable`). An ASN reads their own.
+         */
+        get: operations["ip_asn_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/asn/{nip}/jp-summary": {
         parameters: {
             query?: never;
@@ -141,6 +181,65 @@ export interface paths {
          *     as the JSON create followed by the upload, in one transaction with their two audit rows.
          */
         post: operations["learning_records_create_with_evidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/asn/{nip}/performance/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ASN's SKP result of a year (an ASN reads their own) */
+        get: operations["performance_get"];
+        /** Record or replace the ASN's SKP result of a year (replacing needs If-Match) */
+        put: operations["performance_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/asn/{nip}/potential-assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ASN's potential assessments, newest first (confidential: not shown to the ASN) */
+        get: operations["potential_assessments_list"];
+        put?: never;
+        /** Record an assessment of the ASN's potential (history: earlier ones stay as they are) */
+        post: operations["potential_assessments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/asn/{nip}/talent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The ASN's place on the year's 9-box: kinerja, potensial, box, talent pool and what to do next
+         * @description Kinerja comes from the year's SKP predikat; potensial from the JPM (the year's jpm_method) and the
+         *     latest potential assessment on or before 31 December, with the year's weights and cut-offs. An
+         *     absent input is named in `missing` and leaves the box null. An ASN reads their own only when the
+         *     year's `talent_rules.visible_to_asn` is true (403 `talent_not_visible` otherwise).
+         */
+        get: operations["talent_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -583,6 +682,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exports/ip-asn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The IP ASN report as a spreadsheet: one row per active PNS/CPNS with the four dimensions, and
+         * @description the per-unit summary (Ringkasan Unit) of `GET /reports/ip-asn`.
+         */
+        get: operations["exports_ip_asn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exports/jp-compliance": {
         parameters: {
             query?: never;
@@ -600,6 +719,28 @@ export interface paths {
          *     figures and a signature block (A4; its size follows the number of sub-units, not of ASN).
          */
         get: operations["exports_jp_compliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/talent-map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The talent map as a spreadsheet: counts per box per unit, and every active ASN with their box
+         * @description Daftar Talenta columns: NIP (text, all 18 digits), Nama, Unit Kerja, Predikat SKP, Kinerja, JPM, Skor
+         *     Penilaian Potensi, Skor Potensial, Potensial, Kotak, Label Kotak, Kelompok Rencana Suksesi (the
+         *     talent pool) and Data Belum Ada (the missing inputs; without the year's SKP result only "SKP").
+         */
+        get: operations["exports_talent_map"];
         put?: never;
         post?: never;
         delete?: never;
@@ -725,6 +866,37 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/assessment-results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import an assessment centre's result sheet: competency assessments and potential assessments
+         * @description Columns (the API names or the template's headers): nip, assessed_on, method (assessment_center,
+         *     tes_potensi or atasan) required; assessor; one column per competency code of the dictionary (`M1`…
+         *     `M8`, `SK1`, teknis codes; also `Level M1`) holding its level 1–5; potential_score (0–100) and
+         *     potential_category (rendah, menengah, tinggi). The header needs a competency column or
+         *     potential_score (422 `missing_columns`). Each row records a competency assessment of its levels
+         *     and a potential assessment of its score, with the rules of `POST /asn/{nip}/assessments` and
+         *     `POST /asn/{nip}/potential-assessments`, or is rejected with its row number: asn_not_found
+         *     (unknown or outside the caller's scope), validation_error (a level outside 1–5, a score outside
+         *     0–100, an unknown method or category, levels under tes_potensi), invalid_assessment_date (in the
+         *     future or before 1990), unknown_competency (a value under a column shaped like a code the
+         *     dictionary lacks), duplicate_in_file. A row whose assessments are already recorded (same NIP, date, method, assessor
+         *     and values) is unchanged, so importing the same sheet again creates nothing.
+         */
+        post: operations["imports_assessment_results"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports/attendance": {
         parameters: {
             query?: never;
@@ -784,7 +956,8 @@ export interface paths {
         /**
          * Download the template of an import: its header row, an example row and (XLSX) column notes
          * @description The example row imports as it is: its ASN is placed in a unit the caller reaches, and the
-         *     example learning record is for that example ASN. Delete it before importing real data.
+         *     example learning record (and assessment result) is for that example ASN. Delete it before
+         *     importing real data. The assessment-results template has a column per active competency.
          */
         get: operations["imports_template"];
         put?: never;
@@ -998,6 +1171,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/ip-asn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The IP ASN of the active PNS/CPNS per unit: headcount, mean and the five categories
+         * @description Rows are the unit's children (the top-level units for the province), each with its descendants;
+         *     `direct` holds the unit's own ASN. Without `unit_id` an OPD admin gets its own subtree.
+         */
+        get: operations["reports_ip_asn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/jp-compliance": {
         parameters: {
             query?: never;
@@ -1011,6 +1205,44 @@ export interface paths {
          *     PPPK, whose JP is capped rather than required, are reported apart under `pppk`.
          */
         get: operations["reports_jp_compliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/talent-map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many active ASN each box of the 9-box holds, for the unit (or province) and each sub-unit
+         * @description `units` are the unit's children (the top-level units for the province), each with its descendants;
+         *     `direct` holds the unit's own ASN. `missing` says why the others are not placed.
+         */
+        get: operations["reports_talent_map"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/talent-map/box/{box}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The active ASN placed in one box of the year's 9-box, by NIP (paged) */
+        get: operations["reports_talent_map_box"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1090,7 +1322,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The change feed: every committed change of ASN profiles, learning records and assessments
+         * The change feed: every committed change of ASN profiles, learning records, assessments and SKP results
          * @description Items come in `seq` order, strictly increasing and without gaps, in the order the changes were
          *     committed. Store `next_cursor` and send it back as `since`: the next page starts exactly after it,
          *     so nothing is missed and nothing is seen twice. `next_cursor` is always present; when nothing new
@@ -1099,12 +1331,14 @@ export interface paths {
          *     → 422 `invalid_cursor`.
          *
          *     `data` is the entity as it is NOW, as its own GET returns it (`GET /asn/{nip}`,
-         *     `GET /learning-records/{id}` with its history, `GET /assessments/{id}` with its results), not a
+         *     `GET /learning-records/{id}` with its history, `GET /assessments/{id}` with its results,
+         *     `GET /asn/{nip}/performance/{year}`), not a
          *     snapshot of the change: an entity changed twice appears twice, both times with its latest state.
          *     `op` is `void` when a learning record was voided, `upsert` for every other change.
          *
          *     For integration systems and BPSDM: `bpsdm_admin` and `auditor` read every change; a client reads
-         *     ASN profiles and assessments with `asn:read`, learning records with `learning:read` (a write
+         *     ASN profiles and assessments with `asn:read`, learning records with `learning:read`, SKP results
+         *     (`performance`, keyed `{nip}/{year}`) with `talent:read` (a write
          *     scope alone does not open the feed: its items carry personal data), and its cursor moves past
          *     the changes its scopes do not reach (it never sees them, and never stalls on them). A client
          *     with neither read scope, an OPD admin or an ASN → 403 (they read through the entities' own
@@ -1113,6 +1347,33 @@ export interface paths {
         get: operations["sync_changes"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upsert up to 5,000 SKP results from e-Kinerja or SIMPEG, keyed by NIP and year
+         * @description Each item (`nip`, `year`, `predikat`, optional `score` 0–100) is validated on its own: an item
+         *     that is not a valid result (validation_error), names a year that has not begun
+         *     (invalid_performance_year), an ASN not on record (asn_not_found) or a (nip, year) already sent
+         *     earlier in the batch (duplicate_in_batch) is still a 200, listed in `errors` with its index and
+         *     left out; the valid items are applied together. An existing result is replaced (no If-Match: the
+         *     sync is the source of record); one whose predikat and score equal the stored ones counts as
+         *     `unchanged` (no write, no audit row). More than 5,000 items → 422 `batch_too_large`. A retry
+         *     with the same `Idempotency-Key` and body returns the first response.
+         */
+        post: operations["sync_performance"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1506,6 +1767,20 @@ export interface components {
             /** Unit Id */
             unit_id?: number | null;
         };
+        /** AspectIn */
+        AspectIn: {
+            /** Name */
+            name: string;
+            /** Score */
+            score: number | string;
+        };
+        /** AspectRead */
+        AspectRead: {
+            /** Name */
+            name: string;
+            /** Score */
+            score: number;
+        };
         /**
          * AssessmentCreate
          * @description One assessment of an ASN; each competency at most once, levels 1–5.
@@ -1730,6 +2005,15 @@ export interface components {
              */
             file: string;
         };
+        /** Body_imports_assessment_results */
+        Body_imports_assessment_results: {
+            /**
+             * File
+             * Format: binary
+             * @description CSV (UTF-8, UTF-16 or Windows-1252; `,`, `;` or tab separated) or a workbook (XLSX, XLS, XLSB or ODS; first sheet; a sheet larger than its limits is refused at upload with 422 `sheet_too_large`), at most 20 MB; the format is read from the content, not the name
+             */
+            file: string;
+        };
         /** Body_imports_attendance */
         Body_imports_attendance: {
             /**
@@ -1801,6 +2085,66 @@ export interface components {
              * @description PDF, PNG or JPEG, at most 5 MB; the type is read from the content, not the name
              */
             file: string;
+        };
+        /** BoxCount */
+        BoxCount: {
+            /** Box */
+            box: number;
+            /** Count */
+            count: number;
+            /** Label */
+            label: string;
+        };
+        /**
+         * BoxPeoplePage
+         * @example {
+         *       "items": [
+         *         {
+         *           "kinerja": "di_atas",
+         *           "name": "Siti Rahmawati",
+         *           "nip": "198503142010012003",
+         *           "potensial": "tinggi",
+         *           "potensial_score": 84.13,
+         *           "unit": "Dinas Kesehatan",
+         *           "unit_id": 7
+         *         }
+         *       ],
+         *       "total": 1
+         *     }
+         */
+        BoxPeoplePage: {
+            /** Items */
+            items: components["schemas"]["BoxPerson"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Total */
+            total: number;
+        };
+        /** BoxPerson */
+        BoxPerson: {
+            /**
+             * Kinerja
+             * @enum {string}
+             */
+            kinerja: "di_bawah" | "sesuai" | "di_atas";
+            /** Name */
+            name: string;
+            /** Nip */
+            nip: string;
+            /**
+             * Potensial
+             * @enum {string}
+             */
+            potensial: "rendah" | "menengah" | "tinggi";
+            /** Potensial Score */
+            potensial_score: number;
+            /**
+             * Unit
+             * @description The unit's name
+             */
+            unit: string;
+            /** Unit Id */
+            unit_id: number;
         };
         /**
          * BudgetBody
@@ -2032,6 +2376,27 @@ export interface components {
              */
             positions_changed: number;
         };
+        /** CategoryBandInput */
+        "CategoryBand-Input": {
+            /** Label */
+            label: string;
+            /** Min */
+            min: number | string;
+        };
+        /** CategoryBandOutput */
+        "CategoryBand-Output": {
+            /** Label */
+            label: string;
+            /** Min */
+            min: number;
+        };
+        /** CategoryCount */
+        CategoryCount: {
+            /** Category */
+            category: string;
+            /** Count */
+            count: number;
+        };
         /**
          * ChangeItem
          * @description One change: which entity, how, when, and the entity as it is now (not as it was then).
@@ -2045,17 +2410,17 @@ export interface components {
             at: string;
             /**
              * Data
-             * @description The entity as it is NOW, as its own GET returns it (GET /asn/{nip}, GET /learning-records/{id}, GET /assessments/{id}); a later change of the same entity appears again further on in the feed. null only if the row no longer exists.
+             * @description The entity as it is NOW, as its own GET returns it (GET /asn/{nip}, GET /learning-records/{id}, GET /assessments/{id}, GET /asn/{nip}/performance/{year}); a later change of the same entity appears again further on in the feed. null only if the row no longer exists.
              */
-            data: components["schemas"]["AsnRead"] | components["schemas"]["RecordDetail"] | components["schemas"]["AssessmentRead"] | null;
+            data: components["schemas"]["AsnRead"] | components["schemas"]["RecordDetail"] | components["schemas"]["AssessmentRead"] | components["schemas"]["PerformanceRead"] | null;
             /**
              * Entity
              * @enum {string}
              */
-            entity: "asn" | "learning_record" | "assessment";
+            entity: "asn" | "learning_record" | "assessment" | "performance";
             /**
              * Key
-             * @description The entity's key: the NIP for asn, the id (as text) otherwise
+             * @description The entity's key: the NIP for asn, `{nip}/{year}` for performance, the id (as text) otherwise
              */
             key: string;
             /**
@@ -2177,7 +2542,7 @@ export interface components {
             /** Name */
             name: string;
             /** Scopes */
-            scopes: ("asn:read" | "asn:write" | "learning:read" | "learning:write" | "budget:read" | "budget:write" | "reference:read")[];
+            scopes: ("asn:read" | "asn:write" | "learning:read" | "learning:write" | "budget:read" | "budget:write" | "reference:read" | "talent:read" | "talent:write")[];
         };
         /** ClientPage */
         ClientPage: {
@@ -2231,7 +2596,7 @@ export interface components {
             /** Name */
             name?: string | null;
             /** Scopes */
-            scopes?: ("asn:read" | "asn:write" | "learning:read" | "learning:write" | "budget:read" | "budget:write" | "reference:read")[] | null;
+            scopes?: ("asn:read" | "asn:write" | "learning:read" | "learning:write" | "budget:read" | "budget:write" | "reference:read" | "talent:read" | "talent:write")[] | null;
         };
         /**
          * ClientWithSecret
@@ -3017,6 +3382,116 @@ export interface components {
              */
             year: number;
         };
+        /** DimensionMean */
+        DimensionMean: {
+            /**
+             * Code
+             * @description kualifikasi, kompetensi, kinerja or disiplin
+             */
+            code: string;
+            /**
+             * Max
+             * @description The dimension's maximum under the year's rules
+             */
+            max: number;
+            /**
+             * Mean
+             * @description Mean score of the dimension, 2 decimals; null when nobody
+             */
+            mean: number | null;
+        };
+        /** DirectTalentMap */
+        DirectTalentMap: {
+            /** Assessed */
+            assessed: number;
+            /** Boxes */
+            boxes: components["schemas"]["BoxCount"][];
+            /** Headcount */
+            headcount: number;
+        };
+        /**
+         * DisciplinaryRecordCreate
+         * @description A disciplinary sanction: in force from `decided_on` through `ends_on` (open-ended when null).
+         * @example {
+         *       "decided_on": "2025-03-10",
+         *       "ends_on": "2026-03-09",
+         *       "level": "sedang",
+         *       "reference": "800.1.6.4/123/BKD"
+         *     }
+         */
+        DisciplinaryRecordCreate: {
+            /**
+             * Decided On
+             * Format: date
+             * @description The day the sanction was decided: not in the future
+             */
+            decided_on: string;
+            /**
+             * Ends On
+             * @description The sanction's last day in force; not before decided_on
+             */
+            ends_on?: string | null;
+            /**
+             * Level
+             * @description ringan, sedang or berat (PP 94/2021)
+             * @enum {string}
+             */
+            level: "ringan" | "sedang" | "berat";
+            /**
+             * Reference
+             * @description The decision's (SK) number
+             */
+            reference?: string | null;
+        };
+        /** DisciplinaryRecordPage */
+        DisciplinaryRecordPage: {
+            /** Items */
+            items: components["schemas"]["DisciplinaryRecordRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Total */
+            total: number;
+        };
+        /**
+         * DisciplinaryRecordRead
+         * @example {
+         *       "created_at": "2025-03-12T02:15:00Z",
+         *       "created_by": "opd.disdik",
+         *       "decided_on": "2025-03-10",
+         *       "ends_on": "2026-03-09",
+         *       "id": 41,
+         *       "level": "sedang",
+         *       "nip": "198503142010012003",
+         *       "reference": "800.1.6.4/123/BKD"
+         *     }
+         */
+        DisciplinaryRecordRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /**
+             * Decided On
+             * Format: date
+             */
+            decided_on: string;
+            /** Ends On */
+            ends_on: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "ringan" | "sedang" | "berat";
+            /** Nip */
+            nip: string;
+            /** Reference */
+            reference: string | null;
+        };
         /** EvidenceInfo */
         EvidenceInfo: {
             /** Content Type */
@@ -3312,7 +3787,427 @@ export interface components {
          * ImportKind
          * @enum {string}
          */
-        ImportKind: "asn" | "learning_records" | "attendance";
+        ImportKind: "asn" | "learning_records" | "attendance" | "assessment_results";
+        /** IpAsnAdvice */
+        IpAsnAdvice: {
+            /**
+             * Action
+             * @description What to do, in the caller's language
+             */
+            action: string;
+            /**
+             * Indicator
+             * @description The indicator's code
+             */
+            indicator: string;
+            /**
+             * Points
+             * @description Points the step would add
+             */
+            points: number;
+        };
+        /** IpAsnDimension */
+        IpAsnDimension: {
+            /**
+             * Code
+             * @description kualifikasi | kompetensi | kinerja | disiplin
+             */
+            code: string;
+            /** Indicators */
+            indicators: components["schemas"]["IpAsnIndicator"][];
+            /** Max */
+            max: number;
+            /** Score */
+            score: number;
+        };
+        /** IpAsnFigures */
+        IpAsnFigures: {
+            /**
+             * Categories
+             * @description Every category of the year's rules, highest first
+             */
+            categories: components["schemas"]["CategoryCount"][];
+            /**
+             * Dimensions
+             * @description Each dimension's mean against its maximum: the lowest share is the unit's weakest
+             */
+            dimensions: components["schemas"]["DimensionMean"][];
+            /**
+             * Headcount
+             * @description Active PNS and CPNS counted
+             */
+            headcount: number;
+            /**
+             * Mean
+             * @description Mean IP ASN, 2 decimals; null when nobody is counted
+             */
+            mean: number | null;
+        };
+        /** IpAsnIndicator */
+        IpAsnIndicator: {
+            /**
+             * Code
+             * @description education | leadership | functional | technical | seminar | skp | sanction
+             */
+            code: string;
+            /**
+             * Evidence
+             * @description What the points rest on: `education_level`; `learning_record_ids`, `jp`, `min_jp` (verified learning records counted); the SKP's `year`, `predikat`, `score`; the heaviest sanction `level` in force at the year's end and its `disciplinary_record_ids`
+             */
+            evidence: {
+                [key: string]: unknown;
+            };
+            /**
+             * Label
+             * @description In the caller's language
+             */
+            label: string;
+            /** Max */
+            max: number;
+            /** Points */
+            points: number;
+        };
+        /**
+         * IpAsnRead
+         * @description One PNS's Indeks Profesionalitas ASN for a year, from the year's `ip_asn_rules`.
+         * @example {
+         *       "category": "Sedang",
+         *       "dimensions": [
+         *         {
+         *           "code": "kualifikasi",
+         *           "indicators": [
+         *             {
+         *               "code": "education",
+         *               "evidence": {
+         *                 "education_level": "S1"
+         *               },
+         *               "label": "Pendidikan tertinggi",
+         *               "max": 25,
+         *               "points": 15
+         *             }
+         *           ],
+         *           "max": 25,
+         *           "score": 15
+         *         },
+         *         {
+         *           "code": "kompetensi",
+         *           "indicators": [
+         *             {
+         *               "code": "technical",
+         *               "evidence": {
+         *                 "jp": 24,
+         *                 "learning_record_ids": [
+         *                   812,
+         *                   907
+         *                 ],
+         *                 "min_jp": 20
+         *               },
+         *               "label": "Pelatihan teknis tahun ini",
+         *               "max": 15,
+         *               "points": 15
+         *             },
+         *             {
+         *               "code": "seminar",
+         *               "evidence": {
+         *                 "jp": 2,
+         *                 "learning_record_ids": [
+         *                   955
+         *                 ]
+         *               },
+         *               "label": "Seminar, lokakarya, atau sejenisnya tahun ini",
+         *               "max": 5,
+         *               "points": 5
+         *             }
+         *           ],
+         *           "max": 40,
+         *           "score": 20
+         *         },
+         *         {
+         *           "code": "kinerja",
+         *           "indicators": [
+         *             {
+         *               "code": "skp",
+         *               "evidence": {
+         *                 "predikat": "baik",
+         *                 "score": 84.5,
+         *                 "year": 2026
+         *               },
+         *               "label": "Hasil SKP tahun ini",
+         *               "max": 30,
+         *               "points": 25
+         *             }
+         *           ],
+         *           "max": 30,
+         *           "score": 25
+         *         },
+         *         {
+         *           "code": "disiplin",
+         *           "indicators": [
+         *             {
+         *               "code": "sanction",
+         *               "evidence": {
+         *                 "disciplinary_record_ids": []
+         *               },
+         *               "label": "Hukuman disiplin yang sedang berlaku",
+         *               "max": 5,
+         *               "points": 5
+         *             }
+         *           ],
+         *           "max": 5,
+         *           "score": 5
+         *         }
+         *       ],
+         *       "employment_type": "pns",
+         *       "how_to_improve": [
+         *         {
+         *           "action": "Lanjutkan ke jenjang pendidikan yang lebih tinggi",
+         *           "indicator": "education",
+         *           "points": 5
+         *         },
+         *         {
+         *           "action": "Upayakan predikat SKP Sangat Baik",
+         *           "indicator": "skp",
+         *           "points": 5
+         *         }
+         *       ],
+         *       "nip": "198503142010012003",
+         *       "total": 71,
+         *       "year": 2026
+         *     }
+         */
+        IpAsnRead: {
+            /**
+             * Category
+             * @description The year's category band (Sangat Tinggi … Sangat Rendah)
+             */
+            category: string;
+            /** Dimensions */
+            dimensions: components["schemas"]["IpAsnDimension"][];
+            /** Employment Type */
+            employment_type: string;
+            /**
+             * How To Improve
+             * @description Missing indicators, most points first
+             */
+            how_to_improve: components["schemas"]["IpAsnAdvice"][];
+            /** Nip */
+            nip: string;
+            /**
+             * Total
+             * @description 0–100: the four dimensions' scores added
+             */
+            total: number;
+            /** Year */
+            year: number;
+        };
+        /**
+         * IpAsnReport
+         * @description The IP ASN over the active PNS/CPNS of a unit's subtree (or the province), per child unit.
+         * @example {
+         *       "categories": [
+         *         {
+         *           "category": "Sangat Tinggi",
+         *           "count": 120
+         *         },
+         *         {
+         *           "category": "Tinggi",
+         *           "count": 2310
+         *         },
+         *         {
+         *           "category": "Sedang",
+         *           "count": 20480
+         *         },
+         *         {
+         *           "category": "Rendah",
+         *           "count": 24050
+         *         },
+         *         {
+         *           "category": "Sangat Rendah",
+         *           "count": 11040
+         *         }
+         *       ],
+         *       "dimensions": [
+         *         {
+         *           "code": "kualifikasi",
+         *           "max": 25,
+         *           "mean": 14.2
+         *         },
+         *         {
+         *           "code": "kompetensi",
+         *           "max": 40,
+         *           "mean": 17.5
+         *         },
+         *         {
+         *           "code": "kinerja",
+         *           "max": 30,
+         *           "mean": 24.1
+         *         },
+         *         {
+         *           "code": "disiplin",
+         *           "max": 5,
+         *           "mean": 4.96
+         *         }
+         *       ],
+         *       "headcount": 58000,
+         *       "mean": 68.42,
+         *       "units": [
+         *         {
+         *           "categories": [
+         *             {
+         *               "category": "Sangat Tinggi",
+         *               "count": 120
+         *             },
+         *             {
+         *               "category": "Tinggi",
+         *               "count": 2310
+         *             },
+         *             {
+         *               "category": "Sedang",
+         *               "count": 20480
+         *             },
+         *             {
+         *               "category": "Rendah",
+         *               "count": 24050
+         *             },
+         *             {
+         *               "category": "Sangat Rendah",
+         *               "count": 11040
+         *             }
+         *           ],
+         *           "code": "DISKOMINFO",
+         *           "dimensions": [
+         *             {
+         *               "code": "kualifikasi",
+         *               "max": 25,
+         *               "mean": 14.2
+         *             },
+         *             {
+         *               "code": "kompetensi",
+         *               "max": 40,
+         *               "mean": 17.5
+         *             },
+         *             {
+         *               "code": "kinerja",
+         *               "max": 30,
+         *               "mean": 24.1
+         *             },
+         *             {
+         *               "code": "disiplin",
+         *               "max": 5,
+         *               "mean": 4.96
+         *             }
+         *           ],
+         *           "headcount": 612,
+         *           "mean": 71.3,
+         *           "name": "Dinas Komunikasi dan Informatika",
+         *           "unit_id": 7
+         *         }
+         *       ],
+         *       "year": 2026
+         *     }
+         */
+        IpAsnReport: {
+            /**
+             * Categories
+             * @description Every category of the year's rules, highest first
+             */
+            categories: components["schemas"]["CategoryCount"][];
+            /**
+             * Dimensions
+             * @description Each dimension's mean against its maximum: the lowest share is the unit's weakest
+             */
+            dimensions: components["schemas"]["DimensionMean"][];
+            /** @description The unit's own ASN (not in any child); null for the province */
+            direct: components["schemas"]["IpAsnFigures"] | null;
+            /**
+             * Headcount
+             * @description Active PNS and CPNS counted
+             */
+            headcount: number;
+            /**
+             * Mean
+             * @description Mean IP ASN, 2 decimals; null when nobody is counted
+             */
+            mean: number | null;
+            /** Name */
+            name: string | null;
+            /**
+             * Unit Id
+             * @description The unit reported on; null for the province
+             */
+            unit_id: number | null;
+            /**
+             * Units
+             * @description The unit's children (top-level units for the province), descendants included
+             */
+            units: components["schemas"]["UnitIpAsn"][];
+            /** Year */
+            year: number;
+        };
+        /**
+         * IpAsnRulesInput
+         * @description Points of the BKN measurement form (PermenPAN-RB 38/2018, Peraturan BKN 8/2019).
+         */
+        "IpAsnRules-Input": {
+            /** Categories */
+            categories: components["schemas"]["CategoryBand-Input"][];
+            /** Disiplin */
+            disiplin: {
+                [key: string]: number;
+            };
+            /** Disiplin Max */
+            disiplin_max: number;
+            /** Kinerja By Predikat */
+            kinerja_by_predikat: {
+                [key: string]: number;
+            };
+            /** Kinerja Max */
+            kinerja_max: number;
+            /** Kinerja Score Bands */
+            kinerja_score_bands: components["schemas"]["ScoreBand-Input"][];
+            kompetensi: components["schemas"]["KompetensiRules-Input"];
+            /**
+             * Kualifikasi
+             * @description Points by highest education level code
+             */
+            kualifikasi: {
+                [key: string]: number;
+            };
+            /** Kualifikasi Max */
+            kualifikasi_max: number;
+        };
+        /**
+         * IpAsnRulesOutput
+         * @description Points of the BKN measurement form (PermenPAN-RB 38/2018, Peraturan BKN 8/2019).
+         */
+        "IpAsnRules-Output": {
+            /** Categories */
+            categories: components["schemas"]["CategoryBand-Output"][];
+            /** Disiplin */
+            disiplin: {
+                [key: string]: number;
+            };
+            /** Disiplin Max */
+            disiplin_max: number;
+            /** Kinerja By Predikat */
+            kinerja_by_predikat: {
+                [key: string]: number;
+            };
+            /** Kinerja Max */
+            kinerja_max: number;
+            /** Kinerja Score Bands */
+            kinerja_score_bands: components["schemas"]["ScoreBand-Output"][];
+            kompetensi: components["schemas"]["KompetensiRules-Output"];
+            /**
+             * Kualifikasi
+             * @description Points by highest education level code
+             */
+            kualifikasi: {
+                [key: string]: number;
+            };
+            /** Kualifikasi Max */
+            kualifikasi_max: number;
+        };
         /**
          * JobStatus
          * @enum {string}
@@ -3420,6 +4315,38 @@ export interface components {
             min: number;
         };
         /**
+         * JpmGroupWeightInput
+         * @description One part of a weighted JPM: the JPM over these competency groups counts `weight` parts.
+         */
+        "JpmGroupWeight-Input": {
+            /**
+             * Groups
+             * @example [
+             *       "manajerial",
+             *       "sosial_kultural"
+             *     ]
+             */
+            groups: ("manajerial" | "sosial_kultural" | "teknis")[];
+            /** Weight */
+            weight: number | string;
+        };
+        /**
+         * JpmGroupWeightOutput
+         * @description One part of a weighted JPM: the JPM over these competency groups counts `weight` parts.
+         */
+        "JpmGroupWeight-Output": {
+            /**
+             * Groups
+             * @example [
+             *       "manajerial",
+             *       "sosial_kultural"
+             *     ]
+             */
+            groups: ("manajerial" | "sosial_kultural" | "teknis")[];
+            /** Weight */
+            weight: number;
+        };
+        /**
          * JpSummary
          * @description One ASN's learning hours in one year against the year's rules.
          * @example {
@@ -3495,6 +4422,28 @@ export interface components {
             /** Year */
             year: number;
         };
+        /** KompetensiRulesInput */
+        "KompetensiRules-Input": {
+            /** @description Jabatan fungsional: functional training */
+            functional: components["schemas"]["TrainingIndicator-Input"];
+            /** @description Structural positions: leadership training (PIM) */
+            leadership: components["schemas"]["TrainingIndicator-Input"];
+            /** Max */
+            max: number;
+            seminar: components["schemas"]["TrainingIndicator-Input"];
+            technical: components["schemas"]["TrainingIndicator-Input"];
+        };
+        /** KompetensiRulesOutput */
+        "KompetensiRules-Output": {
+            /** @description Jabatan fungsional: functional training */
+            functional: components["schemas"]["TrainingIndicator-Output"];
+            /** @description Structural positions: leadership training (PIM) */
+            leadership: components["schemas"]["TrainingIndicator-Output"];
+            /** Max */
+            max: number;
+            seminar: components["schemas"]["TrainingIndicator-Output"];
+            technical: components["schemas"]["TrainingIndicator-Output"];
+        };
         /** LevelDescription */
         LevelDescription: {
             /** Description */
@@ -3505,6 +4454,11 @@ export interface components {
              */
             level: number;
         };
+        /**
+         * MapFormat
+         * @enum {string}
+         */
+        MapFormat: "xlsx" | "csv";
         /** MatrixCompetency */
         MatrixCompetency: {
             /** Code */
@@ -3543,6 +4497,19 @@ export interface components {
             unit_id: number | null;
             /** Username */
             username: string;
+        };
+        /** MissingCount */
+        MissingCount: {
+            /**
+             * Count
+             * @description Active ASN in reach without this input (one person may lack several)
+             */
+            count: number;
+            /**
+             * Input
+             * @enum {string}
+             */
+            input: "performance" | "jpm" | "potential_assessment";
         };
         /** Page[BudgetRead] */
         Page_BudgetRead_: {
@@ -3608,6 +4575,70 @@ export interface components {
             user_id: number;
             /** Username */
             username: string;
+        };
+        /**
+         * PerformanceBody
+         * @description The year's SKP result: its predikat and, when known, its score (0–100).
+         * @example {
+         *       "predikat": "baik",
+         *       "score": 84.5
+         *     }
+         */
+        PerformanceBody: {
+            /**
+             * Predikat
+             * @description The SKP predikat (PermenPAN-RB 6/2022)
+             * @enum {string}
+             */
+            predikat: "sangat_baik" | "baik" | "butuh_perbaikan" | "kurang" | "sangat_kurang";
+            /**
+             * Score
+             * @description The SKP score 0–100, two decimals at most
+             */
+            score?: number | string | null;
+        };
+        /**
+         * PerformanceRead
+         * @example {
+         *       "created_at": "2026-01-20T02:15:00Z",
+         *       "nip": "198503142010012003",
+         *       "predikat": "baik",
+         *       "score": 84.5,
+         *       "source": "manual",
+         *       "updated_at": "2026-01-20T02:15:00Z",
+         *       "updated_by": "opd.disdik",
+         *       "year": 2025
+         *     }
+         */
+        PerformanceRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Nip */
+            nip: string;
+            /**
+             * Predikat
+             * @enum {string}
+             */
+            predikat: "sangat_baik" | "baik" | "butuh_perbaikan" | "kurang" | "sangat_kurang";
+            /** Score */
+            score: number | null;
+            /**
+             * Source
+             * @description Where it came from: "manual", "sync", "import" or a client id
+             */
+            source: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+            /** Year */
+            year: number;
         };
         /** PlanItem */
         PlanItem: {
@@ -3759,6 +4790,158 @@ export interface components {
             name?: string | null;
             /** Unit Id */
             unit_id?: number | null;
+        };
+        /**
+         * PotensialCutoffsInput
+         * @description tinggi from `tinggi` up, menengah from `menengah` up, rendah below.
+         */
+        "PotensialCutoffs-Input": {
+            /** Menengah */
+            menengah: number | string;
+            /** Tinggi */
+            tinggi: number | string;
+        };
+        /**
+         * PotensialCutoffsOutput
+         * @description tinggi from `tinggi` up, menengah from `menengah` up, rendah below.
+         */
+        "PotensialCutoffs-Output": {
+            /** Menengah */
+            menengah: number;
+            /** Tinggi */
+            tinggi: number;
+        };
+        /**
+         * PotensialWeightsInput
+         * @description Potensial score = jpm × JPM + potential_score × the assessed potential score (weights sum to 1).
+         */
+        "PotensialWeights-Input": {
+            /** Jpm */
+            jpm: number | string;
+            /** Potential Score */
+            potential_score: number | string;
+        };
+        /**
+         * PotensialWeightsOutput
+         * @description Potensial score = jpm × JPM + potential_score × the assessed potential score (weights sum to 1).
+         */
+        "PotensialWeights-Output": {
+            /** Jpm */
+            jpm: number;
+            /** Potential Score */
+            potential_score: number;
+        };
+        /**
+         * PotentialAssessmentCreate
+         * @description One assessment of potential; each aspect named once.
+         * @example {
+         *       "aspects": [
+         *         {
+         *           "name": "Kemampuan berpikir",
+         *           "score": 80
+         *         },
+         *         {
+         *           "name": "Motivasi dan komitmen",
+         *           "score": 76.5
+         *         }
+         *       ],
+         *       "assessed_on": "2025-08-14",
+         *       "assessor": "UPT Penilaian Kompetensi BKD Provinsi Kalimantan Timur",
+         *       "category": "menengah",
+         *       "method": "assessment_center",
+         *       "score": 78.25
+         *     }
+         */
+        PotentialAssessmentCreate: {
+            /** Aspects */
+            aspects?: components["schemas"]["AspectIn"][];
+            /**
+             * Assessed On
+             * Format: date
+             * @description The day of the assessment: not in the future
+             */
+            assessed_on: string;
+            /** Assessor */
+            assessor?: string | null;
+            /**
+             * Category
+             * @description As the assessor gave it; when absent, the 9-box derives it from the year's cut-offs
+             */
+            category?: ("rendah" | "menengah" | "tinggi") | null;
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "assessment_center" | "tes_potensi" | "atasan";
+            /**
+             * Score
+             * @description The potential score 0–100
+             */
+            score: number | string;
+        };
+        /** PotentialAssessmentPage */
+        PotentialAssessmentPage: {
+            /** Items */
+            items: components["schemas"]["PotentialAssessmentRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Total */
+            total: number;
+        };
+        /**
+         * PotentialAssessmentRead
+         * @example {
+         *       "aspects": [
+         *         {
+         *           "name": "Kemampuan berpikir",
+         *           "score": 80
+         *         },
+         *         {
+         *           "name": "Motivasi dan komitmen",
+         *           "score": 76.5
+         *         }
+         *       ],
+         *       "assessed_on": "2025-08-14",
+         *       "assessor": "UPT Penilaian Kompetensi BKD Provinsi Kalimantan Timur",
+         *       "category": "menengah",
+         *       "created_at": "2025-08-20T02:15:00Z",
+         *       "created_by": "bpsdm.admin",
+         *       "id": 310,
+         *       "method": "assessment_center",
+         *       "nip": "198503142010012003",
+         *       "score": 78.25
+         *     }
+         */
+        PotentialAssessmentRead: {
+            /** Aspects */
+            aspects: components["schemas"]["AspectRead"][];
+            /**
+             * Assessed On
+             * Format: date
+             */
+            assessed_on: string;
+            /** Assessor */
+            assessor: string | null;
+            /** Category */
+            category: ("rendah" | "menengah" | "tinggi") | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Id */
+            id: number;
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "assessment_center" | "tes_potensi" | "atasan";
+            /** Nip */
+            nip: string;
+            /** Score */
+            score: number;
         };
         /** PppkFigures */
         PppkFigures: {
@@ -4413,6 +5596,22 @@ export interface components {
          *           "min": 0
          *         }
          *       ],
+         *       "jpm_group_weights": [
+         *         {
+         *           "groups": [
+         *             "teknis"
+         *           ],
+         *           "weight": 40
+         *         },
+         *         {
+         *           "groups": [
+         *             "manajerial",
+         *             "sosial_kultural"
+         *           ],
+         *           "weight": 60
+         *         }
+         *       ],
+         *       "jpm_method": "capped",
          *       "max_jp_per_day": 32,
          *       "pns_min_jp": 20,
          *       "pppk_max_jp": 24
@@ -4422,6 +5621,8 @@ export interface components {
             budget_min_pct: components["schemas"]["BudgetMinPct-Input"];
             /** Form Rules */
             form_rules?: components["schemas"]["FormRule-Input"][];
+            /** @description Points of the Indeks Profesionalitas ASN's indicators and its categories */
+            ip_asn_rules?: components["schemas"]["IpAsnRules-Input"];
             /**
              * Jp Minutes
              * @description Minutes in one JP (Peraturan LAN 5/2018: 45)
@@ -4429,6 +5630,18 @@ export interface components {
             jp_minutes: number;
             /** Jpm Bands */
             jpm_bands: components["schemas"]["JpmBand-Input"][];
+            /**
+             * Jpm Group Weights
+             * @description Empty: one JPM over all competencies. Otherwise each entry's JPM over its groups, weighted (e.g. teknis 40, manajerial + sosial_kultural 60); every group named once; an entry whose groups the standard lacks is left out and the rest reweighted
+             */
+            jpm_group_weights?: components["schemas"]["JpmGroupWeight-Input"][];
+            /**
+             * Jpm Method
+             * @description `capped`: 100 × Σ min(actual, required) / Σ required, so a surplus on one competency never hides a shortfall on another (the default); `sum_ratio`: min(100, 100 × Σ actual / Σ required), the assessment centre's formula
+             * @default capped
+             * @enum {string}
+             */
+            jpm_method: "capped" | "sum_ratio";
             /**
              * Max Jp Per Day
              * @description The most JP any record stores per day it spans (end − start + 1), on every path; more is cut down to it. A form rule's own `max_jp_per_day` applies where it is stricter. Default 32: what 24 hours hold at 45 minutes a JP
@@ -4445,6 +5658,8 @@ export interface components {
              * @description Yearly cap for PPPK (PP 49/2018 art. 40: 24)
              */
             pppk_max_jp: number | string;
+            /** @description The 9-box: predikat to kinerja, potensial weights and cut-offs, boxes, pool, visibility */
+            talent_rules?: components["schemas"]["TalentRules-Input"];
         };
         /**
          * RuleSetCopy
@@ -4502,6 +5717,22 @@ export interface components {
          *           "min": 0
          *         }
          *       ],
+         *       "jpm_group_weights": [
+         *         {
+         *           "groups": [
+         *             "teknis"
+         *           ],
+         *           "weight": 40
+         *         },
+         *         {
+         *           "groups": [
+         *             "manajerial",
+         *             "sosial_kultural"
+         *           ],
+         *           "weight": 60
+         *         }
+         *       ],
+         *       "jpm_method": "capped",
          *       "max_jp_per_day": 32,
          *       "pns_min_jp": 20,
          *       "pppk_max_jp": 24
@@ -4511,6 +5742,8 @@ export interface components {
             budget_min_pct: components["schemas"]["BudgetMinPct-Output"];
             /** Form Rules */
             form_rules?: components["schemas"]["FormRule-Output"][];
+            /** @description Points of the Indeks Profesionalitas ASN's indicators and its categories */
+            ip_asn_rules?: components["schemas"]["IpAsnRules-Output"];
             /**
              * Jp Minutes
              * @description Minutes in one JP (Peraturan LAN 5/2018: 45)
@@ -4518,6 +5751,18 @@ export interface components {
             jp_minutes: number;
             /** Jpm Bands */
             jpm_bands: components["schemas"]["JpmBand-Output"][];
+            /**
+             * Jpm Group Weights
+             * @description Empty: one JPM over all competencies. Otherwise each entry's JPM over its groups, weighted (e.g. teknis 40, manajerial + sosial_kultural 60); every group named once; an entry whose groups the standard lacks is left out and the rest reweighted
+             */
+            jpm_group_weights?: components["schemas"]["JpmGroupWeight-Output"][];
+            /**
+             * Jpm Method
+             * @description `capped`: 100 × Σ min(actual, required) / Σ required, so a surplus on one competency never hides a shortfall on another (the default); `sum_ratio`: min(100, 100 × Σ actual / Σ required), the assessment centre's formula
+             * @default capped
+             * @enum {string}
+             */
+            jpm_method: "capped" | "sum_ratio";
             /**
              * Max Jp Per Day
              * @description The most JP any record stores per day it spans (end − start + 1), on every path; more is cut down to it. A form rule's own `max_jp_per_day` applies where it is stricter. Default 32: what 24 hours hold at 45 minutes a JP
@@ -4539,6 +5784,8 @@ export interface components {
              * @description The year whose rule set applies (the latest on or before `year`)
              */
             source_year: number;
+            /** @description The 9-box: predikat to kinerja, potensial weights and cut-offs, boxes, pool, visibility */
+            talent_rules?: components["schemas"]["TalentRules-Output"];
             /**
              * Updated At
              * Format: date-time
@@ -4549,6 +5796,20 @@ export interface components {
              * @description The year asked for
              */
             year: number;
+        };
+        /** ScoreBandInput */
+        "ScoreBand-Input": {
+            /** Min */
+            min: number | string;
+            /** Points */
+            points: number;
+        };
+        /** ScoreBandOutput */
+        "ScoreBand-Output": {
+            /** Min */
+            min: number;
+            /** Points */
+            points: number;
         };
         /** StandardDefault */
         StandardDefault: {
@@ -4717,7 +5978,7 @@ export interface components {
         SyncError: {
             /**
              * Code
-             * @description validation_error, invalid_nip, nip_mismatch, invalid_golongan, unit_not_found, position_not_found or duplicate_in_batch
+             * @description validation_error, invalid_nip, nip_mismatch, invalid_golongan, unit_not_found, position_not_found or duplicate_in_batch; for SKP results validation_error, asn_not_found, invalid_performance_year or duplicate_in_batch
              */
             code: string;
             /** Detail */
@@ -4737,6 +5998,76 @@ export interface components {
              * @description The item's NIP as sent, when it had one
              */
             nip: string | null;
+        };
+        /**
+         * SyncPerformanceBody
+         * @description A batch of SKP results (e-Kinerja, SIMPEG).
+         *
+         *     Each item has the fields of `SyncPerformanceItem`: `nip`, `year`, `predikat` and an optional
+         *     `score`. A new (nip, year) records the result; an existing one is replaced. Items are validated one
+         *     by one, after the body is read: the body's own shape (an object with `items`, a list of at most
+         *     5,000) is all that can make the whole request a 422.
+         * @example {
+         *       "items": [
+         *         {
+         *           "nip": "198503142010012003",
+         *           "predikat": "baik",
+         *           "score": 84.5,
+         *           "year": 2025
+         *         },
+         *         {
+         *           "nip": "199001012015011001",
+         *           "predikat": "sangat_baik",
+         *           "year": 2025
+         *         }
+         *       ]
+         *     }
+         */
+        SyncPerformanceBody: {
+            /**
+             * Items
+             * @description Up to 5000 SKP results keyed by NIP and year
+             */
+            items: unknown[];
+        };
+        /**
+         * SyncPerformanceResult
+         * @description What the batch did: valid results applied, invalid rows reported and left untouched.
+         * @example {
+         *       "created": 1,
+         *       "errors": [
+         *         {
+         *           "code": "asn_not_found",
+         *           "detail": "No ASN with NIP 199001012015011001",
+         *           "index": 1,
+         *           "nip": "199001012015011001"
+         *         }
+         *       ],
+         *       "unchanged": 0,
+         *       "updated": 0
+         *     }
+         */
+        SyncPerformanceResult: {
+            /**
+             * Created
+             * @description Results recorded for a (nip, year) that had none
+             */
+            created: number;
+            /**
+             * Errors
+             * @description Rejected items, in request order; nothing of them was written
+             */
+            errors: components["schemas"]["SyncError"][];
+            /**
+             * Unchanged
+             * @description Results equal to the stored ones (predikat and score)
+             */
+            unchanged: number;
+            /**
+             * Updated
+             * @description Results whose predikat or score changed
+             */
+            updated: number;
         };
         /**
          * SyncResult
@@ -4778,10 +6109,273 @@ export interface components {
             updated: number;
         };
         /**
+         * TalentBoxInput
+         * @description One box of the 9-box: where a kinerja and a potensial meet, its label and what to do next.
+         */
+        "TalentBox-Input": {
+            /** Box */
+            box: number;
+            /**
+             * Kinerja
+             * @enum {string}
+             */
+            kinerja: "di_bawah" | "sesuai" | "di_atas";
+            /** Label */
+            label: string;
+            /**
+             * Potensial
+             * @enum {string}
+             */
+            potensial: "rendah" | "menengah" | "tinggi";
+            /** Recommendation */
+            recommendation: string;
+        };
+        /**
+         * TalentBoxOutput
+         * @description One box of the 9-box: where a kinerja and a potensial meet, its label and what to do next.
+         */
+        "TalentBox-Output": {
+            /** Box */
+            box: number;
+            /**
+             * Kinerja
+             * @enum {string}
+             */
+            kinerja: "di_bawah" | "sesuai" | "di_atas";
+            /** Label */
+            label: string;
+            /**
+             * Potensial
+             * @enum {string}
+             */
+            potensial: "rendah" | "menengah" | "tinggi";
+            /** Recommendation */
+            recommendation: string;
+        };
+        /** TalentInputs */
+        TalentInputs: {
+            /**
+             * Jpm
+             * @description Job Person Match under the year's jpm_method; null unless every competency of the position standard has a level
+             */
+            jpm: number | null;
+            /**
+             * Potential Assessed On
+             * @description The day of that assessment
+             */
+            potential_assessed_on: string | null;
+            /**
+             * Potential Score
+             * @description The score of the latest potential assessment on or before the year's last day
+             */
+            potential_score: number | null;
+            /**
+             * Predikat
+             * @description The year's SKP predikat; null when none is recorded
+             */
+            predikat: ("sangat_baik" | "baik" | "butuh_perbaikan" | "kurang" | "sangat_kurang") | null;
+        };
+        /**
+         * TalentMap
+         * @description Counts per box of the active ASN in a unit and its descendants (or the province) for a year.
+         * @example {
+         *       "assessed": 14210,
+         *       "boxes": [
+         *         {
+         *           "box": 9,
+         *           "count": 812,
+         *           "label": "Kinerja di atas ekspektasi, potensial tinggi"
+         *         }
+         *       ],
+         *       "headcount": 59138,
+         *       "missing": [
+         *         {
+         *           "count": 1790,
+         *           "input": "performance"
+         *         },
+         *         {
+         *           "count": 43120,
+         *           "input": "potential_assessment"
+         *         }
+         *       ],
+         *       "units": [
+         *         {
+         *           "assessed": 998,
+         *           "boxes": [
+         *             {
+         *               "box": 9,
+         *               "count": 61,
+         *               "label": "Kinerja di atas ekspektasi, potensial tinggi"
+         *             }
+         *           ],
+         *           "code": "DISKES",
+         *           "headcount": 4120,
+         *           "name": "Dinas Kesehatan",
+         *           "unit_id": 7
+         *         }
+         *       ],
+         *       "year": 2025
+         *     }
+         */
+        TalentMap: {
+            /**
+             * Assessed
+             * @description Of them, those placed in a box
+             */
+            assessed: number;
+            /**
+             * Boxes
+             * @description Boxes 1–9, each with the year's label and its count
+             */
+            boxes: components["schemas"]["BoxCount"][];
+            /** @description The unit's own ASN (not its sub-units); null for the province */
+            direct: components["schemas"]["DirectTalentMap"] | null;
+            /**
+             * Headcount
+             * @description Active ASN in reach
+             */
+            headcount: number;
+            /**
+             * Missing
+             * @description Per input, how many were not placed for lack of it; JPM is counted only for those who have the other two inputs
+             */
+            missing: components["schemas"]["MissingCount"][];
+            /** Name */
+            name: string | null;
+            /**
+             * Unit Id
+             * @description The unit reported on; null for the whole province
+             */
+            unit_id: number | null;
+            /**
+             * Units
+             * @description The unit's children (top-level units for the province), each with its descendants
+             */
+            units: components["schemas"]["UnitTalentMap"][];
+            /** Year */
+            year: number;
+        };
+        /**
+         * TalentRead
+         * @description Where one ASN stands on the year's 9-box, from the year's talent_rules; nothing is guessed.
+         * @example {
+         *       "box": 9,
+         *       "box_label": "Kinerja di atas ekspektasi, potensial tinggi",
+         *       "in_talent_pool": true,
+         *       "inputs": {
+         *         "jpm": 88.89,
+         *         "potential_assessed_on": "2025-08-14",
+         *         "potential_score": 79.37,
+         *         "predikat": "sangat_baik"
+         *       },
+         *       "kinerja": "di_atas",
+         *       "missing": [],
+         *       "nip": "198503142010012003",
+         *       "potensial": "tinggi",
+         *       "potensial_score": 84.13,
+         *       "recommendation": "Promosi; masuk kelompok rencana suksesi",
+         *       "year": 2025
+         *     }
+         */
+        TalentRead: {
+            /**
+             * Box
+             * @description 1–9; null when an input is missing
+             */
+            box: number | null;
+            /** Box Label */
+            box_label: string | null;
+            /**
+             * In Talent Pool
+             * @description The box is one of talent_rules.pool_boxes
+             */
+            in_talent_pool: boolean;
+            inputs: components["schemas"]["TalentInputs"];
+            /**
+             * Kinerja
+             * @description From the predikat (talent_rules.kinerja_by_predikat)
+             */
+            kinerja: ("di_bawah" | "sesuai" | "di_atas") | null;
+            /**
+             * Missing
+             * @description The inputs that are absent, in this order
+             */
+            missing: ("performance" | "jpm" | "potential_assessment")[];
+            /** Nip */
+            nip: string;
+            /**
+             * Potensial
+             * @description From potensial_score and the year's cut-offs
+             */
+            potensial: ("rendah" | "menengah" | "tinggi") | null;
+            /**
+             * Potensial Score
+             * @description weights.jpm × JPM + weights.potential_score × potential score, half-up to 2 decimals
+             */
+            potensial_score: number | null;
+            /**
+             * Recommendation
+             * @description The development action the year's rules give the box
+             */
+            recommendation: string | null;
+            /** Year */
+            year: number;
+        };
+        /** TalentRulesInput */
+        "TalentRules-Input": {
+            /** Boxes */
+            boxes: components["schemas"]["TalentBox-Input"][];
+            /**
+             * Kinerja By Predikat
+             * @description The SKP predikat's kinerja (PermenPAN-RB 6/2022); every predikat once
+             */
+            kinerja_by_predikat: {
+                [key: string]: "di_bawah" | "sesuai" | "di_atas";
+            };
+            /**
+             * Pool Boxes
+             * @description The boxes of the talent pool
+             */
+            pool_boxes: number[];
+            potensial_cutoffs: components["schemas"]["PotensialCutoffs-Input"];
+            potensial_weights: components["schemas"]["PotensialWeights-Input"];
+            /**
+             * Visible To Asn
+             * @description Whether an ASN may read their own box
+             * @default false
+             */
+            visible_to_asn: boolean;
+        };
+        /** TalentRulesOutput */
+        "TalentRules-Output": {
+            /** Boxes */
+            boxes: components["schemas"]["TalentBox-Output"][];
+            /**
+             * Kinerja By Predikat
+             * @description The SKP predikat's kinerja (PermenPAN-RB 6/2022); every predikat once
+             */
+            kinerja_by_predikat: {
+                [key: string]: "di_bawah" | "sesuai" | "di_atas";
+            };
+            /**
+             * Pool Boxes
+             * @description The boxes of the talent pool
+             */
+            pool_boxes: number[];
+            potensial_cutoffs: components["schemas"]["PotensialCutoffs-Output"];
+            potensial_weights: components["schemas"]["PotensialWeights-Output"];
+            /**
+             * Visible To Asn
+             * @description Whether an ASN may read their own box
+             * @default false
+             */
+            visible_to_asn: boolean;
+        };
+        /**
          * TemplateKind
          * @enum {string}
          */
-        TemplateKind: "asn" | "learning-records";
+        TemplateKind: "asn" | "learning-records" | "assessment-results";
         /**
          * TokenResponse
          * @example {
@@ -4817,6 +6411,30 @@ export interface components {
              * @default bearer
              */
             token_type: string;
+        };
+        /**
+         * TrainingIndicatorInput
+         * @description Points for learning of these forms in the year (and at least `min_jp` JP of them, when set).
+         */
+        "TrainingIndicator-Input": {
+            /** Forms */
+            forms: string[];
+            /** Min Jp */
+            min_jp?: number | string | null;
+            /** Points */
+            points: number;
+        };
+        /**
+         * TrainingIndicatorOutput
+         * @description Points for learning of these forms in the year (and at least `min_jp` JP of them, when set).
+         */
+        "TrainingIndicator-Output": {
+            /** Forms */
+            forms: string[];
+            /** Min Jp */
+            min_jp?: number | null;
+            /** Points */
+            points: number;
         };
         /**
          * UnitBudgetBody
@@ -4943,6 +6561,35 @@ export interface components {
             /** Parent Id */
             parent_id?: number | null;
         };
+        /** UnitIpAsn */
+        UnitIpAsn: {
+            /**
+             * Categories
+             * @description Every category of the year's rules, highest first
+             */
+            categories: components["schemas"]["CategoryCount"][];
+            /** Code */
+            code: string;
+            /**
+             * Dimensions
+             * @description Each dimension's mean against its maximum: the lowest share is the unit's weakest
+             */
+            dimensions: components["schemas"]["DimensionMean"][];
+            /**
+             * Headcount
+             * @description Active PNS and CPNS counted
+             */
+            headcount: number;
+            /**
+             * Mean
+             * @description Mean IP ASN, 2 decimals; null when nobody is counted
+             */
+            mean: number | null;
+            /** Name */
+            name: string;
+            /** Unit Id */
+            unit_id: number;
+        };
         /** UnitJpCompliance */
         UnitJpCompliance: {
             /** Code */
@@ -5014,6 +6661,27 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /** UnitTalentMap */
+        UnitTalentMap: {
+            /**
+             * Assessed
+             * @description Of them, those placed in a box (no input missing)
+             */
+            assessed: number;
+            /** Boxes */
+            boxes: components["schemas"]["BoxCount"][];
+            /** Code */
+            code: string;
+            /**
+             * Headcount
+             * @description Active ASN of the unit and its descendants
+             */
+            headcount: number;
+            /** Name */
+            name: string;
+            /** Unit Id */
+            unit_id: number;
         };
         /**
          * UnitUpdate
@@ -6072,6 +7740,330 @@ export interface operations {
             };
         };
     };
+    disciplinary_records_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string | null;
+                /** @description Page size (max 500) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description 18-digit NIP */
+                nip: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisciplinaryRecordPage"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    disciplinary_records_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body returns the first response */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                /** @description 18-digit NIP */
+                nip: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisciplinaryRecordCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisciplinaryRecordRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ip_asn_get: {
+        parameters: {
+            query?: {
+                /** @description Calendar year; the current year when omitted */
+                year?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description 18-digit NIP */
+                nip: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IpAsnRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     jp_summary_get: {
         parameters: {
             query?: {
@@ -6515,6 +8507,571 @@ export interface operations {
             };
             /** @description Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    performance_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 18-digit NIP */
+                nip: string;
+                /** @description The SKP year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PerformanceRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    performance_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from your last read. Required to replace an existing resource (428 `precondition_required` without it); leave it out to create one */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description 18-digit NIP */
+                nip: string;
+                /** @description The SKP year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PerformanceBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PerformanceRead"];
+                };
+            };
+            /** @description Recorded the year's SKP result */
+            201: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PerformanceRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Replacing an existing resource needs If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    potential_assessments_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string | null;
+                /** @description Page size (max 500) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description 18-digit NIP */
+                nip: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PotentialAssessmentPage"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    potential_assessments_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body returns the first response */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                /** @description 18-digit NIP */
+                nip: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PotentialAssessmentCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PotentialAssessmentRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    talent_get: {
+        parameters: {
+            query?: {
+                /** @description The SKP year whose talent_rules apply; the current year when omitted */
+                year?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description 18-digit NIP */
+                nip: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TalentRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9842,6 +12399,108 @@ export interface operations {
             };
         };
     };
+    exports_ip_asn: {
+        parameters: {
+            query?: {
+                /** @description `xlsx` (default): typed cells and the unit summary; `csv`: the per-ASN table */
+                format?: components["schemas"]["ExportFormat"];
+                /** @description This unit and its descendants (default: the province; an OPD admin's own unit) */
+                unit_id?: number | null;
+                /** @description Calendar year; the current year when omitted */
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sheets IP ASN (one row per active PNS/CPNS) and Ringkasan Unit; the XLSX also as application/octet-stream when Accept asks only for that */
+            200: {
+                headers: {
+                    /** @description attachment; filename="….xlsx" (or ….csv) */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     exports_jp_compliance: {
         parameters: {
             query?: {
@@ -9867,6 +12526,108 @@ export interface operations {
                 };
                 content: {
                     "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exports_talent_map: {
+        parameters: {
+            query?: {
+                /** @description `xlsx` (default): both sheets; `csv`: Daftar Talenta */
+                format?: components["schemas"]["MapFormat"];
+                /** @description This unit and its descendants (default: the province; an OPD admin's own unit) */
+                unit_id?: number | null;
+                /** @description The SKP year whose talent_rules apply; the current year when omitted */
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sheets Peta Talenta (counts per box per unit) and Daftar Talenta (one row per active ASN in reach); the CSV holds Daftar Talenta */
+            200: {
+                headers: {
+                    /** @description attachment; filename="peta-talenta-….xlsx" (or ….csv) */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
@@ -10450,6 +13211,121 @@ export interface operations {
         requestBody: {
             content: {
                 "multipart/form-data": components["schemas"]["Body_imports_asn"];
+            };
+        };
+        responses: {
+            /** @description The job, queued; follow it at Location */
+            202: {
+                headers: {
+                    /** @description The job's URL */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    imports_assessment_results: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_imports_assessment_results"];
             };
         };
         responses: {
@@ -12525,6 +15401,102 @@ export interface operations {
             };
         };
     };
+    reports_ip_asn: {
+        parameters: {
+            query?: {
+                /** @description This unit and its descendants (default: the province; an OPD admin's own unit) */
+                unit_id?: number | null;
+                /** @description Calendar year; the current year when omitted */
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IpAsnReport"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     reports_jp_compliance: {
         parameters: {
             query?: {
@@ -12546,6 +15518,205 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JpComplianceReport"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reports_talent_map: {
+        parameters: {
+            query?: {
+                /** @description This unit and its descendants (default: the province; an OPD admin's own unit) */
+                unit_id?: number | null;
+                /** @description The SKP year whose talent_rules apply; the current year when omitted */
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TalentMap"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reports_talent_map_box: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string | null;
+                /** @description Page size (max 500) */
+                limit?: number;
+                /** @description This unit and its descendants (default: the province; an OPD admin's own unit) */
+                unit_id?: number | null;
+                /** @description The SKP year whose talent_rules apply; the current year when omitted */
+                year?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description The box, 1–9 */
+                box: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoxPeoplePage"];
                 };
             };
             /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
@@ -13169,6 +16340,122 @@ export interface operations {
             };
             /** @description Authenticated but not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sync_performance: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body returns the first response */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SyncPerformanceBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncPerformanceResult"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
