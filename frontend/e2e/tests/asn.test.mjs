@@ -28,6 +28,67 @@ test("an ASN logs in and sees this year's JP against the target", async () => {
   await page.context().close();
 });
 
+test("an ASN sees their IP ASN and its advice", async () => {
+  const token = await accessToken(asn);
+  const ip = (await api(`/api/v1/asn/${asn.username}/ip-asn`, { token })).body;
+  assert.ok(ip.how_to_improve.length > 0, `the demo PNS has nothing to improve: ${JSON.stringify(ip)}`);
+  const number = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 2 });
+  const page = await newPage(browser);
+  await logIn(page, asn);
+
+  const card = page.getByRole("region", { name: `Indeks Profesionalitas ASN ${ip.year}` });
+  // Asked for once the JP summary has answered, after the other cards' reads: allow for a busy machine.
+  await card.waitFor({ timeout: 15_000 });
+  const total = (await card.getByTestId("ip-asn-total").innerText()).replace(/\s+/g, " ");
+  assert.equal(total, `${number.format(ip.total)} dari 100`);
+  assert.equal(await card.getByTestId("ip-asn-category").innerText(), ip.category);
+  const names = { kualifikasi: "Kualifikasi", kompetensi: "Kompetensi", kinerja: "Kinerja", disiplin: "Disiplin" };
+  const bars = card.getByRole("list", { name: "Nilai per dimensi" }).getByRole("progressbar");
+  assert.equal(await bars.count(), ip.dimensions.length);
+  for (const [i, dimension] of ip.dimensions.entries()) {
+    const bar = bars.nth(i);
+    assert.equal(await bar.getAttribute("aria-label"), names[dimension.code]);
+    assert.equal(Number(await bar.getAttribute("aria-valuenow")), dimension.score);
+    assert.equal(Number(await bar.getAttribute("aria-valuemax")), dimension.max);
+  }
+  assert.equal(
+    ip.dimensions.reduce((sum, d) => sum + d.score, 0),
+    ip.total,
+    "the four dimensions add up to the total",
+  );
+
+  await card.getByRole("heading", { name: "Yang bisa Anda lakukan" }).waitFor();
+  const advice = await card.getByTestId("ip-asn-advice").getByRole("listitem").allInnerTexts();
+  assert.deepEqual(
+    advice,
+    ip.how_to_improve.map((step) => `${step.action}: +${number.format(step.points)}`),
+  );
+  await card.locator("summary").click();
+  for (const indicator of ip.dimensions.flatMap((d) => d.indicators)) {
+    await card.getByText(indicator.label, { exact: true }).waitFor();
+  }
+  // Full-page shots from the top (scrolled, the sticky header would sit over the middle).
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await screenshots(page, "asn-ip-asn");
+  await page.context().close();
+});
+
+test("a PPPK sees no IP ASN card, and no error", async () => {
+  const pppk = demoLogin("asn", "PPPK");
+  const answer = await api(`/api/v1/asn/${pppk.username}/ip-asn`, { token: await accessToken(pppk) });
+  assert.equal(answer.status, 422);
+  assert.equal(answer.body.code, "ip_asn_not_applicable");
+  const page = await newPage(browser);
+  await logIn(page, pppk);
+  await page.getByRole("progressbar", { name: /^Jam Pelajaran \(JP\) \d{4}$/ }).waitFor();
+  await page.getByRole("heading", { level: 1, name: /^Halo, / }).waitFor();
+  // The profile says PPPK before any card could ask: give the page a moment all the same.
+  await page.waitForLoadState("networkidle");
+  assert.equal(await page.getByRole("region", { name: /Indeks Profesionalitas ASN/ }).count(), 0);
+  assert.equal(await page.getByRole("alert").count(), 0);
+  await page.context().close();
+});
+
 test("the ASN sees jabatan and unit kerja, and the records grouped by year with JP totals", async () => {
   const token = await accessToken(asn);
   const profile = (await api(`/api/v1/asn/${asn.username}`, { token })).body;

@@ -26,6 +26,7 @@ export type CodeItem = Schemas["CodeItem"];
 export type CodeList = Schemas["CodeList"];
 export type ImportJob = Schemas["ImportJobRead"];
 export type ImportKind = Schemas["ImportKind"];
+export type TemplateKind = Schemas["TemplateKind"];
 export type RuleSet = Schemas["RuleSetRead"];
 export type RuleSetBody = Schemas["RuleSetBody"];
 export type UserRead = Schemas["UserRead"];
@@ -68,3 +69,21 @@ export type BudgetBody = Schemas["BudgetBody"];
 export type UnitBudgetRead = Schemas["UnitBudgetRead"];
 export type UnitBudgetBody = Schemas["UnitBudgetBody"];
 export type BudgetCompliance = Schemas["BudgetCompliance"];
+
+// Talent records (an ASN's yearly SKP result, potential assessments, disciplinary sanctions).
+export type PerformanceRead = Schemas["PerformanceRead"];
+export type PerformanceBody = Schemas["PerformanceBody"];
+export type Predikat = PerformanceRead["predikat"];
+export type PotentialAssessmentRead = Schemas["PotentialAssessmentRead"];
+export type DisciplinaryRecordRead = Schemas["DisciplinaryRecordRead"];
+export type DisciplinaryRecordCreate = Schemas["DisciplinaryRecordCreate"];
+export type SanctionLevel = DisciplinaryRecordRead["level"];
+
+// The 9-box talent map (counts per box per unit, the people of a box, the year's box layout).
+export type TalentMap = Schemas["TalentMap"];
+export type UnitTalentMap = Schemas["UnitTalentMap"];
+export type BoxCount = Schemas["BoxCount"];
+export type BoxPerson = Schemas["BoxPerson"];
+export type TalentBox = Schemas["TalentBox-Output"];
+export type Kinerja = TalentBox["kinerja"];
+export type Potensial = TalentBox["potensial"];

@@ -106,7 +106,25 @@ describe("printing recaps as PDF", { timeout: 20_000 }, () => {
 
   it("the OPD admin prints an ASN's rekap JP, and a refusal is explained", async () => {
     let tooLarge = false;
+    const empty = () => json({ items: [], next_cursor: null, total: 0 });
     const server = fakeApi({
+      "GET /api/v1/auth/me": () =>
+        json({
+          username: "opd.diskominfo",
+          role: "opd_admin",
+          nip: null,
+          unit_id: 7,
+          scopes: [],
+          must_change_password: false,
+        }),
+      [`GET /api/v1/asn/${NIP}/disciplinary-records`]: empty,
+      [`GET /api/v1/asn/${NIP}/potential-assessments`]: empty,
+      ...Object.fromEntries(
+        [YEAR - 2, YEAR - 1, YEAR].map((year) => [
+          `GET /api/v1/asn/${NIP}/performance/${year}`,
+          () => problem(404, "performance_not_found"),
+        ]),
+      ),
       [`GET /api/v1/asn/${NIP}`]: () => json(PROFILE),
       [`GET /api/v1/asn/${NIP}/learning-records`]: () => json({ items: [], next_cursor: null, total: 0 }),
       [`GET /api/v1/asn/${NIP}/competency-gaps`]: () => json({ nip: NIP, jpm: null, jpm_category: null, items: [] }),

@@ -5,7 +5,9 @@ import { can, OPERATION_ROLES, type Operation } from "./can";
 // matrix the API tests exercise: tests/core/test_spa_permissions.py.
 describe("can(role, operation)", () => {
   it("keeps the auditor read-only: no write operation, but the audit trail", () => {
-    const writes = (Object.keys(OPERATION_ROLES) as Operation[]).filter((op) => !op.startsWith("audit_"));
+    const writes = (Object.keys(OPERATION_ROLES) as Operation[]).filter(
+      (op) => !op.startsWith("audit_") && !op.endsWith("_list"),
+    );
     expect(writes.filter((op) => can("auditor", op))).toEqual([]);
     expect(can("auditor", "audit_list")).toBe(true);
     expect(can("auditor", "audit_entities")).toBe(true);
@@ -19,6 +21,16 @@ describe("can(role, operation)", () => {
     expect(can("opd_admin", "imports_asn")).toBe(false);
     expect(can("opd_admin", "audit_list")).toBe(false);
     expect(can("asn", "learning_records_verify")).toBe(false);
+  });
+
+  it("lets the auditor read talent records but never an ASN, and only the admins record them", () => {
+    expect(can("auditor", "disciplinary_records_list")).toBe(true);
+    expect(can("auditor", "potential_assessments_list")).toBe(true);
+    expect(can("auditor", "performance_put")).toBe(false);
+    expect(can("asn", "disciplinary_records_list")).toBe(false);
+    expect(can("asn", "potential_assessments_list")).toBe(false);
+    expect(can("opd_admin", "performance_put")).toBe(true);
+    expect(can("bpsdm_admin", "disciplinary_records_create")).toBe(true);
   });
 
   it("allows nothing to an unknown role or before the user is known", () => {

@@ -25,6 +25,7 @@ export const OPERATION_ROLES = {
   imports_asn: ["bpsdm_admin"],
   imports_learning_records: ["opd_admin", "bpsdm_admin"],
   imports_attendance: ["opd_admin", "bpsdm_admin"],
+  imports_assessment_results: ["opd_admin", "bpsdm_admin"],
   imports_retry: ["opd_admin", "bpsdm_admin"],
   // Rules, reference data, structure, budgets.
   rules_put: ["bpsdm_admin"],
@@ -50,6 +51,11 @@ export const OPERATION_ROLES = {
   learning_records_void: ["asn", "opd_admin", "bpsdm_admin"],
   learning_records_evidence_upload: ["asn", "opd_admin", "bpsdm_admin"],
   assessments_create: ["opd_admin", "bpsdm_admin"],
+  // Talent records (sanctions and potential are confidential: never an ASN's, not even their own).
+  performance_put: ["opd_admin", "bpsdm_admin"],
+  potential_assessments_list: ["opd_admin", "bpsdm_admin", "auditor"],
+  disciplinary_records_create: ["opd_admin", "bpsdm_admin"],
+  disciplinary_records_list: ["opd_admin", "bpsdm_admin", "auditor"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Operation = keyof typeof OPERATION_ROLES;

@@ -8,8 +8,10 @@ import bpsdmEn from "./areas/bpsdm.en.json";
 import bpsdmId from "./areas/bpsdm.id.json";
 import opdEn from "./areas/opd.en.json";
 import opdId from "./areas/opd.id.json";
+import talentEn from "./areas/talent.en.json";
+import talentId from "./areas/talent.id.json";
 import commonEn from "./en.json";
 import commonId from "./id.json";
 
-export const id = { ...commonId, asn: asnId, opd: opdId, bpsdm: bpsdmId, accounts: accountsId };
-export const en = { ...commonEn, asn: asnEn, opd: opdEn, bpsdm: bpsdmEn, accounts: accountsEn };
+export const id = { ...commonId, asn: asnId, opd: opdId, bpsdm: bpsdmId, accounts: accountsId, talent: talentId };
+export const en = { ...commonEn, asn: asnEn, opd: opdEn, bpsdm: bpsdmEn, accounts: accountsEn, talent: talentEn };

@@ -1,7 +1,7 @@
 import { queryOptions, skipToken, useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../client";
 import { unwrap } from "../problem";
-import type { ImportJob, ImportKind } from "../types";
+import type { ImportJob, ImportKind, TemplateKind } from "../types";
 
 const importsKey = ["imports"] as const;
 
@@ -65,6 +65,9 @@ export function useStartImport() {
       if (kind === "learning_records") {
         return unwrap(api.POST("/api/v1/imports/learning-records", { body: { file: upload }, bodySerializer }));
       }
+      if (kind === "assessment_results") {
+        return unwrap(api.POST("/api/v1/imports/assessment-results", { body: { file: upload }, bodySerializer }));
+      }
       return unwrap(api.POST("/api/v1/imports/attendance", { body: { file: upload, ...attendance }, bodySerializer }));
     },
     onSuccess: (job) => {
@@ -75,7 +78,7 @@ export function useStartImport() {
 }
 
 /** An import's template: its header row and an example row (for a DownloadButton). */
-export const importTemplate = (kind: "asn" | "learning-records") =>
+export const importTemplate = (kind: TemplateKind) =>
   api.GET("/api/v1/imports/templates/{kind}", {
     params: { path: { kind }, query: { format: "xlsx" } },
     parseAs: "blob",

@@ -11,7 +11,7 @@ import { HomePage } from "./HomePage";
 
 describe("the ASN home", { timeout: 20_000 }, () => {
   it("says who the ASN is and warns (not congratulates) a PPPK over the JP cap", async () => {
-    fakeApi({
+    const api = fakeApi({
       ...placementHandlers,
       "GET /api/v1/auth/me": () =>
         json({
@@ -48,5 +48,8 @@ describe("the ASN home", { timeout: 20_000 }, () => {
     const ring = screen.getByRole("progressbar", { name: /Jam Pelajaran/ });
     expect(ring.className).toContain("progress-ring--low");
     expect(ring.className).not.toContain("progress-ring--complete");
+    // A PPPK has no Indeks Profesionalitas ASN: no card, and the index is not even asked for.
+    expect(screen.queryByRole("region", { name: /Indeks Profesionalitas ASN/ })).toBeNull();
+    expect(api.to(`GET /api/v1/asn/${PLACED_NIP}/ip-asn`)).toHaveLength(0);
   });
 });

@@ -12,13 +12,14 @@ import { Alert, Card, ProgressRing } from "../../ui";
 import { ContactCard } from "./ContactCard";
 import { GapsCard } from "./GapsCard";
 import { useCompetencyGaps } from "./hooks";
+import { IpAsnCard } from "./IpAsnCard";
 import { PendingCard } from "./PendingCard";
 import { PlanCard } from "./PlanCard";
 import { Skeleton } from "./Skeleton";
 
 /**
- * /saya: this year's JP against the target, pending claims, competency gaps against the position
- * standard, the development plan, and the ASN's own contact details.
+ * /saya: this year's JP against the target, pending claims, the Indeks Profesionalitas ASN (PNS only),
+ * competency gaps against the position standard, the development plan, and the ASN's own contact details.
  */
 export function HomePage() {
   const { t } = useTranslation();
@@ -50,6 +51,7 @@ export function HomePage() {
         <JpCard nip={nip} />
         <PendingCard nip={nip} />
       </div>
+      <IpAsnCard nip={nip} employmentType={profile.data?.profile.employment_type} />
       <div className="home-wide">
         <GapsCard nip={nip} />
       </div>

@@ -9,7 +9,8 @@ import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
 import { Alert, Button, type Column, DataTable, Modal, TextField, useCursorPages } from "../../ui";
 
-const SCOPES: ClientCreate["scopes"] = [
+/** Every scope the API grants (ClientsPage.test.tsx checks the list against openapi.json). */
+export const SCOPES: ClientCreate["scopes"] = [
   "asn:read",
   "asn:write",
   "learning:read",
@@ -17,6 +18,8 @@ const SCOPES: ClientCreate["scopes"] = [
   "budget:read",
   "budget:write",
   "reference:read",
+  "talent:read",
+  "talent:write",
 ];
 
 /** /bpsdm/klien: integration clients; a new or rotated secret is shown once. */

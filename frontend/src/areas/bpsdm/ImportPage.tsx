@@ -10,7 +10,7 @@ import {
   isActive,
   useStartImport,
 } from "../../api/queries/imports";
-import type { ImportJob, ImportKind } from "../../api/types";
+import type { ImportJob, ImportKind, TemplateKind } from "../../api/types";
 import { type Operation, useCan } from "../../auth/can";
 import { useFormat } from "../../i18n/format";
 import { DownloadButton } from "../../shell/DownloadButton";
@@ -18,16 +18,18 @@ import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
 import { Alert, Button, Card, type Column, DataTable, DateField, ProgressBar, Select, TextField } from "../../ui";
 
-const KINDS: ImportKind[] = ["asn", "learning_records", "attendance"];
+const KINDS: ImportKind[] = ["asn", "learning_records", "attendance", "assessment_results"];
 // The API operation that starts each kind: a role is offered only the kinds it may start.
 const START: Record<ImportKind, Operation> = {
   asn: "imports_asn",
   learning_records: "imports_learning_records",
   attendance: "imports_attendance",
+  assessment_results: "imports_assessment_results",
 };
-const TEMPLATE: Partial<Record<ImportKind, "asn" | "learning-records">> = {
+const TEMPLATE: Partial<Record<ImportKind, TemplateKind>> = {
   asn: "asn",
   learning_records: "learning-records",
+  assessment_results: "assessment-results",
 };
 
 /** /bpsdm/impor: upload a spreadsheet as an import job and follow it to its report. */
@@ -142,7 +144,7 @@ function Templates() {
     <Card title={t("bpsdm.import.templatesTitle")}>
       <p>{t("bpsdm.import.templatesIntro")}</p>
       <div className="form-actions">
-        {(Object.entries(TEMPLATE) as Array<[ImportKind, "asn" | "learning-records"]>).map(([kind, template]) => (
+        {(Object.entries(TEMPLATE) as Array<[ImportKind, TemplateKind]>).map(([kind, template]) => (
           <DownloadButton
             key={kind}
             request={() => importTemplate(template)}

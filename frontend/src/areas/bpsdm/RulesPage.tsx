@@ -222,6 +222,10 @@ function RulesForm({ rules, etag, onDone }: { rules: RuleSet; etag: string | nul
           form_rules: rules.form_rules,
           // PUT replaces the rule set: fields this form does not edit are sent back as they are.
           max_jp_per_day: rules.max_jp_per_day,
+          jpm_method: rules.jpm_method,
+          jpm_group_weights: rules.jpm_group_weights,
+          talent_rules: rules.talent_rules,
+          ip_asn_rules: rules.ip_asn_rules,
         },
       },
       { onSuccess: onDone },

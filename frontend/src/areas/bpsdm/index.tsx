@@ -21,9 +21,14 @@ const PositionStandardPage = lazy(() =>
 const BudgetPage = lazy(() => import("./BudgetPage").then((m) => ({ default: m.BudgetPage })));
 const CompetencyPage = lazy(() => import("./CompetencyPage").then((m) => ({ default: m.CompetencyPage })));
 const CoursePage = lazy(() => import("./CoursePage").then((m) => ({ default: m.CoursePage })));
+// The talent map is shared with the OPD area: a chunk of its own that neither area's chunk holds.
+const TalentMapPage = lazy(() => import("../talent/TalentMapPage").then((m) => ({ default: m.TalentMapPage })));
+const IpAsnPage = lazy(() => import("./IpAsnPage").then((m) => ({ default: m.IpAsnPage })));
 
 const LINKS = [
   { to: "/bpsdm", label: "bpsdm.nav.dashboard", end: true },
+  { to: "/bpsdm/ip-asn", label: "bpsdm.ipAsn.nav", end: false },
+  { to: "/bpsdm/talenta", label: "talent.nav", end: false },
   { to: "/bpsdm/impor", label: "bpsdm.nav.import", end: false },
   { to: "/bpsdm/aturan", label: "bpsdm.nav.rules", end: false },
   { to: "/bpsdm/pengguna", label: "bpsdm.nav.users", end: false },
@@ -66,6 +71,7 @@ export default function BpsdmArea() {
       <AreaNav />
       <Routes>
         <Route index element={<DashboardPage />} />
+        <Route path="talenta" element={<Lazy page={<TalentMapPage area="bpsdm" />} />} />
         <Route path="impor" element={<ImportPage />} />
         <Route path="aturan" element={<RulesPage />} />
         <Route path="pengguna" element={<UsersPage />} />
@@ -77,6 +83,7 @@ export default function BpsdmArea() {
         <Route path="anggaran" element={<Lazy page={<BudgetPage />} />} />
         <Route path="kompetensi" element={<Lazy page={<CompetencyPage />} />} />
         <Route path="diklat" element={<Lazy page={<CoursePage />} />} />
+        <Route path="ip-asn" element={<Lazy page={<IpAsnPage />} />} />
         <Route path="*" element={<NotFound />} />
       </Routes>
     </>

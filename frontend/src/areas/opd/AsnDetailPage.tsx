@@ -10,8 +10,9 @@ import { DownloadButton } from "../../shell/DownloadButton";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
 import { Alert, BarChart, Card, type Column, DataTable, ProgressRing, ScrollRegion, Spinner, Stat } from "../../ui";
+import { TalentRecordsCard } from "./TalentRecordsCard";
 
-/** /opd/asn/:nip — one ASN as their OPD admin sees them: profile, this year's JP, records, gaps. */
+/** /opd/asn/:nip — one ASN as their OPD admin sees them: profile, this year's JP, records, gaps, talent. */
 export function AsnDetailPage() {
   const { t } = useTranslation();
   const { nip = "" } = useParams();
@@ -84,6 +85,7 @@ function AsnDetail({ asn, year }: { asn: AsnRead; year: number }) {
       </div>
       <RecordsCard nip={asn.nip} year={year} />
       <GapsCard nip={asn.nip} />
+      <TalentRecordsCard nip={asn.nip} year={year} />
     </div>
   );
 }

@@ -1,11 +1,16 @@
+import { lazy, Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet, Route, Routes } from "react-router";
 import { NotFound } from "../../shell/NotFound";
+import { Spinner } from "../../ui";
 import { AccountsPage } from "./AccountsPage";
 import { AsnDetailPage } from "./AsnDetailPage";
 import { CompliancePage } from "./CompliancePage";
 import { QueuePage } from "./QueuePage";
 import "./opd.css";
+
+// The talent map is shared with the BPSDM area: a chunk of its own, loaded when first opened.
+const TalentMapPage = lazy(() => import("../talent/TalentMapPage").then((m) => ({ default: m.TalentMapPage })));
 
 /** The OPD admin area (/opd/*), loaded as its own chunk. */
 export default function OpdArea() {
@@ -16,6 +21,14 @@ export default function OpdArea() {
         <Route path="kepatuhan" element={<CompliancePage />} />
         <Route path="asn/:nip" element={<AsnDetailPage />} />
         <Route path="akun" element={<AccountsPage />} />
+        <Route
+          path="talenta"
+          element={
+            <Suspense fallback={<Spinner />}>
+              <TalentMapPage area="opd" />
+            </Suspense>
+          }
+        />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>
@@ -36,6 +49,9 @@ function OpdLayout() {
         </NavLink>
         <NavLink to="/opd/akun" className="opd-tabs__link">
           {t("accounts.opd.tab")}
+        </NavLink>
+        <NavLink to="/opd/talenta" className="opd-tabs__link">
+          {t("talent.nav")}
         </NavLink>
       </nav>
       <Outlet />
