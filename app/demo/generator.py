@@ -35,11 +35,13 @@ from app.demo.competencies import load_competencies
 from app.demo.learning import load_learning
 from app.demo.people import TODAY, Cast, PeopleFactory, Seat, Staffing, field_for, generate_people
 from app.demo.structure import PositionPlan, UnitPlan
+from app.demo.talent import TalentSummary, load_talent
 from app.learning.models import VOIDED, LearningRecord
 from app.org import service as org_service
 from app.org.models import Unit
 from app.rules import service as rules_service
 from app.rules.models import RuleSet
+from app.talent.models import Performance
 
 DEMO_PASSWORD = "Bangkom#2026"
 # Shown for a login this run did not create: it may have been changed since, or made by hand.
@@ -87,6 +89,7 @@ class DemoSummary:
     assessments: int = 0
     courses: int = 0
     budget_years: list[int] = field(default_factory=list)
+    talent: TalentSummary = field(default_factory=TalentSummary)
     rules_copied_from: int | None = None
     logins: list[DemoLogin] = field(default_factory=list)
 
@@ -109,6 +112,9 @@ class DemoSummary:
             "assessments": self.assessments,
             "courses": self.courses,
             "budget_years": self.budget_years,
+            "performances": self.talent.performances,
+            "potential_assessments": self.talent.potential_assessments,
+            "disciplinary_records": self.talent.sanctions,
             "rules_copied_from": self.rules_copied_from,
             "logins": [login.username for login in self.logins],
         }
@@ -124,6 +130,7 @@ class DemoSummary:
                 f"  standards  {self.standard_lines:>7,}  position standard lines (defaults plus teknis)",
                 f"  assessed   {self.assessments:>7,}  competency assessments; {self.courses} catalogue courses",
                 f"  budgets    {len(self.budget_years):>7,}  years ({_years(self.budget_years)}) with unit pagu/realisasi",
+                *_talent_lines(self.talent),
             ]
         else:
             lines = ["The database already has units, so no demo data was loaded and nothing changed."]
@@ -132,6 +139,30 @@ class DemoSummary:
         if any(login.password == EARLIER_PASSWORD for login in self.logins):
             lines.append(f"A demo load gives its logins the password {DEMO_PASSWORD}.")
         return "\n".join(lines)
+
+
+def _talent_lines(talent: TalentSummary) -> list[str]:
+    shares = ", ".join(
+        f"{name} {_share(count, talent.performances)}" for name, count in talent.predikat.items()
+    )
+    levels = _breakdown(talent.sanctions_by_level) or "none"
+    lines = [
+        f"  SKP        {talent.performances:>7,}  yearly results {_years(talent.years)} ({shares or 'none'})",
+        f"  potential  {talent.potential_assessments:>7,}  assessment-centre results of "
+        f"{talent.potential_people:,} PNS (most structural, some JF)",
+        f"  discipline {talent.sanctions:>7,}  sanctions ({levels}; {talent.sanctions_in_force:,} in force today)",
+    ]
+    if talent.boxes and talent.years:
+        boxes = " ".join(f"{box}:{count:,}" for box, count in talent.boxes.items())
+        lines.append(
+            f"  9-box      {sum(talent.boxes.values()):>7,}  placed in {talent.years[-1]} (box:people {boxes})"
+        )
+    return lines
+
+
+def _share(part: int, whole: int) -> str:
+    pct = 100 * part / whole
+    return f"{pct:.0f}%" if pct >= 1 else "<1%"
 
 
 def _years(years: list[int]) -> str:
@@ -213,6 +244,10 @@ async def load_demo(
     summary.assessments = competencies.assessments
     summary.courses = competencies.courses
     await _demo_pns_gaps(session, [row["nip"] for row in demo_asn if row["employment_type"] == "pns"])
+    # After the gaps: the 9-box of the current year reads the JPM they leave.
+    summary.talent = await load_talent(
+        session, random.Random(seed + 4), today=date.today(), demo_nips=[row["nip"] for row in demo_asn]
+    )
     created = await _create_logins(session, actor, unit_ids, demo_asn)
     summary.logins = await _demo_logins(session, created)
     await _publish_changes(session)
@@ -266,7 +301,7 @@ async def _demo_pns_gaps(session: AsyncSession, nips: list[str]) -> None:
 
 
 async def _publish_changes(session: AsyncSession) -> None:
-    """Append a change-feed row for every ASN, learning record and assessment loaded above.
+    """Append a change-feed row for every ASN, learning record, assessment and SKP result loaded above.
 
     They went in set-based, without the audit rows that note changes, so a consumer reading the
     feed from the beginning would otherwise never hear of them. The demo loads only into a database
@@ -287,6 +322,12 @@ async def _publish_changes(session: AsyncSession) -> None:
             case((record.status == VOIDED, literal("void")), else_=literal("upsert")),
         ),
         ("assessment", Assessment.id, cast(Assessment.id, String), literal("upsert")),
+        (
+            "performance",
+            (Performance.nip, Performance.year),
+            Performance.nip + literal("/") + cast(Performance.year, String),
+            literal("upsert"),
+        ),
     )
     for entity, order, key, op in sources:
         last = (await session.execute(select(func.coalesce(func.max(Change.seq), 0)))).scalar_one()

@@ -57,6 +57,7 @@ TABLES = (
     "unit_budgets",
     "audit_log",
     "learning_records",
+    "performances",
     "change_log",
 )
 MANAJERIAL = {f"M{i}" for i in range(1, 9)}
@@ -406,6 +407,10 @@ def test_the_change_feed_lists_every_loaded_entity_once_profiles_first(loaded: L
         + [
             ("assessment", str(a["id"]), "upsert")
             for a in sorted(loaded.rows["assessments"], key=lambda a: a["id"])
+        ]
+        + [
+            ("performance", f"{nip}/{year}", "upsert")
+            for nip, year in sorted((p["nip"], p["year"]) for p in loaded.rows["performances"])
         ]
     )
     assert [(c["entity"], c["key"], c["op"]) for c in log] == expected
