@@ -25,7 +25,7 @@ from app.core.types import round2
 from app.org.models import Unit
 from app.rules.defaults import DEFAULT_IP_ASN_RULES
 from app.rules.talent import IpAsnRules
-from app.talent.ip import scores, service
+from app.talent.ip import points, scores, service
 from app.talent.ip.models import IpAsnScore, IpAsnScoreYear
 from app.talent.ipasn import ip_asn
 from app.talent.models import DisciplinaryRecord, Performance
@@ -170,7 +170,7 @@ async def by_python(
 
 
 async def by_sql(session: AsyncSession, rules: IpAsnRules) -> dict[str, tuple[Any, ...]]:
-    rows = (await session.execute(service.points_statement(rules, YEAR))).all()
+    rows = (await session.execute(points.points_statement(rules, YEAR))).all()
     labels = [c.label for c in rules.categories]
     return {
         r.nip: (r.kualifikasi, r.kompetensi, r.kinerja, r.disiplin, r.total, labels[r.category]) for r in rows
@@ -483,24 +483,24 @@ class TestStoredScores:
         assert after_sanction[nip][3] == 0  # disiplin: berat
 
         # Education, then the jenis jabatan of the position held, then a move to another unit.
-        etag = (await client.get(f"/api/v1/asn/{nip}", headers=h)).headers["etag"]
+        tag = (await client.get(f"/api/v1/asn/{nip}", headers=h)).headers["etag"]
         r = await client.patch(
-            f"/api/v1/asn/{nip}", json={"education_level": "SMA"}, headers=h | {"If-Match": etag}
+            f"/api/v1/asn/{nip}", json={"education_level": "SMA"}, headers=h | {"If-Match": tag}
         )
         assert r.status_code == 200, r.text
         await self.check(client, settings, world, session)
         position_id = (await session.get(Asn, nip, populate_existing=True)).position_id  # type: ignore[union-attr]
         assert position_id is not None
         url = f"/api/v1/positions/{position_id}"
-        etag = (await client.get(url, headers=h)).headers.get("etag", '"1"')
+        tag = (await client.get(url, headers=h)).headers.get("etag", '"1"')
         r = await client.patch(
-            url, json={"jenis_jabatan": "pelaksana", "jenjang": None}, headers=h | {"If-Match": etag}
+            url, json={"jenis_jabatan": "pelaksana", "jenjang": None}, headers=h | {"If-Match": tag}
         )
         assert r.status_code == 200, r.text
         await self.check(client, settings, world, session)
-        etag = (await client.get(f"/api/v1/asn/{nip}", headers=h)).headers["etag"]
+        tag = (await client.get(f"/api/v1/asn/{nip}", headers=h)).headers["etag"]
         r = await client.patch(
-            f"/api/v1/asn/{nip}", json={"unit_id": world.unit_b.id}, headers=h | {"If-Match": etag}
+            f"/api/v1/asn/{nip}", json={"unit_id": world.unit_b.id}, headers=h | {"If-Match": tag}
         )
         assert r.status_code == 200, r.text
         await self.check(client, settings, world, session)
