@@ -399,6 +399,14 @@ class TestMap:
         }
         assert await people(client, settings, world, 8) == []
 
+        # Searched by part of the NIP or of the name, within the caller's reach.
+        assert [p["nip"] for p in await people(client, settings, world, 9, q=extra[0].nip[-6:])] == [
+            extra[0].nip
+        ]
+        assert len(await people(client, settings, world, 9, q=other.name.upper()[:6])) == 5  # any case
+        assert await people(client, settings, world, 9, "opd_a", q=other.nip) == []  # not in its reach
+        assert await people(client, settings, world, 9, q="%") == []
+
     @pytest.mark.parametrize("box", ["0", "10", "x"])
     async def test_box_must_be_one_to_nine(
         self, client: httpx.AsyncClient, settings: Settings, world: World, box: str

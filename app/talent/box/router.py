@@ -110,9 +110,10 @@ async def reports_talent_map_box(
     page: PageDep,
     year: Year = None,
     unit_id: UnitFilter = None,
+    q: Annotated[str | None, Query(max_length=100, description="Part of the NIP or of the name")] = None,
 ) -> BoxPeoplePage:
     """The active ASN placed in one box of the year's 9-box, by NIP (paged)."""
-    items, cursor, total = await service.box_people(session, principal, _year(year), box, unit_id, page)
+    items, cursor, total = await service.box_people(session, principal, _year(year), box, unit_id, page, q)
     return BoxPeoplePage(items=items, next_cursor=cursor, total=total)
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, case, func, select
+from sqlalchemy import Integer, and_, bindparam, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
@@ -277,10 +277,24 @@ def people_query(principal: Principal, root: Unit | None, year: int, box: int | 
 
 
 async def box_people(
-    session: AsyncSession, principal: Principal, year: int, box: int, unit_id: int | None, page: PageParams
+    session: AsyncSession,
+    principal: Principal,
+    year: int,
+    box: int,
+    unit_id: int | None,
+    page: PageParams,
+    q: str | None = None,
 ) -> tuple[list[BoxPerson], str | None, int]:
     root = await org_service.unit_in_reach(session, principal, unit_id)
     stmt = people_query(principal, root, year, box)
+    needle = (q or "").strip().lower()
+    if needle:
+        stmt = stmt.where(
+            or_(
+                Asn.nip.contains(needle, autoescape=True),
+                func.lower(Asn.name).contains(needle, autoescape=True),
+            )
+        )
     total = (await session.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
     if page.cursor:
         (after,) = decode_cursor(page.cursor, 1)

@@ -946,6 +946,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import SKP results from a spreadsheet: one ASN's predikat (and score) of a year per row
+         * @description Columns (the API names or the template's headers): nip (NIP), year (Tahun), predikat (Predikat:
+         *     sangat_baik, baik, butuh_perbaikan, kurang, sangat_kurang, or the words "Sangat Baik" … "Sangat
+         *     Kurang" in any case) required; score (Nilai SKP, 0–100, two decimals at most). A missing required
+         *     column → 422 `missing_columns`. Each row records or replaces the year's result as
+         *     `PUT /asn/{nip}/performance/{year}` does (audited, in the change feed, the 9-box placement and IP
+         *     ASN score following), or is rejected with its row number: asn_not_found (unknown or outside the
+         *     caller's scope), invalid_performance_year (a year that has not begun), validation_error (an
+         *     unknown predikat, a score outside 0–100, a year outside 1950–2100, a required cell empty),
+         *     duplicate_in_file (the same NIP and year twice). A row equal to the stored result is unchanged,
+         *     so importing the same sheet again changes nothing; a changed one is counted as updated.
+         */
+        post: operations["imports_performance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports/templates/{kind}": {
         parameters: {
             query?: never;
@@ -956,7 +985,7 @@ export interface paths {
         /**
          * Download the template of an import: its header row, an example row and (XLSX) column notes
          * @description The example row imports as it is: its ASN is placed in a unit the caller reaches, and the
-         *     example learning record (and assessment result) is for that example ASN. Delete it before
+         *     example learning record (assessment result, SKP result) is for that example ASN. Delete it before
          *     importing real data. The assessment-results template has a column per active competency.
          */
         get: operations["imports_template"];
@@ -2055,6 +2084,15 @@ export interface components {
         };
         /** Body_imports_learning_records */
         Body_imports_learning_records: {
+            /**
+             * File
+             * Format: binary
+             * @description CSV (UTF-8, UTF-16 or Windows-1252; `,`, `;` or tab separated) or a workbook (XLSX, XLS, XLSB or ODS; first sheet; a sheet larger than its limits is refused at upload with 422 `sheet_too_large`), at most 20 MB; the format is read from the content, not the name
+             */
+            file: string;
+        };
+        /** Body_imports_performance */
+        Body_imports_performance: {
             /**
              * File
              * Format: binary
@@ -3787,7 +3825,7 @@ export interface components {
          * ImportKind
          * @enum {string}
          */
-        ImportKind: "asn" | "learning_records" | "attendance" | "assessment_results";
+        ImportKind: "asn" | "learning_records" | "attendance" | "assessment_results" | "performance";
         /** IpAsnAdvice */
         IpAsnAdvice: {
             /**
@@ -6375,7 +6413,7 @@ export interface components {
          * TemplateKind
          * @enum {string}
          */
-        TemplateKind: "asn" | "learning-records" | "assessment-results";
+        TemplateKind: "asn" | "learning-records" | "assessment-results" | "performance";
         /**
          * TokenResponse
          * @example {
@@ -13661,6 +13699,121 @@ export interface operations {
             };
         };
     };
+    imports_performance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_imports_performance"];
+            };
+        };
+        responses: {
+            /** @description The job, queued; follow it at Location */
+            202: {
+                headers: {
+                    /** @description The job's URL */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     imports_template: {
         parameters: {
             query?: {
@@ -15696,6 +15849,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Page size (max 500) */
                 limit?: number;
+                /** @description Part of the NIP or of the name */
+                q?: string | null;
                 /** @description This unit and its descendants (default: the province; an OPD admin's own unit) */
                 unit_id?: number | null;
                 /** @description The SKP year whose talent_rules apply; the current year when omitted */

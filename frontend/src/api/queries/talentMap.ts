@@ -18,16 +18,21 @@ export interface BoxPeopleQuery {
   unitId?: number;
   cursor?: string | null;
   limit: number;
+  /** Part of the NIP or of the name. */
+  q?: string;
 }
 
 /** One page of the active ASN placed in a box, by NIP; the page shown stays while the next loads. */
-export const boxPeople = ({ year, box, unitId, cursor, limit }: BoxPeopleQuery) =>
+export const boxPeople = ({ year, box, unitId, cursor, limit, q }: BoxPeopleQuery) =>
   queryOptions({
-    queryKey: [...talentMapKey, year, unitId ?? "default", "box", box, cursor ?? null, limit],
+    queryKey: [...talentMapKey, year, unitId ?? "default", "box", box, q ?? "", cursor ?? null, limit],
     queryFn: ({ signal }) =>
       unwrap(
         api.GET("/api/v1/reports/talent-map/box/{box}", {
-          params: { path: { box }, query: { year, unit_id: unitId, cursor: cursor ?? undefined, limit } },
+          params: {
+            path: { box },
+            query: { year, unit_id: unitId, cursor: cursor ?? undefined, limit, q: q || undefined },
+          },
           signal,
         }),
       ),

@@ -23,6 +23,7 @@ import {
   Spinner,
   Stat,
   useCursorPages,
+  useDebouncedValue,
 } from "../../ui";
 import { NineBoxGrid } from "./NineBoxGrid";
 import { type BoxLayout, countIn, type GridCell, gridRows, poolCount, unitOptions } from "./nineBox";
@@ -278,23 +279,12 @@ function BoxPeople({
   const { t } = useTranslation();
   const f = useFormat();
   const pages = useCursorPages();
-  const [filter, setFilter] = useState("");
+  const [search, setSearch] = useState("");
+  const q = useDebouncedValue(search.trim(), 300);
   const people = useQuery({
-    ...boxPeople({ year, box: cell.box, unitId, cursor: pages.cursor, limit: PEOPLE_PAGE_SIZE }),
+    ...boxPeople({ year, box: cell.box, unitId, cursor: pages.cursor, limit: PEOPLE_PAGE_SIZE, q }),
     throwOnError: false,
   });
-  const query = filter.trim().toLocaleLowerCase("id");
-  // The API has no search in a box: the filter narrows the page shown, and says so in its label.
-  const list = {
-    data: people.data && {
-      items: query ? people.data.items.filter((p) => matches(p, query)) : people.data.items,
-      next_cursor: people.data.next_cursor,
-      total: query ? undefined : people.data.total,
-    },
-    error: people.error,
-    isFetching: people.isFetching,
-    refetch: people.refetch,
-  };
 
   const columns: Column<BoxPerson>[] = [
     {
@@ -340,19 +330,14 @@ function BoxPeople({
         caption={t("talent.peopleCaption", { box: cell.box })}
         columns={columns}
         rowKey={(p) => p.nip}
-        list={list}
-        // Filtering keeps the page it narrows (the table would go back to the first one).
-        pages={{ ...pages, reset: () => {} }}
+        list={people}
+        pages={pages}
         pageSize={PEOPLE_PAGE_SIZE}
-        search={{ value: filter, applied: filter.trim(), onChange: setFilter, label: t("talent.filterPage") }}
+        search={{ value: search, applied: q, onChange: setSearch, label: t("talent.searchPeople") }}
         empty={t("talent.noPeople")}
       />
     </Card>
   );
-}
-
-function matches(person: BoxPerson, query: string): boolean {
-  return `${person.name} ${person.nip} ${person.unit}`.toLocaleLowerCase("id").includes(query);
 }
 
 interface UnitRow extends UnitTalentMap {
