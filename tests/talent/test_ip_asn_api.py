@@ -245,6 +245,24 @@ class TestDisiplin:
             "disciplinary_record_ids": [light.json()["id"], heavy.json()["id"]],
         }
 
+    @pytest.mark.parametrize("who", ["asn_a", "client:talent:read"])
+    async def test_only_those_who_may_read_sanctions_see_which_one(
+        self, client: httpx.AsyncClient, settings: Settings, world: World, who: str
+    ) -> None:
+        nip = world.asn_a.nip
+        r = await client.post(
+            sanction_url(nip),
+            json=sanction_body(f"{YEAR}-03-10", level="sedang"),
+            headers=as_(settings, world, "opd_a"),
+        )
+        assert r.status_code == 201, r.text
+        answer = await client.get(ip_asn_url(nip), headers=as_(settings, world, who))
+        assert answer.status_code == 200, answer.text
+        sanction = indicators(answer.json(), "disiplin")["sanction"]
+        assert (sanction["points"], sanction["evidence"]) == (1, {})
+        auditor = await client.get(ip_asn_url(nip), headers=as_(settings, world, "auditor"))
+        assert indicators(auditor.json(), "disiplin")["sanction"]["evidence"]["level"] == "sedang"
+
     async def test_none_in_force_gives_full_points(
         self, client: httpx.AsyncClient, settings: Settings, world: World
     ) -> None:

@@ -39,6 +39,9 @@ UnitFilter = Annotated[
 ]
 
 
+SANCTION_ROLES = frozenset({Role.opd_admin, Role.bpsdm_admin, Role.auditor})
+
+
 async def asn_for_ip_asn(nip: NipPath, session: SessionDep, principal: IpAsnReader) -> Asn:
     return await asn_service.get_in_scope(session, principal, nip)
 
@@ -51,14 +54,19 @@ IpAsnAsn = Annotated[Asn, Depends(asn_for_ip_asn)]
     response_model=IpAsnRead,
     responses=problem_responses(404, 422),
 )
-async def ip_asn_get(asn: IpAsnAsn, session: SessionDep, year: Year = None) -> IpAsnRead:
+async def ip_asn_get(
+    asn: IpAsnAsn, session: SessionDep, principal: IpAsnReader, year: Year = None
+) -> IpAsnRead:
     """The PNS's Indeks Profesionalitas ASN of a year, each point with its evidence, and what to do next.
 
     From the profile's education level, the position's jenis jabatan, the verified learning records
     (by form and JP), the year's SKP result and the sanctions in force at the year's end, under the
     year's `ip_asn_rules`. A PPPK is not measured (422 `ip_asn_not_applicable`). An ASN reads their own.
     """
-    return await service.ip_asn_of(session, asn, year or date.today().year)
+    # Sanctions are for BPSDM, the auditor and OPD admins only: others see the disiplin points, not
+    # which record or level they come from.
+    sees_sanctions = principal.role in SANCTION_ROLES
+    return await service.ip_asn_of(session, asn, year or date.today().year, sees_sanctions=sees_sanctions)
 
 
 @router.get(

@@ -114,8 +114,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-async def ip_asn_of(session: AsyncSession, asn: Asn, year: int) -> IpAsnRead:
-    """The ASN's IP ASN of `year`; `asn` is already checked to be in the caller's scope."""
+async def ip_asn_of(session: AsyncSession, asn: Asn, year: int, *, sees_sanctions: bool = True) -> IpAsnRead:
+    """The ASN's IP ASN of `year`; `asn` is already checked to be in the caller's scope. Without
+    `sees_sanctions` the disiplin indicator keeps its points but not which sanction they rest on."""
     check_applicable(asn)
     rules = await year_rules(session, year)
     result = ip_asn(await facts_for(session, asn, year, rules), rules)
@@ -136,7 +137,7 @@ async def ip_asn_of(session: AsyncSession, asn: Asn, year: int) -> IpAsnRead:
                         label=localise(i.label),
                         points=i.points,
                         max=i.max,
-                        evidence=_plain(i.evidence),
+                        evidence=_plain(i.evidence) if sees_sanctions or i.code != "sanction" else {},
                     )
                     for i in d.indicators
                 ],
