@@ -39,6 +39,8 @@ RecordImporter = Annotated[
 ]
 # An assessment centre's sheet records competency and potential assessments: talent records.
 ResultsImporter = Annotated[Principal, Depends(allow(Role.bpsdm_admin, Role.opd_admin, scope="talent:write"))]
+# SKP results are talent records too: whoever may PUT an ASN's performance may import them.
+PerformanceImporter = ResultsImporter
 JobReader = Annotated[
     Principal, Depends(_users_or_importing_clients(Role.bpsdm_admin, Role.auditor, Role.opd_admin))
 ]

@@ -22,7 +22,7 @@ from app.core.downloads import Export, SessionSource
 from app.core.i18n import Language, current_language
 from app.core.security import Principal
 from app.core.spreadsheets import NUMBER_FORMATS, Column, CsvWriter, Kind, Row, Sheet
-from app.imports import assessment_results
+from app.imports import assessment_results, performance
 from app.imports.layouts import LAYOUTS, Layout
 from app.imports.lines import answered
 from app.imports.models import (
@@ -33,6 +33,7 @@ from app.imports.models import (
     ERROR,
     MATCHED,
     NEEDS_REVIEW,
+    PERFORMANCE,
     UNMATCHED,
     ImportJob,
     ImportRow,
@@ -172,15 +173,23 @@ def _guide_rows(layout: Layout) -> list[list[str]]:
     ]
     rows.append([])
     rows.append(["Catatan", "", "", "Baris 2 lembar Data adalah contoh: hapus atau ganti sebelum mengimpor."])
-    rows.append(
-        ["", "", "", "Sel kosong berarti kolom itu tidak diubah; kolom yang tidak dikenal diabaikan."]
-    )
+    if layout.kind == PERFORMANCE:  # a row replaces the year's result, as PUT does
+        rows.append(["", "", "", "Kolom yang tidak dikenal diabaikan."])
+    else:
+        rows.append(
+            ["", "", "", "Sel kosong berarti kolom itu tidak diubah; kolom yang tidak dikenal diabaikan."]
+        )
     rows.append(
         ["", "", "", "Tanggal: YYYY-MM-DD, DD/MM/YYYY atau sel tanggal Excel. Desimal: koma atau titik."]
     )
-    if layout.kind == ASSESSMENT_RESULTS:
-        rows.append(["", "", "", assessment_results.GUIDE_NOTE])
-        for field, pairs in assessment_results.GUIDE_LISTS:
+    if layout.kind in (ASSESSMENT_RESULTS, PERFORMANCE):
+        note, pair_lists = (
+            (assessment_results.GUIDE_NOTE, assessment_results.GUIDE_LISTS)
+            if layout.kind == ASSESSMENT_RESULTS
+            else (performance.GUIDE_NOTE, performance.GUIDE_LISTS)
+        )
+        rows.append(["", "", "", note])
+        for field, pairs in pair_lists:
             rows.append([])
             rows.append([f"Daftar kode {field}", "", "", ""])
             rows += [["", code, "", name] for code, name in pairs]

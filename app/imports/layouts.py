@@ -1,4 +1,4 @@
-"""The column layouts of the two spreadsheet imports: ASN profiles and learning records.
+"""The column layouts of the fixed-column spreadsheet imports: ASN profiles, learning records, SKP results.
 
 A column is found by its API field name (`nip`, `unit_id`) or by the template's Indonesian header
 (`NIP`, `ID Unit Kerja`) or a common alias, ignoring case, spacing and punctuation. Columns no
@@ -18,9 +18,10 @@ from typing import Any
 from app.core.errors import Unprocessable
 from app.core.i18n import msg
 from app.core.spreadsheets import Kind
+from app.core.types import round2
 from app.imports import cells
 from app.imports.lines import either, listed, notes
-from app.imports.models import ASN, LEARNING_RECORDS
+from app.imports.models import ASN, LEARNING_RECORDS, PERFORMANCE
 
 
 class MissingColumns(Unprocessable):
@@ -408,4 +409,112 @@ LEARNING_LAYOUT = Layout(
     one_of=(("jp", "duration_minutes"),),
 )
 
-LAYOUTS = {ASN: ASN_LAYOUT, LEARNING_RECORDS: LEARNING_LAYOUT}
+# -- SKP results ---------------------------------------------------------------------------------------
+
+# The predikat of PermenPAN-RB 6/2022 as an Indonesian sheet writes them.
+PREDIKAT_NAMES = {
+    "sangat_baik": "Sangat Baik",
+    "baik": "Baik",
+    "butuh_perbaikan": "Butuh Perbaikan",
+    "kurang": "Kurang",
+    "sangat_kurang": "Sangat Kurang",
+}
+
+
+def predikat(value: Any) -> str:
+    """`sangat_baik`, `Sangat Baik`, `SANGAT-BAIK` are one predikat."""
+    out = re.sub(r"[\s_\-]+", "_", cells.text(value).strip().lower())
+    if out not in PREDIKAT_NAMES:
+        raise cells.CellError(
+            msg(
+                "expected Sangat Baik, Baik, Butuh Perbaikan, Kurang or Sangat Kurang "
+                "(or sangat_baik … sangat_kurang), not {value!r}",
+                value=cells.text(value)[:40],
+            )
+        )
+    return out
+
+
+def skp_year(value: Any) -> int:
+    """A year from 1950 to 2100 (one that has not begun is refused row by row: invalid_performance_year)."""
+    try:
+        year = cells.integer(value)
+    except cells.CellError as exc:
+        raise cells.CellError(
+            msg("expected a year such as 2025, not {value!r}", value=cells.text(value)[:40])
+        ) from exc
+    if not 1950 <= year <= 2100:
+        raise cells.CellError(msg("expected a year from 1950 to 2100, not {value}", value=year))
+    return year
+
+
+def skp_score(value: Any) -> Decimal:
+    score = cells.decimal(value)
+    if not Decimal(0) <= score <= Decimal(100) or score != round2(score):
+        raise cells.CellError(
+            msg(
+                "expected a score from 0 to 100 with at most 2 decimals, not {value}",
+                value=cells.text(value)[:40],
+            )
+        )
+    return score
+
+
+PERFORMANCE_LAYOUT = Layout(
+    PERFORMANCE,
+    (
+        Column(
+            "nip",
+            "NIP",
+            cells.nip,
+            "NIP pegawai (format kolom sebagai Teks).",
+            EXAMPLE_NIP,
+            required=True,
+            aliases=("nip baru", "ni pppk", "nomor induk pegawai"),
+            width=21,
+        ),
+        Column(
+            "name",
+            "Nama",
+            cells.text,
+            "Opsional, hanya untuk dibaca: nama pegawai (tidak mengubah profil).",
+            "Siti Rahmawati, S.Kom.",
+            aliases=("nama lengkap", "nama pegawai", "nama asn"),
+            width=30,
+        ),
+        Column(
+            "year",
+            "Tahun",
+            skp_year,
+            "Tahun penilaian SKP, mis. 2025; tahun yang belum dimulai ditolak.",
+            2025,
+            Kind.integer,
+            required=True,
+            aliases=("tahun skp", "tahun penilaian", "periode"),
+            width=10,
+        ),
+        Column(
+            "predikat",
+            "Predikat",
+            predikat,
+            "Predikat kinerja: Sangat Baik, Baik, Butuh Perbaikan, Kurang atau Sangat Kurang "
+            "(atau kodenya, lihat daftar di bawah).",
+            "Baik",
+            required=True,
+            aliases=("predikat kinerja", "predikat skp", "hasil skp", "predikat kinerja pegawai"),
+            width=18,
+        ),
+        Column(
+            "score",
+            "Nilai SKP",
+            skp_score,
+            "Opsional: nilai SKP 0–100 (paling banyak 2 desimal). Kosong: hasil tahun itu disimpan tanpa nilai.",
+            Decimal("84.5"),
+            Kind.jp,
+            aliases=("nilai", "nilai kinerja", "skor skp", "nilai akhir skp"),
+            width=12,
+        ),
+    ),
+)
+
+LAYOUTS = {ASN: ASN_LAYOUT, LEARNING_RECORDS: LEARNING_LAYOUT, PERFORMANCE: PERFORMANCE_LAYOUT}

@@ -14,7 +14,8 @@ from app.core.types import BigId, JsonColumn, UTCDateTime, utcnow
 # What a job imports.
 ASN, LEARNING_RECORDS, ATTENDANCE = "asn", "learning_records", "attendance"
 ASSESSMENT_RESULTS = "assessment_results"  # an assessment centre's sheet: competency levels and potential
-KINDS = (ASN, LEARNING_RECORDS, ATTENDANCE, ASSESSMENT_RESULTS)
+PERFORMANCE = "performance"  # SKP results: one ASN's predikat (and score) of a year per row
+KINDS = (ASN, LEARNING_RECORDS, ATTENDANCE, ASSESSMENT_RESULTS, PERFORMANCE)
 # Job states. "interrupted" is not stored: a running job whose heartbeat is older than
 # runner.stale_after() (BANGKOM_IMPORT_STALE_SECONDS) is reported as interrupted (its worker died) and may be run again.
 QUEUED, RUNNING, SUCCEEDED, FAILED = "queued", "running", "succeeded", "failed"

@@ -26,16 +26,17 @@ from app.imports.dependencies import (
     JobId,
     JobReader,
     JobRetrier,
+    PerformanceImporter,
     RecordImporter,
     ResultsImporter,
 )
-from app.imports.models import ASN, ASSESSMENT_RESULTS, ATTENDANCE, LEARNING_RECORDS, ImportJob
+from app.imports.models import ASN, ASSESSMENT_RESULTS, ATTENDANCE, LEARNING_RECORDS, PERFORMANCE, ImportJob
 from app.imports.reading import MAX_UPLOAD_BYTES, FileTooLarge
 from app.imports.schemas import ImportJobPage, ImportJobRead, ImportKind, JobStatus, TemplateKind
 
 router = APIRouter(tags=["imports"])
 # `{job_id:import_job}`: GET /imports/asn is a 405 (POST only), not imports_get with job_id "asn".
-segment_except("import_job", "asn", "learning-records", "attendance", "assessment-results")
+segment_except("import_job", "asn", "learning-records", "attendance", "assessment-results", "performance")
 
 _UPLOAD_HELP = (
     "CSV (UTF-8, UTF-16 or Windows-1252; `,`, `;` or tab separated) or a workbook (XLSX, XLS, XLSB or "
@@ -174,6 +175,37 @@ async def imports_assessment_results(
     return await _start(request, background, response, session, principal, ASSESSMENT_RESULTS, file)
 
 
+@router.post(
+    "/imports/performance",
+    status_code=202,
+    response_model=ImportJobRead,
+    responses={**_accepted("The job, queued; follow it at Location"), **_UPLOAD_ERRORS},
+    form_limits=_FORM_LIMITS,
+)
+async def imports_performance(
+    request: Request,
+    background: BackgroundTasks,
+    response: Response,
+    file: Upload,
+    session: SessionDep,
+    principal: PerformanceImporter,
+) -> ImportJobRead:
+    """Import SKP results from a spreadsheet: one ASN's predikat (and score) of a year per row.
+
+    Columns (the API names or the template's headers): nip (NIP), year (Tahun), predikat (Predikat:
+    sangat_baik, baik, butuh_perbaikan, kurang, sangat_kurang, or the words "Sangat Baik" … "Sangat
+    Kurang" in any case) required; score (Nilai SKP, 0–100, two decimals at most). A missing required
+    column → 422 `missing_columns`. Each row records or replaces the year's result as
+    `PUT /asn/{nip}/performance/{year}` does (audited, in the change feed, the 9-box placement and IP
+    ASN score following), or is rejected with its row number: asn_not_found (unknown or outside the
+    caller's scope), invalid_performance_year (a year that has not begun), validation_error (an
+    unknown predikat, a score outside 0–100, a year outside 1950–2100, a required cell empty),
+    duplicate_in_file (the same NIP and year twice). A row equal to the stored result is unchanged,
+    so importing the same sheet again changes nothing; a changed one is counted as updated.
+    """
+    return await _start(request, background, response, session, principal, PERFORMANCE, file)
+
+
 OptionalField = Annotated[str | None, Form(max_length=300)]
 
 
@@ -282,13 +314,14 @@ async def imports_template(
     """Download the template of an import: its header row, an example row and (XLSX) column notes.
 
     The example row imports as it is: its ASN is placed in a unit the caller reaches, and the
-    example learning record (and assessment result) is for that example ASN. Delete it before
+    example learning record (assessment result, SKP result) is for that example ASN. Delete it before
     importing real data. The assessment-results template has a column per active competency.
     """
     if kind is TemplateKind.assessment_results:
         layout = await assessment_results.template_layout(session)
     else:
-        layout = files.layout_for(ASN if kind is TemplateKind.asn else LEARNING_RECORDS)
+        fixed = {TemplateKind.asn: ASN, TemplateKind.performance: PERFORMANCE}
+        layout = files.layout_for(fixed.get(kind, LEARNING_RECORDS))
     row = await files.example(session, principal, layout)
     stem = files.template_stem(layout.kind)
     if fmt is ExportFormat.csv:

@@ -27,7 +27,7 @@ from app.core.errors import DomainError
 from app.core.i18n import message_to_json, msg
 from app.core.security import Principal, Role
 from app.core.types import utcnow
-from app.imports import asn, assessment_results, attendance, layouts, learning, reading
+from app.imports import asn, assessment_results, attendance, layouts, learning, performance, reading
 from app.imports.lines import Applied, ReportLine
 from app.imports.models import (
     ASN,
@@ -37,6 +37,7 @@ from app.imports.models import (
     FAILED,
     INTERRUPTED,
     LEARNING_RECORDS,
+    PERFORMANCE,
     QUEUED,
     RUNNING,
     SUCCEEDED,
@@ -49,7 +50,8 @@ log = logging.getLogger("bangkom.imports")
 # Rows per transaction: the SIMPEG sync takes at most 5,000 profiles; a ledger chunk does more
 # per row (locks, replays, duplicates, totals).
 # An assessment-centre row is two records written through their services one by one.
-CHUNK_ROWS = {ASN: 2500, LEARNING_RECORDS: 1000, ASSESSMENT_RESULTS: 250}
+# SKP results are written in one batch per chunk (the 9-box and IP ASN follow once per chunk).
+CHUNK_ROWS = {ASN: 2500, LEARNING_RECORDS: 1000, ASSESSMENT_RESULTS: 250, PERFORMANCE: 2500}
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -345,6 +347,8 @@ async def _run_rows(sessions: Sessions, current: _Run, on_progress: ProgressHook
         done = [layouts.parse_row(mapping, n, cells) for n, cells in table.rows[: progress.processed]]
         if columns is not None:
             assessment_results.first_rows(columns, done, seen)
+        elif kind == PERFORMANCE:
+            performance.first_rows(done, seen)
         else:
             (asn.first_rows if kind == ASN else learning.first_rows)(done, seen)
     size = CHUNK_ROWS[kind]
@@ -356,6 +360,8 @@ async def _run_rows(sessions: Sessions, current: _Run, on_progress: ProgressHook
                 applied = await asn.apply(session, current.principal, rows, seen)
             elif columns is not None:
                 applied = await assessment_results.apply(session, current.principal, columns, rows, seen)
+            elif kind == PERFORMANCE:
+                applied = await performance.apply(session, current.principal, rows, seen)
             else:
                 applied = await learning.apply(session, current.principal, rows, seen, job_id=current.job_id)
             await _store_lines(session, current.job_id, applied.lines)

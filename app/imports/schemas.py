@@ -16,6 +16,7 @@ class ImportKind(StrEnum):
     learning_records = "learning_records"
     attendance = "attendance"
     assessment_results = "assessment_results"
+    performance = "performance"
 
 
 class JobStatus(StrEnum):
@@ -30,6 +31,7 @@ class TemplateKind(StrEnum):
     asn = "asn"
     learning_records = "learning-records"
     assessment_results = "assessment-results"
+    performance = "performance"
 
 
 class ReportLineRead(BaseModel):

@@ -82,6 +82,7 @@ POLICY: dict[str, frozenset[str]] = {
     "imports_learning_records": frozenset({"bpsdm", "opd_a"}),
     "imports_attendance": frozenset({"bpsdm", "opd_a"}),
     "imports_assessment_results": frozenset({"bpsdm", "opd_a"}),
+    "imports_performance": frozenset({"bpsdm", "opd_a"}),
     "imports_list": frozenset({"bpsdm", "auditor", "opd_a"}),
     "imports_get": frozenset({"bpsdm", "auditor", "opd_a"}),
     "imports_report": frozenset({"bpsdm", "auditor", "opd_a"}),

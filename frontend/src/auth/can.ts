@@ -26,6 +26,7 @@ export const OPERATION_ROLES = {
   imports_learning_records: ["opd_admin", "bpsdm_admin"],
   imports_attendance: ["opd_admin", "bpsdm_admin"],
   imports_assessment_results: ["opd_admin", "bpsdm_admin"],
+  imports_performance: ["opd_admin", "bpsdm_admin"],
   imports_retry: ["opd_admin", "bpsdm_admin"],
   // Rules, reference data, structure, budgets.
   rules_put: ["bpsdm_admin"],

@@ -68,6 +68,9 @@ export function useStartImport() {
       if (kind === "assessment_results") {
         return unwrap(api.POST("/api/v1/imports/assessment-results", { body: { file: upload }, bodySerializer }));
       }
+      if (kind === "performance") {
+        return unwrap(api.POST("/api/v1/imports/performance", { body: { file: upload }, bodySerializer }));
+      }
       return unwrap(api.POST("/api/v1/imports/attendance", { body: { file: upload, ...attendance }, bodySerializer }));
     },
     onSuccess: (job) => {

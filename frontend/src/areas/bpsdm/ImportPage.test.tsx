@@ -31,6 +31,19 @@ function renderPage(page: React.ReactNode) {
     "GET /api/v1/imports": () => json({ items: [], next_cursor: null, total: 0 }),
     "POST /api/v1/imports/assessment-results": () => json(JOB, 202),
     "GET /api/v1/imports/41": () => json({ ...JOB, status: "succeeded", total: 1, processed: 1, created: 1 }),
+    "POST /api/v1/imports/performance": () =>
+      json({ ...JOB, id: 42, kind: "performance", filename: "skp-2025.csv" }, 202),
+    "GET /api/v1/imports/42": () =>
+      json({
+        ...JOB,
+        id: 42,
+        kind: "performance",
+        filename: "skp-2025.csv",
+        status: "succeeded",
+        total: 1,
+        processed: 1,
+        updated: 1,
+      }),
   });
   render(
     <QueryClientProvider client={createQueryClient()}>
@@ -85,5 +98,24 @@ describe("the import page's hints", () => {
     await user.click(screen.getByRole("button", { name: "Unggah dan impor" }));
     await waitFor(() => expect(api.to("POST /api/v1/imports/assessment-results")).toHaveLength(1));
     expect(api.to("POST /api/v1/imports/assessment-results")[0].body).toContain('name="file"');
+  });
+
+  it("name the SKP sheet's headers and predikat words, whose template downloads and whose file is imported", async () => {
+    const user = userEvent.setup();
+    const api = renderPage(<ImportPage />);
+    const kind = await screen.findByRole("combobox", { name: /Jenis data/ });
+    const hint = () => document.getElementById(kind.getAttribute("aria-describedby")?.split(" ")[0] ?? "")?.textContent;
+    await user.selectOptions(kind, "performance");
+    expect(hint()).toContain("NIP, Tahun, Predikat (Sangat Baik, Baik, Butuh Perbaikan, Kurang atau Sangat Kurang)");
+    expect(hint()).toContain("Nilai SKP (0–100)");
+    expect(hint()).not.toMatch(/\byear\b|\bscore\b|sangat_baik/);
+    expect(screen.getByRole("button", { name: "Templat Hasil SKP (kinerja tahunan)" })).toBeTruthy();
+
+    const file = new File(["NIP,Tahun,Predikat,Nilai SKP\n"], "skp-2025.csv", { type: "text/csv" });
+    await user.upload(screen.getByLabelText(/^Berkas/), file);
+    await user.click(screen.getByRole("button", { name: "Unggah dan impor" }));
+    await waitFor(() => expect(api.to("POST /api/v1/imports/performance")).toHaveLength(1));
+    expect(api.to("POST /api/v1/imports/performance")[0].body).toContain('name="file"');
+    expect(api.to("POST /api/v1/imports/assessment-results")).toHaveLength(0);
   });
 });

@@ -18,18 +18,20 @@ import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
 import { Alert, Button, Card, type Column, DataTable, DateField, ProgressBar, Select, TextField } from "../../ui";
 
-const KINDS: ImportKind[] = ["asn", "learning_records", "attendance", "assessment_results"];
+const KINDS: ImportKind[] = ["asn", "learning_records", "attendance", "assessment_results", "performance"];
 // The API operation that starts each kind: a role is offered only the kinds it may start.
 const START: Record<ImportKind, Operation> = {
   asn: "imports_asn",
   learning_records: "imports_learning_records",
   attendance: "imports_attendance",
   assessment_results: "imports_assessment_results",
+  performance: "imports_performance",
 };
 const TEMPLATE: Partial<Record<ImportKind, TemplateKind>> = {
   asn: "asn",
   learning_records: "learning-records",
   assessment_results: "assessment-results",
+  performance: "performance",
 };
 
 /** /bpsdm/impor: upload a spreadsheet as an import job and follow it to its report. */
