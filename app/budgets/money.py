@@ -10,7 +10,6 @@ from decimal import Decimal
 from fractions import Fraction
 
 PCT_PLACES = 4
-MAX_IDR = 10**16
 
 
 def ceil_div(numerator: int, denominator: int) -> int:

@@ -3,41 +3,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field
 
-from app.budgets.money import MAX_IDR
 from app.core.pagination import Page
+from app.core.rupiah import PositiveRupiah, Rupiah
 from app.core.types import JsonDecimal
 
 Jurisdiction = Literal["provinsi", "kabupaten_kota"]
-# Past 2^53 a float no longer holds every whole number: `9007199254740993.0` arrives as ...992.
-_EXACT_FLOAT = 2**53
-
-
-def _whole_number(value: Any) -> Any:
-    """A JSON number with no fraction is an integer to JSON Schema (`1.0`, `1e3`), so to the API too,
-    as far as a float holds it exactly; 1.5, "1" and true stay refused (money is never a fraction or
-    a string)."""
-    if isinstance(value, float) and value.is_integer() and abs(value) <= _EXACT_FLOAT:
-        return int(value)
-    return value
-
-
-_RUPIAH = (
-    "Whole rupiah: a JSON integer (a number without fraction such as 1.0 counts; above 2^53 write the "
-    "digits, as a float cannot hold every whole number there)"
-)
-# Bounds first, so the schema states them; the float check runs before them.
-Rupiah = Annotated[
-    StrictInt,
-    Field(ge=0, le=MAX_IDR, description=_RUPIAH, examples=[73746000000]),
-    BeforeValidator(_whole_number),
-]
-PositiveRupiah = Annotated[
-    StrictInt,
-    Field(gt=0, le=MAX_IDR, description=_RUPIAH, examples=[21690000000000]),
-    BeforeValidator(_whole_number),
-]
 Pct = Annotated[JsonDecimal, Field(description="Percent, rounded half-up to 4 decimals")]
 
 

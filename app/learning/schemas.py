@@ -4,11 +4,20 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
 
 from app.core.decimals import PlainDecimal
 from app.core.pagination import Page
 from app.core.params import FlooredDate, Trimmed, trimmed
+from app.core.rupiah import whole_number
 from app.core.types import JsonDecimal
 
 Text200 = Annotated[
@@ -55,7 +64,8 @@ class RecordCreate(BaseModel):
     duration_minutes: Annotated[int, Field(gt=0, le=2000 * 60)] | None = None
     competency_codes: list[CompetencyCode] = Field(default_factory=list, max_length=30)
     certificate_number: Annotated[str, StringConstraints(min_length=1, max_length=100), Trimmed] | None = None
-    cost_idr: Annotated[int, Field(ge=0, le=10**13)] | None = None
+    # Money is whole rupiah, JSON integers only (app/core/rupiah.py): true, "1000" and 1.5 are refused.
+    cost_idr: Annotated[StrictInt, Field(ge=0, le=10**13), BeforeValidator(whole_number)] | None = None
     source: SourceName | None = Field(
         default=None, description="Where the record comes from; defaults by caller"
     )
