@@ -100,18 +100,6 @@ def _level(value: Any) -> int:
     return level
 
 
-def _score(value: Any) -> Decimal:
-    score = cells.decimal(value)
-    if not Decimal(0) <= score <= Decimal(100) or score != round2(score):
-        raise cells.CellError(
-            msg(
-                "expected a score from 0 to 100 with at most 2 decimals, not {value}",
-                value=cells.text(value)[:40],
-            )
-        )
-    return score
-
-
 def _category(value: Any) -> str:
     out = cells.text(value).strip().lower()
     if out not in POTENTIAL_CATEGORIES:
@@ -178,7 +166,7 @@ FIXED = Layout(
         Column(
             "potential_score",
             "Skor Potensi",
-            _score,
+            cells.score,
             "Skor potensi 0–100 (paling banyak 2 desimal). Kosong: tidak ada penilaian potensi.",
             Decimal("78.25"),
             Kind.jp,

@@ -191,3 +191,16 @@ def gender(value: Any) -> str:
 def codes(value: Any) -> list[str]:
     """A list of codes in one cell, separated by commas, semicolons, bars or line breaks."""
     return [part for part in (p.strip() for p in re.split(r"[,;|\n]", text(value))) if part]
+
+
+def score(value: Any) -> Decimal:
+    """A score from 0 to 100 with at most 2 decimals (an SKP score, a potential score)."""
+    out = decimal(value)
+    if not Decimal(0) <= out <= Decimal(100) or out != round2(out):
+        raise CellError(
+            msg(
+                "expected a score from 0 to 100 with at most 2 decimals, not {value}",
+                value=text(value)[:40],
+            )
+        )
+    return out

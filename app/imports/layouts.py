@@ -18,7 +18,6 @@ from typing import Any
 from app.core.errors import Unprocessable
 from app.core.i18n import msg
 from app.core.spreadsheets import Kind
-from app.core.types import round2
 from app.imports import cells
 from app.imports.lines import either, listed, notes
 from app.imports.models import ASN, LEARNING_RECORDS, PERFORMANCE
@@ -448,18 +447,6 @@ def skp_year(value: Any) -> int:
     return year
 
 
-def skp_score(value: Any) -> Decimal:
-    score = cells.decimal(value)
-    if not Decimal(0) <= score <= Decimal(100) or score != round2(score):
-        raise cells.CellError(
-            msg(
-                "expected a score from 0 to 100 with at most 2 decimals, not {value}",
-                value=cells.text(value)[:40],
-            )
-        )
-    return score
-
-
 PERFORMANCE_LAYOUT = Layout(
     PERFORMANCE,
     (
@@ -507,7 +494,7 @@ PERFORMANCE_LAYOUT = Layout(
         Column(
             "score",
             "Nilai SKP",
-            skp_score,
+            cells.score,
             "Opsional: nilai SKP 0–100 (paling banyak 2 desimal). Kosong: hasil tahun itu disimpan tanpa nilai.",
             Decimal("84.5"),
             Kind.jp,
