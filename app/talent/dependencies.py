@@ -23,7 +23,9 @@ TalentWriter = Annotated[Principal, Depends(allow(Role.opd_admin, Role.bpsdm_adm
 PotentialReader = Annotated[
     Principal, Depends(allow(Role.opd_admin, Role.bpsdm_admin, Role.auditor, scope="talent:read"))
 ]
-SanctionReader = Annotated[Principal, Depends(allow(Role.opd_admin, Role.bpsdm_admin, Role.auditor))]
+# Who may ever see a disciplinary sanction (never an ASN, not even their own; no client scope).
+SANCTION_READERS = (Role.opd_admin, Role.bpsdm_admin, Role.auditor)
+SanctionReader = Annotated[Principal, Depends(allow(*SANCTION_READERS))]
 SanctionWriter = Annotated[Principal, Depends(allow(Role.opd_admin, Role.bpsdm_admin))]
 
 

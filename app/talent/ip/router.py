@@ -15,6 +15,7 @@ from app.core import downloads
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.security import Principal, Role
+from app.talent.dependencies import SANCTION_READERS
 from app.talent.ip import exports, service
 from app.talent.ip.schemas import IpAsnRead, IpAsnReport
 
@@ -37,9 +38,6 @@ UnitFilter = Annotated[
         description="This unit and its descendants (default: the province; an OPD admin's own unit)",
     ),
 ]
-
-
-SANCTION_ROLES = frozenset({Role.opd_admin, Role.bpsdm_admin, Role.auditor})
 
 
 async def asn_for_ip_asn(nip: NipPath, session: SessionDep, principal: IpAsnReader) -> Asn:
@@ -65,7 +63,7 @@ async def ip_asn_get(
     """
     # Sanctions are for BPSDM, the auditor and OPD admins only: others see the disiplin points, not
     # which record or level they come from.
-    sees_sanctions = principal.role in SANCTION_ROLES
+    sees_sanctions = principal.role in SANCTION_READERS
     return await service.ip_asn_of(session, asn, year or date.today().year, sees_sanctions=sees_sanctions)
 
 
