@@ -81,7 +81,11 @@ class Assessment(Base):
     """One assessment of one ASN; history, never overwritten."""
 
     __tablename__ = "assessments"
-    __table_args__ = (Index("ix_assessments_nip_assessed_on", "nip", "assessed_on"),)
+    __table_args__ = (
+        Index("ix_assessments_nip_assessed_on", "nip", "assessed_on"),
+        # Data completeness: who has an assessment in a date range, for everyone at once.
+        Index("ix_assessments_assessed_on_nip", "assessed_on", "nip"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     nip: Mapped[str] = mapped_column(ForeignKey("asn.nip"))

@@ -48,6 +48,15 @@ class LearningRecord(Base):
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
         ),
+        # Data completeness: the pending claims filed before a day, and those of a year, without the heap.
+        Index(
+            "ix_learning_records_pending_created",
+            "created_at",
+            "nip",
+            "year",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -130,6 +139,8 @@ class JpYearTotal(Base):
     """
 
     __tablename__ = "jp_year_totals"
+    # Data completeness: who has verified JP in a year, for everyone at once.
+    __table_args__ = (Index("ix_jp_year_totals_year_nip", "year", "nip", postgresql_include=["jp"]),)
 
     nip: Mapped[str] = mapped_column(ForeignKey("asn.nip"), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

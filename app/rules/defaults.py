@@ -27,7 +27,7 @@ DEFAULT_RULES: dict[str, Any] = {
     "jpm_group_weights": [],
     "form_rules": [],
 }
-# talent_rules and ip_asn_rules are added below, once their defaults are defined.
+# talent_rules, ip_asn_rules and completeness_rules are added below, once their defaults are defined.
 
 # The 9-box (docs/domain.md, Talent 9-box): box -> (kinerja, potensial, label, recommended action).
 _BOXES = [
@@ -162,5 +162,22 @@ DEFAULT_IP_ASN_RULES: dict[str, Any] = {
     ],
 }
 
+# Data completeness (docs/domain.md): an assessment counts for three years, a claim waits two weeks.
+DEFAULT_COMPLETENESS_RULES: dict[str, Any] = {
+    "assessment_valid_years": 3,
+    "queue_sla_days": 14,
+    "score_indicators": [
+        "contact",
+        "education",
+        "position_standard",
+        "competency_assessment",
+        "potential_assessment",
+        "performance_last_year",
+        "jp_this_year",
+        "queue_within_sla",
+    ],
+}
+
 DEFAULT_RULES["talent_rules"] = DEFAULT_TALENT_RULES
 DEFAULT_RULES["ip_asn_rules"] = DEFAULT_IP_ASN_RULES
+DEFAULT_RULES["completeness_rules"] = DEFAULT_COMPLETENESS_RULES

@@ -8,7 +8,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.core.decimals import PlainDecimal, TitledByDirection
 from app.core.types import JsonDecimal
-from app.rules.defaults import DEFAULT_IP_ASN_RULES, DEFAULT_TALENT_RULES, MAX_JP_PER_DAY
+from app.rules.completeness import CompletenessRules
+from app.rules.defaults import (
+    DEFAULT_COMPLETENESS_RULES,
+    DEFAULT_IP_ASN_RULES,
+    DEFAULT_TALENT_RULES,
+    MAX_JP_PER_DAY,
+)
 from app.rules.talent import IpAsnRules, TalentRules
 
 Jp = Annotated[JsonDecimal, Field(gt=0, le=2000, max_digits=8, decimal_places=2), PlainDecimal()]
@@ -89,6 +95,20 @@ class RuleSetBody(BaseModel):
                         {"form_code": "9", "fixed_jp": 4},
                         {"form_code": "16", "max_jp_per_day": 3},
                     ],
+                    "completeness_rules": {
+                        "assessment_valid_years": 3,
+                        "queue_sla_days": 14,
+                        "score_indicators": [
+                            "contact",
+                            "education",
+                            "position_standard",
+                            "competency_assessment",
+                            "potential_assessment",
+                            "performance_last_year",
+                            "jp_this_year",
+                            "queue_within_sla",
+                        ],
+                    },
                 }
             ]
         },
@@ -126,6 +146,11 @@ class RuleSetBody(BaseModel):
     ip_asn_rules: IpAsnRules = Field(
         default_factory=lambda: IpAsnRules.model_validate(DEFAULT_IP_ASN_RULES),
         description="Points of the Indeks Profesionalitas ASN's indicators and its categories",
+    )
+    completeness_rules: CompletenessRules = Field(
+        default_factory=lambda: CompletenessRules.model_validate(DEFAULT_COMPLETENESS_RULES),
+        description="Data completeness: how long a competency assessment stays valid, the verification "
+        "queue's SLA in days, and the indicators averaged into a unit's score",
     )
 
     @model_validator(mode="after")
