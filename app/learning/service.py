@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,6 +21,7 @@ from app.core import audit
 from app.core import changes as change_feed
 from app.core.db import Base, is_postgres
 from app.core.errors import Conflict, Forbidden, Unprocessable
+from app.core.hooks import Hooks
 from app.core.i18n import msg
 from app.core.locks import advisory_xact_lock
 from app.core.requestid import current_request_id
@@ -55,6 +57,11 @@ AUDIT_FIELDS = (
     "certificate_number",
     "status",
 )
+
+# Each runs as `hook(session, year, today)` before a new claim (a pending record) counting in `year` is
+# stored, in its transaction; a hook refuses the claim by raising (a year whose claims have closed).
+ClaimHook = Callable[[AsyncSession, int, date], Awaitable[None]]
+before_claim: Hooks[ClaimHook] = Hooks()
 
 
 class InvalidRecordDates(Unprocessable):
@@ -199,6 +206,9 @@ async def create(
         existing = await find_by_external_id(session, asn.nip, source, data.external_id)
         if existing is not None:
             return existing, False
+    if claim:
+        for hook in before_claim:
+            await hook(session, data.end_date.year, today)
     # Codes must be in the dictionary, so gap-driven plans and reports can rely on them.
     await require_codes(session, data.competency_codes, field="competency_codes")
     rules = await rules_service.rules_for_year(session, data.end_date.year)
