@@ -13,6 +13,7 @@ from app.competencies.assessments.router import router as assessments_router
 from app.competencies.courses.router import router as courses_router
 from app.competencies.reports.router import router as competency_reports_router
 from app.competencies.standards.router import router as competencies_router
+from app.completeness.router import router as completeness_router
 from app.exports.router import router as exports_router
 from app.imports.router import router as imports_router
 from app.learning.evidence.router import router as evidence_router
@@ -20,13 +21,16 @@ from app.learning.plan.router import router as plan_router
 from app.learning.reports.router import router as learning_reports_router
 from app.learning.router import router as learning_router
 from app.learning.xapi.router import router as xapi_router
+from app.notifications.router import router as notifications_router
 from app.org.router import router as org_router
 from app.reference.router import router as reference_router
+from app.reminders.router import router as reminders_router
 from app.rules.router import router as rules_router
 from app.sync.router import router as sync_router
 from app.talent.box.router import router as talent_box_router
 from app.talent.ip.router import router as ip_asn_router
 from app.talent.router import router as talent_router
+from app.years.router import router as years_router
 
 API_PREFIX = "/api/v1"
 
@@ -41,9 +45,12 @@ ROUTERS: tuple[APIRouter, ...] = (
     talent_box_router,
     ip_asn_router,
     competency_reports_router,
+    completeness_router,
     auth_router,
     reference_router,
     rules_router,
+    reminders_router,
+    years_router,
     org_router,
     competencies_router,
     courses_router,
@@ -54,6 +61,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     xapi_router,
     evidence_router,
     accounts_router,
+    notifications_router,
     audit_router,
 )
 

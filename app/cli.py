@@ -1,4 +1,4 @@
-"""The `bangkom` command: serve, db, users, clients, demo, import, audit, openapi."""
+"""The `bangkom` command: serve, db, users, clients, demo, import, audit, openapi, snapshot."""
 
 from __future__ import annotations
 
@@ -41,6 +41,10 @@ cli.add_typer(demo_cli, name="demo")
 audit_cli = typer.Typer(help="The audit trail.", no_args_is_help=True)
 cli.add_typer(import_cli, name="import")
 cli.add_typer(audit_cli, name="audit")
+notifications_cli = typer.Typer(help="Notifications: the email sender.", no_args_is_help=True)
+cli.add_typer(notifications_cli, name="notifications")
+reminders_cli = typer.Typer(help="Reminder campaigns (the year's reminder rules).", no_args_is_help=True)
+cli.add_typer(reminders_cli, name="reminders")
 
 T = TypeVar("T")
 
@@ -239,6 +243,40 @@ def demo_load(
     typer.echo(summary.describe())
 
 
+@cli.command()
+def snapshot(
+    on: Annotated[
+        str | None, typer.Option("--date", help="The day, YYYY-MM-DD (default: today in Indonesia)")
+    ] = None,
+) -> None:
+    """Store the day's data-completeness figures of every unit and of the province, for the trend and
+    past days (run it daily from cron); taking a day again replaces what was stored for it.
+    """
+    from datetime import date
+
+    from app.completeness import snapshots
+    from app.completeness.models import PROVINCE
+    from app.core.types import latest_indonesian_date
+
+    try:
+        day = date.fromisoformat(on) if on else latest_indonesian_date()
+    except ValueError as exc:
+        raise typer.BadParameter("--date must be a day as YYYY-MM-DD") from exc
+    if day > latest_indonesian_date():
+        raise typer.BadParameter("--date is in the future")
+
+    async def work(session: AsyncSession) -> tuple[int, int, object]:
+        rows = await snapshots.take(session, day, _actor())
+        province = (await snapshots.of_day(session, day, [PROVINCE]))[PROVINCE]
+        return rows, province.headcount, province.score
+
+    rows, headcount, score = run_in_session(work)
+    typer.echo(
+        f"completeness snapshot of {day}: {rows - 1} units and the province stored; "
+        f"{headcount} active ASN, score {score if score is not None else '-'}"
+    )
+
+
 ImportFile = Annotated[
     Path,
     typer.Argument(
@@ -315,6 +353,47 @@ def audit_verify(
     typer.echo(result.describe())
 
 
+@reminders_cli.command("run")
+def reminders_run(
+    year: Annotated[
+        int | None,
+        typer.Option(
+            min=2000,
+            max=2100,
+            help="The year whose campaigns run (default: this year, and last year while its claims are open)",
+        ),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show who would get what")] = False,
+    campaign: Annotated[str | None, typer.Option(help="Run only the campaign with this code")] = None,
+) -> None:
+    """Run the reminder campaigns as of today and queue their messages (run it daily from cron); a
+    campaign never reminds one person twice within its interval, however often it runs.
+    """
+    from app.reminders import service as reminders
+
+    async def work(session: AsyncSession) -> list[str]:
+        lines = []
+        for each in [year] if year is not None else await reminders.default_years(session):
+            done = await reminders.run(
+                session,
+                _actor(),
+                each,
+                dry_run=dry_run,
+                campaign=campaign,
+                login_url=reminders.login_url(get_settings()),
+            )
+            for r in done.results:
+                outcome = "would get it" if dry_run else f"to remind, {r.queued} queued"
+                lines.append(
+                    f"{each} {r.campaign}: {r.selected} chosen, {r.skipped_recent} reminded recently, "
+                    f"{r.recipients_total} {outcome}"
+                )
+        return lines
+
+    for line in run_in_session(work):
+        typer.echo(line)
+
+
 @db_cli.command("app-role")
 def db_app_role(
     name: Annotated[str, typer.Argument(help="Login role the application connects as, e.g. bangkom_app")],
@@ -353,6 +432,47 @@ def db_app_role(
         raise typer.Exit(2) from exc
     for line in done:
         typer.echo(line)
+
+
+@notifications_cli.command("send")
+def notifications_send(
+    loop: Annotated[
+        bool,
+        typer.Option(
+            "--loop/--once",
+            help="--once: send what is due now, then exit (cron); --loop: keep sending until stopped",
+        ),
+    ] = False,
+) -> None:
+    """Send the email notifications that are due through SMTP (BANGKOM_SMTP_*), recording each attempt;
+    what fails is retried later with a growing wait. Without BANGKOM_SMTP_HOST nothing is sent.
+    """
+    import signal
+
+    from app.notifications import sender
+
+    settings = get_settings()
+    if not settings.smtp_host:
+        typer.secho(
+            "BANGKOM_SMTP_HOST is not set: email notifications wait.", fg=typer.colors.YELLOW, err=True
+        )
+
+    async def main() -> sender.SendResult | None:
+        db = create_database(settings)
+        try:
+            if not loop:
+                return await sender.send_all_due(db.write_sessions, settings)
+            stop = asyncio.Event()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                asyncio.get_running_loop().add_signal_handler(signum, stop.set)
+            await sender.run_forever(db.write_sessions, settings, stop)
+            return None
+        finally:
+            await db.engine.dispose()
+
+    result = asyncio.run(main())
+    if result is not None:
+        typer.echo(f"{result.sent} sent, {result.retried} to retry later, {result.failed} failed for good")
 
 
 def main() -> None:

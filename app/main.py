@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -17,7 +18,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import __version__, reactions
+from app import __version__, background, reactions, schedule
 from app.api import include_api
 from app.auth.access import AccessState
 from app.auth.dependencies import auth_problem_before_body
@@ -39,6 +40,7 @@ from app.core.hostile import HostileInputMiddleware
 from app.core.i18n import msg
 from app.core.logs import configure_logging
 from app.core.ratelimit import RateLimitMiddleware
+from app.core.report_cache import ReportCache
 from app.core.requestid import RequestContextMiddleware
 from app.core.security import VerifiedTokens
 
@@ -98,6 +100,15 @@ TAGS = [
     {"name": "xapi", "description": "xAPI statements from LMSs become verified learning records (LRS-style)"},
     {"name": "accounts", "description": "User accounts and integration clients (BPSDM administration)"},
     {"name": "audit", "description": "The append-only audit trail"},
+    {
+        "name": "notifications",
+        "description": "Each user's inbox and notification preferences, and the email delivery log",
+    },
+    {
+        "name": "reminders",
+        "description": "Reminder campaigns as yearly rule data: who is reminded of what, a dry run, a real run",
+    },
+    {"name": "years", "description": "Closing a year's learning claims"},
     {"name": "health", "description": "Liveness and readiness probes"},
 ]
 
@@ -119,7 +130,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # every 700 allocations (the default) runs the collector several times per request.
         gc.set_threshold(20_000, 20, 20)
         try:
-            yield
+            async with contextlib.AsyncExitStack() as jobs:
+                if settings.background_jobs:
+                    await jobs.enter_async_context(
+                        background.running(
+                            db.write_sessions, schedule.frequent(settings), schedule.daily(settings)
+                        )
+                    )
+                yield
         finally:
             await db.fast.close()
             await db.engine.dispose()
@@ -189,6 +207,7 @@ def reset_caches(app: FastAPI, settings: Settings) -> None:
     verdict cached in one test must not answer for a row of the same id in the next.
     """
     app.state.verified_tokens = VerifiedTokens()
+    app.state.report_cache = ReportCache(settings.report_cache_seconds)
     app.state.access = AccessState(settings.access_recheck_seconds)
     app.state.xapi_basic_credentials = VerifiedTokens(max_entries=1000)
 

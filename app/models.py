@@ -2,6 +2,7 @@
 
 from app.asn.models import Asn
 from app.auth.models import IntegrationClient, LoginThrottle, RefreshToken, User
+from app.background import ScheduledRun
 from app.budgets.models import Budget, UnitBudget
 from app.competencies.models import (
     Assessment,
@@ -15,16 +16,21 @@ from app.competencies.models import (
     PositionStandard,
     StandardDefault,
 )
+from app.completeness.models import CompletenessSnapshot
 from app.core.audit import AuditEntry
 from app.core.changes import Change
 from app.core.idempotency import IdempotencyRecord
+from app.core.report_cache import DataVersion
 from app.imports.models import ImportJob, ImportRow
 from app.learning.models import JpTotal, JpYearTotal, LearningEvent, LearningRecord
+from app.notifications.models import Notification, NotificationDelivery, NotificationPreference
 from app.org.models import Position, Unit
+from app.reminders.models import ReminderRuleSet
 from app.rules.models import RuleSet
 from app.talent.box.models import TalentPlacement
 from app.talent.ip.models import IpAsnScore, IpAsnScoreYear
 from app.talent.models import DisciplinaryRecord, Performance, PotentialAssessment
+from app.years.models import YearClosing
 
 __all__ = [
     "Asn",
@@ -37,8 +43,10 @@ __all__ = [
     "CompetencyLevel",
     "CompetencyStanding",
     "CompetencyUnitTotal",
+    "CompletenessSnapshot",
     "Course",
     "CourseCompetency",
+    "DataVersion",
     "DisciplinaryRecord",
     "IdempotencyRecord",
     "ImportJob",
@@ -51,15 +59,21 @@ __all__ = [
     "LearningEvent",
     "LearningRecord",
     "LoginThrottle",
+    "Notification",
+    "NotificationDelivery",
+    "NotificationPreference",
     "Performance",
     "Position",
     "PositionStandard",
     "PotentialAssessment",
     "RefreshToken",
+    "ReminderRuleSet",
     "RuleSet",
+    "ScheduledRun",
     "StandardDefault",
     "TalentPlacement",
     "Unit",
     "UnitBudget",
     "User",
+    "YearClosing",
 ]

@@ -14,12 +14,15 @@ from typing import Generic
 from app.asn import service as asn_service
 from app.competencies.standards import service as standards_service
 from app.competencies.standards import standings
+from app.core import report_cache
 from app.core.hooks import H, Hooks
+from app.learning import service as learning_service
 from app.learning import totals
 from app.org import service as org_service
 from app.rules import service as rules_service
 from app.talent.box import placements
 from app.talent.ip import scores as ip_scores
+from app.years import service as years_service
 
 
 @dataclass(frozen=True)
@@ -87,9 +90,16 @@ REACTIONS = (
         ip_scores.follow_rules,
         "the stored IP ASN of the years a changed rule set governs is computed again",
     ),
+    Reaction(
+        learning_service.before_claim,
+        years_service.refuse_closed,
+        "a new claim for a year whose claims have closed is refused (422 year_closed)",
+    ),
 )
 
 
 def connect() -> None:
     for reaction in REACTIONS:
         reaction.connect()
+    # Not a reaction between domains but the same kind of wiring: cached reports follow every commit.
+    report_cache.connect()

@@ -44,6 +44,8 @@ def prepare_database(name: str, asn: int, reuse: bool, demo_args: list[str] | No
     dsn = pg_url(name)
     env = os.environ | {"BANGKOM_DATABASE_URL": dsn.replace("postgresql://", "postgresql+asyncpg://", 1)}
     if reuse and asyncio.run(_count_asn(dsn)) >= asn:
+        # A kept database still gets the migrations added since it was built.
+        subprocess.run([BIN / "bangkom", "db", "upgrade"], env=env, check=True, stdout=subprocess.DEVNULL)
         asyncio.run(_analyze(dsn))
         return dsn
     asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -96,6 +96,10 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         # tests/security/ turns them on where they are the subject.
         rate_limit_per_minute=0,
         claims_per_hour=0,
+        # Factories write without audit rows, so nothing would tell a cached report that the data
+        # changed; tests/core/test_report_cache.py turns the cache on where it is the subject.
+        report_cache_seconds=0,
+        background_jobs=False,
     )
 
 

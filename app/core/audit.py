@@ -32,6 +32,22 @@ from app.core.types import BigId, JsonColumn, UTCDateTime, utcnow
 GENESIS = "0" * 64
 _PENDING = "bangkom_audit"
 _MARKS = "bangkom_audit_marks"
+# Set when a transaction writes data the reports read, so cached reports are dropped at its commit
+# (app.core.report_cache). Accounts, tokens and a user's own inbox never change a report.
+DATA_CHANGED = "bangkom_data_changed"
+NOT_REPORT_DATA = frozenset(
+    {
+        "user",
+        "refresh_token_family",
+        "integration_client",
+        "system",
+        "notification",
+        "notification_preferences",
+        "reminder_rules",
+        "reminder_run",
+        "year_closing",
+    }
+)
 
 
 class AuditEntry(Base):
@@ -208,6 +224,8 @@ def record(
         at=utcnow(),
     )
     _queue(session).append(entry)
+    if entity not in NOT_REPORT_DATA:
+        session.info[DATA_CHANGED] = True
     if entity in changes.FEED_ENTITIES:
         changes.note(session, entity, key, "void" if action == "void" else "upsert")
     return entry
@@ -220,6 +238,12 @@ def record_many(session: AsyncSession, rows: Iterable[Row]) -> None:
     They are serialised at commit, so the caller must not change them afterwards.
     """
     _queue(session).extend(rows)
+    session.info[DATA_CHANGED] = True  # bulk writers write data: profiles, records, results
+
+
+def has_pending(session: AsyncSession | Session) -> bool:
+    """Whether this transaction has queued audit rows it has not committed yet."""
+    return bool(session.info.get(_PENDING))
 
 
 def _take(session: Session) -> list[Row | AuditEntry] | None:

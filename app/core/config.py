@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import stat
@@ -68,6 +69,46 @@ class Settings(BaseSettings):
     migration_lock_timeout_ms: int = Field(default=5000, ge=0)
     # An import job whose heartbeat is older than this is shown as interrupted and may be retried.
     import_stale_seconds: int = Field(default=300, ge=1)
+    # How long a cached province report may be served while the data is unchanged (0: no cache). Every
+    # change made through Bangkom drops the cache at once; the limit only bounds changes made around it.
+    report_cache_seconds: int = Field(default=300, ge=0, le=86400)
+    # `bangkom serve` runs the notification sender and the daily jobs (app/background.py) unless cron does.
+    background_jobs: bool = True
+    daily_jobs_at: dt.time = dt.time(6, 0)
+
+    # Email for notifications (app/notifications/). No host: email deliveries wait in the outbox, nothing
+    # fails; they go out once a host is set. `security`: "starttls" upgrades a plain connection (port
+    # 587), "tls" speaks TLS from the first byte (port 465), "none" only on a trusted network.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["none", "starttls", "tls"] = "starttls"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    # The From of every message, e.g. "Bangkom BPSDM <no-reply@bpsdm.kaltimprov.go.id>".
+    smtp_sender: str = ""
+    smtp_timeout_s: float = Field(default=30.0, gt=0, le=600)
+    # A CA bundle to trust besides the system's (a mail server with a certificate of an internal CA).
+    smtp_ca_file: Path | None = None
+    # The SPA's address as people open it, so an email can link to the page it is about.
+    public_url: str = ""
+    # The notification sender (`bangkom notifications send`, or the task inside `bangkom serve`): how
+    # often it looks for due messages, how many it claims at once, how long a claim holds before another
+    # sender may take the message over, and the retries after a failure (base × 2^(n-1), capped).
+    notify_interval_s: float = Field(default=30.0, gt=0, le=3600)
+    notify_batch: int = Field(default=100, ge=1, le=1000)
+    notify_lease_s: int = Field(default=300, ge=1, le=86400)
+    notify_max_attempts: int = Field(default=12, ge=1, le=100)
+    notify_backoff_base_s: int = Field(default=60, ge=1, le=86400)
+    notify_backoff_max_s: int = Field(default=3600, ge=1, le=7 * 86400)
+
+    @model_validator(mode="after")
+    def _smtp_sender_with_host(self) -> Settings:
+        if self.smtp_host and not self.smtp_sender:
+            raise ValueError("BANGKOM_SMTP_SENDER must be set when BANGKOM_SMTP_HOST is")
+        # A sender starts a message only while its claim has a whole SMTP timeout left to run.
+        if self.notify_lease_s <= self.smtp_timeout_s:
+            raise ValueError("BANGKOM_NOTIFY_LEASE_S must be longer than BANGKOM_SMTP_TIMEOUT_S")
+        return self
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:

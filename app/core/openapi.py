@@ -42,6 +42,8 @@ ETAG_OPERATIONS = frozenset(
         "learning_records_create_with_evidence",
         "learning_records_evidence_upload",
         "learning_records_get",
+        "me_notification_preferences_get",
+        "me_notification_preferences_put",
         "performance_get",
         "performance_put",
         "position_standards_get",
@@ -49,6 +51,8 @@ ETAG_OPERATIONS = frozenset(
         "positions_create",
         "positions_get",
         "positions_update",
+        "reminder_rules_get",
+        "reminder_rules_put",
         "rules_copy",
         "rules_get",
         "rules_put",
@@ -62,6 +66,8 @@ ETAG_OPERATIONS = frozenset(
         "users_create",
         "users_get",
         "users_update",
+        "year_closing_get",
+        "year_closing_put",
     }
 )
 

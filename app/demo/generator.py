@@ -28,8 +28,8 @@ from app.core.changes import Change
 from app.core.db import Base, chunked
 from app.core.locks import advisory_xact_lock
 from app.core.security import Role
-from app.core.types import UTCDateTime, utcnow
-from app.demo import structure
+from app.core.types import UTCDateTime, latest_indonesian_date, utcnow
+from app.demo import completeness, structure
 from app.demo.budgets import load_budgets
 from app.demo.competencies import load_competencies
 from app.demo.learning import load_learning
@@ -91,6 +91,8 @@ class DemoSummary:
     budget_years: list[int] = field(default_factory=list)
     talent: TalentSummary = field(default_factory=TalentSummary)
     rules_copied_from: int | None = None
+    incomplete_profiles: int = 0
+    completeness_snapshots: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
     @property
@@ -116,6 +118,8 @@ class DemoSummary:
             "potential_assessments": self.talent.potential_assessments,
             "disciplinary_records": self.talent.sanctions,
             "rules_copied_from": self.rules_copied_from,
+            "incomplete_profiles": self.incomplete_profiles,
+            "completeness_snapshots": self.completeness_snapshots,
             "logins": [login.username for login in self.logins],
         }
 
@@ -131,6 +135,10 @@ class DemoSummary:
                 f"  assessed   {self.assessments:>7,}  competency assessments; {self.courses} catalogue courses",
                 f"  budgets    {len(self.budget_years):>7,}  years ({_years(self.budget_years)}) with unit pagu/realisasi",
                 *_talent_lines(self.talent),
+                f"  data gaps  {self.incomplete_profiles:>7,}  profiles lacking a phone, email or education "
+                "(some OPDs fill in far less than others)",
+                f"  snapshots  {self.completeness_snapshots:>7,}  completeness figures per unit, today and the "
+                "30 days before",
             ]
         else:
             lines = ["The database already has units, so no demo data was loaded and nothing changed."]
@@ -244,12 +252,22 @@ async def load_demo(
     summary.assessments = competencies.assessments
     summary.courses = competencies.courses
     await _demo_pns_gaps(session, [row["nip"] for row in demo_asn if row["employment_type"] == "pns"])
+    # Before the talent records: the IP ASN reads education as the profile holds it.
+    summary.incomplete_profiles = await completeness.leave_gaps(
+        session, random.Random(seed + 5), keep={row["nip"] for row in demo_asn}
+    )
     # After the gaps: the 9-box of the current year reads the JPM they leave.
     summary.talent = await load_talent(
         session, random.Random(seed + 4), today=date.today(), demo_nips=[row["nip"] for row in demo_asn]
     )
     created = await _create_logins(session, actor, unit_ids, demo_asn)
     summary.logins = await _demo_logins(session, created)
+    # Last of the data: the snapshots count everything loaded above.
+    today = latest_indonesian_date()
+    rules = (await rules_service.rules_for_year(session, today.year)).completeness_rules
+    summary.completeness_snapshots = await completeness.history(
+        session, random.Random(seed + 6), today, rules
+    )
     await _publish_changes(session)
     # One audit row for the bulk load; create_user has already audited each login.
     audit.record(session, actor, "demo_load", "demo", str(seed), after=summary.counts())

@@ -56,6 +56,8 @@ def other_worker(settings: Settings, tmp_path: Path) -> Iterator[str]:
         "BANGKOM_SPA_DIR": str(tmp_path / "no-spa"),
         "BANGKOM_LOG_LEVEL": "WARNING",
         "BANGKOM_ACCESS_RECHECK_SECONDS": str(RECHECK_SECONDS),
+        # The suite's own database: the daily jobs would commit snapshots and audit rows for real.
+        "BANGKOM_BACKGROUND_JOBS": "false",
     }
     log = tmp_path / "serve.log"
     with log.open("w") as out:

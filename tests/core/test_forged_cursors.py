@@ -53,7 +53,12 @@ def paged_routes(app: Any) -> list[str]:
 
 
 def concrete(path: str, world: World) -> str:
-    return path.replace("{nip}", world.asn_a.nip).replace("{year}", "2025").replace("{box}", "9")
+    return (
+        path.replace("{nip}", world.asn_a.nip)
+        .replace("{year}", "2025")
+        .replace("{box}", "9")
+        .replace("{unit_id}", str(world.unit_a.id))
+    )
 
 
 async def test_routes_are_found(app: Any) -> None:

@@ -23,9 +23,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("asn",),
     ("competencies",),
     ("learning",),
-    ("talent",),
-    ("budgets", "sync"),
-    ("accounts", "audit", "demo", "exports", "imports"),
+    ("talent", "years"),
+    ("budgets", "sync", "completeness", "notifications"),
+    ("accounts", "audit", "demo", "exports", "imports", "reminders"),
 )
 LAYER = {package: level for level, packages in enumerate(LAYERS) for package in packages}
 

@@ -81,6 +81,7 @@ class Target:
             "BANGKOM_LOG_FORMAT": "text",
             "BANGKOM_RATE_LIMIT_PER_MINUTE": "0",
             "BANGKOM_CLAIMS_PER_HOUR": "0",
+            "BANGKOM_BACKGROUND_JOBS": "false",
         }
         env |= {f"BANGKOM_{k.upper()}": v for k, v in settings.items()}
         return env

@@ -16,10 +16,13 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.types import latest_indonesian_date
+from app.notifications import outbox
+from app.notifications.models import Notification
 from app.rules.defaults import DEFAULT_TALENT_RULES
 from tests import factories
 from tests.budgets.helpers import put_budget, put_unit
@@ -200,6 +203,23 @@ async def _import_job(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, A
     return {"job_id": r.json()["id"]}, {}
 
 
+async def _unit(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"unit_id": ctx.unit(side).id}, {}
+
+
+async def _notification(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A notification in the inbox of the ASN of `side`."""
+    user = ctx.world.users[f"asn_{side}"]
+    text = "Pengingat"
+    item = outbox.Outgoing(user.id, "bola", f"bola-{next(_clients)}", text, text, text, text, None, False)
+    assert await outbox.queue(ctx.session, item)
+    await ctx.session.commit()
+    newest = await ctx.session.scalar(
+        select(func.max(Notification.id)).where(Notification.user_id == user.id)
+    )
+    return {"notification_id": newest}, {}
+
+
 async def _user(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
     return {"user_id": ctx.world.users[f"asn_{side}"].id}, {}
 
@@ -244,6 +264,7 @@ CASES: dict[str, Builder] = {
     "talent_get": _nip_talent,
     "ip_asn_get": _nip,
     "development_plan_get": _nip,
+    "units_data_gaps": _unit,
     "learning_records_get": _record,
     "learning_records_verify": _record_verify,
     "learning_records_void": _record_void,
@@ -260,6 +281,7 @@ CASES: dict[str, Builder] = {
     "users_password_reset": _user_reset,
     "clients_update": _client,
     "clients_rotate_secret": _client,
+    "me_notifications_read": _notification,
 }
 
 # The path parameter names provincial reference data every user may read; writes are BPSDM-only
@@ -286,6 +308,13 @@ SHARED: dict[str, str] = {
     "imports_template": "templates are empty files",
     "reports_talent_map_box": "a box number names no object; the people listed follow the caller's scope "
     "(tests/talent/test_talent_map.py)",
+    "reminder_rules_get": "a year's reminder campaigns are BPSDM's rule data",
+    "reminder_rules_put": "reminder campaigns are BPSDM's",
+    "reminder_rules_run": "running the campaigns is BPSDM's",
+    "year_closing_get": "a year's closing date applies to everyone; its pending count follows the caller's scope",
+    "year_closing_put": "closing a year is BPSDM's",
+    "year_closing_pending": "a year names no object; the claims listed follow the caller's scope "
+    "(tests/years/test_closing.py)",
 }
 
 PARAMETERISED = [op for op in OPERATIONS if PARAM.search(op.path)]

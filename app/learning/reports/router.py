@@ -10,6 +10,7 @@ from app.auth.dependencies import allow
 from app.core.db import FastReaderDep, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import PageDep, paginate
+from app.core.report_cache import ReportCacheDep
 from app.core.security import Principal, Role
 from app.learning.dependencies import LearningReader
 from app.learning.models import LearningRecord
@@ -57,15 +58,17 @@ async def jp_summary_get(
 async def reports_jp_compliance(
     session: SessionDep,
     principal: ReportReader,
+    cache: ReportCacheDep,
     year: Year = None,
     unit_id: UnitFilter = None,
-) -> JpComplianceReport:
+) -> Response:
     """How many active PNS/CPNS reached the yearly JP minimum, per unit (descendants included).
 
     Without `unit_id` the rows are the top-level units (an OPD admin's: its own unit's children).
     PPPK, whose JP is capped rather than required, are reported apart under `pppk`.
     """
-    return await reports.jp_compliance(session, principal, year or date.today().year, unit_id)
+    body = await reports.jp_compliance_json(session, principal, year or date.today().year, unit_id, cache)
+    return Response(body, media_type="application/json")
 
 
 @router.get(

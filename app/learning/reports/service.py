@@ -30,6 +30,7 @@ from app.asn import service as asn_service
 from app.asn.models import Asn
 from app.core.fastread import FastReader
 from app.core.i18n import msg
+from app.core.report_cache import ReportCache
 from app.core.security import Principal
 from app.core.types import round2, round_jp
 from app.learning import service
@@ -274,6 +275,21 @@ async def jp_compliance(
 ) -> JpComplianceReport:
     root = await org_service.unit_in_reach(session, principal, unit_id)
     return await _compliance(session, root, year)
+
+
+async def jp_compliance_json(
+    session: AsyncSession, principal: Principal, year: int, unit_id: int | None, cache: ReportCache
+) -> str:
+    """The report as sent, computed once per change of the data (app.core.report_cache).
+
+    The scope is checked first; what is cached is the unit's report, the same for all who may read it.
+    """
+    root = await org_service.unit_in_reach(session, principal, unit_id)
+
+    async def compute() -> str:
+        return (await _compliance(session, root, year)).model_dump_json()
+
+    return await cache.get(session, ("jp_compliance", year, None if root is None else root.id), compute)
 
 
 async def _compliance(session: AsyncSession, root: Unit | None, year: int) -> JpComplianceReport:
