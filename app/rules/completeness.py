@@ -3,7 +3,7 @@ wait for verification, and which indicators make up a unit's score. Defaults in 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -21,16 +21,7 @@ IndicatorCode = Literal[
     "queue_within_sla",
 ]
 # The checklist every active ASN is measured against, in the order reports list it.
-INDICATOR_CODES: tuple[IndicatorCode, ...] = (
-    "contact",
-    "education",
-    "position_standard",
-    "competency_assessment",
-    "potential_assessment",
-    "performance_last_year",
-    "jp_this_year",
-    "queue_within_sla",
-)
+INDICATOR_CODES: tuple[IndicatorCode, ...] = get_args(IndicatorCode)
 
 
 class CompletenessRules(BaseModel):

@@ -95,20 +95,7 @@ class RuleSetBody(BaseModel):
                         {"form_code": "9", "fixed_jp": 4},
                         {"form_code": "16", "max_jp_per_day": 3},
                     ],
-                    "completeness_rules": {
-                        "assessment_valid_years": 3,
-                        "queue_sla_days": 14,
-                        "score_indicators": [
-                            "contact",
-                            "education",
-                            "position_standard",
-                            "competency_assessment",
-                            "potential_assessment",
-                            "performance_last_year",
-                            "jp_this_year",
-                            "queue_within_sla",
-                        ],
-                    },
+                    "completeness_rules": DEFAULT_COMPLETENESS_RULES,
                 }
             ]
         },
