@@ -35,7 +35,9 @@ WIT = timezone(timedelta(hours=9))
 JP_TARGET_TYPES = ("pns", "cpns")  # PPPK have a yearly cap, not a minimum
 SUGGESTED_COURSES = 3
 
-ASN_LINK, OPD_LINK, BPSDM_LINK, PASSWORD_LINK = "/saya", "/opd", "/bpsdm", "/kata-sandi"
+ASN_LINK, OPD_LINK, PASSWORD_LINK = "/saya", "/opd", "/kata-sandi"
+# The pages that show an agency's completeness: the OPD admin's own, and BPSDM's page of that OPD.
+OPD_COMPLETENESS_LINK, BPSDM_COMPLETENESS_LINK = "/opd/kelengkapan", "/bpsdm/kelengkapan/{unit_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,7 +323,12 @@ async def opd_completeness_below(session: AsyncSession, ctx: Context, campaign: 
             if admin_unit == unit_id:
                 out.append(
                     Recipient(
-                        user_id, username, None, _common(ctx, username, username) | values, why, OPD_LINK
+                        user_id,
+                        username,
+                        None,
+                        _common(ctx, username, username) | values,
+                        why,
+                        OPD_COMPLETENESS_LINK,
                     )
                 )
         # BPSDM hears of every OPD flagged: one message per OPD, told apart in the deduplication key.
@@ -333,7 +340,7 @@ async def opd_completeness_below(session: AsyncSession, ctx: Context, campaign: 
                     None,
                     _common(ctx, username, username) | values,
                     why,
-                    BPSDM_LINK,
+                    BPSDM_COMPLETENESS_LINK.format(unit_id=unit_id),
                     key=f"unit{unit_id}",
                 )
             )

@@ -1,6 +1,7 @@
-import { QueryClient } from "@tanstack/react-query";
+import { MutationCache, QueryClient } from "@tanstack/react-query";
 import { RequestTimeoutError } from "./api/client";
 import { ApiError } from "./api/problem";
+import { completenessKey } from "./api/queries/completeness";
 
 /**
  * A 4xx will not change by asking again; refused connections and 5xx (which fail fast) get two more
@@ -14,7 +15,16 @@ export function shouldRetry(failures: number, error: unknown): boolean {
 }
 
 export function createQueryClient(): QueryClient {
-  return new QueryClient({
+  const queryClient: QueryClient = new QueryClient({
+    // Completeness figures count what every other page edits (a profile's phone, an SKP result, a
+    // decided claim): after any write they are read again when next shown, as the API's own report
+    // cache is dropped on every write.
+    mutationCache: new MutationCache({
+      onSuccess: () => {
+        // Not awaited: the write is done; its page need not wait for the figures.
+        void queryClient.invalidateQueries({ queryKey: completenessKey });
+      },
+    }),
     defaultOptions: {
       queries: {
         staleTime: 30_000,
@@ -25,4 +35,5 @@ export function createQueryClient(): QueryClient {
       },
     },
   });
+  return queryClient;
 }

@@ -32,6 +32,8 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, element: <HomeRedirect /> },
           { path: "kata-sandi", element: <ChangePasswordPage /> },
+          // Every role's inbox (the header's bell): a chunk of its own.
+          { path: "kotak-masuk", lazy: area(() => import("./areas/inbox")) },
           {
             element: <RequireArea area="asn" />,
             children: [{ path: "saya/*", lazy: area(() => import("./areas/asn")) }],

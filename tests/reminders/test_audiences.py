@@ -156,7 +156,13 @@ class TestOpdCompletenessBelow:
         # Nothing recorded yet: both OPDs score far below 80; an OPD without ASN has no score.
         chosen = await run(session, day.year, day, "opd_completeness_below")
         pairs = [(r.username, r.link) for r in chosen.recipients]
-        assert pairs == [("opd.a", "/opd"), ("bpsdm", "/bpsdm"), ("opd.b", "/opd"), ("bpsdm", "/bpsdm")]
+        # Each to the page that shows the OPD's completeness: the admin's own, BPSDM's page of that OPD.
+        assert pairs == [
+            ("opd.a", "/opd/kelengkapan"),
+            ("bpsdm", f"/bpsdm/kelengkapan/{world.unit_a.id}"),
+            ("opd.b", "/opd/kelengkapan"),
+            ("bpsdm", f"/bpsdm/kelengkapan/{world.unit_b.id}"),
+        ]
         assert (
             "Unit DINAS_A" in chosen.recipients[1].message and "Unit DINAS_B" in chosen.recipients[3].message
         )

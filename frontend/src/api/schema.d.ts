@@ -682,6 +682,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exports/data-completeness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Data completeness as a spreadsheet: the units with each indicator's share, and every active ASN
+         * @description missing an item with what to do.
+         *
+         *     Kelengkapan Unit: Kode Unit, Unit Kerja, Jumlah ASN, Skor, each indicator's %, Klaim Menunggu,
+         *     Melewati Batas, Tertua (hari), and a Jumlah row. Data Belum Lengkap: NIP, Nama, Unit Kerja, Ada or
+         *     Belum per indicator, Yang Belum Lengkap and Tindakan.
+         */
+        get: operations["exports_data_completeness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exports/ip-asn": {
         parameters: {
             query?: never;
@@ -1070,6 +1094,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My notification preferences: in-app, email, the address and language of emails
+         * @description A user who never saved any has the defaults (both channels on, the ASN profile's address,
+         *     Indonesian) and the ETag `"0"`.
+         */
+        get: operations["me_notification_preferences_get"];
+        /**
+         * Replace my notification preferences (If-Match: the ETag of my last read)
+         * @description `in_app: false` keeps the inbox as the record but stores new notifications already read, so no
+         *     badge counts them; `email: false` queues no email for me. The address, when given, replaces the
+         *     ASN profile's for notification email.
+         */
+        put: operations["me_notification_preferences_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My notifications, newest first, in my language, with the unread count
+         * @description `title` and `body` follow Accept-Language (Indonesian unless `en` is asked for). `unread_count`
+         *     counts every unread notification of the caller whatever the filter, for the header's badge.
+         */
+        get: operations["me_notifications_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark one of my notifications read (again: no change)
+         * @description Someone else's notification is 404 `notification_not_found`, as one that does not exist.
+         */
+        post: operations["me_notifications_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all my notifications read */
+        post: operations["me_notifications_read_all"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The email delivery log, newest first: address, status, attempts, next attempt and last error */
+        get: operations["notification_deliveries_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/position-standards/bulk": {
         parameters: {
             query?: never;
@@ -1158,6 +1284,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reminder-rules/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reminder campaigns in force for a year: its own, an earlier year's, or the defaults */
+        get: operations["reminder_rules_get"];
+        /** Set the year's own reminder campaigns (replacing them needs If-Match) */
+        put: operations["reminder_rules_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reminder-rules/{year}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the year's active reminder campaigns today: who each chooses, and (unless a dry run) queue them */
+        post: operations["reminder_rules_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/competency-gap-matrix": {
         parameters: {
             query?: never;
@@ -1192,6 +1353,68 @@ export interface paths {
          *     one's level from the latest assessment that rated the competency.
          */
         get: operations["reports_competency_gaps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/data-completeness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Data completeness of the active ASN per unit: each indicator's share, a score, the queue's age
+         * @description `units` are the unit's children (the top-level units, the OPDs, for the province), each with its
+         *     descendants. Without `unit_id` an OPD admin gets its own subtree.
+         */
+        get: operations["reports_data_completeness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/data-completeness/league": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The OPDs ranked by completeness score, with their scores 7 and 30 days before and a sparkline
+         * @description Every admin and the auditor see the whole table: it is how agencies compare, and it holds only
+         *     names and figures.
+         */
+        get: operations["reports_data_completeness_league"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/data-completeness/trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The unit's (or the province's) completeness on each day with a snapshot, oldest first
+         * @description `from` must not be after `to`, and the range holds at most 366 days (422 `invalid_date_range`).
+         */
+        get: operations["reports_data_completeness_trend"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1445,6 +1668,23 @@ export interface paths {
         patch: operations["units_update"];
         trace?: never;
     };
+    "/api/v1/units/{unit_id}/data-gaps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The unit's active ASN missing an indicator (or any), each with what closes it, by NIP (paged) */
+        get: operations["units_data_gaps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -1584,6 +1824,41 @@ export interface paths {
          *     …). A statement id already received is idempotent; reusing it for other content is a conflict.
          */
         post: operations["xapi_statements_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/years/{year}/closing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** When claims for the year close, and how many of the caller's claims for it are still pending */
+        get: operations["year_closing_get"];
+        /** Set the last day claims for the year may be filed (changing it needs If-Match) */
+        put: operations["year_closing_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/years/{year}/closing/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The year's claims still pending, left for a final decision, oldest submission first (paged) */
+        get: operations["year_closing_pending"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2414,6 +2689,115 @@ export interface components {
              */
             positions_changed: number;
         };
+        /**
+         * Campaign
+         * @description One reminder: who gets it, through which channels, from when, how often, and what it says.
+         */
+        Campaign: {
+            /**
+             * Active
+             * @description An inactive campaign selects no one
+             * @default true
+             */
+            active: boolean;
+            /**
+             * Audience
+             * @description Who the campaign chooses, and the placeholders its templates may use:
+             *     - `asn_below_jp_target`: {name}, {username}, {year}, {login_url}, {nip}, {unit}, {target_jp}, {verified_jp}, {remaining_jp}, {courses}
+             *     - `opd_queue_overdue`: {name}, {username}, {year}, {login_url}, {unit}, {overdue}, {oldest_days}, {sla_days}
+             *     - `opd_completeness_below`: {name}, {username}, {year}, {login_url}, {unit}, {score}, {previous_score}, {threshold}
+             *     - `account_invitation`: {name}, {username}, {year}, {login_url}, {nip}, {unit}
+             *     - `year_closing`: {name}, {username}, {year}, {login_url}, {unit}, {close_date}, {days_left}, {pending}
+             * @enum {string}
+             */
+            audience: "asn_below_jp_target" | "opd_queue_overdue" | "opd_completeness_below" | "account_invitation" | "year_closing";
+            /**
+             * Channels
+             * @description `in_app` (the inbox) and/or `email` (each user's preferences still decide)
+             * @example [
+             *       "in_app",
+             *       "email"
+             *     ]
+             */
+            channels: ("in_app" | "email")[];
+            /**
+             * Code
+             * @description The campaign's name, unique in the set; the notifications it sends carry it as their kind
+             * @example asn_below_jp_target
+             */
+            code: string;
+            /**
+             * From Month
+             * @description The campaign selects people from the 1st of this month of the year on (inclusive) to the year's end; `year_closing` runs instead in the `threshold` days up to the year's closing date
+             * @default 1
+             */
+            from_month: number;
+            /**
+             * Min Interval Days
+             * @description The least number of days between two messages of this campaign to one person
+             */
+            min_interval_days: number;
+            /**
+             * Template En
+             * @description English message, plain text
+             */
+            template_en: string;
+            /**
+             * Template Id
+             * @description Indonesian message, plain text
+             */
+            template_id: string;
+            /**
+             * Threshold
+             * @description `opd_completeness_below`: the score (1–100) under which an OPD is reminded; `year_closing`: how many days before the closing date the reminders start. Null for other audiences
+             */
+            threshold?: number | null;
+            /**
+             * Title En
+             * @description English title; the audience's own when null
+             */
+            title_en?: string | null;
+            /**
+             * Title Id
+             * @description Indonesian title; the audience's own when null
+             */
+            title_id?: string | null;
+        };
+        /** CampaignRun */
+        CampaignRun: {
+            /**
+             * Audience
+             * @enum {string}
+             */
+            audience: "asn_below_jp_target" | "opd_queue_overdue" | "opd_completeness_below" | "account_invitation" | "year_closing";
+            /** Campaign */
+            campaign: string;
+            /**
+             * Queued
+             * @description Messages queued (0 in a dry run; a duplicate of the period is not queued)
+             */
+            queued: number;
+            /**
+             * Recipients
+             * @description The first 500 of them (by user); `recipients_total` counts all
+             */
+            recipients: components["schemas"]["RunRecipient"][];
+            /**
+             * Recipients Total
+             * @description Who get the message: selected − skipped_recent
+             */
+            recipients_total: number;
+            /**
+             * Selected
+             * @description Chosen by the audience's rule, before the interval
+             */
+            selected: number;
+            /**
+             * Skipped Recent
+             * @description Of those, reminded by this campaign within `min_interval_days`
+             */
+            skipped_recent: number;
+        };
         /** CategoryBandInput */
         "CategoryBand-Input": {
             /** Label */
@@ -3044,6 +3428,330 @@ export interface components {
             /** Name */
             name?: string | null;
         };
+        /**
+         * CompletenessLeague
+         * @description The OPDs (top-level units) ranked by score, highest first, units without ASN last.
+         * @example {
+         *       "as_of": "2026-12-07",
+         *       "source": "live",
+         *       "units": [
+         *         {
+         *           "code": "DISKOMINFO",
+         *           "headcount": 612,
+         *           "indicators": [
+         *             {
+         *               "code": "contact",
+         *               "complete": 540,
+         *               "label": "Email dan nomor telepon di profil",
+         *               "pct": 88.24
+         *             },
+         *             {
+         *               "code": "education",
+         *               "complete": 598,
+         *               "label": "Pendidikan tertinggi di profil",
+         *               "pct": 97.71
+         *             },
+         *             {
+         *               "code": "position_standard",
+         *               "complete": 575,
+         *               "label": "Jabatan yang memiliki standar kompetensi",
+         *               "pct": 93.95
+         *             },
+         *             {
+         *               "code": "competency_assessment",
+         *               "complete": 301,
+         *               "label": "Penilaian kompetensi yang masih berlaku",
+         *               "pct": 49.18
+         *             },
+         *             {
+         *               "code": "potential_assessment",
+         *               "complete": 244,
+         *               "label": "Penilaian potensi",
+         *               "pct": 39.87
+         *             },
+         *             {
+         *               "code": "performance_last_year",
+         *               "complete": 603,
+         *               "label": "Hasil SKP tahun lalu",
+         *               "pct": 98.53
+         *             },
+         *             {
+         *               "code": "jp_this_year",
+         *               "complete": 417,
+         *               "label": "Pembelajaran (JP) tercatat tahun ini",
+         *               "pct": 68.14
+         *             },
+         *             {
+         *               "code": "queue_within_sla",
+         *               "complete": 590,
+         *               "label": "Tidak ada klaim yang menunggu melewati batas verifikasi",
+         *               "pct": 96.41
+         *             }
+         *           ],
+         *           "name": "Dinas Komunikasi dan Informatika",
+         *           "rank": 1,
+         *           "score": 79,
+         *           "score_30_days_ago": 71.25,
+         *           "score_7_days_ago": 77.5,
+         *           "sparkline": [
+         *             {
+         *               "date": "2026-12-06",
+         *               "score": 78.9
+         *             }
+         *           ],
+         *           "unit_id": 7
+         *         }
+         *       ]
+         *     }
+         */
+        CompletenessLeague: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "live" | "snapshot";
+            /** Units */
+            units: components["schemas"]["LeagueRow"][];
+        };
+        /**
+         * CompletenessReport
+         * @description The checklist over the active ASN of a unit's subtree (or the province), per child unit.
+         * @example {
+         *       "as_of": "2026-12-07",
+         *       "headcount": 612,
+         *       "indicators": [
+         *         {
+         *           "code": "contact",
+         *           "complete": 540,
+         *           "label": "Email dan nomor telepon di profil",
+         *           "pct": 88.24
+         *         },
+         *         {
+         *           "code": "education",
+         *           "complete": 598,
+         *           "label": "Pendidikan tertinggi di profil",
+         *           "pct": 97.71
+         *         },
+         *         {
+         *           "code": "position_standard",
+         *           "complete": 575,
+         *           "label": "Jabatan yang memiliki standar kompetensi",
+         *           "pct": 93.95
+         *         },
+         *         {
+         *           "code": "competency_assessment",
+         *           "complete": 301,
+         *           "label": "Penilaian kompetensi yang masih berlaku",
+         *           "pct": 49.18
+         *         },
+         *         {
+         *           "code": "potential_assessment",
+         *           "complete": 244,
+         *           "label": "Penilaian potensi",
+         *           "pct": 39.87
+         *         },
+         *         {
+         *           "code": "performance_last_year",
+         *           "complete": 603,
+         *           "label": "Hasil SKP tahun lalu",
+         *           "pct": 98.53
+         *         },
+         *         {
+         *           "code": "jp_this_year",
+         *           "complete": 417,
+         *           "label": "Pembelajaran (JP) tercatat tahun ini",
+         *           "pct": 68.14
+         *         },
+         *         {
+         *           "code": "queue_within_sla",
+         *           "complete": 590,
+         *           "label": "Tidak ada klaim yang menunggu melewati batas verifikasi",
+         *           "pct": 96.41
+         *         }
+         *       ],
+         *       "queue": {
+         *         "oldest_days": 21,
+         *         "over_sla": 6,
+         *         "pending": 37
+         *       },
+         *       "score": 79,
+         *       "source": "live",
+         *       "units": [
+         *         {
+         *           "code": "DISKOMINFO",
+         *           "headcount": 612,
+         *           "indicators": [
+         *             {
+         *               "code": "contact",
+         *               "complete": 540,
+         *               "label": "Email dan nomor telepon di profil",
+         *               "pct": 88.24
+         *             },
+         *             {
+         *               "code": "education",
+         *               "complete": 598,
+         *               "label": "Pendidikan tertinggi di profil",
+         *               "pct": 97.71
+         *             },
+         *             {
+         *               "code": "position_standard",
+         *               "complete": 575,
+         *               "label": "Jabatan yang memiliki standar kompetensi",
+         *               "pct": 93.95
+         *             },
+         *             {
+         *               "code": "competency_assessment",
+         *               "complete": 301,
+         *               "label": "Penilaian kompetensi yang masih berlaku",
+         *               "pct": 49.18
+         *             },
+         *             {
+         *               "code": "potential_assessment",
+         *               "complete": 244,
+         *               "label": "Penilaian potensi",
+         *               "pct": 39.87
+         *             },
+         *             {
+         *               "code": "performance_last_year",
+         *               "complete": 603,
+         *               "label": "Hasil SKP tahun lalu",
+         *               "pct": 98.53
+         *             },
+         *             {
+         *               "code": "jp_this_year",
+         *               "complete": 417,
+         *               "label": "Pembelajaran (JP) tercatat tahun ini",
+         *               "pct": 68.14
+         *             },
+         *             {
+         *               "code": "queue_within_sla",
+         *               "complete": 590,
+         *               "label": "Tidak ada klaim yang menunggu melewati batas verifikasi",
+         *               "pct": 96.41
+         *             }
+         *           ],
+         *           "name": "Dinas Komunikasi dan Informatika",
+         *           "queue": {
+         *             "oldest_days": 21,
+         *             "over_sla": 6,
+         *             "pending": 37
+         *           },
+         *           "score": 79,
+         *           "unit_id": 7
+         *         }
+         *       ]
+         *     }
+         */
+        CompletenessReport: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /**
+             * Headcount
+             * @description Active ASN counted
+             */
+            headcount: number;
+            /**
+             * Indicators
+             * @description Every indicator of the checklist, in order
+             */
+            indicators: components["schemas"]["IndicatorFigure"][];
+            /** Name */
+            name: string | null;
+            queue: components["schemas"]["QueueFigure"];
+            /**
+             * Score
+             * @description Mean of the `pct` of the year's `score_indicators`, 2 decimals; null when nobody
+             */
+            score: number | null;
+            /**
+             * Source
+             * @description `live` (today's records) or `snapshot` (the day's stored figures)
+             * @enum {string}
+             */
+            source: "live" | "snapshot";
+            /**
+             * Unit Id
+             * @description The unit reported on; null for the province
+             */
+            unit_id: number | null;
+            /**
+             * Units
+             * @description The unit's children (the top-level units, the OPDs, for the province), each with its descendants
+             */
+            units: components["schemas"]["UnitCompleteness"][];
+        };
+        /** CompletenessRules */
+        CompletenessRules: {
+            /**
+             * Assessment Valid Years
+             * @description A competency assessment counts while it is at most this many years old on the day measured (one exactly this old still counts)
+             * @default 3
+             */
+            assessment_valid_years: number;
+            /**
+             * Queue Sla Days
+             * @description Days a learning claim may wait for verification; an ASN with a claim pending longer misses `queue_within_sla`
+             * @default 14
+             */
+            queue_sla_days: number;
+            /**
+             * Score Indicators
+             * @description The indicators whose percentages are averaged into a unit's score
+             */
+            score_indicators?: ("contact" | "education" | "position_standard" | "competency_assessment" | "potential_assessment" | "performance_last_year" | "jp_this_year" | "queue_within_sla")[];
+        };
+        /**
+         * CompletenessTrend
+         * @description One point per day with a snapshot between `from` and `to`, oldest first.
+         * @example {
+         *       "from": "2026-11-08",
+         *       "name": "Dinas Komunikasi dan Informatika",
+         *       "points": [
+         *         {
+         *           "date": "2026-12-07",
+         *           "headcount": 612,
+         *           "indicators": [
+         *             {
+         *               "code": "contact",
+         *               "pct": 88.24
+         *             }
+         *           ],
+         *           "score": 79
+         *         }
+         *       ],
+         *       "to": "2026-12-07",
+         *       "unit_id": 7
+         *     }
+         */
+        CompletenessTrend: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /** Name */
+            name: string | null;
+            /** Points */
+            points: components["schemas"]["TrendPoint"][];
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /**
+             * Unit Id
+             * @description null for the province
+             */
+            unit_id: number | null;
+        };
         /** ComplianceFigures */
         ComplianceFigures: {
             /**
@@ -3297,6 +4005,64 @@ export interface components {
             /** Title */
             title?: string | null;
         };
+        /** DataGap */
+        DataGap: {
+            /**
+             * Actions
+             * @description One per missing indicator, in the same order
+             */
+            actions: components["schemas"]["GapAction"][];
+            /**
+             * Missing
+             * @description Every indicator the ASN misses, in checklist order
+             */
+            missing: ("contact" | "education" | "position_standard" | "competency_assessment" | "potential_assessment" | "performance_last_year" | "jp_this_year" | "queue_within_sla")[];
+            /** Name */
+            name: string;
+            /** Nip */
+            nip: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+        };
+        /**
+         * DataGapPage
+         * @example {
+         *       "items": [
+         *         {
+         *           "actions": [
+         *             {
+         *               "code": "fill_contact",
+         *               "label": "Lengkapi email dan nomor telepon di profil"
+         *             },
+         *             {
+         *               "code": "record_potential",
+         *               "label": "Catat penilaian potensi"
+         *             }
+         *           ],
+         *           "missing": [
+         *             "contact",
+         *             "potential_assessment"
+         *           ],
+         *           "name": "Siti Rahmawati",
+         *           "nip": "198503142010012003",
+         *           "unit_id": 7,
+         *           "unit_name": "Dinas Komunikasi dan Informatika"
+         *         }
+         *       ],
+         *       "next_cursor": "WyIxOTg1MDMxNDIwMTAwMTIwMDMiXQ",
+         *       "total": 121
+         *     }
+         */
+        DataGapPage: {
+            /** Items */
+            items: components["schemas"]["DataGap"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Total */
+            total: number;
+        };
         /**
          * Decision
          * @example {
@@ -3313,6 +4079,105 @@ export interface components {
             /** Note */
             note?: string | null;
         };
+        /**
+         * DeliveryPage
+         * @example {
+         *       "items": [
+         *         {
+         *           "address": "siti.rahmawati@kaltimprov.go.id",
+         *           "attempts": 2,
+         *           "channel": "email",
+         *           "created_at": "2026-07-01T01:00:00Z",
+         *           "id": 4031,
+         *           "kind": "asn_below_jp_target",
+         *           "last_error": "ConnectionRefusedError: [Errno 111] Connection refused",
+         *           "message_id": "<3f0c9a4e1b2d4c6f8a9e0b1c2d3e4f5a@bangkom-app-1>",
+         *           "next_attempt_at": "2026-07-01T01:03:00Z",
+         *           "notification_id": 812,
+         *           "status": "queued",
+         *           "user_id": 57,
+         *           "username": "198503142010012003"
+         *         }
+         *       ],
+         *       "total": 1
+         *     }
+         */
+        DeliveryPage: {
+            /** Items */
+            items: components["schemas"]["DeliveryRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Total */
+            total: number;
+        };
+        /**
+         * DeliveryRead
+         * @example {
+         *       "address": "siti.rahmawati@kaltimprov.go.id",
+         *       "attempts": 2,
+         *       "channel": "email",
+         *       "created_at": "2026-07-01T01:00:00Z",
+         *       "id": 4031,
+         *       "kind": "asn_below_jp_target",
+         *       "last_error": "ConnectionRefusedError: [Errno 111] Connection refused",
+         *       "message_id": "<3f0c9a4e1b2d4c6f8a9e0b1c2d3e4f5a@bangkom-app-1>",
+         *       "next_attempt_at": "2026-07-01T01:03:00Z",
+         *       "notification_id": 812,
+         *       "status": "queued",
+         *       "user_id": 57,
+         *       "username": "198503142010012003"
+         *     }
+         */
+        DeliveryRead: {
+            /** Address */
+            address: string;
+            /**
+             * Attempts
+             * @description Attempts made so far (a claim by a sender counts as one)
+             */
+            attempts: number;
+            /** Channel */
+            channel: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /**
+             * Last Error
+             * @description What the last failed attempt met
+             */
+            last_error: string | null;
+            /**
+             * Message Id
+             * @description The Message-ID every attempt carries
+             */
+            message_id: string;
+            /**
+             * Next Attempt At
+             * Format: date-time
+             * @description Queued: not tried again before this
+             */
+            next_attempt_at: string;
+            /** Notification Id */
+            notification_id: number;
+            /** Sent At */
+            sent_at: string | null;
+            status: components["schemas"]["DeliveryStatus"];
+            /** User Id */
+            user_id: number;
+            /** Username */
+            username: string;
+        };
+        /**
+         * DeliveryStatus
+         * @enum {string}
+         */
+        DeliveryStatus: "queued" | "sending" | "sent" | "failed";
         /**
          * DevelopmentPlan
          * @description Catalogue courses addressing each negative gap of one ASN, largest shortfall first.
@@ -3640,6 +4505,20 @@ export interface components {
             /** Max Jp Per Year */
             max_jp_per_year?: number | null;
         };
+        /** GapAction */
+        GapAction: {
+            /**
+             * Code
+             * @description What closes the gap; the SPA maps it to a page
+             * @enum {string}
+             */
+            code: "fill_contact" | "fill_education" | "set_position" | "define_standard" | "record_assessment" | "record_potential" | "record_performance" | "file_claim" | "verify_claims";
+            /**
+             * Label
+             * @description In the caller's language
+             */
+            label: string;
+        };
         /** GapCell */
         GapCell: {
             /**
@@ -3826,6 +4705,29 @@ export interface components {
          * @enum {string}
          */
         ImportKind: "asn" | "learning_records" | "attendance" | "assessment_results" | "performance";
+        /** IndicatorFigure */
+        IndicatorFigure: {
+            /**
+             * Code
+             * @enum {string}
+             */
+            code: "contact" | "education" | "position_standard" | "competency_assessment" | "potential_assessment" | "performance_last_year" | "jp_this_year" | "queue_within_sla";
+            /**
+             * Complete
+             * @description Active ASN who meet it
+             */
+            complete: number;
+            /**
+             * Label
+             * @description In the caller's language
+             */
+            label: string;
+            /**
+             * Pct
+             * @description 100 × complete / headcount, 2 decimals; null when nobody
+             */
+            pct: number | null;
+        };
         /** IpAsnAdvice */
         IpAsnAdvice: {
             /**
@@ -4482,6 +5384,41 @@ export interface components {
             seminar: components["schemas"]["TrainingIndicator-Output"];
             technical: components["schemas"]["TrainingIndicator-Output"];
         };
+        /** LeagueRow */
+        LeagueRow: {
+            /** Code */
+            code: string;
+            /** Headcount */
+            headcount: number;
+            /** Indicators */
+            indicators: components["schemas"]["IndicatorFigure"][];
+            /** Name */
+            name: string;
+            /**
+             * Rank
+             * @description 1 for the highest score; equal scores share a rank; null: no ASN
+             */
+            rank: number | null;
+            /** Score */
+            score: number | null;
+            /**
+             * Score 7 Days Ago
+             * @description From the snapshot of 7 days before; null if none
+             */
+            score_7_days_ago: number | null;
+            /**
+             * Score 30 Days Ago
+             * @description From the snapshot of 30 days before; null if none
+             */
+            score_30_days_ago: number | null;
+            /**
+             * Sparkline
+             * @description The last 30 snapshot scores up to the day, oldest first
+             */
+            sparkline: components["schemas"]["SparkPoint"][];
+            /** Unit Id */
+            unit_id: number;
+        };
         /** LevelDescription */
         LevelDescription: {
             /** Description */
@@ -4548,6 +5485,81 @@ export interface components {
              * @enum {string}
              */
             input: "performance" | "jpm" | "potential_assessment";
+        };
+        /**
+         * NotificationPage
+         * @example {
+         *       "items": [
+         *         {
+         *           "body": "Sampai Juli Anda mencatat 12 dari 20 JP. Pelatihan yang disarankan: Literasi Digital (8 JP).",
+         *           "created_at": "2026-07-01T01:00:00Z",
+         *           "id": 812,
+         *           "kind": "asn_below_jp_target",
+         *           "link": "/asn/jp",
+         *           "title": "JP Anda tahun ini masih kurang 8 JP"
+         *         }
+         *       ],
+         *       "total": 1,
+         *       "unread_count": 1
+         *     }
+         */
+        NotificationPage: {
+            /** Items */
+            items: components["schemas"]["NotificationRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Total */
+            total: number;
+            /**
+             * Unread Count
+             * @description The caller's unread notifications, whatever the filter
+             */
+            unread_count: number;
+        };
+        /**
+         * NotificationRead
+         * @example {
+         *       "body": "Sampai Juli Anda mencatat 12 dari 20 JP. Pelatihan yang disarankan: Literasi Digital (8 JP).",
+         *       "created_at": "2026-07-01T01:00:00Z",
+         *       "id": 812,
+         *       "kind": "asn_below_jp_target",
+         *       "link": "/asn/jp",
+         *       "title": "JP Anda tahun ini masih kurang 8 JP"
+         *     }
+         */
+        NotificationRead: {
+            /**
+             * Body
+             * @description In the reader's language (Accept-Language)
+             */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @description What it is about: a reminder campaign's code, `year_closing`, …
+             */
+            kind: string;
+            /**
+             * Link
+             * @description The SPA page it is about, e.g. `/asn/jp`
+             */
+            link: string | null;
+            /**
+             * Read At
+             * @description When it was marked read; null while unread
+             */
+            read_at: string | null;
+            /**
+             * Title
+             * @description In the reader's language (Accept-Language)
+             */
+            title: string;
         };
         /** Page[BudgetRead] */
         Page_BudgetRead_: {
@@ -5009,6 +6021,66 @@ export interface components {
             total_jp: number;
         };
         /**
+         * PreferencesBody
+         * @description The whole set of choices (PUT replaces them).
+         * @example {
+         *       "email": true,
+         *       "in_app": true,
+         *       "language": "id"
+         *     }
+         */
+        PreferencesBody: {
+            /**
+             * Email
+             * @description Whether notifications that are emailed reach you by email
+             */
+            email: boolean;
+            /**
+             * Email Address
+             * @description Where email goes instead of the ASN profile's address (admins: the only one)
+             */
+            email_address?: string | null;
+            /**
+             * In App
+             * @description false: notifications still land in the inbox, but already read (no unread badge)
+             */
+            in_app: boolean;
+            /**
+             * Language
+             * @description The language of the emails
+             * @default id
+             * @enum {string}
+             */
+            language: "id" | "en";
+        };
+        /**
+         * PreferencesRead
+         * @example {
+         *       "delivery_address": "siti.rahmawati@kaltimprov.go.id",
+         *       "email": true,
+         *       "in_app": true,
+         *       "language": "id"
+         *     }
+         */
+        PreferencesRead: {
+            /**
+             * Delivery Address
+             * @description Where email goes now: `email_address`, else the ASN profile's; null: no email can be sent
+             */
+            delivery_address: string | null;
+            /** Email */
+            email: boolean;
+            /** Email Address */
+            email_address: string | null;
+            /** In App */
+            in_app: boolean;
+            /**
+             * Language
+             * @enum {string}
+             */
+            language: "id" | "en";
+        };
+        /**
          * Problem
          * @description RFC 9457 problem details, with a stable machine-readable `code`.
          * @example {
@@ -5141,6 +6213,24 @@ export interface components {
              */
             reason: "has_account" | "not_found";
         };
+        /** QueueFigure */
+        QueueFigure: {
+            /**
+             * Oldest Days
+             * @description Days the oldest of them has waited; null when none
+             */
+            oldest_days: number | null;
+            /**
+             * Over Sla
+             * @description Of them, those waiting longer than the year's `queue_sla_days`
+             */
+            over_sla: number;
+            /**
+             * Pending
+             * @description Learning claims awaiting verification
+             */
+            pending: number;
+        };
         /**
          * QueueItem
          * @example {
@@ -5242,6 +6332,22 @@ export interface components {
             next_cursor: string | null;
             /** Total */
             total: number;
+        };
+        /**
+         * ReadAllResult
+         * @example {
+         *       "marked": 3,
+         *       "unread_count": 0
+         *     }
+         */
+        ReadAllResult: {
+            /**
+             * Marked
+             * @description How many were unread and are now read
+             */
+            marked: number;
+            /** Unread Count */
+            unread_count: number;
         };
         /**
          * RecapFormat
@@ -5544,6 +6650,108 @@ export interface components {
             index: number;
         };
         /**
+         * ReminderRulesBody
+         * @description A year's reminder campaigns.
+         * @example {
+         *       "campaigns": [
+         *         {
+         *           "active": true,
+         *           "audience": "asn_below_jp_target",
+         *           "channels": [
+         *             "in_app",
+         *             "email"
+         *           ],
+         *           "code": "asn_below_jp_target",
+         *           "from_month": 7,
+         *           "min_interval_days": 30,
+         *           "template_en": "Dear {name}, your verified JP for {year} is {verified_jp} of the {target_jp} JP target; {remaining_jp} JP to go. Suggested courses: {courses}.",
+         *           "template_id": "Yth. {name}, JP terverifikasi Anda tahun {year} baru {verified_jp} dari target {target_jp} JP; kurang {remaining_jp} JP. Saran pelatihan: {courses}."
+         *         }
+         *       ]
+         *     }
+         */
+        ReminderRulesBody: {
+            /** Campaigns */
+            campaigns: components["schemas"]["Campaign"][];
+        };
+        /**
+         * ReminderRulesRead
+         * @example {
+         *       "campaigns": [
+         *         {
+         *           "active": true,
+         *           "audience": "asn_below_jp_target",
+         *           "channels": [
+         *             "in_app",
+         *             "email"
+         *           ],
+         *           "code": "asn_below_jp_target",
+         *           "from_month": 7,
+         *           "min_interval_days": 30,
+         *           "template_en": "Dear {name}, your verified JP for {year} is {verified_jp} of the {target_jp} JP target; {remaining_jp} JP to go. Suggested courses: {courses}.",
+         *           "template_id": "Yth. {name}, JP terverifikasi Anda tahun {year} baru {verified_jp} dari target {target_jp} JP; kurang {remaining_jp} JP. Saran pelatihan: {courses}."
+         *         }
+         *       ]
+         *     }
+         */
+        ReminderRulesRead: {
+            /** Campaigns */
+            campaigns: components["schemas"]["Campaign"][];
+            /**
+             * Source Year
+             * @description The year whose campaigns apply (the latest on or before `year` with its own); null: the built-in defaults
+             */
+            source_year: number | null;
+            /** Updated At */
+            updated_at?: string | null;
+            /**
+             * Year
+             * @description The year asked for
+             */
+            year: number;
+        };
+        /**
+         * ReminderRun
+         * @example {
+         *       "as_of": "2026-07-01",
+         *       "dry_run": true,
+         *       "results": [
+         *         {
+         *           "audience": "asn_below_jp_target",
+         *           "campaign": "asn_below_jp_target",
+         *           "queued": 0,
+         *           "recipients": [
+         *             {
+         *               "link": "/saya",
+         *               "message": "Dear Siti Rahmawati, …",
+         *               "nip": "198503142010012003",
+         *               "reason": "7.5 of 20 JP verified for 2026",
+         *               "title": "Your 2026 JP is below target",
+         *               "username": "198503142010012003"
+         *             }
+         *           ],
+         *           "recipients_total": 1,
+         *           "selected": 1,
+         *           "skipped_recent": 0
+         *         }
+         *       ],
+         *       "year": 2026
+         *     }
+         */
+        ReminderRun: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Dry Run */
+            dry_run: boolean;
+            /** Results */
+            results: components["schemas"]["CampaignRun"][];
+            /** Year */
+            year: number;
+        };
+        /**
          * ReportFormat
          * @enum {string}
          */
@@ -5609,6 +6817,20 @@ export interface components {
          *         "kabupaten_kota": 0.16,
          *         "provinsi": 0.34
          *       },
+         *       "completeness_rules": {
+         *         "assessment_valid_years": 3,
+         *         "queue_sla_days": 14,
+         *         "score_indicators": [
+         *           "contact",
+         *           "education",
+         *           "position_standard",
+         *           "competency_assessment",
+         *           "potential_assessment",
+         *           "performance_last_year",
+         *           "jp_this_year",
+         *           "queue_within_sla"
+         *         ]
+         *       },
          *       "form_rules": [
          *         {
          *           "fixed_jp": 4,
@@ -5657,6 +6879,8 @@ export interface components {
          */
         RuleSetBody: {
             budget_min_pct: components["schemas"]["BudgetMinPct-Input"];
+            /** @description Data completeness: how long a competency assessment stays valid, the verification queue's SLA in days, and the indicators averaged into a unit's score */
+            completeness_rules?: components["schemas"]["CompletenessRules"];
             /** Form Rules */
             form_rules?: components["schemas"]["FormRule-Input"][];
             /** @description Points of the Indeks Profesionalitas ASN's indicators and its categories */
@@ -5730,6 +6954,20 @@ export interface components {
          *         "kabupaten_kota": 0.16,
          *         "provinsi": 0.34
          *       },
+         *       "completeness_rules": {
+         *         "assessment_valid_years": 3,
+         *         "queue_sla_days": 14,
+         *         "score_indicators": [
+         *           "contact",
+         *           "education",
+         *           "position_standard",
+         *           "competency_assessment",
+         *           "potential_assessment",
+         *           "performance_last_year",
+         *           "jp_this_year",
+         *           "queue_within_sla"
+         *         ]
+         *       },
          *       "form_rules": [
          *         {
          *           "fixed_jp": 4,
@@ -5778,6 +7016,8 @@ export interface components {
          */
         RuleSetRead: {
             budget_min_pct: components["schemas"]["BudgetMinPct-Output"];
+            /** @description Data completeness: how long a competency assessment stays valid, the verification queue's SLA in days, and the indicators averaged into a unit's score */
+            completeness_rules?: components["schemas"]["CompletenessRules"];
             /** Form Rules */
             form_rules?: components["schemas"]["FormRule-Output"][];
             /** @description Points of the Indeks Profesionalitas ASN's indicators and its categories */
@@ -5835,6 +7075,33 @@ export interface components {
              */
             year: number;
         };
+        /** RunRecipient */
+        RunRecipient: {
+            /**
+             * Link
+             * @description The SPA page the message links to
+             */
+            link: string | null;
+            /**
+             * Message
+             * @description The message in the caller's language
+             */
+            message: string;
+            /** Nip */
+            nip: string | null;
+            /**
+             * Reason
+             * @description Why this person is chosen, in the caller's language
+             */
+            reason: string;
+            /**
+             * Title
+             * @description The message's title in the caller's language
+             */
+            title: string;
+            /** Username */
+            username: string;
+        };
         /** ScoreBandInput */
         "ScoreBand-Input": {
             /** Min */
@@ -5848,6 +7115,16 @@ export interface components {
             min: number;
             /** Points */
             points: number;
+        };
+        /** SparkPoint */
+        SparkPoint: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Score */
+            score: number | null;
         };
         /** StandardDefault */
         StandardDefault: {
@@ -6474,6 +7751,30 @@ export interface components {
             /** Points */
             points: number;
         };
+        /** TrendIndicator */
+        TrendIndicator: {
+            /**
+             * Code
+             * @enum {string}
+             */
+            code: "contact" | "education" | "position_standard" | "competency_assessment" | "potential_assessment" | "performance_last_year" | "jp_this_year" | "queue_within_sla";
+            /** Pct */
+            pct: number | null;
+        };
+        /** TrendPoint */
+        TrendPoint: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Headcount */
+            headcount: number;
+            /** Indicators */
+            indicators: components["schemas"]["TrendIndicator"][];
+            /** Score */
+            score: number | null;
+        };
         /**
          * UnitBudgetBody
          * @description A unit's competency-development budget: planned (pagu) and spent (realisasi).
@@ -6575,6 +7876,31 @@ export interface components {
             updated_at: string;
             /** Year */
             year: number;
+        };
+        /** UnitCompleteness */
+        UnitCompleteness: {
+            /** Code */
+            code: string;
+            /**
+             * Headcount
+             * @description Active ASN counted
+             */
+            headcount: number;
+            /**
+             * Indicators
+             * @description Every indicator of the checklist, in order
+             */
+            indicators: components["schemas"]["IndicatorFigure"][];
+            /** Name */
+            name: string;
+            queue: components["schemas"]["QueueFigure"];
+            /**
+             * Score
+             * @description Mean of the `pct` of the year's `score_indicators`, 2 decimals; null when nobody
+             */
+            score: number | null;
+            /** Unit Id */
+            unit_id: number;
         };
         /**
          * UnitCreate
@@ -6901,6 +8227,52 @@ export interface components {
             };
         } & {
             [key: string]: unknown;
+        };
+        /**
+         * YearClosingBody
+         * @description The last day claims for the year may be filed.
+         * @example {
+         *       "claims_close_on": "2027-01-31"
+         *     }
+         */
+        YearClosingBody: {
+            /**
+             * Claims Close On
+             * Format: date
+             * @description The last day (Indonesian date) a claim for the year may be filed; from the next day on new claims for the year are refused with 422 `year_closed`. Not before 1 January of the year; usually early in the next year
+             */
+            claims_close_on: string;
+        };
+        /**
+         * YearClosingRead
+         * @example {
+         *       "claims_close_on": "2027-01-31",
+         *       "closed": false,
+         *       "pending_claims": 42,
+         *       "updated_at": "2026-12-06T08:00:00Z",
+         *       "year": 2026
+         *     }
+         */
+        YearClosingRead: {
+            /**
+             * Claims Close On
+             * @description Null while no closing date is set: claims are accepted
+             */
+            claims_close_on: string | null;
+            /**
+             * Closed
+             * @description Whether today is after `claims_close_on`: new claims for the year are refused
+             */
+            closed: boolean;
+            /**
+             * Pending Claims
+             * @description Claims for the year still waiting for a decision, in the caller's scope (an ASN: their own)
+             */
+            pending_claims: number;
+            /** Updated At */
+            updated_at?: string | null;
+            /** Year */
+            year: number;
         };
     };
     responses: never;
@@ -12437,6 +13809,106 @@ export interface operations {
             };
         };
     };
+    exports_data_completeness: {
+        parameters: {
+            query?: {
+                /** @description `xlsx` (default): both sheets; `csv`: Data Belum Lengkap */
+                format?: components["schemas"]["ExportFormat"];
+                /** @description This unit and its descendants (default: the province; an OPD admin's own unit) */
+                unit_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sheets Kelengkapan Unit (the report's units and the total) and Data Belum Lengkap (each active ASN missing an item); the XLSX also as application/octet-stream when Accept asks only for that */
+            200: {
+                headers: {
+                    /** @description attachment; filename="kelengkapan-data-….xlsx" (or ….csv) */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     exports_ip_asn: {
         parameters: {
             query?: {
@@ -14492,6 +15964,563 @@ export interface operations {
             };
         };
     };
+    me_notification_preferences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    me_notification_preferences_put: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read (GET, or the previous write's ETag); a stale one → 412. Sending none → 428 `precondition_required` */
+                "If-Match": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    me_notifications_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string | null;
+                /** @description Page size (max 500) */
+                limit?: number;
+                /** @description true: only unread; false: only read; omitted: all */
+                unread?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    me_notifications_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A notification of the caller's */
+                notification_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    me_notifications_read_all: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadAllResult"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    notification_deliveries_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string | null;
+                /** @description Only notifications of this kind */
+                kind?: string | null;
+                /** @description Page size (max 500) */
+                limit?: number;
+                status?: components["schemas"]["DeliveryStatus"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPage"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     position_standards_bulk: {
         parameters: {
             query?: never;
@@ -15366,6 +17395,351 @@ export interface operations {
             };
         };
     };
+    reminder_rules_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Calendar year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderRulesRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reminder_rules_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from your last read. Required to replace an existing resource (428 `precondition_required` without it); leave it out to create one */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description Calendar year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReminderRulesBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderRulesRead"];
+                };
+            };
+            /** @description Created the year's own campaigns */
+            201: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderRulesRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Replacing an existing resource needs If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reminder_rules_run: {
+        parameters: {
+            query?: {
+                /** @description Run only this campaign (its `code`) */
+                campaign?: string | null;
+                /** @description true (the default): list who would get what and write nothing; false: queue */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Calendar year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderRun"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     reports_competency_gap_matrix: {
         parameters: {
             query?: {
@@ -15479,6 +17853,285 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CompetencyGapReport"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reports_data_completeness: {
+        parameters: {
+            query?: {
+                /** @description The day measured: today when omitted (counted live); an earlier day is read from that day's snapshot (422 `no_snapshot` when none was taken); a later day is 422 `date_in_future` */
+                as_of?: string | null;
+                /** @description This unit and its descendants (default: the province; an OPD admin's own unit) */
+                unit_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletenessReport"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reports_data_completeness_league: {
+        parameters: {
+            query?: {
+                /** @description The day measured: today when omitted (counted live); an earlier day is read from that day's snapshot (422 `no_snapshot` when none was taken); a later day is 422 `date_in_future` */
+                as_of?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletenessLeague"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reports_data_completeness_trend: {
+        parameters: {
+            query?: {
+                /** @description First day (default: 29 days before `to`) */
+                from?: string | null;
+                /** @description Last day (default: today) */
+                to?: string | null;
+                /** @description This unit and its descendants (default: the province; an OPD admin's own unit) */
+                unit_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletenessTrend"];
                 };
             };
             /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
@@ -17099,6 +19752,107 @@ export interface operations {
             };
         };
     };
+    units_data_gaps: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string | null;
+                /** @description Only those missing this indicator (default: missing any) */
+                indicator?: ("contact" | "education" | "position_standard" | "competency_assessment" | "potential_assessment" | "performance_last_year" | "jp_this_year" | "queue_within_sla") | null;
+                /** @description Page size (max 500) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The unit; its descendants are included */
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataGapPage"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     users_list: {
         parameters: {
             query?: {
@@ -18209,6 +20963,344 @@ export interface operations {
             };
             /** @description Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    year_closing_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The year whose claims close */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearClosingRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    year_closing_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from your last read. Required to replace an existing resource (428 `precondition_required` without it); leave it out to create one */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description The year whose claims close */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["YearClosingBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearClosingRead"];
+                };
+            };
+            /** @description Set the year's closing date */
+            201: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearClosingRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Replacing an existing resource needs If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    year_closing_pending: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string | null;
+                /** @description Page size (max 500) */
+                limit?: number;
+                /** @description This unit and its descendants (default: all in reach) */
+                unit_id?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description The year whose claims close */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuePage"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -87,3 +87,38 @@ export type BoxPerson = Schemas["BoxPerson"];
 export type TalentBox = Schemas["TalentBox-Output"];
 export type Kinerja = TalentBox["kinerja"];
 export type Potensial = TalentBox["potensial"];
+
+// Data completeness (the checklist per ASN, its shares per unit, the league of OPDs, the people missing items).
+export type CompletenessReport = Schemas["CompletenessReport"];
+export type UnitCompleteness = Schemas["UnitCompleteness"];
+export type IndicatorFigure = Schemas["IndicatorFigure"];
+export type QueueFigure = Schemas["QueueFigure"];
+export type CompletenessLeague = Schemas["CompletenessLeague"];
+export type LeagueRow = Schemas["LeagueRow"];
+export type SparkPoint = Schemas["SparkPoint"];
+export type CompletenessTrend = Schemas["CompletenessTrend"];
+export type DataGap = Schemas["DataGap"];
+export type GapAction = Schemas["GapAction"];
+/** The eight checklist items (`indicators[].code`, the `indicator` filter of data gaps). */
+export type IndicatorCode = DataGap["missing"][number];
+/** What closes a gap (`actions[].code` of data gaps). */
+export type GapActionCode = GapAction["code"];
+
+// Notifications (the inbox, the preferences, the email delivery log).
+export type NotificationRead = Schemas["NotificationRead"];
+export type NotificationPage = Schemas["NotificationPage"];
+export type NotificationPreferences = Schemas["PreferencesRead"];
+export type NotificationPreferencesBody = Schemas["PreferencesBody"];
+export type DeliveryRead = Schemas["DeliveryRead"];
+export type DeliveryStatus = Schemas["DeliveryStatus"];
+
+// Reminder campaigns and closing a year.
+export type Campaign = Schemas["Campaign"];
+export type CampaignAudience = Campaign["audience"];
+export type CampaignChannel = Campaign["channels"][number];
+export type ReminderRules = Schemas["ReminderRulesRead"];
+export type ReminderRulesBody = Schemas["ReminderRulesBody"];
+export type ReminderRun = Schemas["ReminderRun"];
+export type CampaignRun = Schemas["CampaignRun"];
+export type RunRecipient = Schemas["RunRecipient"];
+export type YearClosing = Schemas["YearClosingRead"];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { can, OPERATION_ROLES, type Operation } from "./can";
+import { canVisit } from "./roles";
 
 // That the table agrees with the API's own policy is checked on the server side, against the role
 // matrix the API tests exercise: tests/core/test_spa_permissions.py.
@@ -37,5 +38,16 @@ describe("can(role, operation)", () => {
     expect(can(undefined, "audit_list")).toBe(false);
     expect(can(null, "users_create")).toBe(false);
     expect(can("superuser", "users_create")).toBe(false);
+  });
+});
+
+describe("canVisit(role, path)", () => {
+  it("lets every role back to the inbox and the password page after a login, but not into another's area", () => {
+    expect(canVisit("asn", "/kotak-masuk")).toBe(true);
+    expect(canVisit("opd_admin", "/kotak-masuk?x=1")).toBe(true);
+    expect(canVisit("auditor", "/kata-sandi")).toBe(true);
+    expect(canVisit("asn", "/opd/kelengkapan")).toBe(false);
+    expect(canVisit("opd_admin", "/opd/kelengkapan")).toBe(true);
+    expect(canVisit("superuser", "/kotak-masuk")).toBe(false);
   });
 });

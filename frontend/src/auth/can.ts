@@ -44,6 +44,10 @@ export const OPERATION_ROLES = {
   courses_update: ["bpsdm_admin"],
   budgets_put: ["bpsdm_admin"],
   unit_budgets_put: ["bpsdm_admin"],
+  // Reminder campaigns and closing a year.
+  reminder_rules_put: ["bpsdm_admin"],
+  reminder_rules_run: ["bpsdm_admin"],
+  year_closing_put: ["bpsdm_admin"],
   // ASN profiles, learning records and assessments.
   asn_create: ["opd_admin", "bpsdm_admin"],
   asn_update: ["asn", "opd_admin", "bpsdm_admin"],

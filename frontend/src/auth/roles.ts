@@ -27,7 +27,12 @@ export function areasFor(role: string): Area[] {
   return (Object.keys(AREA_ROLES) as Area[]).filter((area) => isRole(role) && AREA_ROLES[area].includes(role));
 }
 
+/** Pages outside the areas that every role has: the inbox and the password change. */
+export const SHARED_PATHS = ["/kotak-masuk", "/kata-sandi"] as const;
+
 /** May this role open that path (used for the "go back where you were" after login)? */
 export function canVisit(role: string, path: string): boolean {
+  const bare = path.split(/[?#]/)[0];
+  if (isRole(role) && (SHARED_PATHS as readonly string[]).includes(bare)) return true;
   return areasFor(role).some((area) => path === AREA_PATH[area] || path.startsWith(`${AREA_PATH[area]}/`));
 }

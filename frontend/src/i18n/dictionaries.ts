@@ -6,12 +6,38 @@ import asnEn from "./areas/asn.en.json";
 import asnId from "./areas/asn.id.json";
 import bpsdmEn from "./areas/bpsdm.en.json";
 import bpsdmId from "./areas/bpsdm.id.json";
+import completenessEn from "./areas/completeness.en.json";
+import completenessId from "./areas/completeness.id.json";
+import inboxEn from "./areas/inbox.en.json";
+import inboxId from "./areas/inbox.id.json";
 import opdEn from "./areas/opd.en.json";
 import opdId from "./areas/opd.id.json";
+import remindersEn from "./areas/reminders.en.json";
+import remindersId from "./areas/reminders.id.json";
 import talentEn from "./areas/talent.en.json";
 import talentId from "./areas/talent.id.json";
 import commonEn from "./en.json";
 import commonId from "./id.json";
 
-export const id = { ...commonId, asn: asnId, opd: opdId, bpsdm: bpsdmId, accounts: accountsId, talent: talentId };
-export const en = { ...commonEn, asn: asnEn, opd: opdEn, bpsdm: bpsdmEn, accounts: accountsEn, talent: talentEn };
+export const id = {
+  ...commonId,
+  asn: asnId,
+  opd: opdId,
+  bpsdm: bpsdmId,
+  accounts: accountsId,
+  talent: talentId,
+  completeness: completenessId,
+  inbox: inboxId,
+  reminders: remindersId,
+};
+export const en = {
+  ...commonEn,
+  asn: asnEn,
+  opd: opdEn,
+  bpsdm: bpsdmEn,
+  accounts: accountsEn,
+  talent: talentEn,
+  completeness: completenessEn,
+  inbox: inboxEn,
+  reminders: remindersEn,
+};

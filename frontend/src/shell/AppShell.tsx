@@ -6,6 +6,7 @@ import { useAuth } from "../auth/AuthProvider";
 import { AREA_PATH, type Area, areasFor, homeFor, isRole } from "../auth/roles";
 import { LanguageSwitch } from "../i18n/LanguageSwitch";
 import { Button } from "../ui";
+import { NotificationBell } from "./NotificationBell";
 
 const AREA_LABEL = { asn: "nav.asnHome", opd: "nav.opdQueue", bpsdm: "nav.bpsdmDashboard" } as const;
 
@@ -45,15 +46,19 @@ export function AppShell() {
           </span>
           <span>{t("app.name")}</span>
         </Link>
-        <button
-          type="button"
-          className="topbar__menu-button"
-          aria-expanded={menuOpen}
-          aria-controls={menuId}
-          onClick={() => setMenuOpen((open) => !open)}
-        >
-          <span aria-hidden="true">☰</span> {menuOpen ? t("nav.closeMenu") : t("nav.menu")}
-        </button>
+        {/* Outside the folding menu: the unread count shows on a phone too. */}
+        <div className="topbar__quick">
+          <NotificationBell />
+          <button
+            type="button"
+            className="topbar__menu-button"
+            aria-expanded={menuOpen}
+            aria-controls={menuId}
+            onClick={() => setMenuOpen((open) => !open)}
+          >
+            <span aria-hidden="true">☰</span> {menuOpen ? t("nav.closeMenu") : t("nav.menu")}
+          </button>
+        </div>
         <div id={menuId} className={menuOpen ? "topbar__menu topbar__menu--open" : "topbar__menu"}>
           <nav aria-label={t("nav.label")}>
             <ul className="nav">

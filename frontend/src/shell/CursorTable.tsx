@@ -42,7 +42,8 @@ export function CursorTable<T>({
   list: CursorListQuery<T>;
   pages: ReturnType<typeof useCursorPages>;
   pageSize: number;
-  search: { value: string; applied: string; onChange: (value: string) => void; label: string };
+  /** A search box (the API list's `q`); left out for lists without one. */
+  search?: { value: string; applied: string; onChange: (value: string) => void; label: string };
   empty: string;
 }) {
   const { t } = useTranslation();
@@ -55,15 +56,17 @@ export function CursorTable<T>({
         rows={list.data?.items ?? []}
         rowKey={rowKey}
         loading={list.isFetching}
-        empty={search.applied ? t("ui.noMatches", { query: search.applied }) : empty}
-        search={{
-          value: search.value,
-          onChange: (value) => {
-            search.onChange(value);
-            pages.reset();
-          },
-          label: search.label,
-        }}
+        empty={search?.applied ? t("ui.noMatches", { query: search.applied }) : empty}
+        search={
+          search && {
+            value: search.value,
+            onChange: (value) => {
+              search.onChange(value);
+              pages.reset();
+            },
+            label: search.label,
+          }
+        }
         pagination={{
           pageIndex: pages.pageIndex,
           pageSize,

@@ -226,6 +226,7 @@ function RulesForm({ rules, etag, onDone }: { rules: RuleSet; etag: string | nul
           jpm_group_weights: rules.jpm_group_weights,
           talent_rules: rules.talent_rules,
           ip_asn_rules: rules.ip_asn_rules,
+          completeness_rules: rules.completeness_rules,
         },
       },
       { onSuccess: onDone },

@@ -24,11 +24,24 @@ const CoursePage = lazy(() => import("./CoursePage").then((m) => ({ default: m.C
 // The talent map is shared with the OPD area: a chunk of its own that neither area's chunk holds.
 const TalentMapPage = lazy(() => import("../talent/TalentMapPage").then((m) => ({ default: m.TalentMapPage })));
 const IpAsnPage = lazy(() => import("./IpAsnPage").then((m) => ({ default: m.IpAsnPage })));
+// Data completeness is shared with the OPD area (like the talent map); reminders and closing a year
+// are chunks of their own.
+const LeaguePage = lazy(() => import("../completeness/LeaguePage").then((m) => ({ default: m.LeaguePage })));
+const UnitCompletenessPage = lazy(() =>
+  import("../completeness/UnitCompletenessPage").then((m) => ({ default: m.BpsdmUnitCompletenessPage })),
+);
+const CampaignsPage = lazy(() => import("../reminders/CampaignsPage").then((m) => ({ default: m.CampaignsPage })));
+const YearClosingPage = lazy(() =>
+  import("../reminders/YearClosingPage").then((m) => ({ default: m.YearClosingPage })),
+);
 
 const LINKS = [
   { to: "/bpsdm", label: "bpsdm.nav.dashboard", end: true },
   { to: "/bpsdm/ip-asn", label: "bpsdm.ipAsn.nav", end: false },
   { to: "/bpsdm/talenta", label: "talent.nav", end: false },
+  { to: "/bpsdm/kelengkapan", label: "completeness.nav", end: false },
+  { to: "/bpsdm/pengingat", label: "reminders.nav", end: false },
+  { to: "/bpsdm/tutup-tahun", label: "reminders.closing.nav", end: false },
   { to: "/bpsdm/impor", label: "bpsdm.nav.import", end: false },
   { to: "/bpsdm/aturan", label: "bpsdm.nav.rules", end: false },
   { to: "/bpsdm/pengguna", label: "bpsdm.nav.users", end: false },
@@ -84,6 +97,10 @@ export default function BpsdmArea() {
         <Route path="kompetensi" element={<Lazy page={<CompetencyPage />} />} />
         <Route path="diklat" element={<Lazy page={<CoursePage />} />} />
         <Route path="ip-asn" element={<Lazy page={<IpAsnPage />} />} />
+        <Route path="kelengkapan" element={<Lazy page={<LeaguePage />} />} />
+        <Route path="kelengkapan/:unitId" element={<Lazy page={<UnitCompletenessPage />} />} />
+        <Route path="pengingat" element={<Lazy page={<CampaignsPage />} />} />
+        <Route path="tutup-tahun" element={<Lazy page={<YearClosingPage />} />} />
         <Route path="*" element={<NotFound />} />
       </Routes>
     </>

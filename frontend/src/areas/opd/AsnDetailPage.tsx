@@ -1,16 +1,59 @@
 import { useQuery } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useParams } from "react-router";
+import { Link, useLocation, useParams, useSearchParams } from "react-router";
 import { asnLearningRecords, asnProfile, competencyGaps, jpSummary, useAsnPlacement } from "../../api/queries/asn";
 import { learningFormNames } from "../../api/queries/reference";
 import { asnJpRecapPdf } from "../../api/queries/reports";
-import type { AsnRead, CompetencyGaps, JpSummary, RecordRead } from "../../api/types";
+import type { AsnRead, CompetencyGaps, GapActionCode, JpSummary, RecordRead } from "../../api/types";
+import { useCan } from "../../auth/can";
 import { useFormat } from "../../i18n/format";
 import { DownloadButton } from "../../shell/DownloadButton";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { usePageTitle } from "../../shell/usePageTitle";
-import { Alert, BarChart, Card, type Column, DataTable, ProgressRing, ScrollRegion, Spinner, Stat } from "../../ui";
+import {
+  Alert,
+  BarChart,
+  Button,
+  Card,
+  type Column,
+  DataTable,
+  ProgressRing,
+  ScrollRegion,
+  Spinner,
+  Stat,
+} from "../../ui";
+import { ACTION_SECTION, FIX_PARAM, isProfileAction } from "../completeness/figures";
+import { ProfileDialog } from "./ProfileDialog";
 import { TalentRecordsCard } from "./TalentRecordsCard";
+
+const ACTIONS: readonly GapActionCode[] = [
+  "fill_contact",
+  "fill_education",
+  "set_position",
+  "define_standard",
+  "record_assessment",
+  "record_potential",
+  "record_performance",
+  "file_claim",
+  "verify_claims",
+];
+
+/** The action a link from "Data yang belum lengkap" names (`?lengkapi=fill_contact`), if any. */
+function useFixAction(): GapActionCode | null {
+  const [params] = useSearchParams();
+  const value = params.get(FIX_PARAM);
+  return (ACTIONS as readonly string[]).includes(value ?? "") ? (value as GapActionCode) : null;
+}
+
+/** Where "Kembali" leads: the list the admin came from (router state), else the compliance page. */
+function useBackLink(): { to: string; fromList: boolean } {
+  const location = useLocation();
+  const from = (location.state as { from?: unknown } | null)?.from;
+  return typeof from === "string" && from.startsWith("/") && !from.startsWith("//")
+    ? { to: from, fromList: true }
+    : { to: "/opd/kepatuhan", fromList: false };
+}
 
 /** /opd/asn/:nip — one ASN as their OPD admin sees them: profile, this year's JP, records, gaps, talent. */
 export function AsnDetailPage() {
@@ -21,13 +64,15 @@ export function AsnDetailPage() {
   usePageTitle(name ?? t("opd.asnDetailTitle"));
   const year = new Date().getFullYear();
 
+  const back = useBackLink();
+
   if (profile.error) {
     return (
       <div className="page opd-page">
         <h1>{t("opd.asnDetailTitle")}</h1>
         <ProblemAlert error={profile.error} />
         <p>
-          <Link to="/opd/kepatuhan">{t("opd.backToCompliance")}</Link>
+          <Link to={back.to}>{back.fromList ? t("opd.backToList") : t("opd.backToCompliance")}</Link>
         </p>
       </div>
     );
@@ -40,11 +85,23 @@ export function AsnDetailPage() {
     );
   }
   const asn = profile.data.profile;
-  return <AsnDetail asn={asn} year={year} />;
+  return <AsnDetail asn={asn} etag={profile.data.etag} year={year} />;
 }
 
-function AsnDetail({ asn, year }: { asn: AsnRead; year: number }) {
+function AsnDetail({ asn, etag, year }: { asn: AsnRead; etag: string | null; year: number }) {
   const { t } = useTranslation();
+  const can = useCan();
+  const back = useBackLink();
+  const fix = useFixAction();
+  const editable = can("asn_update");
+  const [editing, setEditing] = useState(false);
+  // Opened from "Data yang belum lengkap" for a profile field: the dialog opens by itself, once (as
+  // soon as the role is known to allow the edit), and stays closed after the admin closes it.
+  const [opened, setOpened] = useState(false);
+  if (editable && isProfileAction(fix) && !opened) {
+    setOpened(true);
+    setEditing(true);
+  }
   const { position, unit } = useAsnPlacement(asn);
   // The same query as the gaps card below: one request, and the standard named up front.
   const gaps = useQuery({ ...competencyGaps(asn.nip), throwOnError: false });
@@ -60,14 +117,24 @@ function AsnDetail({ asn, year }: { asn: AsnRead; year: number }) {
   return (
     <div className="page page--wide opd-page">
       <p className="opd-back">
-        <Link to="/opd/kepatuhan">{t("opd.backToCompliance")}</Link>
+        <Link to={back.to}>{back.fromList ? t("opd.backToList") : t("opd.backToCompliance")}</Link>
       </p>
       <h1>{asn.name}</h1>
       <p className="lead">
         {t("opd.nipLine", { nip: asn.nip, type: asn.employment_type.toUpperCase(), golongan: asn.golongan ?? "–" })}
       </p>
+      {fix && <FixNote action={fix} />}
       <div className="grid">
-        <Card title={t("opd.profileTitle")}>
+        <Card
+          title={<span id="profil">{t("opd.profileTitle")}</span>}
+          actions={
+            editable ? (
+              <Button variant="secondary" onClick={() => setEditing(true)}>
+                {t("opd.profileEdit.open")}
+              </Button>
+            ) : undefined
+          }
+        >
           <dl className="opd-facts" data-testid="asn-placement">
             <Fact
               label={t("opd.placement.position")}
@@ -84,9 +151,39 @@ function AsnDetail({ asn, year }: { asn: AsnRead; year: number }) {
         <JpCard nip={asn.nip} year={year} />
       </div>
       <RecordsCard nip={asn.nip} year={year} />
-      <GapsCard nip={asn.nip} />
-      <TalentRecordsCard nip={asn.nip} year={year} />
+      <div id="kompetensi">
+        <GapsCard nip={asn.nip} />
+      </div>
+      <div id="talenta">
+        <TalentRecordsCard nip={asn.nip} year={year} />
+      </div>
+      {editing && (
+        <ProfileDialog
+          asn={asn}
+          etag={etag}
+          focus={isProfileAction(fix) ? fix : undefined}
+          onClose={() => setEditing(false)}
+        />
+      )}
     </div>
+  );
+}
+
+/**
+ * What the link from "Data yang belum lengkap" came to do, and where on the page it is done: the
+ * section it names is scrolled into view (a profile field opens the dialog instead).
+ */
+function FixNote({ action }: { action: GapActionCode }) {
+  const { t } = useTranslation();
+  const section = ACTION_SECTION[action];
+  useEffect(() => {
+    if (section) document.getElementById(section)?.scrollIntoView?.({ block: "start" });
+  }, [section]);
+  return (
+    <Alert tone="info" title={t("opd.fix.title")}>
+      <p>{t(`completeness.action.${action}`)}</p>
+      <p className="cell-sub">{t(`opd.fix.where.${action}`)}</p>
+    </Alert>
   );
 }
 

@@ -11,6 +11,10 @@ import "./opd.css";
 
 // The talent map is shared with the BPSDM area: a chunk of its own, loaded when first opened.
 const TalentMapPage = lazy(() => import("../talent/TalentMapPage").then((m) => ({ default: m.TalentMapPage })));
+// "Data yang belum lengkap" shares its chunk with BPSDM's completeness pages.
+const CompletenessPage = lazy(() =>
+  import("../completeness/UnitCompletenessPage").then((m) => ({ default: m.OpdCompletenessPage })),
+);
 
 /** The OPD admin area (/opd/*), loaded as its own chunk. */
 export default function OpdArea() {
@@ -26,6 +30,14 @@ export default function OpdArea() {
           element={
             <Suspense fallback={<Spinner />}>
               <TalentMapPage area="opd" />
+            </Suspense>
+          }
+        />
+        <Route
+          path="kelengkapan"
+          element={
+            <Suspense fallback={<Spinner />}>
+              <CompletenessPage />
             </Suspense>
           }
         />
@@ -52,6 +64,9 @@ function OpdLayout() {
         </NavLink>
         <NavLink to="/opd/talenta" className="opd-tabs__link">
           {t("talent.nav")}
+        </NavLink>
+        <NavLink to="/opd/kelengkapan" className="opd-tabs__link">
+          {t("completeness.opdTab")}
         </NavLink>
       </nav>
       <Outlet />
