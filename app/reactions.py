@@ -18,6 +18,7 @@ from app.core import report_cache
 from app.core.hooks import H, Hooks
 from app.learning import service as learning_service
 from app.learning import totals
+from app.notifications import events as notification_events
 from app.org import service as org_service
 from app.rules import service as rules_service
 from app.talent.box import placements
@@ -94,6 +95,11 @@ REACTIONS = (
         learning_service.before_claim,
         years_service.refuse_closed,
         "a new claim for a year whose claims have closed is refused (422 year_closed)",
+    ),
+    Reaction(
+        learning_service.after_decision,
+        notification_events.claim_decided,
+        "the claimant is told of an approved or rejected claim in the inbox (and by email when rejected)",
     ),
 )
 

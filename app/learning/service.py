@@ -62,6 +62,10 @@ AUDIT_FIELDS = (
 # stored, in its transaction; a hook refuses the claim by raising (a year whose claims have closed).
 ClaimHook = Callable[[AsyncSession, int, date], Awaitable[None]]
 before_claim: Hooks[ClaimHook] = Hooks()
+# Each runs as `hook(session, record)` once a claim is approved or rejected, in its transaction (the
+# claimant is told: a message queued with the decision commits or rolls back with it).
+DecisionHook = Callable[[AsyncSession, LearningRecord], Awaitable[None]]
+after_decision: Hooks[DecisionHook] = Hooks()
 
 
 class InvalidRecordDates(Unprocessable):
@@ -304,6 +308,8 @@ async def decide(
         before=before,
         after=audit.snapshot(record, AUDIT_FIELDS),
     )
+    for hook in after_decision:
+        await hook(session, record)
     return record
 
 

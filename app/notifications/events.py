@@ -1,0 +1,68 @@
+"""Messages about something that just happened to a person, queued in the transaction that did it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.models import User
+from app.core.i18n import Language, localise, msg
+from app.core.security import Role
+from app.learning.models import VERIFIED, LearningRecord
+from app.notifications import outbox
+
+CLAIM_DECIDED = "claim_decided"
+# The ASN's own ledger, where the decision and its note show.
+RECORDS_LINK = "/saya/riwayat"
+
+
+def _jp(jp: Decimal, language: Language) -> str:
+    text = f"{jp.normalize():f}"  # 12.50 → 12.5, 20.00 → 20
+    return text.replace(".", ",") if language == "id" else text
+
+
+def _claim_texts(record: LearningRecord, language: Language) -> tuple[str, str]:
+    values = {"title": record.title, "jp": _jp(record.jp, language), "year": record.year}
+    if record.status == VERIFIED:
+        title = msg("Your claim was approved")
+        body = msg("“{title}” ({jp} JP) was verified and counts for {year}.", **values)
+    else:
+        title = msg("Your claim was rejected")
+        body = msg("“{title}” ({jp} JP) was not accepted for {year}.", **values)
+    text = str(localise(body, language))
+    if record.decision_note:
+        text += " " + str(localise(msg("The verifier's note: {note}", note=record.decision_note), language))
+    return str(localise(title, language)), text
+
+
+async def claim_decided(session: AsyncSession, record: LearningRecord) -> None:
+    """Tells the claimant (their active ASN account, if they have one) that an admin decided the claim."""
+    users = (
+        await session.execute(
+            select(User.id).where(
+                User.nip == record.nip, User.role == Role.asn.value, User.active.is_(true())
+            )
+        )
+    ).scalars()
+    title_id, body_id = _claim_texts(record, "id")
+    title_en, body_en = _claim_texts(record, "en")
+    await outbox.queue_many(
+        session,
+        [
+            outbox.Outgoing(
+                user_id=user_id,
+                kind=CLAIM_DECIDED,
+                dedup_key=f"{CLAIM_DECIDED}:{record.id}",
+                title_id=title_id,
+                body_id=body_id,
+                title_en=title_en,
+                body_en=body_en,
+                link=RECORDS_LINK,
+                # A rejection asks the ASN to act (file again, with better evidence): worth an email.
+                email=record.status != VERIFIED,
+            )
+            for user_id in users
+        ],
+    )
