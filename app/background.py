@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base
-from app.core.types import UTCDateTime, utcnow
+from app.core.types import UTCDateTime, latest_indonesian_time, utcnow
 
 log = logging.getLogger("bangkom.background")
 
@@ -54,7 +54,8 @@ class Frequent:
 
 @dataclass(frozen=True)
 class Daily:
-    """A job run once a day from `at` (server time) on, by the first worker to claim the day."""
+    """A job run once a day from `at` (WIT, as every "today" of the API) on, by the first worker to
+    claim the day."""
 
     name: str
     at: time
@@ -134,7 +135,8 @@ async def _daily(sessions: Sessions, jobs: Sequence[Daily], tick_s: float) -> No
     while True:
         for job in jobs:
             try:
-                await run_daily(sessions, job, datetime.now())
+                # The day as the API counts it (WIT), so a snapshot is stored under the day reports ask for.
+                await run_daily(sessions, job, latest_indonesian_time().replace(tzinfo=None))
             except asyncio.CancelledError:
                 raise
             except Exception:

@@ -72,7 +72,8 @@ class Settings(BaseSettings):
     # How long a cached province report may be served while the data is unchanged (0: no cache). Every
     # change made through Bangkom drops the cache at once; the limit only bounds changes made around it.
     report_cache_seconds: int = Field(default=300, ge=0, le=86400)
-    # `bangkom serve` runs the notification sender and the daily jobs (app/background.py) unless cron does.
+    # `bangkom serve` runs the notification sender and the daily jobs (app/background.py) unless cron
+    # does; the daily jobs' time is WIT (UTC+9), the zone whose date every "today" of the API uses.
     background_jobs: bool = True
     daily_jobs_at: dt.time = dt.time(6, 0)
 

@@ -64,3 +64,8 @@ _WIT = timezone(timedelta(hours=9))
 def latest_indonesian_date() -> date:
     """Today's date in Indonesia's easternmost zone, so nobody's "today" counts as the future."""
     return datetime.now(_WIT).date()
+
+
+def latest_indonesian_time() -> datetime:
+    """The time in Indonesia's easternmost zone (WIT), whose date is `latest_indonesian_date()`."""
+    return datetime.now(_WIT)
