@@ -29,10 +29,6 @@ export default defineConfig({
     environment: "jsdom",
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["src/test/setup.ts"],
-    // One jsdom per worker rather than per file: building a jsdom and re-importing React for each of
-    // ~50 files was two thirds of the run (88 s → 25 s here). src/test/setup.ts cleans up after each
-    // test (the rendered tree, storage, the language); sessions and query clients are made per test.
-    isolate: false,
     unstubGlobals: true,
     restoreMocks: true,
     // jsdom tests that click through several steps take 1-2 s alone and more on a busy 2-core CI host.
