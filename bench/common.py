@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -210,3 +212,32 @@ def create_client(env: dict[str, str], name: str, scopes: str) -> tuple[str, str
     ).stdout
     fields = dict(line.split("=", 1) for line in out.split() if "=" in line)
     return fields["client_id"], fields["client_secret"]
+
+
+def timed_get(url: str, token: str, timeout: float = 60) -> float:
+    """One authenticated GET that must answer 200; its time in milliseconds."""
+    started = time.perf_counter()
+    req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        r.read()
+        assert r.status == 200
+    return (time.perf_counter() - started) * 1000
+
+
+def latency_figures(latencies: list[float]) -> dict[str, float]:
+    ordered = sorted(latencies)
+    return {
+        "requests": len(ordered),
+        "p50_ms": round(statistics.median(ordered), 1),
+        "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)], 1),
+        "max_ms": round(ordered[-1], 1),
+    }
+
+
+async def change_the_data(dsn: str) -> None:
+    """What a committed write does to the cached reports (app/core/report_cache.py): a new stamp."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("UPDATE data_versions SET value = $1 WHERE name = 'data'", random.getrandbits(62))
+    finally:
+        await conn.close()

@@ -20,46 +20,26 @@ import argparse
 import asyncio
 import os
 import platform
-import random
 import statistics
 import time
-import urllib.request
 from collections.abc import Callable
 from datetime import timedelta
 
-import asyncpg
-from common import BIN, fetch_values, password_token, prepare_database, save, server
+from common import (
+    BIN,
+    change_the_data,
+    fetch_values,
+    latency_figures,
+    password_token,
+    prepare_database,
+    save,
+    server,
+    timed_get,
+)
 
 PORT = 8331
 TARGET_P95_MS = 150.0
 SNAPSHOT_DAYS = 31
-
-
-def _get(url: str, token: str) -> float:
-    started = time.perf_counter()
-    req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(req, timeout=60) as r:
-        r.read()
-        assert r.status == 200
-    return (time.perf_counter() - started) * 1000
-
-
-def _figures(latencies: list[float]) -> dict[str, float]:
-    ordered = sorted(latencies)
-    return {
-        "requests": len(ordered),
-        "p50_ms": round(statistics.median(ordered), 1),
-        "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)], 1),
-        "max_ms": round(ordered[-1], 1),
-    }
-
-
-async def _bump(dsn: str) -> None:
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute("UPDATE data_versions SET value = $1 WHERE name = 'data'", random.getrandbits(62))
-    finally:
-        await conn.close()
 
 
 async def _snapshots(dsn: str) -> list[float]:
@@ -138,18 +118,18 @@ def main() -> None:
 
         def unchanged(url: str, token: str) -> dict[str, float]:
             for _ in range(10):
-                _get(url, token)  # warm-up: connections, the rule set, the first computation
-            return _figures([_get(url, token) for _ in range(args.requests)])
+                timed_get(url, token)  # warm-up: connections, the rule set, the first computation
+            return latency_figures([timed_get(url, token) for _ in range(args.requests)])
 
         def after_a_change(url: str, token: str) -> dict[str, float]:
             for _ in range(5):
-                asyncio.run(_bump(dsn))
-                _get(url, token)
+                asyncio.run(change_the_data(dsn))
+                timed_get(url, token)
             latencies = []
             for _ in range(fresh_runs):
-                asyncio.run(_bump(dsn))
-                latencies.append(_get(url, token))
-            return _figures(latencies)
+                asyncio.run(change_the_data(dsn))
+                latencies.append(timed_get(url, token))
+            return latency_figures(latencies)
 
         runs: dict[str, Callable[[], dict[str, float]]] = {
             "province_unchanged_data": lambda: unchanged(report, bpsdm),

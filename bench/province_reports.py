@@ -15,43 +15,23 @@ import argparse
 import asyncio
 import os
 import platform
-import random
-import statistics
 import time
-import urllib.request
 from datetime import date
 
-import asyncpg
-from common import BIN, fetch_values, password_token, prepare_database, save, server
+from common import (
+    BIN,
+    change_the_data,
+    fetch_values,
+    latency_figures,
+    password_token,
+    prepare_database,
+    save,
+    server,
+    timed_get,
+)
 
 PORT = 8317
 TARGET_P95_MS = 50
-
-
-def _get(url: str, token: str) -> float:
-    started = time.perf_counter()
-    req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        r.read()
-        assert r.status == 200
-    return (time.perf_counter() - started) * 1000
-
-
-def _figures(latencies: list[float]) -> dict[str, float]:
-    ordered = sorted(latencies)
-    return {
-        "p50_ms": round(statistics.median(ordered), 1),
-        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1], 1),
-        "max_ms": round(ordered[-1], 1),
-    }
-
-
-async def _bump(dsn: str) -> None:
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute("UPDATE data_versions SET value = $1 WHERE name = 'data'", random.getrandbits(62))
-    finally:
-        await conn.close()
 
 
 def main() -> None:
@@ -86,19 +66,19 @@ def main() -> None:
         bpsdm, opd_token = password_token(base, "bpsdm"), password_token(base, opd)
         url = f"{base}/api/v1/reports/jp-compliance?year={year}"
         for _ in range(10):
-            _get(url, bpsdm)  # warm-up: connections, the rule set, the first computation
-        unchanged = [_get(url, bpsdm) for _ in range(args.requests)]
+            timed_get(url, bpsdm)  # warm-up: connections, the rule set, the first computation
+        unchanged = [timed_get(url, bpsdm) for _ in range(args.requests)]
         changed = []
         for _ in range(max(60, args.requests // 5)):
-            asyncio.run(_bump(dsn))
-            changed.append(_get(url, bpsdm))
+            asyncio.run(change_the_data(dsn))
+            changed.append(timed_get(url, bpsdm))
         for _ in range(5):
-            _get(url, opd_token)
-        own = [_get(url, opd_token) for _ in range(args.requests)]
+            timed_get(url, opd_token)
+        own = [timed_get(url, opd_token) for _ in range(args.requests)]
     result["jp_compliance"] = {
-        "province_unchanged_data": _figures(unchanged),
-        "province_after_a_change": _figures(changed),
-        "opd_unchanged_data": _figures(own),
+        "province_unchanged_data": latency_figures(unchanged),
+        "province_after_a_change": latency_figures(changed),
+        "opd_unchanged_data": latency_figures(own),
     }
     for name, figures in result["jp_compliance"].items():  # type: ignore[attr-defined]
         print(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Integer, Select, Subquery, and_, func, literal, select, union_all
@@ -18,13 +18,13 @@ from sqlalchemy import ColumnElement, Integer, Select, Subquery, and_, func, lit
 from app.asn.models import Asn
 from app.competencies.models import Assessment, PositionStandard
 from app.core.i18n import Message, msg
+from app.core.types import WIT
 from app.learning.models import PENDING, JpYearTotal, LearningRecord
 from app.rules.completeness import INDICATOR_CODES, CompletenessRules, IndicatorCode
 from app.talent.models import Performance, PotentialAssessment
 
 # Days are counted in Indonesia's easternmost zone, as `latest_indonesian_date` does: a claim filed on
 # the evening of the 1st anywhere in the country was filed on the 1st or the 2nd, never the 31st.
-WIT = timezone(timedelta(hours=9))
 
 
 def _labels() -> dict[IndicatorCode, Message]:

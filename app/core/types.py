@@ -58,14 +58,14 @@ def utcnow() -> datetime:
 
 
 # WIT (UTC+9) is Indonesia's easternmost zone: a day that has begun anywhere in the country.
-_WIT = timezone(timedelta(hours=9))
+WIT = timezone(timedelta(hours=9))
 
 
 def latest_indonesian_date() -> date:
     """Today's date in Indonesia's easternmost zone, so nobody's "today" counts as the future."""
-    return datetime.now(_WIT).date()
+    return datetime.now(WIT).date()
 
 
 def latest_indonesian_time() -> datetime:
     """The time in Indonesia's easternmost zone (WIT), whose date is `latest_indonesian_date()`."""
-    return datetime.now(_WIT)
+    return datetime.now(WIT)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,9 +20,11 @@ from app.asn.models import Asn
 from app.auth.models import User
 from app.competencies.models import CompetencyStanding, Course, CourseCompetency
 from app.completeness import service as completeness_service
+from app.completeness.indicators import age_days
 from app.core.db import is_postgres
 from app.core.i18n import Message, msg
 from app.core.security import Role
+from app.core.types import WIT
 from app.learning.models import PENDING, JpYearTotal, LearningRecord
 from app.org.models import Unit
 from app.reminders import templates
@@ -30,8 +32,6 @@ from app.reminders.schemas import Campaign
 from app.rules.schemas import RuleSetBody
 from app.years import service as years_service
 
-# Dates are Indonesian: a day that has begun anywhere in the country (WIT, UTC+9), as claims count them.
-WIT = timezone(timedelta(hours=9))
 JP_TARGET_TYPES = ("pns", "cpns")  # PPPK have a yearly cap, not a minimum
 SUGGESTED_COURSES = 3
 
@@ -235,7 +235,7 @@ def _age_days(oldest: Any, as_of: date) -> int:
         oldest = datetime.fromisoformat(oldest)
     if oldest.tzinfo is None:
         oldest = oldest.replace(tzinfo=UTC)
-    return int((as_of - oldest.astimezone(WIT).date()).days)
+    return age_days(oldest, as_of)
 
 
 async def opd_queue_overdue(session: AsyncSession, ctx: Context, campaign: Campaign) -> list[Recipient]:
