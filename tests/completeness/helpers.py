@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
 from app.competencies.models import Assessment, PositionStandard
-from app.completeness.indicators import WIT, years_before
-from app.core.types import latest_indonesian_date
+from app.completeness.indicators import years_before
+from app.core.types import WIT, latest_indonesian_date
 from app.learning import totals
 from app.learning.models import LearningRecord
 from app.org.models import Position, Unit

@@ -14,11 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.asn.models import Asn
-from app.core.types import latest_indonesian_date
+from app.core.types import WIT, latest_indonesian_date
 from app.learning.models import LearningRecord
 from app.notifications.models import Notification
 from app.reminders import service
-from app.reminders.audiences import WIT
 from app.reminders.defaults import DEFAULT_REMINDER_RULES
 from app.reminders.schemas import CampaignRun
 
