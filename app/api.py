@@ -23,6 +23,11 @@ from app.learning.router import router as learning_router
 from app.learning.xapi.router import router as xapi_router
 from app.notifications.router import router as notifications_router
 from app.org.router import router as org_router
+from app.planning.certificates.router import router as certificates_router
+from app.planning.needs.router import router as needs_router
+from app.planning.plans.router import router as development_plans_router
+from app.planning.programs.router import router as programs_router
+from app.planning.sessions.router import router as sessions_router
 from app.reference.router import router as reference_router
 from app.reminders.router import router as reminders_router
 from app.rules.router import router as rules_router
@@ -55,6 +60,11 @@ ROUTERS: tuple[APIRouter, ...] = (
     competencies_router,
     courses_router,
     plan_router,
+    development_plans_router,
+    needs_router,
+    programs_router,
+    sessions_router,
+    certificates_router,
     budgets_router,
     exports_router,
     imports_router,

@@ -109,6 +109,17 @@ TAGS = [
         "description": "Reminder campaigns as yearly rule data: who is reminded of what, a dry run, a real run",
     },
     {"name": "years", "description": "Closing a year's learning claims"},
+    {
+        "name": "planning",
+        "description": "Development planning: individual development plans (IDP), the training-needs analysis "
+        "and each unit's yearly programme against the budget",
+    },
+    {
+        "name": "sessions",
+        "description": "Course sessions (angkatan) with quotas, the OPDs' nominations, attendance and the "
+        "certificates BPSDM issues",
+    },
+    {"name": "public", "description": "What anyone may check without logging in: a certificate's number"},
     {"name": "health", "description": "Liveness and readiness probes"},
 ]
 

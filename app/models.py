@@ -25,6 +25,17 @@ from app.imports.models import ImportJob, ImportRow
 from app.learning.models import JpTotal, JpYearTotal, LearningEvent, LearningRecord
 from app.notifications.models import Notification, NotificationDelivery, NotificationPreference
 from app.org.models import Position, Unit
+from app.planning.models import (
+    Certificate,
+    CourseSession,
+    CourseSessionUnitQuota,
+    DevelopmentPlan,
+    DevelopmentPlanEvent,
+    DevelopmentPlanItem,
+    DevelopmentProgram,
+    DevelopmentProgramLine,
+    Nomination,
+)
 from app.reminders.models import ReminderRuleSet
 from app.rules.models import RuleSet
 from app.talent.box.models import TalentPlacement
@@ -38,6 +49,7 @@ __all__ = [
     "AssessmentResult",
     "AuditEntry",
     "Budget",
+    "Certificate",
     "Change",
     "Competency",
     "CompetencyLevel",
@@ -46,7 +58,14 @@ __all__ = [
     "CompletenessSnapshot",
     "Course",
     "CourseCompetency",
+    "CourseSession",
+    "CourseSessionUnitQuota",
     "DataVersion",
+    "DevelopmentPlan",
+    "DevelopmentPlanEvent",
+    "DevelopmentPlanItem",
+    "DevelopmentProgram",
+    "DevelopmentProgramLine",
     "DisciplinaryRecord",
     "IdempotencyRecord",
     "ImportJob",
@@ -59,6 +78,7 @@ __all__ = [
     "LearningEvent",
     "LearningRecord",
     "LoginThrottle",
+    "Nomination",
     "Notification",
     "NotificationDelivery",
     "NotificationPreference",

@@ -25,6 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("learning",),
     ("talent", "years"),
     ("budgets", "sync", "completeness", "notifications"),
+    ("planning",),
     ("accounts", "audit", "demo", "exports", "imports", "reminders"),
 )
 LAYER = {package: level for level, packages in enumerate(LAYERS) for package in packages}
