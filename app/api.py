@@ -14,6 +14,7 @@ from app.competencies.courses.router import router as courses_router
 from app.competencies.reports.router import router as competency_reports_router
 from app.competencies.standards.router import router as competencies_router
 from app.completeness.router import router as completeness_router
+from app.exports.certificates_router import router as certificate_pdf_router
 from app.exports.router import router as exports_router
 from app.imports.router import router as imports_router
 from app.learning.evidence.router import router as evidence_router
@@ -67,6 +68,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     certificates_router,
     budgets_router,
     exports_router,
+    certificate_pdf_router,
     imports_router,
     xapi_router,
     evidence_router,

@@ -152,6 +152,8 @@ class CompetencyUnitTotal(Base):
     with_gap: Mapped[int] = mapped_column(Integer, default=0)
     # Σ (actual − required) over the rated ones; mean gap = gap_sum / assessed.
     gap_sum: Mapped[int] = mapped_column(Integer, default=0)
+    # Σ max(0, required − actual) over the rated ones: a surplus never offsets another person's shortfall.
+    shortfall_sum: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Course(Base):

@@ -7,7 +7,7 @@ report is written in English in the code, where it is raised, and translated whe
   so logs, tests and `str()` keep working) that remembers its template and parameters. A constant
   message needs no `msg()`: the literal itself is the template.
 - `app/core/locale/messages.<area>.json` maps each English template to its Indonesian template, with the
-  same `{placeholders}`; `codes.json` gives every problem `code` a short title in both languages;
+  same `{placeholders}`; `codes.json` (and `codes.<area>.json`) gives every problem `code` a short title in both languages;
   `validation.json` does the same for pydantic's error types and ours.
 - The language is chosen once per request from `Accept-Language` (the request middleware calls
   `set_language`); `localise()` renders a message in it.
@@ -134,9 +134,11 @@ def translations() -> dict[str, str]:
 
 @cache
 def code_titles() -> dict[str, dict[str, str]]:
-    """Problem code -> {"id": title, "en": title}."""
-    loaded: dict[str, dict[str, str]] = json.loads((LOCALE_DIR / "codes.json").read_text(encoding="utf-8"))
-    return loaded
+    """Problem code -> {"id": title, "en": title}, from codes.json and every codes.<area>.json."""
+    merged: dict[str, dict[str, str]] = {}
+    for path in [LOCALE_DIR / "codes.json", *sorted(LOCALE_DIR.glob("codes.*.json"))]:
+        merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
 
 
 @cache

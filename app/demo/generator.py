@@ -34,6 +34,7 @@ from app.demo.budgets import load_budgets
 from app.demo.competencies import load_competencies
 from app.demo.learning import load_learning
 from app.demo.people import TODAY, Cast, PeopleFactory, Seat, Staffing, field_for, generate_people
+from app.demo.planning import PlanningSummary, load_planning
 from app.demo.structure import PositionPlan, UnitPlan
 from app.demo.talent import TalentSummary, load_talent
 from app.learning.models import VOIDED, LearningRecord
@@ -93,6 +94,7 @@ class DemoSummary:
     rules_copied_from: int | None = None
     incomplete_profiles: int = 0
     completeness_snapshots: int = 0
+    planning: PlanningSummary = field(default_factory=PlanningSummary)
     logins: list[DemoLogin] = field(default_factory=list)
 
     @property
@@ -120,6 +122,10 @@ class DemoSummary:
             "rules_copied_from": self.rules_copied_from,
             "incomplete_profiles": self.incomplete_profiles,
             "completeness_snapshots": self.completeness_snapshots,
+            "development_plans": self.planning.plans,
+            "course_sessions": self.planning.sessions,
+            "nominations": self.planning.nominations,
+            "development_programs": self.planning.programmes,
             "logins": [login.username for login in self.logins],
         }
 
@@ -139,6 +145,9 @@ class DemoSummary:
                 "(some OPDs fill in far less than others)",
                 f"  snapshots  {self.completeness_snapshots:>7,}  completeness figures per unit, today and the "
                 "30 days before",
+                f"  planning   {self.planning.plans:>7,}  development plans for this year; "
+                f"{self.planning.sessions} course sessions with {self.planning.nominations} nominations; "
+                f"{self.planning.programmes} OPD programmes",
             ]
         else:
             lines = ["The database already has units, so no demo data was loaded and nothing changed."]
@@ -259,6 +268,10 @@ async def load_demo(
     # After the gaps: the 9-box of the current year reads the JPM they leave.
     summary.talent = await load_talent(
         session, random.Random(seed + 4), today=date.today(), demo_nips=[row["nip"] for row in demo_asn]
+    )
+    # After the gaps are final: plans are drawn from them.
+    summary.planning = await load_planning(
+        session, random.Random(seed + 7), today=date.today(), keep={row["nip"] for row in demo_asn}
     )
     created = await _create_logins(session, actor, unit_ids, demo_asn)
     summary.logins = await _demo_logins(session, created)

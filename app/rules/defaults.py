@@ -27,7 +27,8 @@ DEFAULT_RULES: dict[str, Any] = {
     "jpm_group_weights": [],
     "form_rules": [],
 }
-# talent_rules, ip_asn_rules and completeness_rules are added below, once their defaults are defined.
+# talent_rules, ip_asn_rules, completeness_rules and planning_rules are added below, once their
+# defaults are defined.
 
 # The 9-box (docs/domain.md, Talent 9-box): box -> (kinerja, potensial, label, recommended action).
 _BOXES = [
@@ -178,6 +179,36 @@ DEFAULT_COMPLETENESS_RULES: dict[str, Any] = {
     ],
 }
 
+# Development planning (docs/domain.md): the mandatory trainings and the price of a JP for a line no IDP
+# priced. Latsar is a Diklat Struktural (form 1) every CPNS completes; structural officials attend the
+# leadership training of their level (PKN, PKA, PKP: form 1, or 5 where agencies record it so).
+DEFAULT_PLANNING_RULES: dict[str, Any] = {
+    "mandatory": [
+        {
+            "code": "latsar_cpns",
+            "title_id": "Pelatihan Dasar CPNS (Latsar)",
+            "title_en": "Basic training for CPNS (Latsar)",
+            "employment_types": ["cpns"],
+            "jenis_jabatan": None,
+            "course_code": None,
+            "form_codes": ["1"],
+            "satisfied_within_years": None,
+        },
+        {
+            "code": "pelatihan_kepemimpinan",
+            "title_id": "Pelatihan Kepemimpinan (PKN, PKA, PKP)",
+            "title_en": "Leadership training (PKN, PKA, PKP)",
+            "employment_types": ["pns"],
+            "jenis_jabatan": ["jpt_utama", "jpt_madya", "jpt_pratama", "administrator", "pengawas"],
+            "course_code": None,
+            "form_codes": ["1", "5"],
+            "satisfied_within_years": None,
+        },
+    ],
+    "cost_per_jp_idr": 150_000,
+}
+
 DEFAULT_RULES["talent_rules"] = DEFAULT_TALENT_RULES
 DEFAULT_RULES["ip_asn_rules"] = DEFAULT_IP_ASN_RULES
 DEFAULT_RULES["completeness_rules"] = DEFAULT_COMPLETENESS_RULES
+DEFAULT_RULES["planning_rules"] = DEFAULT_PLANNING_RULES

@@ -12,9 +12,11 @@ from app.rules.completeness import CompletenessRules
 from app.rules.defaults import (
     DEFAULT_COMPLETENESS_RULES,
     DEFAULT_IP_ASN_RULES,
+    DEFAULT_PLANNING_RULES,
     DEFAULT_TALENT_RULES,
     MAX_JP_PER_DAY,
 )
+from app.rules.planning import PlanningRules
 from app.rules.talent import IpAsnRules, TalentRules
 
 Jp = Annotated[JsonDecimal, Field(gt=0, le=2000, max_digits=8, decimal_places=2), PlainDecimal()]
@@ -138,6 +140,11 @@ class RuleSetBody(BaseModel):
         default_factory=lambda: CompletenessRules.model_validate(DEFAULT_COMPLETENESS_RULES),
         description="Data completeness: how long a competency assessment stays valid, the verification "
         "queue's SLA in days, and the indicators averaged into a unit's score",
+    )
+    planning_rules: PlanningRules = Field(
+        default_factory=lambda: PlanningRules.model_validate(DEFAULT_PLANNING_RULES),
+        description="Development planning: the mandatory trainings (who must still attend them) and the "
+        "rupiah per JP that prices a proposed programme line no IDP priced",
     )
 
     @model_validator(mode="after")

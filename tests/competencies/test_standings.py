@@ -155,11 +155,37 @@ async def stored_totals(session: AsyncSession) -> Totals:
     return {(u, c): (r, a, w, g) for u, c, r, a, w, g in rows.all()}
 
 
+async def expected_shortfalls(session: AsyncSession) -> dict[tuple[int, str], int]:
+    """Σ max(0, required − actual) per (unit, competency) over active rated ASN: no surplus offsets."""
+    rows = await session.execute(
+        text(
+            """
+            SELECT src.unit_id, src.competency_code,
+                   SUM(CASE WHEN src.actual_level < src.required_level
+                            THEN src.required_level - src.actual_level ELSE 0 END)
+            FROM ("""
+            + _FROM_SOURCES
+            + """) src
+            WHERE src.active
+            GROUP BY src.unit_id, src.competency_code
+            """
+        )
+    )
+    return {(u, c): int(s) for u, c, s in rows.all()}
+
+
+async def stored_shortfalls(session: AsyncSession) -> dict[tuple[int, str], int]:
+    t = CompetencyUnitTotal
+    rows = await session.execute(select(t.unit_id, t.competency_code, t.shortfall_sum))
+    return {(u, c): s for u, c, s in rows.all()}
+
+
 async def assert_consistent(session: AsyncSession) -> Totals:
     """The derived tables equal the recomputation (no stale rows, no zero rows left behind)."""
     assert await stored_standings(session) == await expected_standings(session)
     totals = await stored_totals(session)
     assert totals == await expected_totals(session)
+    assert await stored_shortfalls(session) == await expected_shortfalls(session)
     return totals
 
 

@@ -58,6 +58,8 @@ def concrete(path: str, world: World) -> str:
         .replace("{year}", "2025")
         .replace("{box}", "9")
         .replace("{unit_id}", str(world.unit_a.id))
+        .replace("{session_id}", "1")  # a cursor is judged before the session is looked up
+        .replace("{course_id}", "1")  # likewise before the course is looked up
     )
 
 

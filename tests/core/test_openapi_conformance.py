@@ -27,7 +27,7 @@ from tests.factories import World
 from tests.http import as_, problem
 from tests.learning.helpers import body as record_body
 
-PUBLIC = {"healthz", "readyz", "auth_token", "xapi_about"}
+PUBLIC = {"healthz", "readyz", "auth_token", "xapi_about", "public_certificates_get"}
 
 
 async def spec(client: httpx.AsyncClient) -> dict[str, Any]:

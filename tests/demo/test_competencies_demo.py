@@ -59,6 +59,13 @@ TABLES = (
     "learning_records",
     "performances",
     "change_log",
+    "development_plans",
+    "development_plan_items",
+    "development_programs",
+    "development_program_lines",
+    "course_sessions",
+    "course_session_unit_quotas",
+    "nominations",
 )
 MANAJERIAL = {f"M{i}" for i in range(1, 9)}
 
@@ -416,3 +423,58 @@ def test_the_change_feed_lists_every_loaded_entity_once_profiles_first(loaded: L
     assert [(c["entity"], c["key"], c["op"]) for c in log] == expected
     assert {op for _, _, op in expected} == {"upsert", "void"}
     assert len({c["at"] for c in log}) == 1
+
+
+# -- planning -------------------------------------------------------------------------------------
+
+
+def test_plans_are_drawn_from_gaps_and_the_demo_logins_have_none(loaded: Loaded) -> None:
+    plans = loaded.rows["development_plans"]
+    assert plans, "the demo has development plans"
+    assert loaded.first.planning.plans == len(plans)
+    assert loaded.second.planning.plans == 0, "a second load adds no plans"
+    logins = {login.nip for login in loaded.first.logins if login.nip}
+    assert logins and not logins & {p["nip"] for p in plans}
+    statuses = Counter(p["status"] for p in plans)
+    assert statuses["approved"] > statuses["submitted"] > 0
+    assert {p["year"] for p in plans} == {loaded.today.year}
+    short = {
+        (s["nip"], s["competency_code"])
+        for s in loaded.rows["competency_standings"]
+        if s["actual_level"] is not None and s["actual_level"] < s["required_level"]
+    }
+    nip_of = {p["id"]: p["nip"] for p in plans}
+    items = loaded.rows["development_plan_items"]
+    assert items and all((nip_of[i["plan_id"]], i["competency_code"]) in short for i in items)
+    assert all(i["estimated_cost_idr"] > 0 and i["planned_jp"] > 0 for i in items)
+
+
+def test_each_programme_line_sums_the_approved_items_of_its_course(loaded: Loaded) -> None:
+    plans = {p["id"]: p for p in loaded.rows["development_plans"] if p["status"] == "approved"}
+    units = {u["id"]: u for u in loaded.rows["units"]}
+
+    def opd(unit_id: int) -> int:
+        return int(units[unit_id]["path"].strip("/").split("/")[0])
+
+    expected: dict[tuple[int, int], int] = defaultdict(int)
+    for item in loaded.rows["development_plan_items"]:
+        plan = plans.get(item["plan_id"])
+        if plan is not None:
+            expected[(opd(plan["unit_id"]), item["course_id"])] += item["estimated_cost_idr"]
+    lines = loaded.rows["development_program_lines"]
+    assert lines and len(loaded.rows["development_programs"]) == loaded.first.planning.programmes
+    for line in lines:
+        assert line["source"] == "idp"
+        assert line["cost_idr"] == expected[(line["unit_id"], line["course_id"])]
+
+
+def test_sessions_keep_within_quota_and_one_has_ended_awaiting_attendance(loaded: Loaded) -> None:
+    sessions = {s["id"]: s for s in loaded.rows["course_sessions"]}
+    nominations = loaded.rows["nominations"]
+    seats = Counter(n["session_id"] for n in nominations if n["status"] in ("nominated", "accepted"))
+    assert sessions and all(seats[i] <= s["quota"] for i, s in sessions.items())
+    ended = [s for s in sessions.values() if s["ends_on"] < loaded.today]
+    assert len(ended) == 1
+    waiting = [n for n in nominations if n["session_id"] == ended[0]["id"]]
+    assert waiting and all(n["status"] == "accepted" and n["record_id"] is None for n in waiting)
+    assert len(loaded.rows["course_session_unit_quotas"]) == 1

@@ -91,6 +91,9 @@ def _contributions(who: Who, among: NipFilter | None = None) -> Any:
             func.count(s.actual_level).label("assessed"),
             func.sum(case((s.actual_level < s.required_level, 1), else_=0)).label("with_gap"),
             func.coalesce(func.sum(s.actual_level - s.required_level), 0).label("gap_sum"),
+            func.sum(
+                case((s.actual_level < s.required_level, s.required_level - s.actual_level), else_=0)
+            ).label("shortfall_sum"),
         )
         .where(s.active.is_(True))
         .group_by(s.unit_id, s.competency_code)
@@ -129,7 +132,7 @@ def _new_standings(who: Who, among: NipFilter | None = None) -> Any:
 
 
 _COLUMNS = ["nip", "competency_code", "unit_id", "active", "required_level", "actual_level"]
-_FIGURES = ("required", "assessed", "with_gap", "gap_sum")
+_FIGURES = ("required", "assessed", "with_gap", "gap_sum", "shortfall_sum")
 
 
 async def refresh(session: AsyncSession, who: Who) -> None:
@@ -160,13 +163,13 @@ async def refresh(session: AsyncSession, who: Who) -> None:
     for chunk in chunked(selected):
         among = _among(chunk, postgresql)
         for row in (await session.execute(_contributions(None, among))).all():
-            figures = deltas.setdefault((row.unit_id, row.competency_code), [0, 0, 0, 0])
+            figures = deltas.setdefault((row.unit_id, row.competency_code), [0] * len(_FIGURES))
             for i, name in enumerate(_FIGURES):
                 figures[i] -= int(getattr(row, name))
         await session.execute(delete(CompetencyStanding).where(among(CompetencyStanding.nip)))
         await session.execute(insert(CompetencyStanding).from_select(_COLUMNS, _new_standings(None, among)))
         for row in (await session.execute(_contributions(None, among))).all():
-            figures = deltas.setdefault((row.unit_id, row.competency_code), [0, 0, 0, 0])
+            figures = deltas.setdefault((row.unit_id, row.competency_code), [0] * len(_FIGURES))
             for i, name in enumerate(_FIGURES):
                 figures[i] += int(getattr(row, name))
     await _apply(session, {k: v for k, v in deltas.items() if any(v)})
@@ -209,8 +212,8 @@ _ADD_NEW_PG = text(
         RETURNING unit_id, competency_code, active
     )
     INSERT INTO competency_unit_totals AS t
-        (unit_id, competency_code, required, assessed, with_gap, gap_sum)
-    SELECT unit_id, competency_code, count(*), 0, 0, 0
+        (unit_id, competency_code, required, assessed, with_gap, gap_sum, shortfall_sum)
+    SELECT unit_id, competency_code, count(*), 0, 0, 0, 0
     FROM placed WHERE active
     GROUP BY unit_id, competency_code
     ORDER BY unit_id, competency_code
@@ -244,7 +247,7 @@ async def add_new(session: AsyncSession, created: Sequence[asn_service.NewAsn]) 
         among = _among(nips_chunk, False)
         await session.execute(insert(CompetencyStanding).from_select(_COLUMNS, _new_standings(None, among)))
         for row in (await session.execute(_contributions(None, among))).all():
-            figures = deltas.setdefault((row.unit_id, row.competency_code), [0, 0, 0, 0])
+            figures = deltas.setdefault((row.unit_id, row.competency_code), [0] * len(_FIGURES))
             for i, name in enumerate(_FIGURES):
                 figures[i] += int(getattr(row, name))
     await _apply(session, deltas)
