@@ -45,7 +45,8 @@ PLANNED_SHARE = 0.35
 # A course's price for one participant, per JP: what a day of BPSDM's classroom training costs.
 COST_PER_JP_IDR = 150_000
 PROGRAMMES = 6
-ENDED_OPD_RANK = 2  # the ended session's nominees work in the third-largest OPD, away from the login stories
+ENDED_NOMINEES = 4
+TRAINING_BODY = "BPSDM"
 SEAT_QUOTA = 30
 DISKOMINFO = "DISKOMINFO"
 CAMPUS = "Kampus BPSDM Provinsi Kalimantan Timur, Jl. H.A.M.M. Rifadin, Samarinda"
@@ -260,16 +261,24 @@ async def _sessions(
     await session.flush()
     if diskominfo is not None:
         session.add(CourseSessionUnitQuota(session_id=upcoming[0].id, unit_id=diskominfo, quota=5))
+    # The ended session's nominees work in the OPD with the most people below standard, other than the
+    # two the demo's admin logins look after (their stories must not see JP arrive).
+    busy = set(
+        (await session.scalars(select(Unit.id).where(Unit.code.in_((DISKOMINFO, TRAINING_BODY))))).all()
+    )
     opd_sizes: dict[int, int] = defaultdict(int)
     for nip in gaps:
         opd_sizes[opd_of[unit_of[nip]]] += 1
-    others = [opd for opd in sorted(opd_sizes, key=lambda o: (-opd_sizes[o], o)) if opd != diskominfo]
+    others = [opd for opd in sorted(opd_sizes, key=lambda o: (-opd_sizes[o], o)) if opd not in busy]
     nominations = 0
-    if len(others) > ENDED_OPD_RANK:
-        opd = others[ENDED_OPD_RANK]
+    attended: set[str] = set()
+    if others:
+        opd = others[0]
         wanted = {code for code, ids in by_competency.items() if first.id in ids}
-        people = [nip for nip in sorted(gaps) if opd_of[unit_of[nip]] == opd and wanted & set(gaps[nip])]
-        for nip in people[:4]:
+        staff = [nip for nip in sorted(gaps) if opd_of[unit_of[nip]] == opd]
+        # Those below standard on the course's competencies first.
+        people = sorted(staff, key=lambda nip: not wanted & set(gaps[nip]))[:ENDED_NOMINEES]
+        for nip in people:
             session.add(
                 Nomination(
                     session_id=ended.id,
@@ -280,9 +289,10 @@ async def _sessions(
                     decided_by=ACTOR,
                 )
             )
+            attended.add(nip)
             nominations += 1
-    # A few nominations for the upcoming sessions from OPDs other than Diskominfo, some accepted.
-    pool = [nip for nip in sorted(gaps) if opd_of[unit_of[nip]] != diskominfo]
+    # A few nominations for the upcoming sessions from the other OPDs, some accepted.
+    pool = [nip for nip in sorted(gaps) if opd_of[unit_of[nip]] not in busy and nip not in attended]
     rng.shuffle(pool)
     for number, made in enumerate(upcoming):
         for nip in pool[number * 6 : number * 6 + 6]:

@@ -5,6 +5,11 @@ input is a 422 at once), and `run` later, in the job's transaction. Records go t
 `learning.service.create`, so JP rules, duplicates, totals, events, audit and the change feed are
 exactly those of a record entered by hand; `(nip, "attendance", external_id)` makes a second upload
 of the same session a no-op.
+
+With `session_id` the report is a meeting of a course session (angkatan): matching and the threshold
+are the same, but the people who reached it are credited through the session's own attendance
+(`planning.sessions.attendance.credit_attendance`, one call for the whole report), so only accepted
+nominees get a record (source "session"), exactly once whoever credits them and however often.
 """
 
 from __future__ import annotations
@@ -36,8 +41,12 @@ from app.imports.attendance_people import Participant, attended_seconds, group, 
 from app.imports.lines import AttendanceOutcome, ReportLine, reason_of
 from app.imports.lines import notes as joined_notes
 from app.learning import service as learning
-from app.learning.models import VERIFIED
+from app.learning.models import VERIFIED, LearningRecord
 from app.learning.schemas import RecordCreate
+from app.planning.models import CourseSession, Nomination
+from app.planning.sessions import attendance as session_attendance
+from app.planning.sessions import service as sessions
+from app.planning.sessions.quota import refuse_closed
 from app.reference.forms import check_form_code
 from app.rules import service as rules_service
 
@@ -149,11 +158,14 @@ async def check_options(
     session: AsyncSession, principal: Principal, options: dict[str, Any]
 ) -> dict[str, Any]:
     """The session the report belongs to and the share to count, normalised for the job's `options`."""
-    del principal  # everyone who may upload may name any catalogue course
+    del principal  # everyone who may upload may name any catalogue course or course session
+    session_id = _int(options, "session_id", 1, 2**31 - 1)
     course_id = _int(options, "course_id", 1, 2**31 - 1)
     session_date = _date(options, "session_date")
     minutes = _int(options, "session_minutes", 1, MAX_SESSION_MINUTES)
     min_share = _min_share(options)
+    if session_id is not None:
+        return await _session_options(session, options, session_id, session_date, minutes, min_share)
     organizer: str | None = None
     competency_codes: list[str] = []
     if course_id is not None:
@@ -197,6 +209,81 @@ async def check_options(
         "min_share": str(min_share),
         "session_key": session_key(course_id, title, form_code, session_date),
     }
+
+
+async def _session_options(
+    session: AsyncSession,
+    options: dict[str, Any],
+    session_id: int,
+    session_date: date | None,
+    minutes: int | None,
+    min_share: Decimal,
+) -> dict[str, Any]:
+    """A course session's meeting: refused at upload for what its attendance would refuse anyway."""
+    for key in ("course_id", "title", "form_code"):
+        if _text(options, key) is not None:
+            raise _invalid(
+                msg("give session_id alone; the course session names the course, its title and form"),
+                field=key,
+            )
+    try:
+        course_session = await sessions.get(session, session_id)
+    except sessions.CourseSessionNotFound:
+        raise _invalid(
+            msg("there is no course session {session_id}", session_id=session_id), field="session_id"
+        ) from None
+    if course_session.cancelled:
+        refuse_closed(course_session)
+    _check_ended(course_session)
+    course = await courses.get(session, course_session.course_id)
+    if course.jp is None:
+        raise sessions.CourseJpMissing(
+            msg(
+                "Course {course_id} has no JP; set the course's jp, which attendance credits",
+                course_id=course.id,
+            )
+        )
+    starts, ends = course_session.starts_on, course_session.ends_on
+    if session_date is not None and not starts <= session_date <= ends:
+        raise _invalid(
+            msg(
+                "course session {session_id} runs from {start} to {end}, not on {date}",
+                session_id=session_id,
+                start=starts.isoformat(),
+                end=ends.isoformat(),
+                date=session_date.isoformat(),
+            ),
+            field="session_date",
+        )
+    if starts == ends:
+        session_date = starts
+    if minutes is None:
+        # The report covers one meeting: only a one-day session's JP tells its length.
+        minutes = await _course_minutes(session, course.jp, starts, ends, starts)
+    return {
+        "session_id": session_id,
+        "course_id": course.id,
+        "title": course.title,
+        "form_code": course.form_code,
+        "organizer": course.organizer,
+        "competency_codes": [],
+        "session_date": session_date.isoformat() if session_date is not None else None,
+        "session_minutes": minutes,
+        "min_share": str(min_share),
+        "session_key": session_attendance.external_id(course_session),
+    }
+
+
+def _check_ended(course_session: CourseSession) -> None:
+    """The session's attendance is taken from its last day on, as `credit_attendance` has it."""
+    if course_session.ends_on > latest_indonesian_date():
+        raise session_attendance.SessionNotEnded(
+            msg(
+                "Session {session_id} ends on {ends_on}; record its attendance from that day on",
+                session_id=course_session.id,
+                ends_on=course_session.ends_on.isoformat(),
+            )
+        )
 
 
 def _course_day(starts: date | None, ends: date | None, course_id: int) -> date:
@@ -253,17 +340,25 @@ class _Session:
     form_code: str
     organizer: str | None
     competency_codes: list[str]
-    day: date
+    day: date | None  # None: a meeting of a course session over several days, date not given
     minutes: int
     min_share: Decimal
     key: str
+    session_id: int | None = None  # a course session: its attendance credits, not this import
 
     @classmethod
     def of(cls, options: dict[str, Any]) -> _Session:
-        day = date.fromisoformat(str(options["session_date"]))
+        given = options.get("session_date")
+        day = date.fromisoformat(str(given)) if given is not None else None
         course_id = options.get("course_id")
+        session_id = options.get("session_id")
         title, form_code = str(options["title"]), str(options["form_code"])
+        if day is None:
+            key = str(options["session_key"])
+        else:
+            key = str(options.get("session_key") or session_key(course_id, title, form_code, day))
         return cls(
+            session_id=int(session_id) if session_id is not None else None,
             course_id=int(course_id) if course_id is not None else None,
             title=title,
             form_code=form_code,
@@ -272,7 +367,7 @@ class _Session:
             day=day,
             minutes=int(options["session_minutes"]),
             min_share=Decimal(str(options.get("min_share") or DEFAULT_MIN_SHARE)),
-            key=str(options.get("session_key") or session_key(course_id, title, form_code, day)),
+            key=key,
         )
 
 
@@ -297,11 +392,15 @@ async def run(
     outcome = AttendanceOutcome(
         summary={models.MATCHED: 0, models.UNMATCHED: 0, models.BELOW_THRESHOLD: 0, models.NEEDS_REVIEW: 0}
     )
+    due: list[tuple[ReportLine, Asn]] = []  # a course session's attendees, credited together below
     for match in _merge_by_nip(matches):
-        line = await _line(session, principal, meeting, match, outcome)
+        outcome.lines.append(await _line(session, principal, meeting, match, outcome, due))
+    if due:
+        assert meeting.session_id is not None
+        await _credit_session(session, principal, meeting.session_id, due, outcome)
+    for line in outcome.lines:
         if line.outcome in outcome.summary:
             outcome.summary[line.outcome] += 1
-        outcome.lines.append(line)
     outcome.lines.sort(key=lambda line: line.row)
     outcome.total = len(outcome.lines)
     return outcome
@@ -435,7 +534,12 @@ def _minutes(seconds: int) -> int:
 
 
 async def _line(
-    session: AsyncSession, principal: Principal, meeting: _Session, match: _Match, outcome: AttendanceOutcome
+    session: AsyncSession,
+    principal: Principal,
+    meeting: _Session,
+    match: _Match,
+    outcome: AttendanceOutcome,
+    due: list[tuple[ReportLine, Asn]],
 ) -> ReportLine:
     person = match.person
     line = ReportLine(row=person.line, outcome=models.ERROR, nip=match.nip, name=person.name[:200] or None)
@@ -479,6 +583,9 @@ async def _line(
     if match.asn is None:
         line.outcome = models.NEEDS_REVIEW
         return line
+    if meeting.session_id is not None:
+        due.append((line, match.asn))
+        return line
     return await _record(session, principal, meeting, match.asn, minutes, line, outcome)
 
 
@@ -491,7 +598,7 @@ async def _record(
     line: ReportLine,
     outcome: AttendanceOutcome,
 ) -> ReportLine:
-    assert line.data is not None
+    assert line.data is not None and meeting.day is not None
     body = RecordCreate(
         title=meeting.title,
         form_code=meeting.form_code,
@@ -527,3 +634,68 @@ async def _record(
     if record.status != VERIFIED and created:
         line.detail = msg("your own attendance is a claim another admin must verify")
     return line
+
+
+# -- a course session's meeting ----------------------------------------------------------------------
+
+
+async def _credits(session: AsyncSession, session_id: int, nips: list[str]) -> dict[str, LearningRecord]:
+    """The learning record each of `nips` was credited with for the session, when they were."""
+    found: dict[str, LearningRecord] = {}
+    for chunk in chunked(nips, _CHUNK):
+        stmt = (
+            select(Nomination.nip, LearningRecord)
+            .join(LearningRecord, LearningRecord.id == Nomination.record_id)
+            .where(Nomination.session_id == session_id, Nomination.nip.in_(chunk))
+            .execution_options(populate_existing=True)
+        )
+        found.update({nip: record for nip, record in await session.execute(stmt)})
+    return found
+
+
+async def _credit_session(
+    session: AsyncSession,
+    principal: Principal,
+    session_id: int,
+    due: list[tuple[ReportLine, Asn]],
+    outcome: AttendanceOutcome,
+) -> None:
+    """Credit the people who reached the threshold through the session's attendance, in one call."""
+    course_session = await sessions.lock(session, session_id)  # before/after below see no one else
+    for line, asn in due:
+        if principal.nip is not None and principal.nip == asn.nip:
+            # A session credits verified records only, and nobody verifies their own learning.
+            line.code = learning.SelfApproval.code
+            line.detail = msg("your own attendance of a session is credited by another admin")
+    due = [(line, asn) for line, asn in due if line.code is None]
+    if not due:
+        return
+    nips = [asn.nip for _, asn in due]
+    before = await _credits(session, session_id, nips)
+    result = await session_attendance.credit_attendance(session, principal, course_session, nips)
+    # New records, and those credited before (by an upload or the session's list, or found in the
+    # ledger under the session's identity and linked now).
+    outcome.created += result.credited
+    outcome.unchanged += result.already_credited
+    refused = {item.nip: item for item in result.refusals}
+    after = await _credits(session, session_id, nips)
+    for line, asn in due:
+        assert line.data is not None
+        reason = refused.get(asn.nip)
+        if reason is not None:
+            line.code, line.detail = reason.code, reason.reason
+            continue
+        record = after.get(asn.nip)
+        assert record is not None  # credit_attendance credits or reports each NIP
+        existing = asn.nip in before
+        line.outcome = models.MATCHED
+        line.data |= {
+            "jp": float(record.jp),
+            "record_id": record.id,
+            "existing": existing,
+            "status": record.status,
+        }
+        if existing:
+            line.detail = msg(
+                "learning record {record_id} credited this session's attendance before", record_id=record.id
+            )

@@ -213,7 +213,7 @@ OptionalField = Annotated[str | None, Form(max_length=300)]
     "/imports/attendance",
     status_code=202,
     response_model=ImportJobRead,
-    responses={**_accepted("The job, queued; follow it at Location"), **_UPLOAD_ERRORS},
+    responses={**_accepted("The job, queued; follow it at Location"), **problem_responses(404, 409, 413)},
     form_limits=_FORM_LIMITS,
 )
 async def imports_attendance(
@@ -225,6 +225,13 @@ async def imports_attendance(
     ],
     session: SessionDep,
     principal: RecordImporter,
+    session_id: Annotated[
+        str | None,
+        Form(
+            max_length=12,
+            description="A course session (angkatan) that has ended: its accepted nominees are credited",
+        ),
+    ] = None,
     course_id: Annotated[
         str | None, Form(max_length=12, description="A catalogue course: names the session")
     ] = None,
@@ -247,8 +254,14 @@ async def imports_attendance(
     the session get verified records (source "attendance"); the job's report lists every participant
     as matched, unmatched, below_threshold or needs_review (a NIP beside a name unlike the profile's,
     not credited). Uploading the same report again creates nothing new.
+
+    With `session_id` alone (a course session that has ended; `session_date` and `session_minutes`
+    as for a course), those who attended enough are credited through the session's attendance: an
+    accepted nominee gets its verified record (source "session") once, anyone else is an error line
+    with its code (not_nominated, nomination_not_accepted, possible_duplicate).
     """
     given = {
+        "session_id": session_id,
         "course_id": course_id,
         "title": title,
         "form_code": form_code,

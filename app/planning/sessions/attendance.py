@@ -8,6 +8,8 @@ The record carries `source` "session" and `external_id` "session-<id>", so the l
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,13 +52,40 @@ def external_id(course_session: CourseSession) -> str:
     return f"session-{course_session.id}"
 
 
-def _not_credited(nip: str, code: str, detail: str) -> NotCredited:
-    return NotCredited(nip=nip[:18], code=code, detail=str(localise(detail)))
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """One NIP not credited, with the message as made (an import's report keeps it to show later in
+    its reader's language)."""
+
+    nip: str
+    code: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Credit:
+    credited: int
+    already_credited: int
+    refusals: list[Refusal]
+
+    def answer(self) -> AttendanceResult:
+        """The API's answer, in the caller's language."""
+        return AttendanceResult(
+            credited=self.credited,
+            already_credited=self.already_credited,
+            not_credited=[
+                NotCredited(nip=r.nip, code=r.code, detail=str(localise(r.reason))) for r in self.refusals
+            ],
+        )
+
+
+def _not_credited(nip: str, code: str, reason: str) -> Refusal:
+    return Refusal(nip=nip[:18], code=code, reason=reason)
 
 
 async def credit_attendance(
     session: AsyncSession, principal: Principal, course_session: CourseSession, nips: list[str]
-) -> AttendanceResult:
+) -> Credit:
     """Credit the accepted nominees among `nips` (an import of the session's attendance may call this).
 
     Takes the session's lock itself; `course_session` is read again under it. NIPs outside the
@@ -98,7 +127,7 @@ async def credit_attendance(
             )
         ).scalars()
     }
-    not_credited: list[NotCredited] = []
+    not_credited: list[Refusal] = []
     already = 0
     due: list[Nomination] = []
     for nip in wanted:
@@ -132,7 +161,7 @@ async def credit_attendance(
         credited, linked, duplicates = await _credit(session, principal, course_session, course, due)
         already += linked
         not_credited.extend(duplicates)
-    return AttendanceResult(credited=credited, already_credited=already, not_credited=not_credited)
+    return Credit(credited=credited, already_credited=already, refusals=not_credited)
 
 
 async def _credit(
@@ -141,7 +170,7 @@ async def _credit(
     course_session: CourseSession,
     course: Course,
     due: list[Nomination],
-) -> tuple[int, int, list[NotCredited]]:
+) -> tuple[int, int, list[Refusal]]:
     assert course.jp is not None
     await learning.lock_many(session, [n.nip for n in due])
     ext = external_id(course_session)

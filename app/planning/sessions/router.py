@@ -211,7 +211,7 @@ async def course_sessions_attendance(
 ) -> AttendanceResult:
     """Credit the accepted nominees who attended: one verified learning record each, exactly once."""
     course_session = await service.get(session, session_id)
-    return await attendance.credit_attendance(session, principal, course_session, body.nips)
+    return (await attendance.credit_attendance(session, principal, course_session, body.nips)).answer()
 
 
 @router.post(

@@ -162,7 +162,7 @@ class TestCredit:
             session, world.principal("opd_b"), course_session, [world.asn_a.nip, world.asn_b.nip]
         )
         assert result.credited == 1
-        assert [(n.nip, n.code) for n in result.not_credited] == [(world.asn_a.nip, "asn_not_found")]
+        assert [(n.nip, n.code) for n in result.refusals] == [(world.asn_a.nip, "asn_not_found")]
 
 
 class TestRefused:
