@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.models import User
 from app.core.i18n import Language, localise, msg
-from app.core.security import Role
 from app.learning.models import VERIFIED, LearningRecord
 from app.notifications import outbox
 
@@ -39,13 +36,7 @@ def _claim_texts(record: LearningRecord, language: Language) -> tuple[str, str]:
 
 async def claim_decided(session: AsyncSession, record: LearningRecord) -> None:
     """Tells the claimant (their active ASN account, if they have one) that an admin decided the claim."""
-    users = (
-        await session.execute(
-            select(User.id).where(
-                User.nip == record.nip, User.role == Role.asn.value, User.active.is_(true())
-            )
-        )
-    ).scalars()
+    users = await outbox.asn_accounts(session, record.nip)
     title_id, body_id = _claim_texts(record, "id")
     title_en, body_en = _claim_texts(record, "en")
     await outbox.queue_many(

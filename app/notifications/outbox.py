@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.asn.models import Asn
 from app.auth.models import User
 from app.core.db import CHUNK_SIZE, chunked, is_postgres
+from app.core.security import Role
 from app.core.types import UTCDateTime, utcnow
 from app.notifications.models import (
     EMAIL,
@@ -56,6 +57,12 @@ class Outgoing:
     body_en: str
     link: str | None  # a path of the SPA, e.g. "/asn/jp"
     email: bool  # whether the sender wants it emailed too (the user's preferences still decide)
+
+
+async def asn_accounts(session: AsyncSession, nip: str) -> list[int]:
+    """The active ASN accounts of a person (normally one): whom a message about their own data reaches."""
+    stmt = select(User.id).where(User.nip == nip, User.role == Role.asn.value, User.active.is_(true()))
+    return list((await session.execute(stmt)).scalars())
 
 
 async def queue(session: AsyncSession, item: Outgoing) -> bool:

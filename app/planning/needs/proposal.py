@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.budgets.money import ceil_div, div_half_up
 from app.competencies.courses.offers import offered_courses
-from app.competencies.models import Course, CourseCompetency
+from app.competencies.models import Course
 from app.competencies.standards.lookup import dictionary_order
 from app.core.i18n import localise, msg
 from app.core.security import Principal
@@ -36,7 +36,7 @@ from app.org.models import Unit
 from app.planning.models import APPROVED, DevelopmentPlan, DevelopmentPlanItem
 from app.planning.needs import mandatory
 from app.planning.needs.schemas import ProgramProposal, ProposalLine
-from app.planning.needs.service import gaps, need_title
+from app.planning.needs.service import catalogue, gaps, need_title
 from app.rules import service as rules_service
 
 # A session's size when the catalogue gives the course no quota.
@@ -95,22 +95,6 @@ async def _approved_items(session: AsyncSession, root: Unit, year: int) -> list[
     ]
 
 
-async def _catalogue(session: AsyncSession, ids: set[int]) -> tuple[dict[int, Course], dict[int, set[str]]]:
-    if not ids:
-        return {}, {}
-    courses = {c.id: c for c in (await session.execute(select(Course).where(Course.id.in_(ids)))).scalars()}
-    develops: dict[int, set[str]] = defaultdict(set)
-    for course_id, code in (
-        await session.execute(
-            select(CourseCompetency.course_id, CourseCompetency.competency_code).where(
-                CourseCompetency.course_id.in_(ids)
-            )
-        )
-    ).all():
-        develops[course_id].add(code)
-    return courses, develops
-
-
 def _ordered(codes: set[str]) -> list[str]:
     """Dictionary order: manajerial M1..M8, sosial kultural SK1.., then teknis."""
 
@@ -150,7 +134,7 @@ async def propose(session: AsyncSession, principal: Principal, unit_id: int, yea
     per_jp = rules.cost_per_jp_idr
 
     items = await _approved_items(session, root, year)
-    courses, develops = await _catalogue(session, {i.course_id for i in items if i.course_id is not None})
+    courses, develops = await catalogue(session, {i.course_id for i in items if i.course_id is not None})
     groups = _group_items(items, courses, develops)
     # Who the approved items cover, per competency: the items' own and their courses' competencies.
     covered: dict[str, set[str]] = defaultdict(set)
@@ -242,7 +226,7 @@ async def propose(session: AsyncSession, principal: Principal, unit_id: int, yea
             )
 
     counts = await mandatory.count(session, root, year, rules.mandatory, exclude_planned=True)
-    need_courses, need_develops = await _catalogue(session, {n.course_id for n in counts if n.course_id})
+    need_courses, need_develops = await catalogue(session, {n.course_id for n in counts if n.course_id})
     for need in counts:
         if need.count == 0:
             continue

@@ -147,7 +147,8 @@ async def approved(session: AsyncSession, root: Unit | None, year: int) -> Appro
     return out
 
 
-async def _courses(session: AsyncSession, ids: set[int]) -> tuple[dict[int, Course], dict[int, set[str]]]:
+async def catalogue(session: AsyncSession, ids: set[int]) -> tuple[dict[int, Course], dict[int, set[str]]]:
+    """The courses of `ids`, and the competencies each develops."""
     if not ids:
         return {}, {}
     courses = {c.id: c for c in (await session.execute(select(Course).where(Course.id.in_(ids)))).scalars()}
@@ -181,7 +182,7 @@ def rank_key(item: TrainingNeedItem) -> tuple[int, int, str]:
 async def compute(session: AsyncSession, root: Unit | None, year: int) -> Figures:
     found = await gaps(session, root)
     plans = await approved(session, root, year)
-    courses, develops = await _courses(session, set(plans.by_course))
+    courses, develops = await catalogue(session, set(plans.by_course))
     by_code = {g.competency_code: g for g in found}
     extra = await _named_only(session, set(plans.by_competency) - set(by_code))
     for code, (name, group) in extra.items():

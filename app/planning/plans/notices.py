@@ -96,11 +96,7 @@ def _decided_texts(plan: DevelopmentPlan, language: Language) -> tuple[str, str]
 
 async def plan_decided(session: AsyncSession, plan: DevelopmentPlan) -> None:
     """Tells the ASN (their active account, if they have one) how their plan was decided."""
-    users = (
-        await session.execute(
-            select(User.id).where(User.nip == plan.nip, User.role == Role.asn.value, User.active.is_(true()))
-        )
-    ).scalars()
+    users = await outbox.asn_accounts(session, plan.nip)
     title_id, body_id = _decided_texts(plan, "id")
     title_en, body_en = _decided_texts(plan, "en")
     await outbox.queue_many(

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.models import User
 from app.competencies.models import Course
 from app.core.i18n import Language, localise, msg
-from app.core.security import Role
 from app.notifications import outbox
 from app.planning.models import ACCEPTED, CourseSession, Nomination
 
@@ -65,13 +62,7 @@ async def nomination_decided(
     session: AsyncSession, nomination: Nomination, course_session: CourseSession, course: Course
 ) -> None:
     """Tells the nominee (their active ASN account, if they have one) that BPSDM accepted or declined."""
-    users = (
-        await session.execute(
-            select(User.id).where(
-                User.nip == nomination.nip, User.role == Role.asn.value, User.active.is_(true())
-            )
-        )
-    ).scalars()
+    users = await outbox.asn_accounts(session, nomination.nip)
     title_id, body_id = _texts(nomination, course_session, course, "id")
     title_en, body_en = _texts(nomination, course_session, course, "en")
     await outbox.queue_many(
