@@ -15,6 +15,8 @@ const area = (load: () => Promise<{ default: React.ComponentType }>) => async ()
 
 export const routes: RouteObject[] = [
   { path: "/login", element: <LoginPage />, errorElement: <RouteError /> },
+  // The public certificate check (the QR code on a printed certificate leads here): no login.
+  { path: "/sertifikat/:number", lazy: area(() => import("./areas/public")), errorElement: <RouteError /> },
   {
     path: "/",
     element: (

@@ -56,6 +56,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/asn/{nip}/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An ASN's certificates, newest first */
+        get: operations["asn_certificates_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/asn/{nip}/competency-gaps": {
         parameters: {
             query?: never;
@@ -84,6 +101,92 @@ export interface paths {
         get: operations["development_plan_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/asn/{nip}/development-plans/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ASN's development plan for the year, with each item's progress (404 until one is made) */
+        get: operations["development_plans_get"];
+        put?: never;
+        /** Make the year's plan as a draft: proposed from the competency gaps, or from the items given */
+        post: operations["development_plans_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/asn/{nip}/development-plans/{year}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or return a submitted plan (OPD or BPSDM admin reaching the ASN; never one's own) */
+        post: operations["development_plans_decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/asn/{nip}/development-plans/{year}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every step of the plan with its items as they were then, oldest first */
+        get: operations["development_plans_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/asn/{nip}/development-plans/{year}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace the items of a draft or returned plan (needs If-Match) */
+        put: operations["development_plans_items_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/asn/{nip}/development-plans/{year}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit a draft or returned plan for the OPD admin's decision */
+        post: operations["development_plans_submit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -482,6 +585,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certificates/{number}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A certificate as a PDF to print: holder, NIP, course, dates, JP and a QR code of its public check
+         * @description Who may fetch it is who may read the holder (`GET /asn/{nip}`; 404 outside the caller's scope).
+         *     The QR code and the address printed beside it lead to `/sertifikat/{number}` on BANGKOM_PUBLIC_URL
+         *     (or on the address this request came to). A revoked certificate (its learning record voided) is
+         *     409 `certificate_revoked`.
+         */
+        get: operations["certificates_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients": {
         parameters: {
             query?: never;
@@ -588,6 +714,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/course-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The calendar: every course's sessions running in a period, by start date */
+        get: operations["course_sessions_calendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/course-sessions/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One session with its seats (and an OPD admin's own nominees, an ASN's own nomination) */
+        get: operations["course_sessions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a session's dates, quota, unit quotas, place or link, or cancel it */
+        patch: operations["course_sessions_update"];
+        trace?: never;
+    };
+    "/api/v1/course-sessions/{session_id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Credit the accepted nominees who attended: one verified learning record each, exactly once */
+        post: operations["course_sessions_attendance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/course-sessions/{session_id}/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The certificates of a session in sequence order (an OPD admin sees its own units' ASN only) */
+        get: operations["certificates_list"];
+        put?: never;
+        /**
+         * Issue a numbered certificate to each credited participant of the session who has none yet
+         * @description A participant is credited once attendance created their verified learning record; one whose record
+         *     was voided gets none. Numbers run on per session (`sequence` 1, 2, 3, … without gaps, also when two
+         *     requests issue at once), new ones in the order of the holders' names. Sending it again issues
+         *     nothing new: `issued` is empty and `already_issued` counts what the session had. No body. A retry
+         *     with the same `Idempotency-Key` returns the first response.
+         */
+        post: operations["certificates_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/course-sessions/{session_id}/nominations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A session's nominations in the caller's units (all for BPSDM), by OPD, then in the order made */
+        get: operations["nominations_list"];
+        put?: never;
+        /** Nominate ASN of the caller's units for a session: a result per NIP, never beyond the seats */
+        post: operations["nominations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/course-sessions/{session_id}/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whom to nominate: ASN planned for the course, then the largest shortfalls on its competencies */
+        get: operations["course_sessions_suggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/courses": {
         parameters: {
             query?: never;
@@ -622,6 +860,58 @@ export interface paths {
         head?: never;
         /** Update a course; `competency_codes`, when given, replaces the list */
         patch: operations["courses_update"];
+        trace?: never;
+    };
+    "/api/v1/courses/{course_id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A course's sessions (angkatan), in batch order, with their seats */
+        get: operations["course_sessions_list"];
+        put?: never;
+        /** Schedule a session (angkatan) of a course: dates, quota, seats reserved per OPD, place or link */
+        post: operations["course_sessions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/development-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Development plans of the ASN in the caller's units (paged); the approval queue with status=submitted */
+        get: operations["development_plans_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/development-programs/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every unit's programme for the year, by unit and by course, against the mandatory spending */
+        get: operations["development_programs_province"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/exports/asn/{nip}/jp-recap": {
@@ -698,6 +988,28 @@ export interface paths {
          *     Belum per indicator, Yang Belum Lengkap and Tindakan.
          */
         get: operations["exports_data_completeness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/development-programs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The development programmes as the spreadsheet submitted for APBD planning
+         * @description Program Pengembangan: No, Unit Kerja, Kegiatan/Pelatihan, Kode, Kompetensi, Jumlah Angkatan,
+         *     Jumlah Peserta, JP, Biaya (Rp), Sumber Kebutuhan, and a Jumlah row. Ringkasan: the total against
+         *     the pagu, the threshold, the required minimum and whether it is met.
+         */
+        get: operations["exports_development_programs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -937,6 +1249,11 @@ export interface paths {
          *     the session get verified records (source "attendance"); the job's report lists every participant
          *     as matched, unmatched, below_threshold or needs_review (a NIP beside a name unlike the profile's,
          *     not credited). Uploading the same report again creates nothing new.
+         *
+         *     With `session_id` alone (a course session that has ended; `session_date` and `session_minutes`
+         *     as for a course), those who attended enough are credited through the session's attendance: an
+         *     accepted nominee gets its verified record (source "session") once, anyone else is an error line
+         *     with its code (not_nominated, nomination_not_accepted, possible_duplicate).
          */
         post: operations["imports_attendance"];
         delete?: never;
@@ -1179,6 +1496,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/nominations/{nomination_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept or decline a pending nomination; the nominee is told */
+        post: operations["nominations_decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/nominations/{nomination_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a nomination before the session starts; its seat is free again */
+        post: operations["nominations_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications/deliveries": {
         parameters: {
             query?: never;
@@ -1260,6 +1611,23 @@ export interface paths {
         get: operations["position_standards_get"];
         /** Replace a position's standard (If-Match needed when it already has one) */
         put: operations["position_standards_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/certificates/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check a certificate by its number, without logging in: name, course, dates and JP only */
+        get: operations["public_certificates_get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1503,6 +1871,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/training-needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Training needs per competency, ranked by need, with the approved IDP items and mandatory needs
+         * @description Over the active ASN of the unit and its descendants; a unit outside the caller's scope is 404.
+         */
+        get: operations["reports_training_needs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rules/{year}": {
         parameters: {
             query?: never;
@@ -1677,6 +2065,41 @@ export interface paths {
         };
         /** The unit's active ASN missing an indicator (or any), each with what closes it, by NIP (paged) */
         get: operations["units_data_gaps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{unit_id}/development-programs/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A unit's development programme for the year, its cost against the pagu and the gap it closes */
+        get: operations["development_programs_get"];
+        /** Create or replace a unit's development programme for the year (replacing needs If-Match) */
+        put: operations["development_programs_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{unit_id}/development-programs/{year}/proposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Suggested programme lines for the unit's subtree: IDP courses, uncovered gaps, mandatory needs */
+        get: operations["development_programs_proposal"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1914,6 +2337,24 @@ export interface components {
         About: {
             /** Version */
             version: string[];
+        };
+        /** ApprovedTotals */
+        ApprovedTotals: {
+            /**
+             * Cost Idr
+             * @description Σ estimated_cost_idr
+             */
+            cost_idr: number;
+            /**
+             * Items
+             * @description Every approved IDP item of the year in scope, with or without competency
+             */
+            items: number;
+            /**
+             * Jp
+             * @description Σ planned_jp
+             */
+            jp: number;
         };
         /**
          * AsnCreate
@@ -2194,6 +2635,47 @@ export interface components {
             results: components["schemas"]["ResultRead"][];
         };
         /**
+         * AttendanceBody
+         * @description The NIPs of the participants who attended.
+         * @example {
+         *       "nips": [
+         *         "198503142010012003"
+         *       ]
+         *     }
+         */
+        AttendanceBody: {
+            /** Nips */
+            nips: string[];
+        };
+        /**
+         * AttendanceResult
+         * @example {
+         *       "already_credited": 0,
+         *       "credited": 1,
+         *       "not_credited": [
+         *         {
+         *           "code": "not_nominated",
+         *           "detail": "199001012015031004 is not a nominee of this session",
+         *           "nip": "199001012015031004"
+         *         }
+         *       ]
+         *     }
+         */
+        AttendanceResult: {
+            /**
+             * Already Credited
+             * @description Accepted nominees credited before (nothing new)
+             */
+            already_credited: number;
+            /**
+             * Credited
+             * @description New verified learning records
+             */
+            credited: number;
+            /** Not Credited */
+            not_credited: components["schemas"]["NotCredited"][];
+        };
+        /**
          * AuditEntities
          * @description Not paginated: the names are the few kinds of object the system writes (unit, asn, user, …).
          * @example {
@@ -2346,6 +2828,11 @@ export interface components {
              * @description YYYY-MM-DD
              */
             session_date?: string | null;
+            /**
+             * Session Id
+             * @description A course session (angkatan) that has ended: its accepted nominees are credited
+             */
+            session_id?: string | null;
             /**
              * Session Minutes
              * @description The session's length
@@ -2820,6 +3307,92 @@ export interface components {
             count: number;
         };
         /**
+         * CertificateRead
+         * @example {
+         *       "batch": 1,
+         *       "course_code": "LATSAR",
+         *       "course_id": 3,
+         *       "course_title": "Pelatihan Dasar CPNS",
+         *       "ends_on": "2026-04-30",
+         *       "issued_at": "2026-05-04T02:00:00Z",
+         *       "issued_by": "bpsdm",
+         *       "issued_on": "2026-05-04",
+         *       "jp": 1141,
+         *       "name": "Siti Rahmawati",
+         *       "nip": "198503142010012003",
+         *       "number": "BPSDM-KT-2026-LATSAR-A01-0007-7KQ2",
+         *       "record_id": 4521,
+         *       "revoked": false,
+         *       "sequence": 7,
+         *       "session_id": 12,
+         *       "starts_on": "2026-03-02"
+         *     }
+         */
+        CertificateRead: {
+            /**
+             * Batch
+             * @description The session's angkatan
+             */
+            batch: number;
+            /** Course Code */
+            course_code: string;
+            /** Course Id */
+            course_id: number;
+            /** Course Title */
+            course_title: string;
+            /**
+             * Ends On
+             * Format: date
+             */
+            ends_on: string;
+            /**
+             * Issued At
+             * Format: date-time
+             */
+            issued_at: string;
+            /** Issued By */
+            issued_by: string;
+            /**
+             * Issued On
+             * Format: date
+             * @description The Indonesian date of issuing, printed on the certificate
+             */
+            issued_on: string;
+            /**
+             * Jp
+             * @description The JP of the verified learning record the attendance created
+             */
+            jp: number;
+            /** Name */
+            name: string;
+            /** Nip */
+            nip: string;
+            /** Number */
+            number: string;
+            /**
+             * Record Id
+             * @description That learning record
+             */
+            record_id: number;
+            /**
+             * Revoked
+             * @description True once the learning record was voided: the certificate is not valid
+             */
+            revoked: boolean;
+            /**
+             * Sequence
+             * @description 1, 2, 3, … within the session, in the order issued
+             */
+            sequence: number;
+            /** Session Id */
+            session_id: number;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+        };
+        /**
          * ChangeItem
          * @description One change: which entity, how, when, and the entity as it is now (not as it was then).
          */
@@ -3082,6 +3655,26 @@ export interface components {
             items: components["schemas"]["CodeItem"][];
             /** Kind */
             kind: string;
+        };
+        /** CompetencyCoverage */
+        CompetencyCoverage: {
+            /**
+             * Below Standard
+             * @description ASN of the subtree below their standard in the competency
+             */
+            below_standard: number;
+            /** Competency Code */
+            competency_code: string;
+            /**
+             * Covered
+             * @description min(below_standard, planned_participants)
+             */
+            covered: number;
+            /**
+             * Planned Participants
+             * @description Σ participants of the lines naming the competency
+             */
+            planned_participants: number;
         };
         /**
          * CompetencyCreate
@@ -3971,6 +4564,34 @@ export interface components {
              */
             updated_at: string;
         };
+        /** CourseTotal */
+        CourseTotal: {
+            /** Cost Idr */
+            cost_idr: number;
+            /** Course Code */
+            course_code: string | null;
+            /**
+             * Course Id
+             * @description Null for free-title lines (grouped by title)
+             */
+            course_id: number | null;
+            /** Participants */
+            participants: number;
+            /** Sessions */
+            sessions: number;
+            /** Title */
+            title: string;
+            /**
+             * Total Jp
+             * @description Σ jp × participants
+             */
+            total_jp: number;
+            /**
+             * Units
+             * @description Units planning it
+             */
+            units: number;
+        };
         /**
          * CourseUpdate
          * @description The fields to change; `competency_codes`, when given, replaces the whole list.
@@ -4076,6 +4697,21 @@ export interface components {
              * @enum {string}
              */
             decision: "approve" | "reject";
+            /** Note */
+            note?: string | null;
+        };
+        /**
+         * DecisionBody
+         * @example {
+         *       "decision": "accept"
+         *     }
+         */
+        DecisionBody: {
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "accept" | "decline";
             /** Note */
             note?: string | null;
         };
@@ -4543,6 +5179,32 @@ export interface components {
              * @description Of the assessed, those below the required level
              */
             with_gap: number;
+        };
+        /**
+         * GapClosed
+         * @description How much of the measured competency gap of the unit's subtree the programme's lines reach.
+         */
+        GapClosed: {
+            /**
+             * Below Standard
+             * @description Σ over competencies of the active ASN of the unit and its descendants rated below their standard
+             */
+            below_standard: number;
+            /**
+             * Competencies
+             * @description Each competency with a gap or a line naming it, in dictionary order
+             */
+            competencies: components["schemas"]["CompetencyCoverage"][];
+            /**
+             * Covered
+             * @description Σ over competencies of min(below_standard, participants of the lines naming it)
+             */
+            covered: number;
+            /**
+             * Pct
+             * @description covered / below_standard × 100; null when nobody is below
+             */
+            pct: number | null;
         };
         /** GapItem */
         GapItem: {
@@ -5148,6 +5810,49 @@ export interface components {
             /** Kualifikasi Max */
             kualifikasi_max: number;
         };
+        /** IssuedCertificate */
+        IssuedCertificate: {
+            /**
+             * Name
+             * @example Siti Rahmawati
+             */
+            name: string;
+            /**
+             * Nip
+             * @example 198503142010012003
+             */
+            nip: string;
+            /**
+             * Number
+             * @example BPSDM-KT-2026-LATSAR-A01-0007-7KQ2
+             */
+            number: string;
+        };
+        /**
+         * IssueResult
+         * @example {
+         *       "already_issued": 6,
+         *       "issued": [
+         *         {
+         *           "name": "Siti Rahmawati",
+         *           "nip": "198503142010012003",
+         *           "number": "BPSDM-KT-2026-LATSAR-A01-0007-7KQ2"
+         *         }
+         *       ]
+         *     }
+         */
+        IssueResult: {
+            /**
+             * Already Issued
+             * @description Certificates the session had before this request
+             */
+            already_issued: number;
+            /**
+             * Issued
+             * @description The certificates this request issued, in sequence order (empty when every credited participant already holds one)
+             */
+            issued: components["schemas"]["IssuedCertificate"][];
+        };
         /**
          * JobStatus
          * @enum {string}
@@ -5430,6 +6135,84 @@ export interface components {
             level: number;
         };
         /**
+         * MandatoryNeed
+         * @description A training every ASN of these employment types (and position kinds) must have: who lacks a verified
+         *     record of one of `form_codes` (within `satisfied_within_years`, when set) still needs it.
+         * @example {
+         *       "code": "latsar_cpns",
+         *       "employment_types": [
+         *         "cpns"
+         *       ],
+         *       "form_codes": [
+         *         "1"
+         *       ],
+         *       "title_en": "Basic training for CPNS (Latsar)",
+         *       "title_id": "Pelatihan Dasar CPNS (Latsar)"
+         *     }
+         */
+        MandatoryNeed: {
+            /**
+             * Code
+             * @description A stable name: lower case, digits, `_`
+             */
+            code: string;
+            /**
+             * Course Code
+             * @description The catalogue course that meets the need, by code: the proposal plans it; a code the catalogue does not hold (yet) leaves the need without a course
+             */
+            course_code?: string | null;
+            /**
+             * Employment Types
+             * @description Who must have it: pns, cpns, pppk
+             */
+            employment_types: ("pns" | "cpns" | "pppk")[];
+            /**
+             * Form Codes
+             * @description A verified learning record of one of these forms (SIASN jenisDiklat) meets the need
+             */
+            form_codes: string[];
+            /**
+             * Jenis Jabatan
+             * @description Only holders of positions of these kinds (null: whatever the position, or none)
+             */
+            jenis_jabatan?: ("jpt_utama" | "jpt_madya" | "jpt_pratama" | "administrator" | "pengawas" | "pelaksana" | "fungsional")[] | null;
+            /**
+             * Satisfied Within Years
+             * @description The record must count in one of the last this many years up to the year asked for (null: any year up to it)
+             */
+            satisfied_within_years?: number | null;
+            /**
+             * Title En
+             * @description The need's name in English
+             */
+            title_en: string;
+            /**
+             * Title Id
+             * @description The need's name in Indonesian
+             */
+            title_id: string;
+        };
+        /** MandatoryNeedCount */
+        MandatoryNeedCount: {
+            /** Code */
+            code: string;
+            /**
+             * Count
+             * @description Active ASN in scope the rule covers who have no record that meets it
+             */
+            count: number;
+            /**
+             * Course Id
+             * @description The catalogue course of the rule's `course_code`, if it exists
+             */
+            course_id: number | null;
+            /**
+             * Title
+             * @description The need's title in the caller's language
+             */
+            title: string;
+        };
+        /**
          * MapFormat
          * @enum {string}
          */
@@ -5485,6 +6268,170 @@ export interface components {
              * @enum {string}
              */
             input: "performance" | "jpm" | "potential_assessment";
+        };
+        /** NeedCourse */
+        NeedCourse: {
+            /**
+             * Approved Items
+             * @description Approved IDP items of the year, in scope, naming the course
+             */
+            approved_items: number;
+            /**
+             * Approved Jp
+             * @description Σ planned_jp of those items
+             */
+            approved_jp: number;
+            /** Code */
+            code: string;
+            /** Course Id */
+            course_id: number;
+            /**
+             * Jp
+             * @description The catalogue's JP per participant; null when it gives none
+             */
+            jp: number | null;
+            /** Title */
+            title: string;
+        };
+        /** NominationPage */
+        NominationPage: {
+            /** Items */
+            items: components["schemas"]["NominationRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Total */
+            total: number;
+        };
+        /**
+         * NominationRead
+         * @example {
+         *       "decided_at": "2026-07-03T02:00:00Z",
+         *       "decided_by": "bpsdm",
+         *       "id": 311,
+         *       "name": "Siti Rahmawati",
+         *       "nip": "198503142010012003",
+         *       "nominated_at": "2026-07-01T02:00:00Z",
+         *       "nominated_by": "opd.disdik",
+         *       "session_id": 12,
+         *       "status": "accepted",
+         *       "unit_id": 14
+         *     }
+         */
+        NominationRead: {
+            /** Attended At */
+            attended_at: string | null;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By */
+            decided_by: string | null;
+            /** Decision Note */
+            decision_note: string | null;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Nip */
+            nip: string;
+            /**
+             * Nominated At
+             * Format: date-time
+             */
+            nominated_at: string;
+            /** Nominated By */
+            nominated_by: string;
+            /**
+             * Record Id
+             * @description The verified learning record attendance created
+             */
+            record_id: number | null;
+            /** Session Id */
+            session_id: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "nominated" | "accepted" | "declined" | "withdrawn";
+            /**
+             * Unit Id
+             * @description The OPD whose seats the nomination counts against
+             */
+            unit_id: number;
+        };
+        /** NominationResult */
+        NominationResult: {
+            /**
+             * Code
+             * @description Why it was refused: asn_not_found, asn_inactive, already_nominated, quota_full, unit_quota_full
+             */
+            code?: string | null;
+            /** Detail */
+            detail?: string | null;
+            /** Nip */
+            nip: string;
+            /** Nomination Id */
+            nomination_id?: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "nominated" | "refused";
+        };
+        /**
+         * NominationsCreate
+         * @description ASN to propose for the session (at most 500).
+         * @example {
+         *       "nips": [
+         *         "198503142010012003",
+         *         "199001012015031004"
+         *       ]
+         *     }
+         */
+        NominationsCreate: {
+            /** Nips */
+            nips: string[];
+        };
+        /**
+         * NominationsResult
+         * @example {
+         *       "nominated": 1,
+         *       "refused": 1,
+         *       "results": [
+         *         {
+         *           "nip": "198503142010012003",
+         *           "nomination_id": 311,
+         *           "status": "nominated"
+         *         },
+         *         {
+         *           "code": "unit_quota_full",
+         *           "detail": "The 10 seats reserved for your OPD are taken",
+         *           "nip": "199001012015031004",
+         *           "status": "refused"
+         *         }
+         *       ]
+         *     }
+         */
+        NominationsResult: {
+            /** Nominated */
+            nominated: number;
+            /** Refused */
+            refused: number;
+            /**
+             * Results
+             * @description One per NIP, in the order given (repeats dropped)
+             */
+            results: components["schemas"]["NominationResult"][];
+        };
+        /** NotCredited */
+        NotCredited: {
+            /**
+             * Code
+             * @description asn_not_found, not_nominated, nomination_not_accepted or possible_duplicate
+             */
+            code: string;
+            /** Detail */
+            detail: string;
+            /** Nip */
+            nip: string;
         };
         /**
          * NotificationPage
@@ -5565,6 +6512,15 @@ export interface components {
         Page_BudgetRead_: {
             /** Items */
             items: components["schemas"]["BudgetRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Total */
+            total: number;
+        };
+        /** Page[CertificateRead] */
+        Page_CertificateRead_: {
+            /** Items */
+            items: components["schemas"]["CertificateRead"][];
             /** Next Cursor */
             next_cursor: string | null;
             /** Total */
@@ -5690,6 +6646,115 @@ export interface components {
             /** Year */
             year: number;
         };
+        /**
+         * PlanCreate
+         * @description Start from the given items instead of the proposal (omit `items`, or the body, for the proposal).
+         * @example {}
+         * @example {
+         *       "items": [
+         *         {
+         *           "competency_code": "M4",
+         *           "course_id": 57,
+         *           "estimated_cost_idr": 3500000,
+         *           "form_code": "3",
+         *           "planned_jp": 24,
+         *           "planned_quarter": 2,
+         *           "reason": "Kesenjangan M4: level 2 dari 3",
+         *           "title": "Pelatihan Orientasi pada Hasil"
+         *         }
+         *       ]
+         *     }
+         */
+        PlanCreate: {
+            /** Items */
+            items?: components["schemas"]["PlanItemIn"][] | null;
+        };
+        /**
+         * PlanDecision
+         * @description The approver's decision on a submitted plan; returning it needs a note saying what to change.
+         * @example {
+         *       "decision": "approve",
+         *       "note": "Sesuai kebutuhan jabatan"
+         *     }
+         * @example {
+         *       "decision": "return",
+         *       "note": "Tambahkan pelatihan teknis untuk T2"
+         *     }
+         */
+        PlanDecision: {
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "approve" | "return";
+            /** Note */
+            note?: string | null;
+        };
+        /** PlanEventRead */
+        PlanEventRead: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "created" | "edited" | "submitted" | "approved" | "returned";
+            /** Actor */
+            actor: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** From Status */
+            from_status: ("draft" | "submitted" | "approved" | "returned") | null;
+            /**
+             * Items
+             * @description The items as they were after this step
+             */
+            items: components["schemas"]["PlanItemSnapshot"][];
+            /** Note */
+            note: string | null;
+            /** Role */
+            role: string;
+            /** To Status */
+            to_status: ("draft" | "submitted" | "approved" | "returned") | null;
+        };
+        /**
+         * PlanHistory
+         * @description Every step of a plan, oldest first.
+         * @example {
+         *       "events": [
+         *         {
+         *           "action": "created",
+         *           "actor": "198503142010012003",
+         *           "at": "2026-12-06T08:00:00Z",
+         *           "items": [
+         *             {
+         *               "competency_code": "M4",
+         *               "course_id": 57,
+         *               "estimated_cost_idr": 3500000,
+         *               "form_code": "3",
+         *               "planned_jp": 24,
+         *               "planned_quarter": 2,
+         *               "reason": "Kesenjangan M4: level 2 dari 3",
+         *               "title": "Pelatihan Orientasi pada Hasil"
+         *             }
+         *           ],
+         *           "role": "asn",
+         *           "to_status": "draft"
+         *         }
+         *       ],
+         *       "nip": "198503142010012003",
+         *       "year": 2027
+         *     }
+         */
+        PlanHistory: {
+            /** Events */
+            events: components["schemas"]["PlanEventRead"][];
+            /** Nip */
+            nip: string;
+            /** Year */
+            year: number;
+        };
         /** PlanItem */
         PlanItem: {
             /**
@@ -5721,6 +6786,328 @@ export interface components {
              * @description Level the position standard asks for (1–5)
              */
             required_level: number;
+        };
+        /**
+         * PlanItemIn
+         * @description One planned activity: a catalogue course, or a free title, for a competency.
+         * @example {
+         *       "competency_code": "M4",
+         *       "course_id": 57,
+         *       "estimated_cost_idr": 3500000,
+         *       "form_code": "3",
+         *       "planned_jp": 24,
+         *       "planned_quarter": 2,
+         *       "reason": "Kesenjangan M4: level 2 dari 3",
+         *       "title": "Pelatihan Orientasi pada Hasil"
+         *     }
+         */
+        PlanItemIn: {
+            /**
+             * Competency Code
+             * @description The competency it develops (see /competencies); null for none
+             */
+            competency_code?: string | null;
+            /**
+             * Course Id
+             * @description A catalogue course (see /courses); null for an activity outside it
+             */
+            course_id?: number | null;
+            /**
+             * Estimated Cost Idr
+             * @description Estimated cost in whole rupiah
+             * @default 0
+             */
+            estimated_cost_idr: number;
+            /**
+             * Form Code
+             * @description SIASN jenisDiklat code (see /reference/learning_forms); defaults to the course's, required without a course
+             */
+            form_code?: string | null;
+            /**
+             * Planned Jp
+             * @description JP planned (0 < jp ≤ 2000, 2 decimals)
+             */
+            planned_jp: number | string;
+            /**
+             * Planned Quarter
+             * @description Quarter of the year planned (1–4)
+             */
+            planned_quarter: number;
+            /**
+             * Reason
+             * @description Why: the gap or the need it answers
+             */
+            reason?: string | null;
+            /**
+             * Title
+             * @description Defaults to the course's title, else the competency's name; required without either
+             */
+            title?: string | null;
+        };
+        /** PlanItemRead */
+        PlanItemRead: {
+            /** Competency Code */
+            competency_code: string | null;
+            /** Course Id */
+            course_id: number | null;
+            /**
+             * Done
+             * @description Whether a verified record of the plan's year closed the item
+             */
+            done: boolean;
+            /** Estimated Cost Idr */
+            estimated_cost_idr: number;
+            /** Form Code */
+            form_code: string;
+            /** Planned Jp */
+            planned_jp: number;
+            /** Planned Quarter */
+            planned_quarter: number;
+            /** Reason */
+            reason: string | null;
+            /**
+             * Record Id
+             * @description The verified learning record that closed it
+             */
+            record_id: number | null;
+            /** Title */
+            title: string;
+        };
+        /** PlanItemSnapshot */
+        PlanItemSnapshot: {
+            /** Competency Code */
+            competency_code: string | null;
+            /** Course Id */
+            course_id: number | null;
+            /** Estimated Cost Idr */
+            estimated_cost_idr: number;
+            /** Form Code */
+            form_code: string;
+            /** Planned Jp */
+            planned_jp: number;
+            /** Planned Quarter */
+            planned_quarter: number;
+            /** Reason */
+            reason: string | null;
+            /** Title */
+            title: string;
+        };
+        /**
+         * PlanItemsPut
+         * @description The plan's items, replacing all it had, in this order.
+         * @example {
+         *       "items": [
+         *         {
+         *           "competency_code": "M4",
+         *           "course_id": 57,
+         *           "estimated_cost_idr": 3500000,
+         *           "form_code": "3",
+         *           "planned_jp": 24,
+         *           "planned_quarter": 2,
+         *           "reason": "Kesenjangan M4: level 2 dari 3",
+         *           "title": "Pelatihan Orientasi pada Hasil"
+         *         }
+         *       ]
+         *     }
+         */
+        PlanItemsPut: {
+            /** Items */
+            items: components["schemas"]["PlanItemIn"][];
+        };
+        /**
+         * PlanningRules
+         * @example {
+         *       "cost_per_jp_idr": 150000,
+         *       "mandatory": [
+         *         {
+         *           "code": "latsar_cpns",
+         *           "employment_types": [
+         *             "cpns"
+         *           ],
+         *           "form_codes": [
+         *             "1"
+         *           ],
+         *           "title_en": "Basic training for CPNS (Latsar)",
+         *           "title_id": "Pelatihan Dasar CPNS (Latsar)"
+         *         },
+         *         {
+         *           "code": "pelatihan_kepemimpinan",
+         *           "employment_types": [
+         *             "pns"
+         *           ],
+         *           "form_codes": [
+         *             "1",
+         *             "5"
+         *           ],
+         *           "jenis_jabatan": [
+         *             "jpt_utama",
+         *             "jpt_madya",
+         *             "jpt_pratama",
+         *             "administrator",
+         *             "pengawas"
+         *           ],
+         *           "title_en": "Leadership training (PKN, PKA, PKP)",
+         *           "title_id": "Pelatihan Kepemimpinan (PKN, PKA, PKP)"
+         *         }
+         *       ]
+         *     }
+         */
+        PlanningRules: {
+            /**
+             * Cost Per Jp Idr
+             * @description Rupiah per JP per participant: the estimate for a proposed programme line no IDP priced
+             * @default 150000
+             */
+            cost_per_jp_idr: number;
+            /**
+             * Mandatory
+             * @description Mandatory trainings (Latsar for CPNS, leadership training for structural officials); the training-needs report counts who still needs each, the programme proposal plans them
+             */
+            mandatory?: components["schemas"]["MandatoryNeed"][];
+        };
+        /** PlanPage */
+        PlanPage: {
+            /** Items */
+            items: components["schemas"]["PlanSummary"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Total */
+            total: number;
+        };
+        /**
+         * PlanRead
+         * @description An ASN's individual development plan (IDP) for a year, with each item's progress.
+         * @example {
+         *       "created_at": "2026-12-06T08:00:00Z",
+         *       "created_by": "198503142010012003",
+         *       "done_jp": 0,
+         *       "estimated_cost_idr": 3500000,
+         *       "items": [
+         *         {
+         *           "competency_code": "M4",
+         *           "course_id": 57,
+         *           "done": false,
+         *           "estimated_cost_idr": 3500000,
+         *           "form_code": "3",
+         *           "planned_jp": 24,
+         *           "planned_quarter": 2,
+         *           "reason": "Kesenjangan M4: level 2 dari 3",
+         *           "title": "Pelatihan Orientasi pada Hasil"
+         *         }
+         *       ],
+         *       "nip": "198503142010012003",
+         *       "planned_jp": 24,
+         *       "status": "submitted",
+         *       "submitted_at": "2026-12-07T02:00:00Z",
+         *       "unit_id": 4,
+         *       "updated_at": "2026-12-07T02:00:00Z",
+         *       "year": 2027
+         *     }
+         */
+        PlanRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By */
+            decided_by: string | null;
+            /** Decision Note */
+            decision_note: string | null;
+            /**
+             * Done Jp
+             * @description Planned JP of the items done
+             */
+            done_jp: number;
+            /**
+             * Estimated Cost Idr
+             * @description Estimated cost of all items
+             */
+            estimated_cost_idr: number;
+            /** Items */
+            items: components["schemas"]["PlanItemRead"][];
+            /** Nip */
+            nip: string;
+            /**
+             * Planned Jp
+             * @description JP of all items
+             */
+            planned_jp: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "submitted" | "approved" | "returned";
+            /**
+             * Submitted At
+             * @description When it was last submitted
+             */
+            submitted_at: string | null;
+            /**
+             * Unit Id
+             * @description The ASN's unit when the plan was created or last changed state
+             */
+            unit_id: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Year */
+            year: number;
+        };
+        /**
+         * PlanSummary
+         * @example {
+         *       "estimated_cost_idr": 7500000,
+         *       "item_count": 3,
+         *       "name": "Siti Rahmawati",
+         *       "nip": "198503142010012003",
+         *       "planned_jp": 40,
+         *       "status": "submitted",
+         *       "submitted_at": "2026-12-07T02:00:00Z",
+         *       "unit": "Bidang Anggaran",
+         *       "unit_id": 4,
+         *       "updated_at": "2026-12-07T02:00:00Z",
+         *       "year": 2027
+         *     }
+         */
+        PlanSummary: {
+            /** Estimated Cost Idr */
+            estimated_cost_idr: number;
+            /** Item Count */
+            item_count: number;
+            /** Name */
+            name: string;
+            /** Nip */
+            nip: string;
+            /** Planned Jp */
+            planned_jp: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "submitted" | "approved" | "returned";
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Unit */
+            unit: string;
+            /**
+             * Unit Id
+             * @description The ASN's current unit
+             */
+            unit_id: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Year */
+            year: number;
         };
         /**
          * PositionCreate
@@ -6129,6 +7516,493 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * ProgramBody
+         * @description A unit's programme for the year: every line (the whole list replaces the one stored).
+         * @example {
+         *       "lines": [
+         *         {
+         *           "competency_codes": [
+         *             "M1",
+         *             "M4"
+         *           ],
+         *           "cost_idr": 450000000,
+         *           "course_id": 57,
+         *           "jp": 40,
+         *           "note": "Pengawas tanpa PKP",
+         *           "participants": 60,
+         *           "sessions": 2,
+         *           "source": "gap",
+         *           "title": "Pelatihan Kepemimpinan Pengawas"
+         *         },
+         *         {
+         *           "competency_codes": [],
+         *           "cost_idr": 87500000,
+         *           "jp": 24,
+         *           "participants": 25,
+         *           "sessions": 1,
+         *           "source": "idp",
+         *           "title": "Bimtek Penyusunan Laporan Keuangan"
+         *         }
+         *       ],
+         *       "note": "Usulan program pengembangan kompetensi 2027"
+         *     }
+         */
+        ProgramBody: {
+            /**
+             * Lines
+             * @description At most 500 lines
+             */
+            lines: components["schemas"]["ProgramLineBody"][];
+            /** Note */
+            note?: string | null;
+        };
+        /**
+         * ProgramLineBody
+         * @description One line: a catalogue course (or a free title) run in `sessions` for `participants` people.
+         * @example {
+         *       "competency_codes": [
+         *         "M1",
+         *         "M4"
+         *       ],
+         *       "cost_idr": 450000000,
+         *       "course_id": 57,
+         *       "jp": 40,
+         *       "note": "Pengawas tanpa PKP",
+         *       "participants": 60,
+         *       "sessions": 2,
+         *       "source": "gap",
+         *       "title": "Pelatihan Kepemimpinan Pengawas"
+         *     }
+         */
+        ProgramLineBody: {
+            /**
+             * Competency Codes
+             * @description Competencies the line develops; defaults to the course's. Known codes, each once
+             */
+            competency_codes?: string[] | null;
+            /**
+             * Cost Idr
+             * @description The line's total cost: whole rupiah, a JSON integer (0 ≤ cost_idr ≤ 10^13)
+             * @example 450000000
+             */
+            cost_idr: number;
+            /**
+             * Course Id
+             * @description An active catalogue course; null for a free title
+             */
+            course_id?: number | null;
+            /**
+             * Id
+             * @description A line of this programme to keep (its id stays); leave out for a new line. Lines of the programme not sent are removed
+             */
+            id?: number | null;
+            /**
+             * Jp
+             * @description JP per participant; defaults to the course's JP; required without one
+             */
+            jp?: (number | string) | null;
+            /** Note */
+            note?: string | null;
+            /**
+             * Participants
+             * @description People trained over all sessions
+             */
+            participants: number;
+            /**
+             * Sessions
+             * @description Angkatan (batches) to run
+             */
+            sessions: number;
+            /**
+             * Source
+             * @description Where the need came from: `idp` (approved individual plans), `gap` (the competency gap analysis), `mandatory` (training the regulations require)
+             * @enum {string}
+             */
+            source: "idp" | "gap" | "mandatory";
+            /**
+             * Title
+             * @description Defaults to the course's title; required without a course
+             */
+            title?: string | null;
+        };
+        /** ProgramLineRead */
+        ProgramLineRead: {
+            /** Competency Codes */
+            competency_codes: string[];
+            /**
+             * Cost Idr
+             * @description The line's total cost
+             */
+            cost_idr: number;
+            /** Course Id */
+            course_id: number | null;
+            /** Id */
+            id: number;
+            /**
+             * Jp
+             * @description JP per participant
+             */
+            jp: number;
+            /** Note */
+            note: string | null;
+            /** Participants */
+            participants: number;
+            /** Sessions */
+            sessions: number;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "idp" | "gap" | "mandatory";
+            /** Title */
+            title: string;
+        };
+        /**
+         * ProgramProposal
+         * @description Suggested lines of a unit's programme; `lines` fit the programme's PUT body as they are.
+         * @example {
+         *       "cost_per_jp_idr": 150000,
+         *       "lines": [
+         *         {
+         *           "competency_codes": [
+         *             "M1",
+         *             "M4"
+         *           ],
+         *           "cost_idr": 1494000000,
+         *           "course_id": 57,
+         *           "jp": 830,
+         *           "note": "12 item IDP yang disetujui dari 12 ASN",
+         *           "participants": 12,
+         *           "sessions": 1,
+         *           "source": "idp",
+         *           "title": "Pelatihan Kepemimpinan Pengawas"
+         *         }
+         *       ],
+         *       "total_cost_idr": 1494000000,
+         *       "total_participants": 12,
+         *       "unit_id": 7,
+         *       "unit_name": "Dinas Kesehatan",
+         *       "year": 2027
+         *     }
+         */
+        ProgramProposal: {
+            /**
+             * Cost Per Jp Idr
+             * @description The year's planning_rules.cost_per_jp_idr used for estimates
+             */
+            cost_per_jp_idr: number;
+            /**
+             * Lines
+             * @description IDP lines (most participants first), then gap lines (by need), then mandatory lines
+             */
+            lines: components["schemas"]["ProposalLine"][];
+            /** Total Cost Idr */
+            total_cost_idr: number;
+            /** Total Participants */
+            total_participants: number;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /** Year */
+            year: number;
+        };
+        /**
+         * ProgramRead
+         * @description A unit's programme for the year, its cost against the unit's pagu, and the gap it closes.
+         * @example {
+         *       "gap_closed": {
+         *         "below_standard": 140,
+         *         "competencies": [
+         *           {
+         *             "below_standard": 80,
+         *             "competency_code": "M1",
+         *             "covered": 60,
+         *             "planned_participants": 60
+         *           },
+         *           {
+         *             "below_standard": 60,
+         *             "competency_code": "M4",
+         *             "covered": 0,
+         *             "planned_participants": 60
+         *           }
+         *         ],
+         *         "covered": 60,
+         *         "pct": 42.86
+         *       },
+         *       "lines": [
+         *         {
+         *           "competency_codes": [
+         *             "M1",
+         *             "M4"
+         *           ],
+         *           "cost_idr": 450000000,
+         *           "course_id": 57,
+         *           "id": 101,
+         *           "jp": 40,
+         *           "note": "Pengawas tanpa PKP",
+         *           "participants": 60,
+         *           "sessions": 2,
+         *           "source": "gap",
+         *           "title": "Pelatihan Kepemimpinan Pengawas"
+         *         }
+         *       ],
+         *       "note": "Usulan program pengembangan kompetensi 2027",
+         *       "pagu_idr": 500000000,
+         *       "remaining_pagu_idr": 50000000,
+         *       "total_cost_idr": 450000000,
+         *       "total_jp": 2400,
+         *       "total_participants": 60,
+         *       "unit_id": 7,
+         *       "unit_name": "Dinas Kesehatan",
+         *       "updated_at": "2026-12-06T08:00:00Z",
+         *       "version": 3,
+         *       "within_pagu": true,
+         *       "year": 2027
+         *     }
+         */
+        ProgramRead: {
+            gap_closed: components["schemas"]["GapClosed"];
+            /** Lines */
+            lines: components["schemas"]["ProgramLineRead"][];
+            /** Note */
+            note: string | null;
+            /**
+             * Pagu Idr
+             * @description The unit's own pagu for the year; null without a unit budget
+             */
+            pagu_idr: number | null;
+            /**
+             * Remaining Pagu Idr
+             * @description pagu_idr − total_cost_idr (negative when over the pagu); null without a pagu
+             */
+            remaining_pagu_idr: number | null;
+            /**
+             * Total Cost Idr
+             * @description Σ cost_idr of the lines
+             */
+            total_cost_idr: number;
+            /**
+             * Total Jp
+             * @description Σ jp × participants of the lines
+             */
+            total_jp: number;
+            /**
+             * Total Participants
+             * @description Σ participants of the lines
+             */
+            total_participants: number;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /**
+             * Updated At
+             * @description Null while the unit has no programme for the year
+             */
+            updated_at: string | null;
+            /**
+             * Version
+             * @description The ETag's number; 0 while the unit has no programme (PUT creates it)
+             */
+            version: number;
+            /**
+             * Within Pagu
+             * @description total_cost_idr ≤ pagu_idr; null without a pagu
+             */
+            within_pagu: boolean | null;
+            /** Year */
+            year: number;
+        };
+        /** ProposalLine */
+        ProposalLine: {
+            /** Competency Codes */
+            competency_codes: string[];
+            /**
+             * Cost Idr
+             * @description The line's total, whole rupiah
+             */
+            cost_idr: number;
+            /**
+             * Course Id
+             * @description A catalogue course; null for a free title
+             */
+            course_id: number | null;
+            /**
+             * Jp
+             * @description JP per participant: the course's, else the largest planned_jp of the IDP items; null when neither gives one (set it before saving the line)
+             */
+            jp: number | null;
+            /**
+             * Note
+             * @description Where the figures come from, in the caller's language
+             */
+            note: string;
+            /** Participants */
+            participants: number;
+            /**
+             * Sessions
+             * @description ⌈participants / the course's quota⌉ (30 without a quota)
+             */
+            sessions: number;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "idp" | "gap" | "mandatory";
+            /** Title */
+            title: string;
+        };
+        /**
+         * ProvinceProgram
+         * @description Every unit's programme for the year, consolidated by course, against the mandatory spending.
+         * @example {
+         *       "bangkom_pagu_idr": 76000000000,
+         *       "by_course": [
+         *         {
+         *           "cost_idr": 4500000000,
+         *           "course_code": "PKP-2027",
+         *           "course_id": 57,
+         *           "participants": 600,
+         *           "sessions": 20,
+         *           "title": "Pelatihan Kepemimpinan Pengawas",
+         *           "total_jp": 24000,
+         *           "units": 12
+         *         }
+         *       ],
+         *       "compliant": true,
+         *       "jurisdiction": "provinsi",
+         *       "programme_pct": 0.3458,
+         *       "required_min_idr": 73746000000,
+         *       "shortfall_idr": 0,
+         *       "threshold_pct": 0.34,
+         *       "total_belanja_daerah_idr": 21690000000000,
+         *       "total_cost_idr": 75000000000,
+         *       "total_jp": 512400,
+         *       "total_participants": 18250,
+         *       "units": [
+         *         {
+         *           "code": "DINKES",
+         *           "lines": [
+         *             {
+         *               "competency_codes": [
+         *                 "M1",
+         *                 "M4"
+         *               ],
+         *               "cost_idr": 450000000,
+         *               "course_id": 57,
+         *               "id": 101,
+         *               "jp": 40,
+         *               "note": "Pengawas tanpa PKP",
+         *               "participants": 60,
+         *               "sessions": 2,
+         *               "source": "gap",
+         *               "title": "Pelatihan Kepemimpinan Pengawas"
+         *             }
+         *           ],
+         *           "name": "Dinas Kesehatan",
+         *           "pagu_idr": 500000000,
+         *           "total_cost_idr": 450000000,
+         *           "total_jp": 2400,
+         *           "total_participants": 60,
+         *           "unit_id": 7,
+         *           "within_pagu": true
+         *         }
+         *       ],
+         *       "year": 2027
+         *     }
+         */
+        ProvinceProgram: {
+            /**
+             * Bangkom Pagu Idr
+             * @description Σ the units' pagu for the year, for comparison
+             */
+            bangkom_pagu_idr: number | null;
+            /**
+             * By Course
+             * @description The lines consolidated by course, costliest first
+             */
+            by_course: components["schemas"]["CourseTotal"][];
+            /**
+             * Compliant
+             * @description total_cost_idr ≥ required_min_idr
+             */
+            compliant: boolean | null;
+            /**
+             * Jurisdiction
+             * @description Null without a budget
+             */
+            jurisdiction: ("provinsi" | "kabupaten_kota") | null;
+            /**
+             * Programme Pct
+             * @description total_cost / total_belanja_daerah × 100
+             */
+            programme_pct: number | null;
+            /**
+             * Required Min Idr
+             * @description ⌈total_belanja_daerah × threshold_pct / 100⌉
+             */
+            required_min_idr: number | null;
+            /**
+             * Shortfall Idr
+             * @description max(0, required_min_idr − total_cost_idr)
+             */
+            shortfall_idr: number | null;
+            /**
+             * Threshold Pct
+             * @description The year's budget_min_pct for the jurisdiction
+             */
+            threshold_pct: number | null;
+            /**
+             * Total Belanja Daerah Idr
+             * @description The year's budget; null when none is recorded
+             */
+            total_belanja_daerah_idr: number | null;
+            /**
+             * Total Cost Idr
+             * @description Σ cost_idr of the lines
+             */
+            total_cost_idr: number;
+            /**
+             * Total Jp
+             * @description Σ jp × participants of the lines
+             */
+            total_jp: number;
+            /**
+             * Total Participants
+             * @description Σ participants of the lines
+             */
+            total_participants: number;
+            /**
+             * Units
+             * @description Units with a programme or a pagu for the year, by name
+             */
+            units: components["schemas"]["ProvinceUnit"][];
+            /** Year */
+            year: number;
+        };
+        /** ProvinceUnit */
+        ProvinceUnit: {
+            /** Code */
+            code: string;
+            /** Lines */
+            lines: components["schemas"]["ProgramLineRead"][];
+            /** Name */
+            name: string;
+            /** Pagu Idr */
+            pagu_idr: number | null;
+            /** Total Cost Idr */
+            total_cost_idr: number;
+            /** Total Jp */
+            total_jp: number;
+            /** Total Participants */
+            total_participants: number;
+            /** Unit Id */
+            unit_id: number;
+            /** Within Pagu */
+            within_pagu: boolean | null;
+        };
         /** ProvisionedAccount */
         ProvisionedAccount: {
             /** Name */
@@ -6212,6 +8086,65 @@ export interface components {
              * @enum {string}
              */
             reason: "has_account" | "not_found";
+        };
+        /**
+         * PublicCertificate
+         * @description What anyone holding a certificate number may learn: never the NIP, email, phone or birth date.
+         * @example {
+         *       "course_title": "Pelatihan Dasar CPNS",
+         *       "ends_on": "2026-04-30",
+         *       "issued_on": "2026-05-04",
+         *       "issuer": "BPSDM Provinsi Kalimantan Timur",
+         *       "jp": 1141,
+         *       "name": "Siti Rahmawati",
+         *       "number": "BPSDM-KT-2026-LATSAR-A01-0007-7KQ2",
+         *       "revoked": false,
+         *       "starts_on": "2026-03-02",
+         *       "valid": true
+         *     }
+         */
+        PublicCertificate: {
+            /** Course Title */
+            course_title: string;
+            /**
+             * Ends On
+             * Format: date
+             */
+            ends_on: string;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /**
+             * Issuer
+             * @example BPSDM Provinsi Kalimantan Timur
+             */
+            issuer: string;
+            /** Jp */
+            jp: number;
+            /**
+             * Name
+             * @description The holder's name as on the certificate
+             */
+            name: string;
+            /** Number */
+            number: string;
+            /**
+             * Revoked
+             * @description True when the learning record behind it was voided
+             */
+            revoked: boolean;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /**
+             * Valid
+             * @description False once the certificate was revoked
+             */
+            valid: boolean;
         };
         /** QueueFigure */
         QueueFigure: {
@@ -6910,6 +8843,8 @@ export interface components {
              * @default 32
              */
             max_jp_per_day: number | string;
+            /** @description Development planning: the mandatory trainings (who must still attend them) and the rupiah per JP that prices a proposed programme line no IDP priced */
+            planning_rules?: components["schemas"]["PlanningRules"];
             /**
              * Pns Min Jp
              * @description Yearly minimum for PNS/CPNS (PP 11/2017 art. 203: 20)
@@ -7047,6 +8982,8 @@ export interface components {
              * @default 32
              */
             max_jp_per_day: number;
+            /** @description Development planning: the mandatory trainings (who must still attend them) and the rupiah per JP that prices a proposed programme line no IDP priced */
+            planning_rules?: components["schemas"]["PlanningRules"];
             /**
              * Pns Min Jp
              * @description Yearly minimum for PNS/CPNS (PP 11/2017 art. 203: 20)
@@ -7115,6 +9052,185 @@ export interface components {
             min: number;
             /** Points */
             points: number;
+        };
+        /**
+         * SessionCreate
+         * @description A dated session (angkatan) of a catalogue course; its batch number is the course's next one.
+         * @example {
+         *       "ends_on": "2026-08-07",
+         *       "place": "Kampus BPSDM Provinsi Kalimantan Timur, Samarinda",
+         *       "quota": 40,
+         *       "starts_on": "2026-08-03",
+         *       "unit_quota": [
+         *         {
+         *           "quota": 10,
+         *           "unit_id": 14
+         *         }
+         *       ]
+         *     }
+         */
+        SessionCreate: {
+            /**
+             * Ends On
+             * Format: date
+             * @description Not before starts_on
+             */
+            ends_on: string;
+            /** Online Url */
+            online_url?: string | null;
+            /**
+             * Place
+             * @description Where it is held; a place or an online_url
+             */
+            place?: string | null;
+            /**
+             * Quota
+             * @description Seats (1–10,000)
+             */
+            quota: number;
+            /**
+             * Starts On
+             * Format: date
+             * @description A date on or after 1950-01-01
+             */
+            starts_on: string;
+            /**
+             * Unit Quota
+             * @description Seats reserved for OPDs: an OPD listed never takes more than its quota, and the seats it does not use are not open to others; the sum is at most `quota`
+             */
+            unit_quota?: components["schemas"]["UnitQuotaIn"][];
+        };
+        /** SessionPage */
+        SessionPage: {
+            /** Items */
+            items: components["schemas"]["SessionRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Total */
+            total: number;
+        };
+        /**
+         * SessionRead
+         * @example {
+         *       "available": 28,
+         *       "batch": 3,
+         *       "cancelled": false,
+         *       "course_code": "BPSDM-PKP-2026",
+         *       "course_id": 57,
+         *       "course_title": "Pelatihan Kepemimpinan Pengawas",
+         *       "created_at": "2026-06-01T02:00:00Z",
+         *       "created_by": "bpsdm",
+         *       "ends_on": "2026-08-07",
+         *       "id": 12,
+         *       "nominations_open": true,
+         *       "place": "Kampus BPSDM Provinsi Kalimantan Timur, Samarinda",
+         *       "quota": 40,
+         *       "starts_on": "2026-08-03",
+         *       "taken": 12,
+         *       "unit_quota": [
+         *         {
+         *           "quota": 10,
+         *           "taken": 4,
+         *           "unit_id": 14,
+         *           "unit_name": "Dinas Pendidikan"
+         *         }
+         *       ],
+         *       "updated_at": "2026-06-01T02:00:00Z"
+         *     }
+         */
+        SessionRead: {
+            /**
+             * Available
+             * @description quota − taken
+             */
+            available: number;
+            /**
+             * Batch
+             * @description Angkatan: 1, 2, … per course
+             */
+            batch: number;
+            /** Cancelled */
+            cancelled: boolean;
+            /** Course Code */
+            course_code: string;
+            /** Course Id */
+            course_id: number;
+            /** Course Title */
+            course_title: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /**
+             * Ends On
+             * Format: date
+             */
+            ends_on: string;
+            /** Id */
+            id: number;
+            /**
+             * Nominations
+             * @description One session read: an OPD admin's nominees (its units), an ASN's own nomination; null for other callers and in lists (see nominations_list)
+             */
+            nominations?: components["schemas"]["NominationRead"][] | null;
+            /**
+             * Nominations Open
+             * @description Not cancelled and not started yet (Indonesian date)
+             */
+            nominations_open: boolean;
+            /** Online Url */
+            online_url: string | null;
+            /** Place */
+            place: string | null;
+            /** Quota */
+            quota: number;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /**
+             * Taken
+             * @description Seats held by nominations (nominated or accepted)
+             */
+            taken: number;
+            /** Unit Quota */
+            unit_quota: components["schemas"]["UnitSeats"][];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * SessionUpdate
+         * @description The fields to change; `unit_quota`, when given, replaces the whole list.
+         * @example {
+         *       "ends_on": "2026-08-08",
+         *       "quota": 30
+         *     }
+         */
+        SessionUpdate: {
+            /**
+             * Cancelled
+             * @description A cancelled session takes no nominations and credits no attendance
+             */
+            cancelled?: boolean | null;
+            /** Ends On */
+            ends_on?: string | null;
+            /** Online Url */
+            online_url?: string | null;
+            /** Place */
+            place?: string | null;
+            /** Quota */
+            quota?: number | null;
+            /** Starts On */
+            starts_on?: string | null;
+            /** Unit Quota */
+            unit_quota?: components["schemas"]["UnitQuotaIn"][] | null;
         };
         /** SparkPoint */
         SparkPoint: {
@@ -7246,6 +9362,54 @@ export interface components {
             ids: string[];
             /** Rejected */
             rejected: components["schemas"]["RejectedStatement"][];
+        };
+        /** Suggestion */
+        Suggestion: {
+            /** Name */
+            name: string;
+            /** Nip */
+            nip: string;
+            /**
+             * Planned
+             * @description An approved IDP item of the session's year names this course
+             */
+            planned: boolean;
+            /** Rank */
+            rank: number;
+            /**
+             * Reasons
+             * @description Why, in the caller's language
+             */
+            reasons: string[];
+            /**
+             * Shortfall
+             * @description Σ (required − actual) over the course's competencies, where below
+             */
+            shortfall: number;
+            /** Unit Id */
+            unit_id: number;
+        };
+        /**
+         * SuggestionList
+         * @example {
+         *       "items": [
+         *         {
+         *           "name": "Siti Rahmawati",
+         *           "nip": "198503142010012003",
+         *           "planned": true,
+         *           "rank": 1,
+         *           "reasons": [
+         *             "Approved development plan 2026 names this course"
+         *           ],
+         *           "shortfall": 0,
+         *           "unit_id": 14
+         *         }
+         *       ]
+         *     }
+         */
+        SuggestionList: {
+            /** Items */
+            items: components["schemas"]["Suggestion"][];
         };
         /**
          * SyncAsnBody
@@ -7751,6 +9915,117 @@ export interface components {
             /** Points */
             points: number;
         };
+        /** TrainingNeedItem */
+        TrainingNeedItem: {
+            /**
+             * Approved Cost Idr
+             * @description Σ estimated_cost_idr of those items
+             */
+            approved_cost_idr: number;
+            /**
+             * Approved Items
+             * @description Approved IDP items of the year, in scope, for the competency
+             */
+            approved_items: number;
+            /**
+             * Approved Jp
+             * @description Σ planned_jp of those items
+             */
+            approved_jp: number;
+            /**
+             * Assessed
+             * @description Active ASN whose position standard asks for the competency and who have an actual level
+             */
+            assessed: number;
+            /**
+             * Below Standard
+             * @description Of them, those whose actual level is below the required one
+             */
+            below_standard: number;
+            /** Competency Code */
+            competency_code: string;
+            /**
+             * Courses
+             * @description Catalogue courses approved IDP items name, each under every competency the course develops and under the competencies its items name; most items first
+             */
+            courses: components["schemas"]["NeedCourse"][];
+            /**
+             * Group
+             * @enum {string}
+             */
+            group: "manajerial" | "sosial_kultural" | "teknis";
+            /** Name */
+            name: string;
+            /**
+             * Total Shortfall
+             * @description Σ max(0, required − actual) over the assessed: a surplus never offsets another competency's gap nor another person's
+             */
+            total_shortfall: number;
+        };
+        /**
+         * TrainingNeedsReport
+         * @description The training-needs analysis (analisis kebutuhan pelatihan) of a unit's subtree or the province.
+         * @example {
+         *       "approved": {
+         *         "cost_idr": 760000000,
+         *         "items": 260,
+         *         "jp": 6100
+         *       },
+         *       "items": [
+         *         {
+         *           "approved_cost_idr": 630000000,
+         *           "approved_items": 210,
+         *           "approved_jp": 5040,
+         *           "assessed": 1820,
+         *           "below_standard": 640,
+         *           "competency_code": "M4",
+         *           "courses": [
+         *             {
+         *               "approved_items": 12,
+         *               "approved_jp": 9960,
+         *               "code": "BPSDM-003",
+         *               "course_id": 57,
+         *               "jp": 830,
+         *               "title": "Pelatihan Kepemimpinan Pengawas"
+         *             }
+         *           ],
+         *           "group": "manajerial",
+         *           "name": "Orientasi pada Hasil",
+         *           "total_shortfall": 790
+         *         }
+         *       ],
+         *       "mandatory": [
+         *         {
+         *           "code": "latsar_cpns",
+         *           "count": 85,
+         *           "title": "Pelatihan Dasar CPNS (Latsar)"
+         *         }
+         *       ],
+         *       "unit_id": 7,
+         *       "year": 2027
+         *     }
+         */
+        TrainingNeedsReport: {
+            /** @description All approved IDP items of the year in scope */
+            approved: components["schemas"]["ApprovedTotals"];
+            /**
+             * Items
+             * @description Every competency some active ASN's standard asks for, or an approved item names, by need: total_shortfall, then below_standard (both descending), then code
+             */
+            items: components["schemas"]["TrainingNeedItem"][];
+            /**
+             * Mandatory
+             * @description The year's mandatory needs, in rule order
+             */
+            mandatory: components["schemas"]["MandatoryNeedCount"][];
+            /**
+             * Unit Id
+             * @description The unit whose subtree is counted; null for the province
+             */
+            unit_id: number | null;
+            /** Year */
+            year: number;
+        };
         /** TrendIndicator */
         TrendIndicator: {
             /**
@@ -7999,6 +10274,19 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** UnitQuotaIn */
+        UnitQuotaIn: {
+            /**
+             * Quota
+             * @description Seats (1–10,000)
+             */
+            quota: number;
+            /**
+             * Unit Id
+             * @description A top-level unit (an OPD)
+             */
+            unit_id: number;
+        };
         /**
          * UnitRead
          * @example {
@@ -8025,6 +10313,23 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /** UnitSeats */
+        UnitSeats: {
+            /**
+             * Quota
+             * @description Seats reserved for the OPD
+             */
+            quota: number;
+            /**
+             * Taken
+             * @description Its nominations holding a seat (nominated or accepted)
+             */
+            taken: number;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
         };
         /** UnitTalentMap */
         UnitTalentMap: {
@@ -8176,6 +10481,16 @@ export interface components {
         VoidRequest: {
             /** Reason */
             reason: string;
+        };
+        /**
+         * WithdrawBody
+         * @example {
+         *       "note": "Sedang tugas luar daerah"
+         *     }
+         */
+        WithdrawBody: {
+            /** Note */
+            note?: string | null;
         };
         /**
          * XapiStatement
@@ -8956,6 +11271,105 @@ export interface operations {
             };
         };
     };
+    asn_certificates_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string | null;
+                /** @description Page size (max 500) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description 18-digit NIP */
+                nip: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CertificateRead_"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     competency_gaps_get: {
         parameters: {
             query?: {
@@ -9106,6 +11520,718 @@ export interface operations {
             };
             /** @description Not found, or outside the caller's scope */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    development_plans_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 18-digit NIP */
+                nip: string;
+                /** @description The year the plan is for */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    development_plans_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body returns the first response */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                /** @description 18-digit NIP */
+                nip: string;
+                /** @description The year the plan is for */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PlanCreate"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    development_plans_decide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 18-digit NIP */
+                nip: string;
+                /** @description The year the plan is for */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanDecision"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    development_plans_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 18-digit NIP */
+                nip: string;
+                /** @description The year the plan is for */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanHistory"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    development_plans_items_put: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read (GET, or the previous write's ETag); a stale one → 412. Sending none → 428 `precondition_required` */
+                "If-Match": string;
+            };
+            path: {
+                /** @description 18-digit NIP */
+                nip: string;
+                /** @description The year the plan is for */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanItemsPut"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    development_plans_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 18-digit NIP */
+                nip: string;
+                /** @description The year the plan is for */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11994,6 +15120,112 @@ export interface operations {
             };
         };
     };
+    certificates_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The certificate number as printed (letters in any case) */
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The certificate, one A4 landscape page */
+            200: {
+                headers: {
+                    /** @description attachment; filename="sertifikat-….pdf" */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                    "application/pdf": string;
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     clients_list: {
         parameters: {
             query?: {
@@ -13057,6 +16289,999 @@ export interface operations {
             };
         };
     };
+    course_sessions_calendar: {
+        parameters: {
+            query?: {
+                /** @description Only this course's sessions */
+                course_id?: number | null;
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string | null;
+                /** @description Sessions running on or after this day */
+                from?: string | null;
+                /** @description Page size (max 500) */
+                limit?: number;
+                /** @description Sessions running on or before this day */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPage"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    course_sessions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Course session id */
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    course_sessions_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read (GET, or the previous write's ETag); a stale one → 412. Sending none → 428 `precondition_required` */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Course session id */
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    course_sessions_attendance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Course session id */
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttendanceBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttendanceResult"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    certificates_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string | null;
+                /** @description Page size (max 500) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Course session id */
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CertificateRead_"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    certificates_issue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body returns the first response */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                /** @description Course session id */
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueResult"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    nominations_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string | null;
+                /** @description Page size (max 500) */
+                limit?: number;
+                /** @description Only nominations in this state */
+                status?: ("nominated" | "accepted" | "declined" | "withdrawn") | null;
+            };
+            header?: never;
+            path: {
+                /** @description Course session id */
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NominationPage"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    nominations_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body returns the first response */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                /** @description Course session id */
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NominationsCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NominationsResult"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    course_sessions_suggestions: {
+        parameters: {
+            query?: {
+                /** @description This unit and its descendants (default: all in reach) */
+                unit_id?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description Course session id */
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionList"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     courses_list: {
         parameters: {
             query?: {
@@ -13509,6 +17734,433 @@ export interface operations {
             };
         };
     };
+    course_sessions_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string | null;
+                /** @description Page size (max 500) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Course id */
+                course_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPage"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    course_sessions_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body returns the first response */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                /** @description Course id */
+                course_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    development_plans_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string | null;
+                /** @description Page size (max 500) */
+                limit?: number;
+                /** @description NIP prefix or part of the name */
+                q?: string | null;
+                /** @description Plans in this state; `submitted` lists the approval queue, oldest submission first */
+                status?: ("draft" | "submitted" | "approved" | "returned") | null;
+                /** @description ASN of this unit and its descendants (default: all in reach) */
+                unit_id?: number | null;
+                /** @description Plans for this year */
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanPage"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    development_programs_province: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The programme's (budget) year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvinceProgram"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     exports_asn_jp_recap: {
         parameters: {
             query?: {
@@ -13827,6 +18479,108 @@ export interface operations {
             200: {
                 headers: {
                     /** @description attachment; filename="kelengkapan-data-….xlsx" (or ….csv) */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exports_development_programs: {
+        parameters: {
+            query: {
+                /** @description `xlsx` (default): both sheets; `csv`: Program Pengembangan */
+                format?: components["schemas"]["ExportFormat"];
+                /** @description This unit and its descendants (default: the province; an OPD admin's own unit) */
+                unit_id?: number | null;
+                /** @description The programmes' year */
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sheets Program Pengembangan (every line of the units' programmes and a Jumlah row) and Ringkasan (the total against the pagu and the mandatory spending); the XLSX also as application/octet-stream when Accept asks only for that */
+            200: {
+                headers: {
+                    /** @description attachment; filename="program-pengembangan-….xlsx" (or ….csv) */
                     "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };
@@ -14994,6 +19748,15 @@ export interface operations {
             };
             /** @description Not found, or outside the caller's scope */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16431,6 +21194,256 @@ export interface operations {
             };
         };
     };
+    nominations_decide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Nomination id */
+                nomination_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NominationRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    nominations_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Nomination id */
+                nomination_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WithdrawBody"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NominationRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed by another request at the same time (or If-Match is stale); read it again and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     notification_deliveries_list: {
         parameters: {
             query?: {
@@ -17267,6 +22280,82 @@ export interface operations {
             };
             /** @description Replacing an existing resource needs If-Match */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    public_certificates_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The certificate number as printed (letters in any case) */
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicCertificate"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18600,6 +23689,102 @@ export interface operations {
             };
         };
     };
+    reports_training_needs: {
+        parameters: {
+            query?: {
+                /** @description This unit and its descendants (default: the province; an OPD admin's own unit) */
+                unit_id?: number | null;
+                /** @description The plans' year (default: this year) */
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingNeedsReport"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     rules_get: {
         parameters: {
             query?: never;
@@ -19778,6 +24963,343 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DataGapPage"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    development_programs_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The unit whose programme it is */
+                unit_id: number;
+                /** @description The programme's (budget) year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    development_programs_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from your last read. Required to replace an existing resource (428 `precondition_required` without it); leave it out to create one */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description The unit whose programme it is */
+                unit_id: number;
+                /** @description The programme's (budget) year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgramBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramRead"];
+                };
+            };
+            /** @description Created the unit's programme for the year */
+            201: {
+                headers: {
+                    /** @description The resource's current version; send it back in If-Match to change the resource */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramRead"];
+                };
+            };
+            /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Replacing an existing resource needs If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description The caller's remaining quota and seconds to its reset (IETF RateLimit header fields) */
+                    RateLimit?: string;
+                    /** @description The quota: requests per window of seconds, e.g. `"default";q=120;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    development_programs_proposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The unit; its descendants are included */
+                unit_id: number;
+                /** @description The programme's year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramProposal"];
                 };
             };
             /** @description The request cannot be read: a NUL byte, text that is not UTF-8, or a body that is not the declared media type */

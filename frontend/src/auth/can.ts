@@ -42,12 +42,29 @@ export const OPERATION_ROLES = {
   standard_defaults_put: ["bpsdm_admin"],
   courses_create: ["bpsdm_admin"],
   courses_update: ["bpsdm_admin"],
+  // Course sessions (angkatan), nominations and attendance.
+  course_sessions_create: ["bpsdm_admin"],
+  course_sessions_update: ["bpsdm_admin"],
+  course_sessions_suggestions: ["opd_admin", "bpsdm_admin"],
+  course_sessions_attendance: ["bpsdm_admin"],
+  nominations_create: ["opd_admin", "bpsdm_admin"],
+  nominations_list: ["opd_admin", "bpsdm_admin", "auditor"],
+  nominations_decide: ["bpsdm_admin"],
+  nominations_withdraw: ["opd_admin", "bpsdm_admin"],
+  // Certificates BPSDM issues (their public check needs no login; the PDF is for whoever reads the ASN).
+  certificates_issue: ["bpsdm_admin"],
+  certificates_list: ["opd_admin", "bpsdm_admin", "auditor"],
+  asn_certificates_list: ["asn", "opd_admin", "bpsdm_admin", "auditor"],
   budgets_put: ["bpsdm_admin"],
   unit_budgets_put: ["bpsdm_admin"],
+  development_programs_put: ["opd_admin", "bpsdm_admin"],
   // Reminder campaigns and closing a year.
   reminder_rules_put: ["bpsdm_admin"],
   reminder_rules_run: ["bpsdm_admin"],
   year_closing_put: ["bpsdm_admin"],
+  // The training-needs analysis and the programme proposal (read-only; an OPD admin within its subtree).
+  reports_training_needs: ["opd_admin", "bpsdm_admin", "auditor"],
+  development_programs_proposal: ["opd_admin", "bpsdm_admin", "auditor"],
   // ASN profiles, learning records and assessments.
   asn_create: ["opd_admin", "bpsdm_admin"],
   asn_update: ["asn", "opd_admin", "bpsdm_admin"],
@@ -61,6 +78,12 @@ export const OPERATION_ROLES = {
   potential_assessments_list: ["opd_admin", "bpsdm_admin", "auditor"],
   disciplinary_records_create: ["opd_admin", "bpsdm_admin"],
   disciplinary_records_list: ["opd_admin", "bpsdm_admin", "auditor"],
+  // Individual development plans (IDP).
+  development_plans_create: ["asn", "opd_admin", "bpsdm_admin"],
+  development_plans_items_put: ["asn", "opd_admin", "bpsdm_admin"],
+  development_plans_submit: ["asn", "opd_admin", "bpsdm_admin"],
+  development_plans_decide: ["opd_admin", "bpsdm_admin"],
+  development_plans_list: ["opd_admin", "bpsdm_admin", "auditor"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Operation = keyof typeof OPERATION_ROLES;

@@ -12,8 +12,16 @@ import inboxEn from "./areas/inbox.en.json";
 import inboxId from "./areas/inbox.id.json";
 import opdEn from "./areas/opd.en.json";
 import opdId from "./areas/opd.id.json";
+import plansEn from "./areas/plans.en.json";
+import plansId from "./areas/plans.id.json";
+import programmesEn from "./areas/programmes.en.json";
+import programmesId from "./areas/programmes.id.json";
+import publicEn from "./areas/public.en.json";
+import publicId from "./areas/public.id.json";
 import remindersEn from "./areas/reminders.en.json";
 import remindersId from "./areas/reminders.id.json";
+import sessionsEn from "./areas/sessions.en.json";
+import sessionsId from "./areas/sessions.id.json";
 import talentEn from "./areas/talent.en.json";
 import talentId from "./areas/talent.id.json";
 import commonEn from "./en.json";
@@ -29,6 +37,10 @@ export const id = {
   completeness: completenessId,
   inbox: inboxId,
   reminders: remindersId,
+  sessions: sessionsId,
+  public: publicId,
+  plans: plansId,
+  programmes: programmesId,
 };
 export const en = {
   ...commonEn,
@@ -40,4 +52,8 @@ export const en = {
   completeness: completenessEn,
   inbox: inboxEn,
   reminders: remindersEn,
+  sessions: sessionsEn,
+  public: publicEn,
+  plans: plansEn,
+  programmes: programmesEn,
 };

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import { useFormat } from "../../i18n/format";
 import { ProblemAlert } from "../../shell/ProblemAlert";
 import { Card } from "../../ui";
@@ -78,7 +79,15 @@ export function PlanCard({ nip }: { nip: string }) {
     );
   }
   return (
-    <Card title={t("asn.plan.title")} className="plan-card">
+    <Card
+      title={t("asn.plan.title")}
+      className="plan-card"
+      actions={
+        <Link to="/saya/rencana" data-testid="plan-link">
+          {t("plans.navLink")}
+        </Link>
+      }
+    >
       {body}
     </Card>
   );

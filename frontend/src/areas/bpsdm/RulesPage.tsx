@@ -227,6 +227,7 @@ function RulesForm({ rules, etag, onDone }: { rules: RuleSet; etag: string | nul
           talent_rules: rules.talent_rules,
           ip_asn_rules: rules.ip_asn_rules,
           completeness_rules: rules.completeness_rules,
+          planning_rules: rules.planning_rules,
         },
       },
       { onSuccess: onDone },

@@ -34,6 +34,17 @@ const CampaignsPage = lazy(() => import("../reminders/CampaignsPage").then((m) =
 const YearClosingPage = lazy(() =>
   import("../reminders/YearClosingPage").then((m) => ({ default: m.YearClosingPage })),
 );
+// Course sessions (the calendar, a session's nominations, attendance and certificates): their own chunk.
+const CalendarPage = lazy(() => import("../sessions/CalendarPage").then((m) => ({ default: m.CalendarPage })));
+const SessionPage = lazy(() => import("../sessions/SessionPage").then((m) => ({ default: m.SessionPage })));
+// Training needs and development programmes: a chunk shared with the OPD admin's programme pages.
+const NeedsPage = lazy(() => import("../programmes/NeedsPage").then((m) => ({ default: m.BpsdmNeedsPage })));
+const ProvinceProgrammePage = lazy(() =>
+  import("../programmes/ProvinceProgrammePage").then((m) => ({ default: m.ProvinceProgrammePage })),
+);
+const UnitProgrammePage = lazy(() =>
+  import("../programmes/ProgrammePage").then((m) => ({ default: m.BpsdmUnitProgrammePage })),
+);
 
 const LINKS = [
   { to: "/bpsdm", label: "bpsdm.nav.dashboard", end: true },
@@ -50,7 +61,10 @@ const LINKS = [
   { to: "/bpsdm/organisasi", label: "bpsdm.masterData.nav", end: false },
   { to: "/bpsdm/kompetensi", label: "bpsdm.competencyPage.nav", end: false },
   { to: "/bpsdm/diklat", label: "bpsdm.coursePage.nav", end: false },
+  { to: "/bpsdm/sesi", label: "sessions.nav", end: false },
   { to: "/bpsdm/anggaran", label: "bpsdm.budgetPage.nav", end: false },
+  { to: "/bpsdm/kebutuhan", label: "programmes.navNeeds", end: false },
+  { to: "/bpsdm/program", label: "programmes.navProgramme", end: false },
   { to: "/bpsdm/audit", label: "bpsdm.nav.audit", end: false, needs: "audit_list" },
 ] as const satisfies ReadonlyArray<{ to: string; label: string; end: boolean; needs?: Operation }>;
 
@@ -101,6 +115,11 @@ export default function BpsdmArea() {
         <Route path="kelengkapan/:unitId" element={<Lazy page={<UnitCompletenessPage />} />} />
         <Route path="pengingat" element={<Lazy page={<CampaignsPage />} />} />
         <Route path="tutup-tahun" element={<Lazy page={<YearClosingPage />} />} />
+        <Route path="sesi" element={<Lazy page={<CalendarPage />} />} />
+        <Route path="sesi/:sessionId" element={<Lazy page={<SessionPage />} />} />
+        <Route path="kebutuhan" element={<Lazy page={<NeedsPage />} />} />
+        <Route path="program" element={<Lazy page={<ProvinceProgrammePage />} />} />
+        <Route path="program/:unitId" element={<Lazy page={<UnitProgrammePage />} />} />
         <Route path="*" element={<NotFound />} />
       </Routes>
     </>

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { asnProfile } from "../../api/queries/asn";
 import { useMe } from "../../api/queries/auth";
+import { publicCertificate } from "../../api/queries/certificates";
 import { learningRecord } from "../../api/queries/learningRecords";
 import { learningFormNames } from "../../api/queries/reference";
 import { recordHistory, useVerify } from "../../api/queries/verification";
@@ -148,7 +149,10 @@ function RecordBody({
         {record.certificate_number && (
           <div>
             <dt>{t("opd.certificate")}</dt>
-            <dd>{record.certificate_number}</dd>
+            <dd>
+              {record.certificate_number}
+              <BpsdmCertificate number={record.certificate_number} holder={asnName} />
+            </dd>
           </div>
         )}
         <div>
@@ -283,4 +287,44 @@ function RecordHistory({ recordId }: { recordId: number }) {
       )}
     </section>
   );
+}
+
+// Numbers BPSDM's own certificates carry (app/planning/certificates/numbers.py).
+const BPSDM_NUMBER = /^\s*BPSDM-KT-/i;
+
+/**
+ * A certificate BPSDM issued through Bangkom is checked at a glance: its public record (name, course,
+ * JP) beside the claim, and whether the holder's name is the claimant's. Other numbers show as typed.
+ */
+export function BpsdmCertificate({ number, holder }: { number: string; holder: string | undefined }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const bpsdm = BPSDM_NUMBER.test(number);
+  const check = useQuery({ ...publicCertificate(number), enabled: bpsdm });
+  if (!bpsdm || check.isPending) return null;
+  if (!check.data) {
+    return (
+      <span className="cell-sub" data-testid="bpsdm-certificate" data-state="unknown">
+        {t("opd.bpsdmCertificateUnknown")}
+      </span>
+    );
+  }
+  const same = holder !== undefined && sameName(check.data.name, holder);
+  const state = !check.data.valid ? "revoked" : same ? "valid" : "other";
+  return (
+    <span className="cell-sub" data-testid="bpsdm-certificate" data-state={state}>
+      {state === "revoked"
+        ? t("opd.bpsdmCertificateRevoked")
+        : t(state === "valid" ? "opd.bpsdmCertificateValid" : "opd.bpsdmCertificateOther", {
+            name: check.data.name,
+            course: check.data.course_title,
+            jp: f.number(check.data.jp),
+          })}
+    </span>
+  );
+}
+
+function sameName(a: string, b: string): boolean {
+  const plain = (name: string) => name.normalize("NFKC").toLocaleLowerCase("id").replace(/\s+/g, " ").trim();
+  return plain(a) === plain(b);
 }

@@ -16,6 +16,17 @@ const CompletenessPage = lazy(() =>
   import("../completeness/UnitCompletenessPage").then((m) => ({ default: m.OpdCompletenessPage })),
 );
 
+// Development plans (the approval queue and a plan's review) share a chunk with the ASN's own plan page.
+const PlanQueuePage = lazy(() => import("../plans/PlanQueuePage").then((m) => ({ default: m.PlanQueuePage })));
+const PlanReviewPage = lazy(() => import("../plans/PlanReviewPage").then((m) => ({ default: m.PlanReviewPage })));
+
+// Course sessions and nominations: a chunk shared with BPSDM's session pages.
+const OpdSessionsPage = lazy(() => import("../sessions/OpdSessionsPage").then((m) => ({ default: m.OpdSessionsPage })));
+
+// The training-needs analysis and the unit's yearly programme: a chunk shared with BPSDM's programme pages.
+const NeedsPage = lazy(() => import("../programmes/NeedsPage").then((m) => ({ default: m.OpdNeedsPage })));
+const ProgrammePage = lazy(() => import("../programmes/ProgrammePage").then((m) => ({ default: m.OpdProgrammePage })));
+
 /** The OPD admin area (/opd/*), loaded as its own chunk. */
 export default function OpdArea() {
   return (
@@ -38,6 +49,46 @@ export default function OpdArea() {
           element={
             <Suspense fallback={<Spinner />}>
               <CompletenessPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="rencana"
+          element={
+            <Suspense fallback={<Spinner />}>
+              <PlanQueuePage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="rencana/:nip/:year"
+          element={
+            <Suspense fallback={<Spinner />}>
+              <PlanReviewPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="sesi"
+          element={
+            <Suspense fallback={<Spinner />}>
+              <OpdSessionsPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="kebutuhan"
+          element={
+            <Suspense fallback={<Spinner />}>
+              <NeedsPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="program"
+          element={
+            <Suspense fallback={<Spinner />}>
+              <ProgrammePage />
             </Suspense>
           }
         />
@@ -67,6 +118,18 @@ function OpdLayout() {
         </NavLink>
         <NavLink to="/opd/kelengkapan" className="opd-tabs__link">
           {t("completeness.opdTab")}
+        </NavLink>
+        <NavLink to="/opd/rencana" className="opd-tabs__link">
+          {t("plans.opdTab")}
+        </NavLink>
+        <NavLink to="/opd/sesi" className="opd-tabs__link">
+          {t("sessions.opdTab")}
+        </NavLink>
+        <NavLink to="/opd/kebutuhan" className="opd-tabs__link">
+          {t("programmes.navNeeds")}
+        </NavLink>
+        <NavLink to="/opd/program" className="opd-tabs__link">
+          {t("programmes.navProgramme")}
         </NavLink>
       </nav>
       <Outlet />
