@@ -48,6 +48,7 @@ PROGRAMMES = 6
 ENDED_NOMINEES = 4
 TRAINING_BODY = "BPSDM"
 SEAT_QUOTA = 30
+PNS = "pns"
 DISKOMINFO = "DISKOMINFO"
 CAMPUS = "Kampus BPSDM Provinsi Kalimantan Timur, Jl. H.A.M.M. Rifadin, Samarinda"
 ONLINE = "https://zoom.us/j/8123456789"
@@ -88,7 +89,9 @@ async def load_planning(
         ids.sort()
     short = (
         await session.execute(
-            select(CompetencyStanding.nip, CompetencyStanding.competency_code, Asn.unit_id)
+            select(
+                CompetencyStanding.nip, CompetencyStanding.competency_code, Asn.unit_id, Asn.employment_type
+            )
             .join(Asn, Asn.nip == CompetencyStanding.nip)
             .where(
                 CompetencyStanding.active.is_(True),
@@ -99,11 +102,14 @@ async def load_planning(
     ).all()
     gaps: dict[str, list[str]] = defaultdict(list)
     unit_of: dict[str, int] = {}
-    for nip, code, unit_id in short:
+    pns: set[str] = set()
+    for nip, code, unit_id, employment_type in short:
         if nip in keep or code not in by_competency:
             continue
         gaps[nip].append(code)
         unit_of[nip] = unit_id
+        if employment_type == PNS:
+            pns.add(nip)
     opd_of = await _opd_of(session)
     approved_by_opd: dict[int, list[DevelopmentPlanItem]] = defaultdict(list)
     for nip in sorted(gaps):
@@ -178,7 +184,7 @@ async def load_planning(
     await session.flush()
     summary.programmes = _programmes(session, year, approved_by_opd)
     summary.sessions, summary.nominations = await _sessions(
-        session, rng, today, courses, by_competency, gaps, unit_of, opd_of
+        session, rng, today, courses, by_competency, gaps, unit_of, opd_of, pns
     )
     await session.flush()
     return summary
@@ -223,6 +229,7 @@ async def _sessions(
     gaps: dict[str, list[str]],
     unit_of: dict[str, int],
     opd_of: dict[int, int],
+    pns: set[str],
 ) -> tuple[int, int]:
     planned = {course_id for ids in by_competency.values() for course_id in ids}
     # Courses with JP (attendance credits a course's JP), the shortest first: they run most often.
@@ -275,7 +282,8 @@ async def _sessions(
     if others:
         opd = others[0]
         wanted = {code for code, ids in by_competency.items() if first.id in ids}
-        staff = [nip for nip in sorted(gaps) if opd_of[unit_of[nip]] == opd]
+        # PNS: a PPPK's JP is capped at 24 a year, less than the course gives.
+        staff = [nip for nip in sorted(gaps) if opd_of[unit_of[nip]] == opd and nip in pns]
         # Those below standard on the course's competencies first.
         people = sorted(staff, key=lambda nip: not wanted & set(gaps[nip]))[:ENDED_NOMINEES]
         for nip in people:

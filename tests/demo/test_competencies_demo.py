@@ -477,4 +477,7 @@ def test_sessions_keep_within_quota_and_one_has_ended_awaiting_attendance(loaded
     assert len(ended) == 1
     waiting = [n for n in nominations if n["session_id"] == ended[0]["id"]]
     assert waiting and all(n["status"] == "accepted" and n["record_id"] is None for n in waiting)
+    # PNS: a PPPK's yearly cap (24 JP) would swallow the course's JP.
+    employment = {a["nip"]: a["employment_type"] for a in loaded.rows["asn"]}
+    assert {employment[n["nip"]] for n in waiting} == {"pns"}
     assert len(loaded.rows["course_session_unit_quotas"]) == 1
