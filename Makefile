@@ -126,16 +126,23 @@ chromium:
 test-e2e: backend frontend chromium
 	cd frontend && BANGKOM_BIN=$(CURDIR)/$(BIN)/bangkom node e2e/run.mjs
 
-# Schemathesis runs for a fixed time by the clock and leaves a core mostly idle, so the generated
-# clients' checks, the SPA's unit tests and its build run beside it (their output is shown after it).
-test: lint test-backend
-	@web=$$(mktemp); \
-	( $(MAKE) --no-print-directory check-client check-ts-client test-frontend frontend >$$web 2>&1; \
-	  echo $$? >$$web.rc ) & \
-	$(MAKE) --no-print-directory test-contract; contract=$$?; \
-	wait; echo "--- clients, SPA unit tests and build"; cat $$web; web_rc=$$(cat $$web.rc); rm -f $$web $$web.rc; \
-	if [ $$contract -ne 0 ] || [ $$web_rc -ne 0 ]; then exit 1; fi
-	@$(MAKE) --no-print-directory test-e2e
+# `make test` on 2 cores: after the installs (pip and npm side by side), two lanes run side by side,
+# each mostly one busy process, so that both cores stay busy until the end:
+#   lane 1: the SQLite suite, then the SPA build and the end-to-end tests (Chromium and one server: about
+#           0.7 of a core, mostly waiting on the browser);
+#   lane 2: lint, the PostgreSQL suite (the longer one, with the server's own work), Schemathesis on both
+#           databases (time-boxed by the clock, about one core for the two), the generated clients and
+#           the SPA's unit tests.
+# Lane 2's output is shown as it runs, lane 1's after it; each lane stops at its first failure.
+test:
+	@$(MAKE) --no-print-directory -j2 --output-sync=target backend frontend/node_modules/.installed
+	@$(MAKE) --no-print-directory pg-up
+	@lane=$$(mktemp); \
+	( $(MAKE) --no-print-directory test-sqlite frontend test-e2e >$$lane 2>&1; echo $$? >$$lane.rc ) & \
+	$(MAKE) --no-print-directory lint test-postgres test-contract check-client check-ts-client test-frontend; main=$$?; \
+	wait; echo "--- SQLite suite, SPA build and end-to-end tests"; cat $$lane; lane_rc=$$(cat $$lane.rc); \
+	rm -f $$lane $$lane.rc; \
+	if [ $$main -ne 0 ] || [ $$lane_rc -ne 0 ]; then exit 1; fi
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var .pytest_cache .ruff_cache

@@ -8,7 +8,8 @@ checks are behavioural: requests are sent and the status, media type, code and h
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,12 +17,13 @@ import httpx
 import pytest
 from fastapi import params as fastapi_params
 from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.auth.dependencies import get_principal, get_principal_before_password_change
 from app.auth.router import revoking_caller
 from app.core.config import Settings
 from app.core.security import Role
-from app.main import create_app
+from app.main import create_app, reset_caches
 from tests.factories import World, bearer, client_principal
 
 PROBLEM = "application/problem+json"
@@ -264,9 +266,13 @@ _COLLECTION_APP = create_app(
 OPERATIONS = operations(_COLLECTION_APP)
 PROTECTED = [op for op in OPERATIONS if op.operation_id not in PUBLIC]
 JSON_WRITES = [op for op in PROTECTED if op.json_body]
-ROLE_CASES = [(op, caller) for op in PROTECTED for caller in CALLERS if caller != "anonymous"] + [
-    (op, caller) for op in PROTECTED for caller, role in SAME_ROLE.items() if role not in op.audience
-]
+
+
+def role_callers(op: Operation) -> list[str]:
+    """Every authenticated caller of an operation, and the second OPD admin and ASN where their role may not."""
+    return [caller for caller in CALLERS if caller != "anonymous"] + [
+        caller for caller, role in SAME_ROLE.items() if role not in op.audience
+    ]
 
 
 def url(op: Operation, world: World, *, junk_params: bool = False) -> str:
@@ -348,87 +354,122 @@ class TestRouteInventory:
         assert "client" not in op.audience
 
 
+class Checks:
+    """The checks of one operation, each in a savepoint of the test's transaction rolled back after it and
+    with the app's caches emptied, so that each sees the world as a test of its own would: one world per
+    operation instead of one per check. Every failing check is reported, each by its name."""
+
+    def __init__(self, op: Operation, app: Any, settings: Settings, connection: AsyncConnection) -> None:
+        self.op, self.app, self.settings, self.connection = op, app, settings, connection
+        self.failures: list[str] = []
+
+    @asynccontextmanager
+    async def check(self, name: str) -> AsyncIterator[None]:
+        savepoint = await self.connection.begin_nested()
+        try:
+            yield
+        except AssertionError as e:
+            self.failures.append(f"{name}: {e}")
+        finally:
+            if savepoint.is_active:
+                await savepoint.rollback()
+            reset_caches(self.app, self.settings)
+
+    def verdict(self) -> None:
+        if self.failures:
+            pytest.fail(f"{self.op}:\n" + "\n".join(self.failures), pytrace=False)
+
+
+@pytest.fixture
+def checks(app: Any, settings: Settings, connection: AsyncConnection) -> Callable[[Operation], Checks]:
+    return lambda op: Checks(op, app, settings, connection)
+
+
+def op_id(op: Operation) -> str:
+    """A test id naming the route and its operation id, so that `-k <operation_id>` selects its tests."""
+    return f"{op} {op.operation_id}"
+
+
 class TestAnonymous:
-    @pytest.mark.parametrize("op", PROTECTED, ids=str)
-    async def test_401_everywhere(self, client: httpx.AsyncClient, world: World, op: Operation) -> None:
-        assert_unauthorized(await client.request(op.method, url(op, world)), op)
-
-    @pytest.mark.parametrize("op", PROTECTED, ids=str)
-    async def test_401_before_validation(
-        self, client: httpx.AsyncClient, world: World, op: Operation
+    @pytest.mark.parametrize("op", PROTECTED, ids=op_id)
+    async def test_401_everywhere(
+        self, client: httpx.AsyncClient, world: World, checks: Callable[[Operation], Checks], op: Operation
     ) -> None:
-        # Junk path parameters, junk query parameters and an empty body still get 401, never 422.
-        r = await call(client, op, url(op, world, junk_params=True) + "?limit=0&cursor=%%&year=x", {})
-        assert_unauthorized(r, op)
-
-    @pytest.mark.parametrize("op", PROTECTED, ids=str)
-    async def test_bad_tokens(
-        self, client: httpx.AsyncClient, settings: Settings, world: World, op: Operation
-    ) -> None:
+        c = checks(op)
+        async with c.check("no token"):
+            assert_unauthorized(await client.request(op.method, url(op, world)), op)
+        async with c.check("before validation"):
+            # Junk path parameters, junk query parameters and an empty body still get 401, never 422.
+            r = await call(client, op, url(op, world, junk_params=True) + "?limit=0&cursor=%%&year=x", {})
+            assert_unauthorized(r, op)
         for headers in (
             {"Authorization": "Bearer not.a.jwt"},
             {"Authorization": "Bearer "},
             {"Authorization": "Token abc"},
         ):
-            assert_unauthorized(await call(client, op, url(op, world), headers), op)
-
-    @pytest.mark.parametrize("op", [op for op in PROTECTED if op.is_write and not op.json_body], ids=str)
-    async def test_malformed_body_without_json_model(
-        self, client: httpx.AsyncClient, world: World, op: Operation
-    ) -> None:
-        r = await call(client, op, url(op, world), {"Content-Type": "application/json"}, content=b"{not json")
-        assert_unauthorized(r, op)
-
-    @pytest.mark.parametrize("op", JSON_WRITES, ids=str)
-    async def test_malformed_json_body(self, client: httpx.AsyncClient, world: World, op: Operation) -> None:
-        r = await client.request(
-            op.method, url(op, world), content=b"{not json", headers={"Content-Type": "application/json"}
-        )
-        assert_unauthorized(r, op)
+            async with c.check(f"bad token {headers['Authorization']!r}"):
+                assert_unauthorized(await call(client, op, url(op, world), headers), op)
+        if op.is_write and not op.json_body:
+            async with c.check("malformed body without a JSON model"):
+                r = await call(
+                    client, op, url(op, world), {"Content-Type": "application/json"}, content=b"{not json"
+                )
+                assert_unauthorized(r, op)
+        if op.json_body:
+            async with c.check("malformed JSON body"):
+                r = await client.request(
+                    op.method,
+                    url(op, world),
+                    content=b"{not json",
+                    headers={"Content-Type": "application/json"},
+                )
+                assert_unauthorized(r, op)
+        c.verdict()
 
 
 class TestRoles:
-    @pytest.mark.parametrize("op, caller", ROLE_CASES, ids=[f"{op} as {caller}" for op, caller in ROLE_CASES])
+    @pytest.mark.parametrize("op", PROTECTED, ids=op_id)
     async def test_function_level_authorization(
-        self, client: httpx.AsyncClient, settings: Settings, world: World, op: Operation, caller: str
+        self,
+        client: httpx.AsyncClient,
+        settings: Settings,
+        world: World,
+        checks: Callable[[Operation], Checks],
+        op: Operation,
     ) -> None:
-        r = await call(client, op, url(op, world), headers_for(settings, world, caller))
         if op.operation_id not in POLICY:
             print(f"{op.operation_id} is not in POLICY; expecting what its allow() declares")
-        assert r.status_code < 500, f"{op} as {caller}: {r.status_code} {r.text}"
-        assert r.status_code != 401, f"{op} as {caller}: a valid token was refused"
-        if SAME_ROLE.get(caller, caller) in op.audience:
-            forbidden = r.status_code == 403 and r.json().get("code") == "forbidden"
-            assert not forbidden, f"{op} as {caller}: refused, but {caller} may call it"
-        else:
-            assert r.status_code == 403, f"{op} as {caller}: {r.status_code} {r.text}"
-            assert r.headers["content-type"] == PROBLEM
-            assert r.json()["code"] == "forbidden"
-
-    @pytest.mark.parametrize(
-        "op", [op for op in PROTECTED if "asn_a" not in op.audience and op.is_write], ids=str
-    )
-    async def test_denied_before_validation(
-        self, client: httpx.AsyncClient, settings: Settings, world: World, op: Operation
-    ) -> None:
-        # An ASN sending junk to an admin route learns nothing about the route's validation rules.
-        r = await call(
-            client,
-            op,
-            url(op, world, junk_params=True) + "?limit=0",
-            headers_for(settings, world, "asn_a"),
-            json={"x": 1},
-        )
-        assert r.status_code == 403, f"{op}: {r.status_code} {r.text}"
-        assert r.json()["code"] == "forbidden"
-
-    @pytest.mark.parametrize("op", [op for op in JSON_WRITES if "asn_a" not in op.audience], ids=str)
-    async def test_denied_before_json_parsing(
-        self, client: httpx.AsyncClient, settings: Settings, world: World, op: Operation
-    ) -> None:
-        h = headers_for(settings, world, "asn_a") | {"Content-Type": "application/json"}
-        r = await client.request(op.method, url(op, world), content=b"{not json", headers=h)
-        assert r.status_code == 403, f"{op}: {r.status_code} {r.text}"
+        c = checks(op)
+        for caller in role_callers(op):
+            async with c.check(f"as {caller}"):
+                r = await call(client, op, url(op, world), headers_for(settings, world, caller))
+                assert r.status_code < 500, f"{op} as {caller}: {r.status_code} {r.text}"
+                assert r.status_code != 401, f"{op} as {caller}: a valid token was refused"
+                if SAME_ROLE.get(caller, caller) in op.audience:
+                    forbidden = r.status_code == 403 and r.json().get("code") == "forbidden"
+                    assert not forbidden, f"{op} as {caller}: refused, but {caller} may call it"
+                else:
+                    assert r.status_code == 403, f"{op} as {caller}: {r.status_code} {r.text}"
+                    assert r.headers["content-type"] == PROBLEM
+                    assert r.json()["code"] == "forbidden"
+        if "asn_a" not in op.audience and op.is_write:
+            async with c.check("denied before validation"):
+                # An ASN sending junk to an admin route learns nothing about the route's validation rules.
+                r = await call(
+                    client,
+                    op,
+                    url(op, world, junk_params=True) + "?limit=0",
+                    headers_for(settings, world, "asn_a"),
+                    json={"x": 1},
+                )
+                assert r.status_code == 403, f"{op}: {r.status_code} {r.text}"
+                assert r.json()["code"] == "forbidden"
+        if "asn_a" not in op.audience and op.json_body:
+            async with c.check("denied before JSON parsing"):
+                h = headers_for(settings, world, "asn_a") | {"Content-Type": "application/json"}
+                r = await client.request(op.method, url(op, world), content=b"{not json", headers=h)
+                assert r.status_code == 403, f"{op}: {r.status_code} {r.text}"
+        c.verdict()
 
     @pytest.mark.parametrize("caller", ["asn_a", "opd_b"])
     async def test_a_role_claim_cannot_be_raised_by_asking(

@@ -1,7 +1,8 @@
 """OWASP API7:2023 Server Side Request Forgery: Bangkom fetches no URL it is given.
 
 URLs reach the API only inside xAPI statements (actor home page, verb and activity IRIs, extension
-keys); they are identifiers, stored or matched, never fetched. Evidence is uploaded as a file, not
+keys), where they are identifiers, stored or matched, and as a course session's online link, which is
+shown to its participants; none is ever fetched. Evidence is uploaded as a file, not
 named by URL. The test watches name resolution: fetching any URL starts with resolving its host,
 so a canary host that is never resolved shows nothing was fetched.
 """
@@ -20,6 +21,8 @@ from app.core.config import Settings
 from app.learning.models import LearningRecord
 from tests.core.test_role_matrix import _COLLECTION_APP
 from tests.factories import World, bearer, client_principal
+from tests.http import as_
+from tests.planning.sessions.helpers import make_course, make_session, patch
 
 CANARY = "ssrf-canary.bangkom.invalid"
 STATEMENTS = "/api/v1/xapi/statements"
@@ -68,6 +71,23 @@ async def test_urls_in_an_xapi_statement_are_stored_not_fetched(
     assert not [host for host in lookups if CANARY in host], lookups
 
 
+# Links the server stores and shows to people, never follows (test_a_sessions_online_link_is_not_fetched).
+SHOWN_NOT_FETCHED = {"SessionCreate.online_url", "SessionUpdate.online_url"}
+
+
+async def test_a_sessions_online_link_is_stored_not_fetched(
+    client: httpx.AsyncClient, settings: Settings, world: World, lookups: list[str]
+) -> None:
+    headers = as_(settings, world, "bpsdm")
+    course = await make_course(client, headers)
+    link = f"https://{CANARY}/j/8123456789"
+    made = await make_session(client, headers, course["id"], place=None, online_url=link)
+    assert made["online_url"] == link
+    r = await patch(client, headers, made["id"], online_url=f"https://{CANARY}/j/1")
+    assert r.status_code == 200, r.text
+    assert not [host for host in lookups if CANARY in host], lookups
+
+
 def test_no_request_body_takes_a_url_to_fetch() -> None:
     """No input field is a URL the server would follow (evidence is an upload, not a link)."""
     spec = _COLLECTION_APP.openapi()
@@ -91,4 +111,4 @@ def test_no_request_body_takes_a_url_to_fetch() -> None:
             walk(schema, name)
     upload = spec["paths"]["/api/v1/learning-records/{record_id}/evidence"]["post"]["requestBody"]
     assert "multipart/form-data" in upload["content"]
-    assert not found, found
+    assert set(found) == SHOWN_NOT_FETCHED, found
