@@ -26,11 +26,15 @@ from app.notifications.models import Notification
 from app.rules.defaults import DEFAULT_TALENT_RULES
 from tests import factories
 from tests.budgets.helpers import put_budget, put_unit
-from tests.core.test_role_matrix import OPERATIONS, PARAM, POLICY, Operation
+from tests.core.test_role_matrix import OPERATIONS, PARAM, POLICY, PUBLIC, USERS, Operation
 from tests.factories import World
 from tests.http import as_
 from tests.imports.helpers import RECORD_HEADER, csv_bytes, upload
 from tests.learning.helpers import body as record_body
+from tests.planning.certificates import helpers as credited
+from tests.planning.plans.helpers import item as plan_item
+from tests.planning.programs.helpers import line as programme_line
+from tests.planning.sessions.helpers import make_course, make_session, nominate
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -244,6 +248,121 @@ async def _client(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]
     return {"client_pk": client.id}, {"json": {"active": False}, "headers": {"If-Match": '"1"'}}
 
 
+# -- development planning (issue 18) ----------------------------------------------------------------------
+
+PROGRAMME_YEAR = 2027
+
+
+async def _plan(ctx: Ctx, side: Side, *, submitted: bool = False) -> tuple[dict[str, Any], str]:
+    """This year's plan of the ASN of `side` (a draft, or submitted), made by BPSDM when missing;
+    its path values and ETag."""
+    values = {"nip": ctx.asn(side).nip, "year": latest_indonesian_date().year}
+    url = f"/api/v1/asn/{values['nip']}/development-plans/{values['year']}"
+    h = ctx.h("bpsdm")
+    got = await ctx.client.get(url, headers=h)
+    if got.status_code == 404:
+        made = await ctx.client.post(url, json={"items": [plan_item()]}, headers=h)
+        assert made.status_code == 201, made.text
+        got = await ctx.client.get(url, headers=h)
+    assert got.status_code == 200, got.text
+    if submitted and got.json()["status"] == "draft":
+        sent = await ctx.client.post(f"{url}/submit", headers=h)
+        assert sent.status_code == 200, sent.text
+        got = await ctx.client.get(url, headers=h)
+    return values, got.headers["etag"]
+
+
+async def _plan_read(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    values, _ = await _plan(ctx, side)
+    return values, {}
+
+
+async def _plan_create(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    # No plan yet: the owner's request makes it.
+    return {"nip": ctx.asn(side).nip, "year": latest_indonesian_date().year}, {
+        "json": {"items": [plan_item()]}
+    }
+
+
+async def _plan_items(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    values, tag = await _plan(ctx, side)
+    return values, {"json": {"items": [plan_item(planned_jp=6)]}, "headers": {"If-Match": tag}}
+
+
+async def _plan_decide(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    values, _ = await _plan(ctx, side, submitted=True)
+    return values, {"json": {"decision": "approve"}}
+
+
+async def _programme(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The programme of the unit of `side`, put by BPSDM when missing."""
+    values = {"unit_id": ctx.unit(side).id, "year": PROGRAMME_YEAR}
+    url = f"/api/v1/units/{values['unit_id']}/development-programs/{PROGRAMME_YEAR}"
+    got = await ctx.client.get(url, headers=ctx.h("bpsdm"))
+    assert got.status_code == 200, got.text
+    if "etag" not in got.headers:
+        r = await ctx.client.put(
+            url, json={"note": None, "lines": [programme_line()]}, headers=ctx.h("bpsdm")
+        )
+        assert r.status_code == 201, r.text
+    return values, {}
+
+
+async def _programme_put(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    # No programme yet: the owner's request creates it (no If-Match needed).
+    values = {"unit_id": ctx.unit(side).id, "year": PROGRAMME_YEAR}
+    return values, {"json": {"note": "Usulan program", "lines": [programme_line()]}}
+
+
+async def _unit_year(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"unit_id": ctx.unit(side).id, "year": PROGRAMME_YEAR}, {}
+
+
+async def _nomination(ctx: Ctx, side: Side) -> int:
+    """A pending nomination of the ASN of `side`, made by its own OPD admin for a new session."""
+    h = ctx.h("bpsdm")
+    course = await make_course(ctx.client, h)
+    made = await make_session(ctx.client, h, course["id"])
+    result = await nominate(ctx.client, ctx.h(f"opd_{side}"), made["id"], ctx.asn(side).nip)
+    nomination_id: int = result["results"][0]["nomination_id"]
+    assert nomination_id, result
+    return nomination_id
+
+
+async def _nomination_decide(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"nomination_id": await _nomination(ctx, side)}, {"json": {"decision": "accept"}}
+
+
+async def _nomination_withdraw(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"nomination_id": await _nomination(ctx, side)}, {"json": {"note": "Tugas luar daerah"}}
+
+
+async def issued_certificate(
+    client: httpx.AsyncClient, settings: Settings, world: World, session: AsyncSession, asn: Any
+) -> str:
+    """The number of a certificate BPSDM issued to `asn` for a session it was credited for."""
+    course_session = await credited.course_session(session)
+    await credited.nominate(session, course_session, asn)
+    await session.commit()
+    r = await client.post(
+        f"/api/v1/course-sessions/{course_session.id}/certificates", headers=as_(settings, world, "bpsdm")
+    )
+    assert r.status_code == 200, r.text
+    [issued] = r.json()["issued"]
+    number: str = issued["number"]
+    return number
+
+
+async def _certificate(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    number = await issued_certificate(ctx.client, ctx.settings, ctx.world, ctx.session, ctx.asn(side))
+    return {"number": number}, {}
+
+
+async def _nip_with_certificate(ctx: Ctx, side: Side) -> tuple[dict[str, Any], dict[str, Any]]:
+    await _certificate(ctx, side)
+    return {"nip": ctx.asn(side).nip}, {}
+
+
 CASES: dict[str, Builder] = {
     "asn_get": _nip,
     "asn_update": _nip_patch,
@@ -282,6 +401,19 @@ CASES: dict[str, Builder] = {
     "clients_update": _client,
     "clients_rotate_secret": _client,
     "me_notifications_read": _notification,
+    "development_plans_get": _plan_read,
+    "development_plans_history": _plan_read,
+    "development_plans_create": _plan_create,
+    "development_plans_items_put": _plan_items,
+    "development_plans_submit": _plan_read,
+    "development_plans_decide": _plan_decide,
+    "development_programs_get": _programme,
+    "development_programs_put": _programme_put,
+    "development_programs_proposal": _unit_year,
+    "nominations_decide": _nomination_decide,
+    "nominations_withdraw": _nomination_withdraw,
+    "asn_certificates_list": _nip_with_certificate,
+    "certificates_pdf": _certificate,
 }
 
 # The path parameter names provincial reference data every user may read; writes are BPSDM-only
@@ -315,6 +447,25 @@ SHARED: dict[str, str] = {
     "year_closing_put": "closing a year is BPSDM's",
     "year_closing_pending": "a year names no object; the claims listed follow the caller's scope "
     "(tests/years/test_closing.py)",
+    "development_programs_province": "a year; the province's consolidation is for BPSDM and auditors",
+    "course_sessions_list": "a course's sessions are the calendar every user reads",
+    "course_sessions_create": "sessions are BPSDM's",
+    "course_sessions_get": "every user reads the calendar; the nominations shown follow the caller's scope "
+    "(tests/planning/sessions/test_sessions.py::TestRead::test_seats_and_each_callers_nominations)",
+    "course_sessions_update": "sessions are BPSDM's",
+    "course_sessions_attendance": "crediting attendance is BPSDM's",
+    "course_sessions_suggestions": "a session is open to every OPD; the ASN suggested follow the caller's "
+    "scope (tests/planning/sessions/test_suggestions.py::test_ranking_exclusions_and_scope)",
+    "nominations_create": "a session is open to every OPD; a NIP outside the caller's scope is refused as "
+    "unknown (tests/planning/sessions/test_nominations.py::TestNominate::test_per_nip_results_and_audit)",
+    "nominations_list": "a session is open to every OPD; the nominations listed follow the caller's scope "
+    "(tests/planning/sessions/test_nominations.py::TestList::test_scoped_and_paged)",
+    "certificates_issue": "issuing certificates is BPSDM's",
+    "certificates_list": "a session names no owned object; the certificates listed follow the caller's "
+    "scope (tests/planning/certificates/test_certificates.py::TestLists::"
+    "test_opd_admins_see_their_own_units_participants)",
+    "public_certificates_get": "the public check needs no login by design and shows name, course, dates "
+    "and JP only (tests/planning/certificates/test_certificates.py::TestPublicCheck)",
 }
 
 PARAMETERISED = [op for op in OPERATIONS if PARAM.search(op.path)]
@@ -370,9 +521,15 @@ SHARED_VALUES = {
 }
 
 
+# A write whose callers include an OPD admin or an ASN needs a valid body to answer 200.
+SHARED_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
+    "nominations_create": lambda world: {"nips": [world.asn_a.nip]},
+}
+
+
 @pytest.mark.parametrize("op", [op for op in PARAMETERISED if op.operation_id in SHARED], ids=str)
 async def test_shared_objects_follow_the_role_policy(
-    client: httpx.AsyncClient, settings: Settings, world: World, op: Operation
+    client: httpx.AsyncClient, settings: Settings, world: World, session: AsyncSession, op: Operation
 ) -> None:
     await put_budget(client, as_(settings, world, "bpsdm"))
     values = SHARED_VALUES | {"unit_id": world.unit_a.id, "position_id": world.position_a.id}
@@ -384,16 +541,25 @@ async def test_shared_objects_follow_the_role_policy(
         )
         assert r.status_code == 201, r.text
         values["course_id"] = r.json()["id"]
+    if "{session_id}" in op.path:
+        bpsdm = as_(settings, world, "bpsdm")
+        values["session_id"] = (await make_session(client, bpsdm, (await make_course(client, bpsdm))["id"]))[
+            "id"
+        ]
+    if "{number}" in op.path:
+        values["number"] = await issued_certificate(client, settings, world, session, world.asn_a)
     if op.path.startswith("/api/v1/imports/templates"):
         values["kind"] = "asn"
+    audience = USERS if op.operation_id in PUBLIC else POLICY[op.operation_id]
+    body = SHARED_BODIES[op.operation_id](world) if op.operation_id in SHARED_BODIES else {}
     for attacker, _side in ATTACKS:
         r = await client.request(
             op.method,
             _path(op, values),
             headers=as_(settings, world, attacker) | {"If-Match": '"1"'},
-            json={} if op.is_write else None,
+            json=body if op.is_write else None,
         )
-        if attacker.replace("_b", "_a") in POLICY[op.operation_id]:
+        if attacker.replace("_b", "_a") in audience:
             assert r.status_code == 200, f"{op} by {attacker}: {r.status_code} {r.text}"
         else:
             assert r.status_code == 403, f"{op} by {attacker}: {r.status_code} {r.text}"
