@@ -151,7 +151,9 @@ def upgrade() -> None:
         sa.Column("to_status", sa.String(length=10), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column(
-            "items", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=True
+            "items",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
         ),
         sa.ForeignKeyConstraint(
             ["plan_id"],
