@@ -16,7 +16,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -241,3 +241,19 @@ async def change_the_data(dsn: str) -> None:
         await conn.execute("UPDATE data_versions SET value = $1 WHERE name = 'data'", random.getrandbits(62))
     finally:
         await conn.close()
+
+
+def measure_all(
+    label: str, runs: dict[str, Callable[[], dict[str, float]]], target_p95_ms: float
+) -> dict[str, dict[str, float]]:
+    """Run each named measurement and print its latency figures; the province ones against the target."""
+    measured: dict[str, dict[str, float]] = {}
+    for name, run in runs.items():
+        figures = measured[name] = run()
+        target = f" (target p95 <= {target_p95_ms:g})" if name.startswith("province") else ""
+        print(
+            f"{label} {name.replace('_', ' ')}: p50 {figures['p50_ms']} ms, "
+            f"p95 {figures['p95_ms']} ms, max {figures['max_ms']} ms{target}",
+            flush=True,
+        )
+    return measured

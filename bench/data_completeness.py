@@ -30,6 +30,7 @@ from common import (
     change_the_data,
     fetch_values,
     latency_figures,
+    measure_all,
     password_token,
     prepare_database,
     save,
@@ -139,15 +140,7 @@ def main() -> None:
             "opd_after_a_change": lambda: after_a_change(report, opd),
             "opd_data_gaps_first_page": lambda: unchanged(gaps, opd),
         }
-        measured: dict[str, dict[str, float]] = {}
-        for name, run in runs.items():
-            figures = measured[name] = run()
-            target = f" (target p95 <= {TARGET_P95_MS:g})" if name.startswith("province") else ""
-            print(
-                f"data-completeness {name.replace('_', ' ')}: p50 {figures['p50_ms']} ms, "
-                f"p95 {figures['p95_ms']} ms, max {figures['max_ms']} ms{target}",
-                flush=True,
-            )
+        measured = measure_all("data-completeness", runs, TARGET_P95_MS)
     result["data_completeness"] = measured
     print(f"saved {save('data_completeness', result)}")
 

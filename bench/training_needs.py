@@ -30,6 +30,7 @@ from common import (
     change_the_data,
     fetch_values,
     latency_figures,
+    measure_all,
     password_token,
     prepare_database,
     save,
@@ -163,15 +164,7 @@ def main() -> None:
             "opd_after_a_change": lambda: after_a_change(report, opd),
             "opd_proposal": lambda: unchanged(proposal, opd, fresh_runs),
         }
-        measured: dict[str, dict[str, float]] = {}
-        for name, run in runs.items():
-            figures = measured[name] = run()
-            target = f" (target p95 <= {TARGET_P95_MS:g})" if name.startswith("province") else ""
-            print(
-                f"training-needs {name.replace('_', ' ')}: p50 {figures['p50_ms']} ms, "
-                f"p95 {figures['p95_ms']} ms, max {figures['max_ms']} ms{target}",
-                flush=True,
-            )
+        measured = measure_all("training-needs", runs, TARGET_P95_MS)
     result["training_needs"] = measured
     print(f"saved {save('training_needs', result)}")
 
