@@ -243,6 +243,25 @@ async def change_the_data(dsn: str) -> None:
         await conn.close()
 
 
+def unchanged_latency(url: str, token: str, runs: int) -> dict[str, float]:
+    """GET `url` `runs` times in a row (after a warm-up) while nothing changes: the cached answer."""
+    for _ in range(10):
+        timed_get(url, token)  # warm-up: connections, the rule set, the first computation
+    return latency_figures([timed_get(url, token) for _ in range(runs)])
+
+
+def latency_after_a_change(url: str, token: str, dsn: str, runs: int) -> dict[str, float]:
+    """GET `url` `runs` times, each right after a committed change: what the first reader after a write gets."""
+    for _ in range(5):
+        asyncio.run(change_the_data(dsn))
+        timed_get(url, token)
+    latencies = []
+    for _ in range(runs):
+        asyncio.run(change_the_data(dsn))
+        latencies.append(timed_get(url, token))
+    return latency_figures(latencies)
+
+
 def measure_all(
     label: str, runs: dict[str, Callable[[], dict[str, float]]], target_p95_ms: float
 ) -> dict[str, dict[str, float]]:

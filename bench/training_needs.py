@@ -27,15 +27,14 @@ from datetime import date
 import asyncpg
 from common import (
     BIN,
-    change_the_data,
     fetch_values,
-    latency_figures,
+    latency_after_a_change,
     measure_all,
     password_token,
     prepare_database,
     save,
     server,
-    timed_get,
+    unchanged_latency,
 )
 
 PORT = 8332
@@ -144,19 +143,10 @@ def main() -> None:
         fresh_runs = max(60, args.requests // 5)
 
         def unchanged(url: str, token: str, runs: int = args.requests) -> dict[str, float]:
-            for _ in range(10):
-                timed_get(url, token)  # warm-up: connections, the rule set, the first computation
-            return latency_figures([timed_get(url, token) for _ in range(runs)])
+            return unchanged_latency(url, token, runs)
 
         def after_a_change(url: str, token: str) -> dict[str, float]:
-            for _ in range(5):
-                asyncio.run(change_the_data(dsn))
-                timed_get(url, token)
-            latencies = []
-            for _ in range(fresh_runs):
-                asyncio.run(change_the_data(dsn))
-                latencies.append(timed_get(url, token))
-            return latency_figures(latencies)
+            return latency_after_a_change(url, token, dsn, fresh_runs)
 
         runs: dict[str, Callable[[], dict[str, float]]] = {
             "province_unchanged_data": lambda: unchanged(report, bpsdm),
