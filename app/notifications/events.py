@@ -36,24 +36,13 @@ def _claim_texts(record: LearningRecord, language: Language) -> tuple[str, str]:
 
 async def claim_decided(session: AsyncSession, record: LearningRecord) -> None:
     """Tells the claimant (their active ASN account, if they have one) that an admin decided the claim."""
-    users = await outbox.asn_accounts(session, record.nip)
-    title_id, body_id = _claim_texts(record, "id")
-    title_en, body_en = _claim_texts(record, "en")
-    await outbox.queue_many(
+    await outbox.tell_asn(
         session,
-        [
-            outbox.Outgoing(
-                user_id=user_id,
-                kind=CLAIM_DECIDED,
-                dedup_key=f"{CLAIM_DECIDED}:{record.id}",
-                title_id=title_id,
-                body_id=body_id,
-                title_en=title_en,
-                body_en=body_en,
-                link=RECORDS_LINK,
-                # A rejection asks the ASN to act (file again, with better evidence): worth an email.
-                email=record.status != VERIFIED,
-            )
-            for user_id in users
-        ],
+        record.nip,
+        kind=CLAIM_DECIDED,
+        dedup_key=f"{CLAIM_DECIDED}:{record.id}",
+        texts=lambda language: _claim_texts(record, language),
+        link=RECORDS_LINK,
+        # A rejection asks the ASN to act (file again, with better evidence): worth an email.
+        email=record.status != VERIFIED,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.asn.models import Asn
 from app.auth.models import User
 from app.core.db import CHUNK_SIZE, chunked, is_postgres
+from app.core.i18n import Language
 from app.core.security import Role
 from app.core.types import UTCDateTime, utcnow
 from app.notifications.models import (
@@ -63,6 +64,31 @@ async def asn_accounts(session: AsyncSession, nip: str) -> list[int]:
     """The active ASN accounts of a person (normally one): whom a message about their own data reaches."""
     stmt = select(User.id).where(User.nip == nip, User.role == Role.asn.value, User.active.is_(true()))
     return list((await session.execute(stmt)).scalars())
+
+
+async def tell_asn(
+    session: AsyncSession,
+    nip: str,
+    *,
+    kind: str,
+    dedup_key: str,
+    texts: Callable[[Language], tuple[str, str]],
+    link: str | None,
+    email: bool,
+) -> int:
+    """Queue a message about a person's own data (a decided claim, plan or nomination) for their active
+    ASN accounts; `texts(language)` gives its title and body. Nothing when they have no account."""
+    users = await asn_accounts(session, nip)
+    if not users:
+        return 0
+    (title_id, body_id), (title_en, body_en) = texts("id"), texts("en")
+    return await queue_many(
+        session,
+        [
+            Outgoing(user_id, kind, dedup_key, title_id, body_id, title_en, body_en, link, email)
+            for user_id in users
+        ],
+    )
 
 
 async def queue(session: AsyncSession, item: Outgoing) -> bool:

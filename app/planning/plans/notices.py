@@ -96,24 +96,13 @@ def _decided_texts(plan: DevelopmentPlan, language: Language) -> tuple[str, str]
 
 async def plan_decided(session: AsyncSession, plan: DevelopmentPlan) -> None:
     """Tells the ASN (their active account, if they have one) how their plan was decided."""
-    users = await outbox.asn_accounts(session, plan.nip)
-    title_id, body_id = _decided_texts(plan, "id")
-    title_en, body_en = _decided_texts(plan, "en")
-    await outbox.queue_many(
+    await outbox.tell_asn(
         session,
-        [
-            outbox.Outgoing(
-                user_id=user_id,
-                kind=DECIDED_KIND,
-                dedup_key=f"{DECIDED_KIND}:{plan.id}:{plan.version}",
-                title_id=title_id,
-                body_id=body_id,
-                title_en=title_en,
-                body_en=body_en,
-                link=ASN_LINK,
-                # A returned plan asks the ASN to act: worth an email.
-                email=plan.status != APPROVED,
-            )
-            for user_id in users
-        ],
+        plan.nip,
+        kind=DECIDED_KIND,
+        dedup_key=f"{DECIDED_KIND}:{plan.id}:{plan.version}",
+        texts=lambda language: _decided_texts(plan, language),
+        link=ASN_LINK,
+        # A returned plan asks the ASN to act: worth an email.
+        email=plan.status != APPROVED,
     )

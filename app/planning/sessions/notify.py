@@ -62,25 +62,14 @@ async def nomination_decided(
     session: AsyncSession, nomination: Nomination, course_session: CourseSession, course: Course
 ) -> None:
     """Tells the nominee (their active ASN account, if they have one) that BPSDM accepted or declined."""
-    users = await outbox.asn_accounts(session, nomination.nip)
-    title_id, body_id = _texts(nomination, course_session, course, "id")
-    title_en, body_en = _texts(nomination, course_session, course, "en")
-    await outbox.queue_many(
+    await outbox.tell_asn(
         session,
-        [
-            outbox.Outgoing(
-                user_id=user_id,
-                kind=NOMINATION_DECIDED,
-                # One message per nomination and step: a nomination withdrawn and proposed again
-                # is decided anew, and its new decision is a new step.
-                dedup_key=f"{NOMINATION_DECIDED}:{nomination.id}:{nomination.status}:{nomination.version}",
-                title_id=title_id,
-                body_id=body_id,
-                title_en=title_en,
-                body_en=body_en,
-                link=LINK,
-                email=True,
-            )
-            for user_id in users
-        ],
+        nomination.nip,
+        kind=NOMINATION_DECIDED,
+        # One message per nomination and step: a nomination withdrawn and proposed again is decided
+        # anew, and its new decision is a new step.
+        dedup_key=f"{NOMINATION_DECIDED}:{nomination.id}:{nomination.status}:{nomination.version}",
+        texts=lambda language: _texts(nomination, course_session, course, language),
+        link=LINK,
+        email=True,
     )
